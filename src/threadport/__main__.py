@@ -1,0 +1,3 @@
+from threadport.cli import main
+
+raise SystemExit(main())
