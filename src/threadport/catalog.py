@@ -1,0 +1,189 @@
+"""The pair catalogue: every pair, read from one data file (catalog.toml).
+
+Tests, the CLI and the HTML tour read pairs only through this module, so adding
+a pair is two source files plus one ``[[pair]]`` table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on the 3.9/3.10 tox envs
+    import tomli as tomllib
+
+CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+
+
+class CatalogError(Exception):
+    """The catalogue or a pair in it is unusable (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference as written in the catalogue ("PEP 3105", "bpo-37804") and its URL."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One migration change: what changed, why, since which version, with references."""
+
+    title: str
+    legacy: str
+    modern: str
+    since: str
+    why: str
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A deliberate difference: the exact value of one transcript field on each side."""
+
+    field: str  # a Transcript field: stdout, stderr, exit, exception
+    legacy: object
+    modern: object
+    why: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry point of a pair: legacy name -> modern name, called with ``args``."""
+
+    legacy: str
+    modern: str
+    args: tuple = ()
+    normalize: tuple[str, ...] = ()
+    declared: tuple[Declared, ...] = ()
+    timeout: float | None = None
+
+    @property
+    def label(self) -> str:
+        return self.legacy if self.legacy == self.modern else f"{self.legacy} -> {self.modern}"
+
+
+@dataclass(frozen=True)
+class Pair:
+    stem: str
+    title: str
+    origin: str  # "seed": original, verbatim; "showcase": written for threadport
+    summary: str
+    entries: tuple[Entry, ...]
+    notes: tuple[Note, ...]
+    claims: tuple[dict, ...] = field(default=())
+
+    @property
+    def legacy_path(self) -> Path:
+        return showcase_root() / "legacy" / f"{self.stem}.py"
+
+    @property
+    def modern_path(self) -> Path:
+        return showcase_root() / "modern" / f"{self.stem}.py"
+
+    def entry(self, name: str) -> Entry:
+        for entry in self.entries:
+            if name in (entry.legacy, entry.modern):
+                return entry
+        known = ", ".join(e.legacy for e in self.entries)
+        raise CatalogError(f"pair {self.stem!r} has no entry point {name!r} (known: {known})")
+
+
+_REF_PATTERNS = [
+    (re.compile(r"PEP (\d+)$"), "https://peps.python.org/pep-{0:0>4}/"),
+    (re.compile(r"bpo-(\d+)$"), "https://bugs.python.org/issue{0}"),
+    (re.compile(r"gh-(\d+)$"), "https://github.com/python/cpython/issues/{0}"),
+    (re.compile(r"docs:(.+)$"), "https://docs.python.org/3/{0}"),
+    (re.compile(r"docs2:(.+)$"), "https://docs.python.org/2.7/{0}"),
+    (re.compile(r"(https?://\S+)$"), "{0}"),
+]
+
+
+def reference(label: str) -> Ref:
+    """Resolve a catalogue reference to its canonical URL."""
+    for pattern, template in _REF_PATTERNS:
+        match = pattern.match(label)
+        if match:
+            return Ref(label, template.format(match.group(1)))
+    raise CatalogError(f"unknown reference form {label!r} (use 'PEP N', 'bpo-N', 'gh-N', 'docs:PATH', 'docs2:PATH' or a URL)")
+
+
+def showcase_root() -> Path:
+    """Where legacy/ and modern/ live: $THREADPORT_HOME, the wheel's copy, or the checkout."""
+    candidates = []
+    if os.environ.get("THREADPORT_HOME"):
+        candidates.append(Path(os.environ["THREADPORT_HOME"]))
+    candidates.append(Path(__file__).with_name("_showcase"))
+    candidates.append(Path(__file__).resolve().parents[2])
+    for candidate in candidates:
+        if (candidate / "legacy").is_dir() and (candidate / "modern").is_dir():
+            return candidate
+    raise CatalogError("cannot find the legacy/ and modern/ folders (set THREADPORT_HOME to a threadport checkout)")
+
+
+def _entry(raw: dict, stem: str) -> Entry:
+    declared = tuple(
+        Declared(d["field"], d["legacy"], d["modern"], d["why"]) for d in raw.get("declared", [])
+    )
+    legacy = raw["legacy"]
+    return Entry(
+        legacy=legacy,
+        modern=raw.get("modern", legacy),
+        args=tuple(raw.get("args", ())),
+        normalize=tuple(raw.get("normalize", ())),
+        declared=declared,
+        timeout=raw.get("timeout"),
+    )
+
+
+def _note(raw: dict) -> Note:
+    return Note(
+        title=raw["title"],
+        legacy=raw.get("legacy", ""),
+        modern=raw.get("modern", ""),
+        since=raw["since"],
+        why=raw["why"],
+        refs=tuple(reference(r) for r in raw.get("refs", ())),
+    )
+
+
+def parse_catalog(text: str) -> tuple[Pair, ...]:
+    data = tomllib.loads(text)
+    pairs = []
+    for raw in data.get("pair", []):
+        try:
+            pairs.append(
+                Pair(
+                    stem=raw["stem"],
+                    title=raw["title"],
+                    origin=raw.get("origin", "showcase"),
+                    summary=raw.get("summary", ""),
+                    entries=tuple(_entry(e, raw["stem"]) for e in raw.get("entry", [])),
+                    notes=tuple(_note(n) for n in raw.get("note", [])),
+                    claims=tuple(raw.get("claim", [])),
+                )
+            )
+        except KeyError as missing:
+            raise CatalogError(f"pair {raw.get('stem', '?')!r}: missing key {missing}") from None
+    return tuple(pairs)
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[Pair, ...]:
+    return parse_catalog(CATALOG_FILE.read_text(encoding="utf-8"))
+
+
+def get_pair(stem: str) -> Pair:
+    for pair in load_catalog():
+        if pair.stem == stem:
+            return pair
+    known = ", ".join(p.stem for p in load_catalog())
+    raise CatalogError(f"no pair named {stem!r} (known: {known})")

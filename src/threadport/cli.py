@@ -1,0 +1,56 @@
+"""`threadport ...`: one sub-command per module, imported only when it runs.
+
+Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``.
+Importing lazily keeps `threadport check` from paying for rich or the runner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help). Adding a command = one module + one row.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("threadport.commands.list_pairs", "list the pairs: stem, tab, title"),
+    "compare": ("threadport.commands.compare", "run both halves of each pair and compare transcripts"),
+}
+
+
+class UsageError(Exception):
+    """Bad input from the user: one line on stderr, exit status 2."""
+
+
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; only the chosen command's module is imported and wired."""
+    from threadport import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="threadport",
+        description="Learn, prove and carry out the Python 2 to 3 migration of threading code.",
+    )
+    parser.add_argument("--version", action="version", version=f"threadport {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
+            command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(chosen if chosen in COMMANDS else None)
+    args = parser.parse_args(argv)
+    try:
+        return args._run(args)
+    except UsageError as error:
+        print(f"threadport {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `threadport ... | head` is not an error
+        sys.stderr.close()
+        return 0

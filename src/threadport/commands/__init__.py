@@ -1,0 +1,1 @@
+"""The sub-commands of `threadport`, one module each (see threadport.cli.COMMANDS)."""
