@@ -1,0 +1,100 @@
+# Written for the threadport showcase, in the Python 2.7 idiom (not part of the seed):
+# the seed's note on daemon threads, shown rather than told. A child interpreter
+# starts a daemon thread and a non-daemon worker that both write a log file, then
+# its main thread returns. The program exits without waiting for the daemon, which
+# is stopped where it stands: its `finally:` never runs and its file is never
+# closed. The worker is told to stop through an Event, and its cleanup runs.
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+
+def daemon_writer(path, written, never_set):
+    log = open(path, 'a')
+    try:
+        for n in range(1, 4):
+            log.write('daemon: line %d\n' % n)
+            log.flush()
+        written.set()
+        never_set.wait()  # stands for work still in progress when the program ends
+    finally:
+        log.write('daemon: cleanup ran\n')
+        log.close()
+
+
+def graceful_writer(path, written, stop):
+    log = open(path, 'a')
+    try:
+        for n in range(1, 4):
+            log.write('worker: line %d\n' % n)
+            log.flush()
+        written.set()
+        stop.wait()
+        log.write('worker: stop requested, finishing\n')
+    finally:
+        log.write('worker: cleanup ran\n')
+        log.close()
+
+
+def child(folder):
+    daemon_written = threading.Event()
+    daemon = threading.Thread(target=daemon_writer, args=(
+        os.path.join(folder, 'daemon.log'), daemon_written, threading.Event()))
+    daemon.setDaemon(True)
+    daemon.start()
+
+    worker_written, stop = threading.Event(), threading.Event()
+    worker = threading.Thread(target=graceful_writer, args=(
+        os.path.join(folder, 'worker.log'), worker_written, stop))
+    worker.start()
+
+    daemon_written.wait()
+    worker_written.wait()
+    print 'child: both threads wrote their lines; asking the worker to stop'
+    stop.set()
+    print 'child: main thread returns; daemon thread still alive:', daemon.isAlive()
+    # The interpreter now waits for the non-daemon worker, not for the daemon.
+
+
+def demo():
+    folder = tempfile.mkdtemp()
+    try:
+        child_process = subprocess.Popen([sys.executable, __file__, folder],
+                                         stdout=subprocess.PIPE)
+        output = child_process.communicate()[0]
+        for line in output.splitlines():
+            print line
+        print 'child exited with status', child_process.returncode
+        for name in ('daemon.log', 'worker.log'):
+            print '--- %s' % name
+            for line in open(os.path.join(folder, name)):
+                print line.rstrip('\n')
+    finally:
+        shutil.rmtree(folder)
+
+
+def inherited():
+    def report(label):
+        t = threading.currentThread()
+        print '%s: daemon=%s' % (label, t.isDaemon())
+
+    def spawner():
+        t = threading.Thread(target=report, args=('thread created by a daemon thread',))
+        t.start()
+        t.join()
+
+    report('main thread')
+    t = threading.Thread(target=report, args=('thread created by the main thread',))
+    t.start()
+    t.join()
+    parent = threading.Thread(target=spawner)
+    parent.setDaemon(True)
+    parent.start()
+    parent.join()
+
+
+if __name__ == '__main__':
+    child(sys.argv[1])
