@@ -41,7 +41,9 @@ def consistent(value: Triple) -> bool:
 def demo(threads: int = 4, operations: int = 1000) -> None:
     """Run every operation of the seed's list from ``threads`` threads and count the result."""
     total = threads * operations
-    print(f"{threads} threads x {operations} operations each, for every operation below")
+    print(
+        f"{threads} threads x {operations} operations each, for every operation below"
+    )
 
     # modifying a list in place (append)
     items: list[Triple] = []

@@ -14,7 +14,9 @@ import threading
 from pathlib import Path
 
 
-def daemon_writer(path: Path, written: threading.Event, never_set: threading.Event) -> None:
+def daemon_writer(
+    path: Path, written: threading.Event, never_set: threading.Event
+) -> None:
     """Write three lines, then block forever (work still in progress at exit)."""
     with open(path, "a") as log:
         try:
@@ -27,7 +29,9 @@ def daemon_writer(path: Path, written: threading.Event, never_set: threading.Eve
             log.write("daemon: cleanup ran\n")
 
 
-def graceful_writer(path: Path, written: threading.Event, stop: threading.Event) -> None:
+def graceful_writer(
+    path: Path, written: threading.Event, stop: threading.Event
+) -> None:
     """Write three lines, then finish cleanly once ``stop`` is set."""
     with open(path, "a") as log:
         try:
@@ -52,7 +56,9 @@ def child(folder: Path) -> None:
     daemon.start()
 
     worker_written, stop = threading.Event(), threading.Event()
-    worker = threading.Thread(target=graceful_writer, args=(folder / "worker.log", worker_written, stop))
+    worker = threading.Thread(
+        target=graceful_writer, args=(folder / "worker.log", worker_written, stop)
+    )
     worker.start()
 
     daemon_written.wait()
@@ -67,7 +73,10 @@ def demo() -> None:
     """Run child() in a fresh interpreter, then show what each thread left in its log."""
     with tempfile.TemporaryDirectory() as folder:
         child_process = subprocess.run(
-            [sys.executable, __file__, folder], capture_output=True, text=True, check=False
+            [sys.executable, __file__, folder],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         print(child_process.stdout, end="")
         print(f"child exited with status {child_process.returncode}")
@@ -83,12 +92,16 @@ def inherited() -> None:
         print(f"{label}: daemon={threading.current_thread().daemon}")
 
     def spawner() -> None:
-        thread = threading.Thread(target=report, args=("thread created by a daemon thread",))
+        thread = threading.Thread(
+            target=report, args=("thread created by a daemon thread",)
+        )
         thread.start()
         thread.join()
 
     report("main thread")
-    thread = threading.Thread(target=report, args=("thread created by the main thread",))
+    thread = threading.Thread(
+        target=report, args=("thread created by the main thread",)
+    )
     thread.start()
     thread.join()
     parent = threading.Thread(target=spawner, daemon=True)
