@@ -47,22 +47,30 @@ def producer_consumer(items=6, consumers=2):
     print 'consumers still alive: %d' % len([t for t in threads if t.isAlive()])
 
 
+def yes_no(acquired):
+    # RLock.acquire() returns 1 here (Python 2's RLock is pure Python), True
+    # elsewhere: print the answer, not the value.
+    if acquired:
+        return 'yes'
+    return 'no'
+
+
 def reentrant():
     plain, rlock = threading.Lock(), threading.RLock()
     plain.acquire()
-    print 'Lock, acquired again by its owner (non-blocking): %s' % plain.acquire(False)
+    print 'Lock acquired again by its owner (non-blocking): %s' % yes_no(plain.acquire(False))
     plain.release()
 
     rlock.acquire()
-    print 'RLock, acquired again by its owner: %s' % rlock.acquire(False)
+    print 'RLock acquired again by its owner: %s' % yes_no(rlock.acquire(False))
     result = []
     other = threading.Thread(target=lambda: result.append(rlock.acquire(False)))
     other.start()
     other.join()
-    print 'RLock, acquired by another thread while owned (non-blocking): %s' % result[0]
+    print 'RLock acquired by another thread while owned (non-blocking): %s' % yes_no(result[0])
     rlock.release()
     rlock.release()
-    print 'RLock released as many times as acquired; now free: %s' % rlock.acquire(False)
+    print 'RLock released as many times as acquired, then acquired: %s' % yes_no(rlock.acquire(False))
     rlock.release()
 
     # The use case: a method that takes the lock calls another that takes it too.

@@ -27,6 +27,8 @@ def tour():
     t.join()
     print 'alive after join():', t.isAlive()
     print 'ident kept after join():', t.ident is not None
+    # Python 2.6 added the spellings Python 3 keeps; 2.7 has both.
+    print 'snake_case spellings: is_alive()=%s name=%s daemon=%s' % (t.is_alive(), t.name, t.daemon)
 
     # run() is what start() calls in the new thread; calling it directly
     # just runs the target in the calling thread, and starts nothing.

@@ -41,9 +41,7 @@ def consistent(value: Triple) -> bool:
 def demo(threads: int = 4, operations: int = 1000) -> None:
     """Run every operation of the seed's list from ``threads`` threads and count the result."""
     total = threads * operations
-    print(
-        f"{threads} threads x {operations} operations each, for every operation below"
-    )
+    print(f"{threads} threads x {operations} operations each, for every operation below")
 
     # modifying a list in place (append)
     items: list[Triple] = []
@@ -110,10 +108,7 @@ def demo(threads: int = 4, operations: int = 1000) -> None:
 
     run_threads(threads, clearer)
     # Every thread ends on a clear(), so the last operation of all is a clear().
-    print(
-        f"dict.clear() while items are added: {total} rounds, {len(errors)} errors,"
-        f" {len(cleared)} keys left"
-    )
+    print(f"dict.clear() while items are added: {total} rounds, {len(errors)} errors, {len(cleared)} keys left")
 
     # reading or replacing a single instance attribute
     bad = []

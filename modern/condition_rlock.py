@@ -3,8 +3,7 @@
 ``with cond:`` replaces acquire/try/finally/release, ``notify_all()`` replaces
 ``notifyAll()`` (deprecated since 3.10), ``wait_for(predicate)`` replaces the
 hand-written ``while not ...: cond.wait()`` loop, and ``acquire(blocking=False)``
-names its argument. A re-entrant ``RLock.acquire`` returns True on Python 3,
-where Python 2's pure-Python RLock returned 1.
+names its argument.
 """
 
 import threading
@@ -61,29 +60,26 @@ class Account:
             self.deposit(amount)
 
 
+def yes_no(acquired: bool) -> str:
+    """Print the answer, not the value: a nested RLock.acquire() may return 1 or True."""
+    return "yes" if acquired else "no"
+
+
 def reentrant() -> None:
     """A Lock refuses its owner a second time; an RLock counts, and refuses other threads."""
     plain, rlock = threading.Lock(), threading.RLock()
     with plain:
-        print(
-            f"Lock, acquired again by its owner (non-blocking): {plain.acquire(blocking=False)}"
-        )
+        print(f"Lock acquired again by its owner (non-blocking): {yes_no(plain.acquire(blocking=False))}")
 
     with rlock:
-        print(f"RLock, acquired again by its owner: {rlock.acquire(blocking=False)}")
+        print(f"RLock acquired again by its owner: {yes_no(rlock.acquire(blocking=False))}")
         result: list[bool] = []
-        other = threading.Thread(
-            target=lambda: result.append(rlock.acquire(blocking=False))
-        )
+        other = threading.Thread(target=lambda: result.append(rlock.acquire(blocking=False)))
         other.start()
         other.join()
-        print(
-            f"RLock, acquired by another thread while owned (non-blocking): {result[0]}"
-        )
+        print(f"RLock acquired by another thread while owned (non-blocking): {yes_no(result[0])}")
         rlock.release()
-    print(
-        f"RLock released as many times as acquired; now free: {rlock.acquire(blocking=False)}"
-    )
+    print(f"RLock released as many times as acquired, then acquired: {yes_no(rlock.acquire(blocking=False))}")
     rlock.release()
 
     account = Account()

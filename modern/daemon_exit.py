@@ -14,9 +14,7 @@ import threading
 from pathlib import Path
 
 
-def daemon_writer(
-    path: Path, written: threading.Event, never_set: threading.Event
-) -> None:
+def daemon_writer(path: Path, written: threading.Event, never_set: threading.Event) -> None:
     """Write three lines, then block forever (work still in progress at exit)."""
     with open(path, "a") as log:
         try:
@@ -29,9 +27,7 @@ def daemon_writer(
             log.write("daemon: cleanup ran\n")
 
 
-def graceful_writer(
-    path: Path, written: threading.Event, stop: threading.Event
-) -> None:
+def graceful_writer(path: Path, written: threading.Event, stop: threading.Event) -> None:
     """Write three lines, then finish cleanly once ``stop`` is set."""
     with open(path, "a") as log:
         try:
@@ -56,9 +52,7 @@ def child(folder: Path) -> None:
     daemon.start()
 
     worker_written, stop = threading.Event(), threading.Event()
-    worker = threading.Thread(
-        target=graceful_writer, args=(folder / "worker.log", worker_written, stop)
-    )
+    worker = threading.Thread(target=graceful_writer, args=(folder / "worker.log", worker_written, stop))
     worker.start()
 
     daemon_written.wait()
@@ -92,16 +86,12 @@ def inherited() -> None:
         print(f"{label}: daemon={threading.current_thread().daemon}")
 
     def spawner() -> None:
-        thread = threading.Thread(
-            target=report, args=("thread created by a daemon thread",)
-        )
+        thread = threading.Thread(target=report, args=("thread created by a daemon thread",))
         thread.start()
         thread.join()
 
     report("main thread")
-    thread = threading.Thread(
-        target=report, args=("thread created by the main thread",)
-    )
+    thread = threading.Thread(target=report, args=("thread created by the main thread",))
     thread.start()
     thread.join()
     parent = threading.Thread(target=spawner, daemon=True)

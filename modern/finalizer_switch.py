@@ -14,17 +14,13 @@ import threading
 class Connection:
     """Something whose cleanup blocks: it sets ``closing``, then waits for ``closed``."""
 
-    def __init__(
-        self, name: str, closing: threading.Event, closed: threading.Event
-    ) -> None:
+    def __init__(self, name: str, closing: threading.Event, closed: threading.Event) -> None:
         self.name = name
         self.closing = closing
         self.closed = closed
 
     def __del__(self) -> None:
-        print(
-            f"__del__ of {self.name} runs in {threading.current_thread().name}, inside the assignment"
-        )
+        print(f"__del__ of {self.name} runs in {threading.current_thread().name}, inside the assignment")
         self.closing.set()
         self.closed.wait()  # e.g. flushing to a server, or taking a lock
 

@@ -39,7 +39,4 @@ def demo(interval: float = 1.0, stop_after: float = 2.5) -> None:
     asked = time.monotonic()
     ticker.stop()
     ticker.join()
-    print(
-        f"main: the ticker stopped {time.monotonic() - asked:.1f} s after the request,"
-        f" after {ticker.ticks} ticks"
-    )
+    print(f"main: the ticker stopped {time.monotonic() - asked:.1f} s after the request, after {ticker.ticks} ticks")

@@ -20,24 +20,16 @@ def census(workers: int = 3) -> None:
         started.append(threading.current_thread().name)  # list.append is atomic
         release.wait()
 
-    threads = [
-        threading.Thread(target=work, name=f"worker-{n}") for n in range(1, workers + 1)
-    ]
+    threads = [threading.Thread(target=work, name=f"worker-{n}") for n in range(1, workers + 1)]
     for thread in threads:
         thread.start()
     # active_count() counts started threads that have not finished.
     print(f"active thread count grew by {threading.active_count() - before}")
-    names = sorted(
-        t.name for t in threading.enumerate() if t.name.startswith("worker-")
-    )
+    names = sorted(t.name for t in threading.enumerate() if t.name.startswith("worker-"))
     print(f"enumerate() lists: {', '.join(names)}")
     release.set()
     for thread in threads:
         thread.join()
     print(f"each worker saw itself as: {', '.join(sorted(started))}")
-    print(
-        f"after join(), the active thread count is back: {threading.active_count() == before}"
-    )
-    print(
-        f"the main thread is listed by enumerate(): {threading.main_thread() in threading.enumerate()}"
-    )
+    print(f"after join(), the active thread count is back: {threading.active_count() == before}")
+    print(f"the main thread is listed by enumerate(): {threading.main_thread() in threading.enumerate()}")

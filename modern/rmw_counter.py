@@ -33,15 +33,10 @@ class Counter:
                 self.value = value + 1
 
 
-def count(
-    adder: Callable[[Counter, int, float], None], threads: int, times: int, pause: float
-) -> int:
+def count(adder: Callable[[Counter, int, float], None], threads: int, times: int, pause: float) -> int:
     """Run ``adder`` on a fresh Counter from ``threads`` threads; return the final value."""
     counter = Counter()
-    workers = [
-        threading.Thread(target=adder, args=(counter, times, pause))
-        for _ in range(threads)
-    ]
+    workers = [threading.Thread(target=adder, args=(counter, times, pause)) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -61,13 +56,9 @@ def once(threads: int = 4, times: int = 5, pause: float = 0.001) -> None:
         print(f"{label}: counter = {total}, lost {expected - total} updates")
 
 
-def repeated(
-    runs: int = 100, threads: int = 4, times: int = 5, pause: float = 0.001
-) -> None:
+def repeated(runs: int = 100, threads: int = 4, times: int = 5, pause: float = 0.001) -> None:
     """``runs`` runs of each adder: in how many did updates go missing?"""
     expected = threads * times
     for label, adder in ADDERS:
-        lossy = sum(
-            count(adder, threads, times, pause) != expected for _ in range(runs)
-        )
+        lossy = sum(count(adder, threads, times, pause) != expected for _ in range(runs))
         print(f"{label}: lost updates in {lossy} of {runs} runs")

@@ -30,6 +30,7 @@ def tour() -> None:
     thread.join()
     print(f"alive after join(): {thread.is_alive()}")
     print(f"ident kept after join(): {thread.ident is not None}")
+    print(f"snake_case spellings: is_alive()={thread.is_alive()} name={thread.name} daemon={thread.daemon}")
 
     # run() is what start() calls in the new thread; calling it directly
     # just runs the target in the calling thread, and starts nothing.

@@ -72,6 +72,25 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A statement quoted from the seed's comments and how a pair demonstrates it.
+
+    ``quote`` is the seed's own text (compared with the seed's comments with
+    comment markers and runs of whitespace folded); running ``entry`` must print
+    the lines of ``expect`` in that order (other lines may come between) and none
+    of the lines of ``absent``, on Python 2.7 and on Python 3 alike.
+    """
+
+    quote: str
+    entry: str  # an entry point of the same pair, by its legacy or modern name
+    expect: tuple[str, ...]
+    absent: tuple[str, ...] = ()
+
+
+CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent"})
+
+
+@dataclass(frozen=True)
 class Pair:
     stem: str
     title: str
@@ -79,7 +98,7 @@ class Pair:
     summary: str
     entries: tuple[Entry, ...]
     notes: tuple[Note, ...]
-    claims: tuple[dict, ...] = field(default=())
+    claims: tuple[Claim, ...] = field(default=())
 
     @property
     def legacy_path(self) -> Path:
@@ -155,20 +174,44 @@ def _note(raw: dict) -> Note:
     )
 
 
+def _claim(raw: dict, stem: str, entries: tuple[Entry, ...]) -> Claim:
+    where = f"pair {stem!r}: claim {raw.get('quote', '?')!r}"
+    unknown = set(raw) - CLAIM_KEYS
+    if unknown:
+        known = ", ".join(sorted(CLAIM_KEYS))
+        raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} (known: {known})")
+    quote, entry, expect = raw["quote"], raw["entry"], raw["expect"]
+    if not isinstance(quote, str) or not quote.strip():
+        raise CatalogError(f"{where}: quote must be the seed's text, a non-empty string")
+    if not any(entry in (e.legacy, e.modern) for e in entries):
+        raise CatalogError(f"{where}: entry {entry!r} is not an entry point of the pair")
+    if not _lines(expect):
+        raise CatalogError(f"{where}: expect must be a non-empty list of stdout lines")
+    absent = raw.get("absent", [])
+    if absent and not _lines(absent):
+        raise CatalogError(f"{where}: absent must be a list of stdout lines")
+    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent))
+
+
+def _lines(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(line, str) and line for line in value)
+
+
 def parse_catalog(text: str) -> tuple[Pair, ...]:
     data = tomllib.loads(text)
     pairs = []
     for raw in data.get("pair", []):
         try:
+            entries = tuple(_entry(e, raw["stem"]) for e in raw.get("entry", []))
             pairs.append(
                 Pair(
                     stem=raw["stem"],
                     title=raw["title"],
                     origin=raw.get("origin", "showcase"),
                     summary=raw.get("summary", ""),
-                    entries=tuple(_entry(e, raw["stem"]) for e in raw.get("entry", [])),
+                    entries=entries,
                     notes=tuple(_note(n) for n in raw.get("note", [])),
-                    claims=tuple(raw.get("claim", [])),
+                    claims=tuple(_claim(c, raw["stem"], entries) for c in raw.get("claim", [])),
                 )
             )
         except KeyError as missing:
