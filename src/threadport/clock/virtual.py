@@ -354,7 +354,9 @@ def install():
         import queue
 
         # The C SimpleQueue blocks below Python; ThreadPoolExecutor uses it.
-        queue.SimpleQueue = queue._PySimpleQueue
+        # (Python 3.6 has neither: its executor uses queue.Queue.)
+        if hasattr(queue, "_PySimpleQueue"):
+            queue.SimpleQueue = queue._PySimpleQueue
     return CLOCK
 
 

@@ -1,0 +1,59 @@
+"""`threadport timeline`: the legacy files after 2to3, run on every Python 3 found."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from threadport.catalog import CatalogError, get_pair, load_catalog
+from threadport.cli import UsageError
+from threadport.interpreters import InterpreterNotFound, find_legacy, python3s, resolve
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pairs", nargs="*", metavar="PAIR", help="pair stems (default: every pair)")
+    parser.add_argument(
+        "--python",
+        metavar="EXE",
+        action="append",
+        help="a Python 3 to run on (a path, a command or a version like 3.9); repeatable (default: every one found)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
+    parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from threadport import timeline
+
+    try:
+        pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
+        pythons = [resolve(spec) for spec in args.python] if args.python else python3s()
+    except (CatalogError, InterpreterNotFound) as error:
+        raise UsageError(str(error)) from None
+    old = [p for p in pythons if p.version < (3, 6)]
+    if old:
+        raise UsageError(f"{old[0].path} is Python {old[0].version_string}; the timeline runs on Python 3.6+")
+    if not pythons:
+        raise UsageError("no Python 3.6+ found (install some with pyenv or `uv python install`, or pass --python)")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    try:
+        legacy = find_legacy()
+    except InterpreterNotFound as error:
+        legacy = None
+        print(f"threadport timeline: no Python 2.7 to compare output with ({error})", file=sys.stderr)
+
+    rows = timeline.build(pairs, pythons, legacy, jobs=args.jobs)
+    if args.json:
+        document = {
+            "converter": "fissix (lib2to3 fork), default fixers",
+            "pythons": [p.version_string for p in pythons],
+            "rows": [row.to_json() for row in rows],
+        }
+        json.dump(document, sys.stdout, indent=1)
+        print()
+    else:
+        print("The legacy files after 2to3 (fissix, default fixers), run on each Python 3:")
+        print(timeline.render(rows, pythons))
+    return 0

@@ -1,0 +1,194 @@
+"""The breakage timeline: what each legacy entry point does after 2to3, on every Python 3.
+
+Real projects ported with 2to3 and moved on. 2to3 (here fissix, the maintained
+fork of lib2to3, with its default fixer set) fixed the syntax and the renamed
+modules but left the threading aliases alone, so the converted code kept
+running until the Python 3 release that removed one: the seed's ``isAlive()``
+warns on 3.8 and is an AttributeError from 3.9 on.
+
+Each legacy file is converted into a temporary folder (legacy/ is only read),
+each entry point runs on every Python 3 given, and each cell of the table says
+what happened, checked against the original on Python 2.7 when one is found.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from threadport.catalog import Entry, Pair
+from threadport.interpreters import Interpreter
+from threadport.runner import Transcript, run_entry
+
+# Statuses, from best to worst; a cell shows the worst that applies.
+OK, WARNS, DIFFERS, FAILS = "ok", "warns", "differs", "fails"
+
+# The converted code runs with these shown once per place, as `python -W default` would:
+# a DeprecationWarning is what a project sees one release before the removal.
+WARNING_FILTERS = ("default::DeprecationWarning", "default::PendingDeprecationWarning")
+
+
+def convert(source: str, name: str = "<source>") -> str:
+    """Python 2 source -> what 2to3 makes of it (fissix, default fixers; explicit ones stay off)."""
+    from fissix.refactor import RefactoringTool, get_fixers_from_package
+
+    tool = RefactoringTool(get_fixers_from_package("fissix.fixes"))
+    if not source.endswith("\n"):
+        source += "\n"  # lib2to3's parser needs the final newline
+    return str(tool.refactor_string(source, name))
+
+
+def convert_file(legacy: Path, folder: Path) -> Path:
+    """Write the converted ``legacy`` file to ``folder`` under the same name; return its path."""
+    # Read as UTF-8 whatever the file declares: the seed has curly quotes and no
+    # coding cookie, which Python 3 (PEP 3120) reads the same way.
+    text = legacy.read_bytes().decode("utf-8")
+    target = folder / legacy.name
+    target.write_text(convert(text, str(legacy)), encoding="utf-8")
+    return target
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one converted entry point did on one interpreter."""
+
+    python: str
+    status: str  # ok, warns, differs, fails
+    detail: str = ""  # the exception, the warning, or the first differing line
+
+    def to_json(self) -> dict:
+        return {"python": self.python, "status": self.status, "detail": self.detail}
+
+
+@dataclass
+class Row:
+    pair: str
+    entry: str
+    args: tuple
+    baseline: Transcript | None = None  # the original on Python 2.7
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.pair}::{self.entry}"
+
+    def cell(self, version: str) -> Cell | None:
+        return next((c for c in self.cells if c.python == version), None)
+
+    def to_json(self) -> dict:
+        return {
+            "pair": self.pair,
+            "entry": self.entry,
+            "args": list(self.args),
+            "python2": self.baseline.python if self.baseline else None,
+            "cells": [c.to_json() for c in self.cells],
+        }
+
+
+def _warning_lines(transcript: Transcript, converted: Path) -> list[str]:
+    """The warnings the converted source itself triggered (not the runner's or the clock's)."""
+    pattern = re.compile(r"^(?P<path>.+?):\d+: (?P<category>\w*Warning): (?P<message>.*)$")
+    found = []
+    for line in transcript.stderr:
+        match = pattern.match(line)
+        if match and Path(match["path"]).name == converted.name:
+            found.append(f"{match['category']}: {match['message']}")
+    return list(dict.fromkeys(found))
+
+
+def classify(transcript: Transcript, converted: Path, baseline: Transcript | None) -> Cell:
+    """Turn one run of converted code into a cell: fails > differs > warns > ok."""
+    if transcript.timed_out:
+        reason = "deadlock" if transcript.deadlock else "timed out"
+        return Cell(transcript.python, FAILS, reason)
+    if transcript.exception:
+        error = transcript.exception
+        return Cell(transcript.python, FAILS, f"{error['type']}: {error['message']}")
+    if transcript.exit != 0:
+        last = transcript.stderr[-1] if transcript.stderr else "nothing on stderr"
+        return Cell(transcript.python, FAILS, f"exit status {transcript.exit}: {last}")
+    if baseline is not None and transcript.stdout != baseline.stdout:
+        return Cell(transcript.python, DIFFERS, _first_difference(baseline.stdout, transcript.stdout))
+    warnings = _warning_lines(transcript, converted)
+    if warnings:
+        return Cell(transcript.python, WARNS, "; ".join(warnings))
+    return Cell(transcript.python, OK)
+
+
+def _first_difference(expected: list[str], seen: list[str]) -> str:
+    for number, (left, right) in enumerate(zip(expected, seen), 1):
+        if left != right:
+            return f"stdout line {number}: {right!r}, Python 2.7 printed {left!r}"
+    return f"stdout has {len(seen)} lines, Python 2.7 printed {len(expected)}"
+
+
+def _entries(pair: Pair) -> list[Entry]:
+    """Each legacy entry point once (two modern twins may share one legacy entry)."""
+    seen: dict[tuple, Entry] = {}
+    for entry in pair.entries:
+        seen.setdefault((entry.legacy, entry.args), entry)
+    return list(seen.values())
+
+
+def build(
+    pairs: list[Pair],
+    pythons: list[Interpreter],
+    legacy: Interpreter | None = None,
+    *,
+    jobs: int | None = None,
+) -> list[Row]:
+    """Convert every pair's legacy file and run each entry point on each of ``pythons``."""
+    with tempfile.TemporaryDirectory(prefix="threadport-2to3-") as scratch:
+        folder = Path(scratch)
+        converted = {pair.stem: convert_file(pair.legacy_path, folder) for pair in pairs}
+        rows = [Row(pair.stem, e.legacy, e.args) for pair in pairs for e in _entries(pair)]
+        timeouts = {(p.stem, e.legacy, e.args): e.timeout for p in pairs for e in p.entries}
+        legacy_paths = {pair.stem: pair.legacy_path for pair in pairs}
+
+        def run(python: str, source: Path, row: Row, warnings: tuple[str, ...] = ()) -> Transcript:
+            timeout = timeouts.get((row.pair, row.entry, row.args)) or 30.0
+            return run_entry(python, source, row.entry, row.args, timeout=timeout, warnings=warnings)
+
+        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+            baselines = {}
+            if legacy is not None:
+                baselines = {id(row): pool.submit(run, legacy.path, legacy_paths[row.pair], row) for row in rows}
+            runs = {
+                (id(row), python.version_string): pool.submit(
+                    run, python.path, converted[row.pair], row, WARNING_FILTERS
+                )
+                for row in rows
+                for python in pythons
+            }
+            for row in rows:
+                row.baseline = baselines[id(row)].result() if baselines else None
+                for python in pythons:
+                    transcript = runs[id(row), python.version_string].result()
+                    row.cells.append(classify(transcript, converted[row.pair], row.baseline))
+    return rows
+
+
+def render(rows: list[Row], pythons: list[Interpreter]) -> str:
+    """The table: one row per entry point, one column per interpreter, then what each note says."""
+    versions = [p.version_string for p in pythons]
+    notes: dict[str, int] = {}
+    table = [["entry point"] + [".".join(v.split(".")[:2]) for v in versions]]
+    for row in rows:
+        texts = [row.label]
+        for version in versions:
+            cell = row.cell(version)
+            text = cell.status if cell else "-"
+            if cell and cell.detail:
+                text += f" [{notes.setdefault(cell.detail, len(notes) + 1)}]"
+            texts.append(text)
+        table.append(texts)
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    lines = ["  ".join(f"{text:<{w}}" for text, w in zip(line, widths)).rstrip() for line in table]
+    if notes:
+        lines.append("")
+        lines.extend(f"[{number}] {detail}" for detail, number in notes.items())
+    return "\n".join(lines)
