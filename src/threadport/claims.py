@@ -1,0 +1,163 @@
+"""The seed's claims, each beside the pair that demonstrates it, checked by running it.
+
+The seed's comments make claims about threads (daemon threads and exit, which
+operations are atomic, read-modify-write, destructors). Each one lives in the
+catalogue as a ``[[pair.claim]]``: the seed's own words, the entry point that
+shows it, and the stdout lines that show it. A claim passes on an interpreter
+when the entry point ran cleanly there and printed those lines in order and
+none of its ``absent`` lines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from threadport.catalog import Claim, Entry, Pair, get_pair
+from threadport.interpreters import Interpreter
+from threadport.runner import Transcript, run_entry
+
+SEED_STEM = "threading_notes"
+
+
+def fold(text: str) -> str:
+    """Runs of whitespace -> one space, so a quote may wrap differently than the seed."""
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def seed_comments() -> str:
+    """The seed's comment text, without the ``#`` markers, whitespace folded."""
+    source = get_pair(SEED_STEM).legacy_path.read_bytes().decode("utf-8")
+    comments = [re.sub(r"^#+", "", line.strip()) for line in source.splitlines() if line.strip().startswith("#")]
+    return fold(" ".join(comments))
+
+
+def quoted_in_seed(quote: str) -> bool:
+    return fold(quote) in seed_comments()
+
+
+def shown_by(claim: Claim, stdout: list[str]) -> tuple[list[str], list[str]]:
+    """(expected lines not printed in order, absent lines that were printed)."""
+    missing, position = [], 0
+    for line in claim.expect:
+        try:
+            position = stdout.index(line, position) + 1
+        except ValueError:
+            missing.append(line)
+    printed = [line for line in claim.absent if line in stdout]
+    return missing, printed
+
+
+@dataclass(frozen=True)
+class Check:
+    """One claim on one interpreter."""
+
+    python: str
+    passed: bool
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        return {"python": self.python, "passed": self.passed, "reason": self.reason}
+
+
+@dataclass
+class ClaimResult:
+    pair: str
+    claim: Claim
+    entry: Entry
+    in_seed: bool
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.in_seed and bool(self.checks) and all(c.passed for c in self.checks)
+
+    def to_json(self) -> dict:
+        return {
+            "quote": self.claim.quote,
+            "pair": self.pair,
+            "entry": self.claim.entry,
+            "expect": list(self.claim.expect),
+            "absent": list(self.claim.absent),
+            "in_seed": self.in_seed,
+            "passed": self.passed,
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+
+def judge(claim: Claim, transcript: Transcript) -> Check:
+    """Did this run demonstrate the claim?"""
+    if transcript.timed_out:
+        return Check(transcript.python, False, "deadlock" if transcript.deadlock else "timed out")
+    if transcript.exception:
+        error = transcript.exception
+        return Check(transcript.python, False, f"{error['type']}: {error['message']}")
+    if transcript.exit != 0:
+        return Check(transcript.python, False, f"exit status {transcript.exit}")
+    missing, printed = shown_by(claim, transcript.stdout)
+    if missing:
+        return Check(transcript.python, False, f"did not print (in order): {missing[0]!r}")
+    if printed:
+        return Check(transcript.python, False, f"printed {printed[0]!r}")
+    return Check(transcript.python, True)
+
+
+def check(
+    pairs: list[Pair],
+    legacy: Interpreter | None,
+    pythons: list[Interpreter],
+    *,
+    jobs: int | None = None,
+) -> list[ClaimResult]:
+    """Run each claimed entry point once per interpreter (legacy half on 2.7, modern on 3.x)."""
+    results = [
+        ClaimResult(pair.stem, claim, pair.entry(claim.entry), quoted_in_seed(claim.quote))
+        for pair in pairs
+        for claim in pair.claims
+    ]
+    by_stem = {pair.stem: pair for pair in pairs}
+    sides = [(legacy, True)] if legacy is not None else []
+    sides += [(python, False) for python in pythons]
+
+    def run(pair: Pair, entry: Entry, python: Interpreter, is_legacy: bool) -> Transcript:
+        source = pair.legacy_path if is_legacy else pair.modern_path
+        name = entry.legacy if is_legacy else entry.modern
+        return run_entry(python.path, source, name, entry.args, timeout=entry.timeout or 30.0)
+
+    # One run per (pair, entry, interpreter), shared by every claim it demonstrates.
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+        runs = {}
+        for result in results:
+            for python, is_legacy in sides:
+                key = (result.pair, result.entry.label, python.path)
+                if key not in runs:
+                    runs[key] = pool.submit(run, by_stem[result.pair], result.entry, python, is_legacy)
+        for result in results:
+            for python, _ in sides:
+                transcript = runs[result.pair, result.entry.label, python.path].result()
+                result.checks.append(judge(result.claim, transcript))
+    return results
+
+
+def render(results: list[ClaimResult]) -> str:
+    """Each claim in the seed's words, where it is shown, and pass/fail per interpreter."""
+    lines = []
+    for result in results:
+        mark = "PASS" if result.passed else "FAIL"
+        lines.append(f'{mark}  "{fold(result.claim.quote)}"')
+        lines.append(f"      shown by {result.pair}::{result.entry.label}: {' / '.join(result.claim.expect)}")
+        if result.claim.absent:
+            lines.append(f"      and never: {' / '.join(result.claim.absent)}")
+        if not result.in_seed:
+            lines.append("      not found in the seed's comments")
+        verdicts = [f"{c.python} {'pass' if c.passed else 'FAIL'}" for c in result.checks]
+        lines.append(f"      {', '.join(verdicts)}")
+        lines.extend(f"      {c.python}: {c.reason}" for c in result.checks if not c.passed)
+    passed = sum(r.passed for r in results)
+    pythons = sorted({c.python for r in results for c in r.checks}, key=lambda v: tuple(map(int, v.split("."))))
+    lines.append(f"{passed} of {len(results)} claims demonstrated on Python {', '.join(pythons) or '(none)'}")
+    return "\n".join(lines)
