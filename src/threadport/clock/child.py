@@ -15,8 +15,8 @@ import sys
 
 def _text(value):
     try:
-        return u"%s" % (value,)
-    except Exception:  # a message that cannot be decoded still gets reported
+        return str(value)
+    except UnicodeError:  # Python 2: a unicode message that ASCII cannot carry
         return repr(value)
 
 
@@ -28,7 +28,7 @@ def _write_result(path, result):
 def main():
     result_path, source_path, entry, args_json, mode = sys.argv[1:6]
     result = {
-        "python": "%d.%d.%d" % sys.version_info[:3],
+        "python": ".".join(str(part) for part in sys.version_info[:3]),
         "exception": None,
         "deadlock": False,
         "virtual_seconds": None,
@@ -73,7 +73,7 @@ def main():
         else:
             sys.stderr.write(_text(code) + "\n")
             status = 1
-    except BaseException as error:
+    except BaseException:
         import traceback
 
         # Skip this file's own frame: the traceback starts in the snippet.
