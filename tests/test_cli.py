@@ -27,7 +27,9 @@ def test_compare_seed_text_shows_both_sides_and_the_verdicts(legacy_python, caps
 
 def test_compare_json_document(legacy_python, capsys, tmp_path):
     output = tmp_path / "results" / "py.json"
-    assert main(["compare", "threading_notes", "--json", "--output", str(output), "--legacy-python", legacy_python]) == 0
+    assert (
+        main(["compare", "threading_notes", "--json", "--output", str(output), "--legacy-python", legacy_python]) == 0
+    )
     document = json.loads(capsys.readouterr().out)
     assert document == json.loads(output.read_text())
     assert [r["entry"] for r in document] == ["worker", "workerArgs", "sleeper", "testIsAliveOnSleeper"]

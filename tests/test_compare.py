@@ -41,8 +41,23 @@ def test_a_declared_difference_passes_only_with_its_exact_values():
 
 
 def test_traceback_tail_keeps_only_the_final_line_of_each_traceback():
-    py2 = ["before", "Traceback (most recent call last):", '  File "x.py", line 1, in f', "    boom()", "ValueError: no", "after"]
-    py3 = ["before", "Traceback (most recent call last):", '  File "/a/x.py", line 1, in f', "    boom()", "    ^^^^^^", "ValueError: no", "after"]
+    py2 = [
+        "before",
+        "Traceback (most recent call last):",
+        '  File "x.py", line 1, in f',
+        "    boom()",
+        "ValueError: no",
+        "after",
+    ]
+    py3 = [
+        "before",
+        "Traceback (most recent call last):",
+        '  File "/a/x.py", line 1, in f',
+        "    boom()",
+        "    ^^^^^^",
+        "ValueError: no",
+        "after",
+    ]
     t2 = normalize(transcript(stderr=py2), ("traceback-tail",))
     t3 = normalize(transcript(stderr=py3), ("traceback-tail",))
     assert t2.stderr == t3.stderr == ["before", "ValueError: no", "after"]
@@ -50,7 +65,9 @@ def test_traceback_tail_keeps_only_the_final_line_of_each_traceback():
 
 
 def test_thread_target_suffix_drops_only_the_310_suffix():
-    t = normalize(transcript(stdout=["Thread-3 (worker) done", "Thread-12 waits", "MyThread (x)"]), ("thread-target-suffix",))
+    t = normalize(
+        transcript(stdout=["Thread-3 (worker) done", "Thread-12 waits", "MyThread (x)"]), ("thread-target-suffix",)
+    )
     assert t.stdout == ["Thread-3 done", "Thread-12 waits", "MyThread (x)"]
 
 

