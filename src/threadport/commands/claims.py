@@ -21,7 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a Python 3 for the modern halves (path, command or version); repeatable "
         "(default: every Python 3.9+ found)",
     )
-    parser.add_argument("--legacy-python", metavar="EXE", help="the Python 2.7 for the legacy halves (default: discovered)")
+    parser.add_argument(
+        "--legacy-python", metavar="EXE", help="the Python 2.7 for the legacy halves (default: discovered)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
 
