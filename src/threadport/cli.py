@@ -14,7 +14,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("threadport.commands.list_pairs", "list the pairs: stem, tab, title"),
     "compare": ("threadport.commands.compare", "run both halves of each pair and compare transcripts"),
-    "timeline": ("threadport.commands.timeline", "run the legacy files after 2to3 on every Python 3: what breaks where"),
+    "timeline": ("threadport.commands.timeline", "the legacy files after 2to3 on every Python 3: what breaks where"),
     "claims": ("threadport.commands.claims", "check every claim of the seed's comments against the pair that shows it"),
 }
 
