@@ -212,7 +212,11 @@ def renderables(pair: Pair, width: int, entry: str | None = None) -> list[Render
 
 
 def render(pair: Pair, console: Console, entry: str | None = None) -> None:
-    parts = renderables(pair, console.width, entry)
+    emit(console, renderables(pair, console.width, entry))
+
+
+def emit(console: Console, parts: list[RenderableType]) -> None:
+    """Print; in a pipe or a file, without the padding spaces rich leaves at line ends."""
     if console.is_terminal:
         for part in parts:
             console.print(part)
