@@ -113,7 +113,9 @@ def reference(label: str) -> Ref:
         match = pattern.match(label)
         if match:
             return Ref(label, template.format(match.group(1)))
-    raise CatalogError(f"unknown reference form {label!r} (use 'PEP N', 'bpo-N', 'gh-N', 'docs:PATH', 'docs2:PATH' or a URL)")
+    raise CatalogError(
+        f"unknown reference form {label!r} (use 'PEP N', 'bpo-N', 'gh-N', 'docs:PATH', 'docs2:PATH' or a URL)"
+    )
 
 
 def showcase_root() -> Path:
@@ -130,9 +132,7 @@ def showcase_root() -> Path:
 
 
 def _entry(raw: dict, stem: str) -> Entry:
-    declared = tuple(
-        Declared(d["field"], d["legacy"], d["modern"], d["why"]) for d in raw.get("declared", [])
-    )
+    declared = tuple(Declared(d["field"], d["legacy"], d["modern"], d["why"]) for d in raw.get("declared", []))
     legacy = raw["legacy"]
     return Entry(
         legacy=legacy,

@@ -1,0 +1,386 @@
+# Virtual clock for threaded snippets, injected into the child process.
+#
+# Written in the common subset of Python 2.7 and 3.6+, because the same file
+# runs under both halves of every pair. It is loaded by clock/child.py before
+# the snippet, never imported by threadport itself.
+#
+# The idea is trio's MockClock(autojump_threshold=0), for threads: time stands
+# still while any thread can run, and when every live thread is blocked (in a
+# sleep, a lock, condition, event or queue wait, or a join) it jumps to the
+# earliest deadline and wakes exactly one waiter. A thread woken by the clock
+# therefore runs alone until it blocks again, so interleavings through sleep
+# are the same on every run.
+#
+# Ties: waiters due at the same virtual instant wake in the order their waits
+# began. In real time the thread that started waiting earlier has usually
+# paid fewer wake-up delays on the way to that instant, so it wins the race;
+# the seed's sleeper (one 10 s sleep) finishes before the poller's tenth 1 s
+# sleep ends, and both clocks print False at the tenth poll.
+#
+# Blocking is tracked at the bottom: threading's Lock, the lock behind RLock
+# and Condition's waiter locks are replaced by VirtualLock, so Event,
+# Condition, Semaphore, Barrier, Timer and queue all wait through the clock.
+
+import collections
+import heapq
+import sys
+import time as _time_module
+
+try:
+    import _thread as _thread_module
+except ImportError:  # Python 2
+    import thread as _thread_module
+
+PY2 = sys.version_info[0] == 2
+
+_real_lock = _thread_module.allocate_lock
+_get_ident = _thread_module.get_ident
+_real_time = _time_module.time
+_thread_error = _thread_module.error
+
+# Every class below is new-style on Python 2 too, without `(object)` bases that
+# pyupgrade would strip: this file must pass `pyupgrade --py39-plus` unchanged.
+
+
+class Deadlock(Exception):
+    """Every live thread is blocked and no wait has a deadline."""
+
+
+class _Waiter:
+    """One thread's parking place: a real lock that is held except while waking."""
+
+    __slots__ = ("park", "queue", "timed_out", "timer")
+
+    def __init__(self):
+        self.park = _real_lock()
+        self.park.acquire()
+        self.timer = None
+        self.queue = None
+        self.timed_out = False
+
+
+class VirtualClock:
+    def __init__(self):
+        self.now = 0.0
+        self.epoch = _real_time()  # time.time() = epoch + now: plausible dates, exact deltas
+        self.on_deadlock = None
+        self._mutex = _real_lock()
+        self._live = 1  # the main thread
+        self._blocked = 0
+        self._timers = []  # heap of [deadline, seq, waiter, active]
+        self._seq = 0
+        self._waiters = {}
+        self._joiners = {}  # id(thread) -> waiters joining it
+        self._finished = []  # Thread objects whose run is over but may still be tearing down
+
+    # -- parking ---------------------------------------------------------
+
+    def waiter(self):
+        ident = _get_ident()
+        waiter = self._waiters.get(ident)
+        if waiter is None:
+            waiter = self._waiters[ident] = _Waiter()
+        return waiter
+
+    def park(self, waiter, deadline):
+        """Block the calling thread until woken; called with the mutex held, releases it.
+
+        Returns True when the wait ended at its deadline rather than by a wake-up.
+        """
+        if deadline is not None:
+            self._seq += 1
+            waiter.timer = [deadline, self._seq, waiter, True]
+            heapq.heappush(self._timers, waiter.timer)
+        self._blocked += 1
+        try:
+            self._advance_if_idle()
+        except Deadlock:
+            # Nobody can ever wake this thread: fail in it instead of hanging.
+            self._blocked -= 1
+            if waiter.timer is not None:
+                waiter.timer[3] = False
+                waiter.timer = None
+            if waiter.queue is not None:
+                waiter.queue.remove(waiter)
+                waiter.queue = None
+            self._mutex.release()
+            raise
+        self._mutex.release()
+        waiter.park.acquire()
+        self._reap_finished()
+        return waiter.timed_out
+
+    def wake(self, waiter, timed_out):
+        """Make a parked thread runnable again; called with the mutex held."""
+        if waiter.timer is not None:
+            waiter.timer[3] = False
+            waiter.timer = None
+        if waiter.queue is not None:
+            if timed_out:
+                waiter.queue.remove(waiter)
+            waiter.queue = None
+        waiter.timed_out = timed_out
+        self._blocked -= 1
+        waiter.park.release()
+
+    def _advance_if_idle(self):
+        if self._blocked < self._live:
+            return
+        while self._timers:
+            deadline, _, waiter, active = heapq.heappop(self._timers)
+            if active:
+                self.now = max(self.now, deadline)
+                self.wake(waiter, timed_out=True)
+                return
+        if self.on_deadlock is not None:
+            self.on_deadlock()
+        raise Deadlock("every thread is blocked and none has a deadline")
+
+    def _reap_finished(self):
+        # A thread reported finished before its interpreter thread state is gone,
+        # so is_alive() can still say True for a moment on Python 3. A thread that
+        # the clock wakes first waits for those to be really gone: it then sees
+        # what real time would show after the same pause.
+        if not self._finished:
+            return
+        self._mutex.acquire()
+        finished, self._finished = self._finished, []
+        self._mutex.release()
+        for thread in finished:
+            _original["join"](thread)
+
+    # -- time ------------------------------------------------------------
+
+    def sleep(self, seconds):
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        waiter = self.waiter()
+        self._mutex.acquire()
+        self.park(waiter, self.now + seconds)
+
+    def time(self):
+        return self.epoch + self.now
+
+    def monotonic(self):
+        return self.now
+
+    # -- threads ---------------------------------------------------------
+
+    def thread_starting(self):
+        self._mutex.acquire()
+        self._live += 1
+        self._mutex.release()
+
+    def thread_finished(self, thread):
+        self._mutex.acquire()
+        self._live -= 1
+        if thread is not None:
+            thread._threadport_finished = True
+            if not PY2:
+                self._finished.append(thread)
+            for waiter in self._joiners.pop(id(thread), ()):
+                waiter.queue = None
+                self.wake(waiter, timed_out=False)
+        try:
+            self._advance_if_idle()
+        finally:
+            self._mutex.release()
+
+    def join(self, thread, timeout):
+        self._mutex.acquire()
+        if getattr(thread, "_threadport_finished", False):
+            self._mutex.release()
+            self._reap_finished()
+            return
+        if timeout is not None and timeout <= 0:
+            self._mutex.release()
+            return
+        waiter = self.waiter()
+        waiter.queue = self._joiners.setdefault(id(thread), [])
+        waiter.queue.append(waiter)
+        deadline = None if timeout is None else self.now + max(timeout, 0)
+        self.park(waiter, deadline)
+
+
+CLOCK = VirtualClock()
+
+
+class VirtualLock:
+    """threading.Lock whose blocking waits go through the virtual clock. FIFO hand-off."""
+
+    def __init__(self):
+        self._locked = False
+        self._queue = collections.deque()
+
+    def acquire(self, blocking=True, timeout=-1):
+        if not blocking and timeout != -1:
+            raise ValueError("can't specify a timeout for a non-blocking call")
+        if timeout < 0 and timeout != -1:
+            raise ValueError("timeout value must be a non-negative number")
+        clock = CLOCK
+        clock._mutex.acquire()
+        if not self._locked:
+            self._locked = True
+            clock._mutex.release()
+            return True
+        if not blocking or timeout == 0:
+            clock._mutex.release()
+            return False
+        waiter = clock.waiter()
+        waiter.queue = self._queue
+        self._queue.append(waiter)
+        deadline = None if timeout == -1 else clock.now + timeout
+        return not clock.park(waiter, deadline)
+
+    def release(self):
+        clock = CLOCK
+        clock._mutex.acquire()
+        try:
+            if not self._locked:
+                raise _thread_error("release unlocked lock")
+            if self._queue:
+                waiter = self._queue.popleft()
+                waiter.queue = None
+                clock.wake(waiter, timed_out=False)  # the lock passes to it, still locked
+            else:
+                self._locked = False
+        finally:
+            clock._mutex.release()
+
+    def locked(self):
+        return self._locked
+
+    def _at_fork_reinit(self):
+        self._locked = False
+        self._queue = collections.deque()
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+    def __repr__(self):
+        state = "locked" if self._locked else "unlocked"
+        return "<" + state + " VirtualLock object at " + hex(id(self)) + ">"
+
+
+_original = {}
+
+
+def _patched_start(self):
+    CLOCK.thread_starting()
+    try:
+        _original["start"](self)
+    except BaseException:
+        CLOCK.thread_finished(None)
+        raise
+
+
+def _patched_bootstrap_inner(self):
+    try:
+        _original["bootstrap_inner"](self)
+    finally:
+        CLOCK.thread_finished(self)
+
+
+def _patched_join(self, timeout=None):
+    # The original with timeout 0 raises the right RuntimeError for a thread
+    # that is not started or is the current one, and never blocks otherwise.
+    _original["join"](self, 0)
+    CLOCK.join(self, timeout)
+
+
+def _patched_start_new_thread(function, args, kwargs=None):
+    def run(*a, **kw):
+        try:
+            return function(*a, **kw)
+        finally:
+            CLOCK.thread_finished(None)
+
+    CLOCK.thread_starting()
+    try:
+        return _original["start_new_thread"](run, args, kwargs or {})
+    except BaseException:
+        CLOCK.thread_finished(None)
+        raise
+
+
+def install():
+    """Put the virtual clock under time and threading; returns the clock."""
+    # time first: modules imported later (threading, queue) bind these at import.
+    _time_module.sleep = CLOCK.sleep
+    _time_module.time = CLOCK.time
+    for name in ("monotonic", "perf_counter"):
+        if hasattr(_time_module, name):
+            setattr(_time_module, name, CLOCK.monotonic)
+    for name in ("time_ns", "monotonic_ns", "perf_counter_ns"):
+        if hasattr(_time_module, name):
+            base = CLOCK.time if name == "time_ns" else CLOCK.monotonic
+            setattr(_time_module, name, lambda base=base: int(base() * 1e9))
+
+    import threading
+
+    # threading's own module-level locks (the registry of threads) were made
+    # before this point and stay real; everything made from now on is virtual.
+    threading.Lock = VirtualLock
+    threading._allocate_lock = VirtualLock
+    if PY2:
+        threading._sleep = CLOCK.sleep
+        threading._time = CLOCK.time
+        bootstrap_name = "_Thread__bootstrap_inner"
+    else:
+        threading._CRLock = None  # RLock() -> the pure-Python RLock over VirtualLock
+        threading._time = CLOCK.monotonic
+        bootstrap_name = "_bootstrap_inner"
+    _thread_module.allocate_lock = VirtualLock
+    if hasattr(_thread_module, "allocate"):
+        _thread_module.allocate = VirtualLock
+
+    _original["start"] = threading.Thread.start
+    _original["join"] = threading.Thread.join
+    _original["bootstrap_inner"] = getattr(threading.Thread, bootstrap_name)
+    _original["start_new_thread"] = _thread_module.start_new_thread
+    threading.Thread.start = _patched_start
+    threading.Thread.join = _patched_join
+    setattr(threading.Thread, bootstrap_name, _patched_bootstrap_inner)
+    _thread_module.start_new_thread = _patched_start_new_thread
+    if hasattr(_thread_module, "start_new"):
+        _thread_module.start_new = _patched_start_new_thread
+
+    if not PY2:
+        import queue
+
+        # The C SimpleQueue blocks below Python; ThreadPoolExecutor uses it.
+        queue.SimpleQueue = queue._PySimpleQueue
+    return CLOCK
+
+
+def finish_main():
+    """What interpreter exit does for the main thread, through the clock.
+
+    Run threading's exit hooks (ThreadPoolExecutor wakes its workers there),
+    then join every non-daemon thread; daemon threads still blocked are left
+    behind, as a real exit leaves them.
+    """
+    import threading
+
+    hooks = getattr(threading, "_threading_atexits", None)
+    if hooks:
+        pending = list(hooks)
+        del hooks[:]
+        threading._SHUTTING_DOWN = True
+        for hook in reversed(pending):
+            hook()
+    current = threading.current_thread()
+    while True:
+        others = [t for t in threading.enumerate() if t is not current and not t.daemon]
+        others = [t for t in others if not getattr(t, "_threadport_finished", False)]
+        if not others:
+            return
+        for thread in others:
+            thread.join()

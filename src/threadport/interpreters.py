@@ -1,0 +1,146 @@
+"""Find the interpreters: one Python 2.7 for the legacy half, the Python 3s for the rest.
+
+Every candidate is verified by running it: a pyenv shim for a version that is
+not active is on PATH but fails, and must not count as found.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"
+HOW_TO_GET_PYTHON2 = (
+    f"install one with `pyenv install 2.7.18` (or apt's python2.7 where the distribution "
+    f"still ships it) and put it on PATH, or point {LEGACY_ENV} at it"
+)
+
+
+class InterpreterNotFound(Exception):
+    """No usable interpreter; the message says what was tried and how to get one."""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str
+    version: tuple[int, int, int]
+
+    @property
+    def version_string(self) -> str:
+        return ".".join(map(str, self.version))
+
+    @property
+    def minor(self) -> str:
+        return f"{self.version[0]}.{self.version[1]}"
+
+
+@cache
+def probe(path: str) -> Interpreter | None:
+    """Run ``path`` once and read its version; None when it does not run."""
+    try:
+        done = subprocess.run(
+            [path, "-c", "import sys; print('%d %d %d' % sys.version_info[:3])"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    parts = done.stdout.split()
+    if done.returncode != 0 or len(parts) != 3:
+        return None
+    return Interpreter(path, tuple(int(p) for p in parts))
+
+
+def pyenv_root() -> Path:
+    return Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+
+
+def _pyenv_pythons(prefix: str) -> list[str]:
+    versions = pyenv_root() / "versions"
+    if not versions.is_dir():
+        return []
+    found = []
+    for folder in sorted(versions.glob(f"{prefix}*"), key=_version_key):
+        for name in ("python", "python3", "python2"):
+            exe = folder / "bin" / name
+            if exe.exists():
+                found.append(str(exe))
+                break
+    return found
+
+
+def _uv_pythons() -> list[str]:
+    base = os.environ.get("UV_PYTHON_INSTALL_DIR") or Path.home() / ".local/share/uv/python"
+    base = Path(base)
+    if not base.is_dir():
+        return []
+    return [str(p / "bin/python3") for p in sorted(base.glob("cpython-3.*")) if (p / "bin/python3").exists()]
+
+
+def _version_key(path: Path) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in path.name.replace("-", ".").split(".")[:3])
+
+
+def legacy_candidates() -> list[str]:
+    """Where a Python 2.7 is looked for, in order."""
+    candidates = []
+    if os.environ.get(LEGACY_ENV):
+        candidates.append(os.environ[LEGACY_ENV])
+    for name in ("python2.7", "python2"):
+        exe = shutil.which(name)
+        if exe:
+            candidates.append(exe)
+    candidates.extend(_pyenv_pythons("2.7"))
+    return candidates
+
+
+@lru_cache(maxsize=1)
+def find_legacy() -> Interpreter:
+    tried = []
+    for candidate in legacy_candidates():
+        found = probe(candidate)
+        if found and found.version[:2] == (2, 7):
+            return found
+        tried.append(candidate)
+    if os.environ.get(LEGACY_ENV) and tried and tried[0] == os.environ[LEGACY_ENV]:
+        raise InterpreterNotFound(f"{LEGACY_ENV}={tried[0]} is not a working Python 2.7")
+    where = f" (tried {', '.join(tried)})" if tried else ""
+    raise InterpreterNotFound(f"no working python2.7 found{where}: {HOW_TO_GET_PYTHON2}")
+
+
+def python3s() -> list[Interpreter]:
+    """One working interpreter per Python 3 minor version from 3.6 on, oldest first."""
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(6, 20)]
+    candidates += _pyenv_pythons("3.") + _uv_pythons()
+    by_minor: dict[tuple[int, int], Interpreter] = {}
+    for candidate in filter(None, candidates):
+        found = probe(candidate)
+        if found and found.version >= (3, 6) and found.version[:2] not in by_minor:
+            by_minor[found.version[:2]] = found
+    return [by_minor[key] for key in sorted(by_minor)]
+
+
+def resolve(spec: str) -> Interpreter:
+    """An interpreter named on the command line: a path, a command, or a version like 3.12."""
+    if spec[:1].isdigit():
+        for found in python3s() + [_legacy_or_none()]:
+            if found and (found.minor == spec or found.version_string == spec):
+                return found
+        raise InterpreterNotFound(f"no Python {spec} found on PATH, in pyenv or in uv")
+    exe = shutil.which(spec) or spec
+    found = probe(exe)
+    if found is None:
+        raise InterpreterNotFound(f"{spec} does not run as a Python interpreter")
+    return found
+
+
+def _legacy_or_none() -> Interpreter | None:
+    try:
+        return find_legacy()
+    except InterpreterNotFound:
+        return None

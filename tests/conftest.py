@@ -1,0 +1,45 @@
+"""Shared fixtures: the legacy interpreter, required in CI, skipped with a reason elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from threadport.interpreters import InterpreterNotFound, find_legacy
+
+REQUIRE_LEGACY = os.environ.get("THREADPORT_REQUIRE_LEGACY") == "1"
+
+
+@pytest.fixture(scope="session")
+def legacy_python() -> str:
+    """Path of a working Python 2.7; a missing one fails when THREADPORT_REQUIRE_LEGACY=1."""
+    try:
+        return find_legacy().path
+    except InterpreterNotFound as error:
+        if REQUIRE_LEGACY:
+            pytest.fail(f"THREADPORT_REQUIRE_LEGACY=1 but {error}")
+        pytest.skip(f"legacy half needs Python 2.7: {error}")
+
+
+@pytest.fixture(params=["legacy", "modern"])
+def any_python(request) -> str:
+    """Each test using this runs once on Python 2.7 and once on the Python 3 under test."""
+    if request.param == "legacy":
+        return request.getfixturevalue("legacy_python")
+    return sys.executable
+
+
+@pytest.fixture
+def snippet(tmp_path: Path):
+    """Write a small source file (common 2/3 subset) and return its path."""
+
+    def write(source: str, name: str = "snippet.py") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(source))
+        return path
+
+    return write

@@ -1,0 +1,274 @@
+"""The virtual clock, on both interpreters: time jumps only when every thread is blocked,
+waiters due together wake in the order they began waiting, and nothing depends on luck."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadport.runner import run_entry
+
+HEADER = """
+from __future__ import print_function
+import threading
+import time
+"""
+
+
+def run(python, snippet, body, entry="main", **options):
+    return run_entry(python, snippet(HEADER + body), entry, **options)
+
+
+def test_sleep_is_virtual_and_time_jumps(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def main():
+    start = time.time()
+    time.sleep(3600)
+    print(round(time.time() - start, 6))
+""",
+    )
+    assert t.stdout == ["3600.0"]
+    assert t.virtual_seconds == 3600.0
+    assert t.seconds < 5  # an hour of virtual time, not of wall time
+
+
+def test_sleepers_wake_in_deadline_order(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def nap(name, seconds, out):
+    time.sleep(seconds)
+    out.append(name)
+
+def main():
+    out = []
+    threads = [threading.Thread(target=nap, args=(n, s, out)) for n, s in [("c", 3), ("a", 1), ("b", 2)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(out)
+""",
+    )
+    assert t.stdout == ["['a', 'b', 'c']"]
+    assert t.virtual_seconds == 3.0
+
+
+def test_ties_wake_in_the_order_the_waits_began(any_python, snippet):
+    # Both are due at t=2: the thread that began its wait first (at t=0) wakes first,
+    # runs alone until it blocks, and only then does the later waiter (since t=1) wake.
+    t = run(
+        any_python,
+        snippet,
+        """
+def long_sleeper(out):
+    time.sleep(2)
+    out.append("long")
+
+def main():
+    out = []
+    thread = threading.Thread(target=long_sleeper, args=(out,))
+    thread.start()
+    time.sleep(1)
+    time.sleep(1)
+    out.append("poller")
+    print(out, thread.is_alive())
+""",
+    )
+    assert t.stdout == ["['long', 'poller'] False"]
+
+
+def test_timed_waits_expire_in_virtual_time(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def main():
+    event = threading.Event()
+    cond = threading.Condition()
+    lock = threading.Lock()
+    lock.acquire()
+    start = time.time()
+    print(event.wait(5))
+    with cond:
+        print(cond.wait(2))
+    helper = threading.Thread(target=time.sleep, args=(100,))
+    helper.start()
+    helper.join(1)
+    print(helper.is_alive())
+    print(round(time.time() - start, 3))
+    helper.join()
+    print(helper.is_alive(), round(time.time() - start, 3))
+""",
+    )
+    # Python 2's Condition.wait(timeout) polls and returns None; Python 3 returns False.
+    assert t.stdout[0] == "False"
+    assert t.stdout[1] in ("None", "False")
+    assert t.stdout[2:] == ["True", "8.0", "False 107.0"]
+
+
+def test_event_set_by_a_sleeping_thread_wakes_the_waiter(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def setter(event):
+    time.sleep(4)
+    event.set()
+
+def main():
+    event = threading.Event()
+    start = time.time()
+    threading.Thread(target=setter, args=(event,)).start()
+    print(event.wait(10), time.time() - start <= 4.1)
+""",
+    )
+    assert t.stdout == ["True True"]
+
+
+def test_queue_get_timeout_is_virtual(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+try:
+    import queue
+except ImportError:
+    import Queue as queue
+
+def main():
+    q = queue.Queue()
+    start = time.time()
+    try:
+        q.get(timeout=30)
+    except queue.Empty:
+        print("empty after", int(round(time.time() - start)))
+""",
+    )
+    assert t.stdout == ["empty after 30"]
+
+
+def test_a_deadlock_is_reported_at_once(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def main():
+    print("waiting for ever")
+    threading.Event().wait()
+""",
+        timeout=20,
+    )
+    assert t.deadlock and t.timed_out
+    assert t.stdout == ["waiting for ever"]
+    assert t.seconds < 10
+
+
+def test_daemon_threads_are_abandoned_at_exit_and_others_joined(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def tick(name, period, count):
+    for i in range(count):
+        time.sleep(period)
+        print(name, i)
+
+def main():
+    daemon = threading.Thread(target=tick, args=("daemon", 1, 100))
+    daemon.daemon = True
+    daemon.start()
+    threading.Thread(target=tick, args=("worker", 1.5, 2)).start()
+""",
+    )
+    # The worker (non-daemon) finishes at t=3; the daemon's tick due at t=3 began
+    # its wait at t=2, after the worker's (t=1.5), so the worker wins the tie and
+    # the process exits before the daemon prints "daemon 2".
+    assert t.stdout == ["daemon 0", "worker 0", "daemon 1", "worker 1"]
+    assert t.virtual_seconds == 3.0
+
+
+@pytest.mark.parametrize("repeat", range(3))
+def test_the_seed_poll_is_the_same_every_time(legacy_python, repeat):
+    from threadport.catalog import get_pair
+
+    pair = get_pair("threading_notes")
+    t = run_entry(legacy_python, pair.legacy_path, "testIsAliveOnSleeper")
+    assert t.stdout == ["working"] + ["True"] * 9 + ["False"] * 7
+    assert t.virtual_seconds == 16.0
+
+
+def test_thread_pool_executor_and_rlock_run_under_the_clock(snippet):
+    import sys
+
+    t = run(
+        sys.executable,
+        snippet,
+        """
+from concurrent.futures import ThreadPoolExecutor
+
+def square(n):
+    time.sleep(n)
+    return n * n
+
+def main():
+    lock = threading.RLock()
+    with lock:
+        with lock:
+            print("re-entered")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        print(list(pool.map(square, [3, 1, 2])))
+    pool = ThreadPoolExecutor(max_workers=2)
+    pool.submit(square, 5)  # never shut down: interpreter exit joins its workers
+""",
+    )
+    assert t.stdout == ["re-entered", "[9, 1, 4]"]
+    assert t.virtual_seconds == 8.0
+    assert t.exit == 0
+
+
+def test_raw_thread_module_threads_are_counted(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+try:
+    import _thread as thread
+except ImportError:
+    import thread
+
+def child(lock, out):
+    time.sleep(2)
+    out.append("child done")
+    lock.release()
+
+def main():
+    lock = thread.allocate_lock()
+    lock.acquire()
+    out = []
+    thread.start_new_thread(child, (lock, out))
+    lock.acquire()
+    print(out, time.time() > 0)
+""",
+    )
+    assert t.stdout == ["['child done'] True"]
+    assert t.virtual_seconds == 2.0
+
+
+def test_real_time_mode_really_sleeps(any_python, snippet):
+    t = run(
+        any_python,
+        snippet,
+        """
+def main():
+    start = time.time()
+    time.sleep(0.2)
+    print(time.time() - start >= 0.2)
+""",
+        real_time=True,
+    )
+    assert t.stdout == ["True"]
+    assert t.virtual_seconds is None and t.clock == "real"

@@ -1,0 +1,115 @@
+"""The runner: one entry point, one fresh process, a transcript as data, and no hang ever."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from threadport.runner import Transcript, run_entry
+
+
+def test_stdout_stderr_and_exit_are_captured_as_lines(any_python, snippet):
+    path = snippet("""
+        from __future__ import print_function
+        import sys
+        def main(a, b):
+            print("out", a)
+            print("err", b, file=sys.stderr)
+            print("two")
+    """)
+    t = run_entry(any_python, path, "main", ["x", 2])
+    assert (t.stdout, t.stderr, t.exit, t.exception) == (["out x", "two"], ["err 2"], 0, None)
+
+
+def test_an_escaping_exception_is_recorded_and_its_traceback_starts_in_the_snippet(any_python, snippet):
+    path = snippet("""
+        def main():
+            {}["missing"]
+    """)
+    t = run_entry(any_python, path, "main")
+    assert t.exit == 1
+    assert t.exception == {"type": "KeyError", "message": "'missing'"}
+    assert t.stderr[0] == "Traceback (most recent call last):"
+    assert "snippet.py" in t.stderr[1] and "child.py" not in "\n".join(t.stderr)
+    assert t.stderr[-1] == "KeyError: 'missing'"
+
+
+def test_system_exit_sets_the_status(any_python, snippet):
+    path = snippet("""
+        import sys
+        def main():
+            sys.exit(3)
+    """)
+    t = run_entry(any_python, path, "main")
+    assert (t.exit, t.exception) == (3, None)
+
+
+def test_the_source_file_is_never_written(any_python, snippet):
+    path = snippet("def main():\n    pass\n")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    run_entry(any_python, path, "main")
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["snippet.py"]
+
+
+def test_a_timeout_kills_the_whole_process_tree(any_python, snippet, tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    path = snippet("""
+        import subprocess, sys
+        def main(pid_file):
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            with open(pid_file, "w") as handle:
+                handle.write(str(child.pid))
+            child.wait()
+    """)
+    started = time.monotonic()
+    t = run_entry(any_python, path, "main", [str(pid_file)], real_time=True, timeout=2)
+    assert t.timed_out and t.exit is None and not t.deadlock
+    assert time.monotonic() - started < 10
+    grandchild = int(pid_file.read_text())
+    # Killed with its group: gone, or at most a zombie waiting for its reaper.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(grandchild):
+        time.sleep(0.05)
+    assert not _alive(grandchild)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_caller_python_variables_do_not_leak_into_the_child(any_python, snippet, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", "/nonexistent-threadport-test")
+    path = snippet("""
+        from __future__ import print_function
+        import os, sys
+        def main():
+            print(os.environ.get("PYTHONPATH"), os.environ["PYTHONHASHSEED"])
+    """)
+    assert run_entry(any_python, path, "main").stdout == ["None 0"]
+
+
+def test_warnings_flags_reach_the_child(snippet):
+    path = snippet("""
+        import warnings
+        def main():
+            warnings.warn("old", DeprecationWarning)
+    """)
+    t = run_entry(sys.executable, path, "main", warnings=["error::DeprecationWarning"])
+    assert t.exception == {"type": "DeprecationWarning", "message": "old"}
+
+
+def test_missing_source_is_an_error():
+    with pytest.raises(FileNotFoundError):
+        run_entry(sys.executable, "/nonexistent/snippet.py", "main")
+
+
+def test_transcript_round_trips_through_json():
+    t = Transcript("3.11.7", ["a"], [], 0, None, 0.5, virtual_seconds=2.0)
+    assert Transcript.from_json(t.to_json()) == t
