@@ -49,7 +49,9 @@ class Page(HTMLParser):
             self._side, self._depth, self._text = self._line_side, 1, []
             self._line_side = None
         elif tag == "div":
-            self._line_side = next((s for s in ("legacy", "modern") if "line" in classes and "gap" not in classes and s in classes), None)
+            self._line_side = next(
+                (s for s in ("legacy", "modern") if "line" in classes and "gap" not in classes and s in classes), None
+            )
 
     _line_side = None
 

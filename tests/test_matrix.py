@@ -65,7 +65,11 @@ def test_a_later_file_replaces_the_same_pair_entry_and_version(tmp_path):
         ("{", "not JSON"),
         ('{"pair": 1}', "expected a JSON list"),
         ('[{"pair": "x"}]', "item 0: missing entry, legacy, modern, verdict"),
-        ('[{"pair": "x", "entry": "e", "legacy": {"python": "2.7.18"}, "modern": {"python": "3.9.1"}, "verdict": "fine"}]', "unknown verdict 'fine'"),
+        (
+            '[{"pair": "x", "entry": "e", "legacy": {"python": "2.7.18"},'
+            ' "modern": {"python": "3.9.1"}, "verdict": "fine"}]',
+            "unknown verdict 'fine'",
+        ),
     ],
 )
 def test_bad_files_name_the_file_and_the_reason(tmp_path, content, message):

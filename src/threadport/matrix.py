@@ -58,7 +58,10 @@ def result_files(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(path.glob("*.json"))
             if not found:
-                raise ResultsError(f"{path}: no *.json files in this folder (run `threadport compare --json --output {path}/NAME.json` first)")
+                raise ResultsError(
+                    f"{path}: no *.json files in this folder"
+                    f" (run `threadport compare --output {path}/NAME.json` first)"
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -128,7 +131,7 @@ class Cell:
         return max(0, (self.expected or 0) - len(self.records))
 
     def summary(self) -> str:
-        """"equivalent 4", "mismatch 1, equivalent 3", plus entries that never ran."""
+        """ "equivalent 4", "mismatch 1, equivalent 3", plus entries that never ran."""
         parts = [f"{v} {self.counts[v]}" for v in reversed(VERDICTS) if self.counts.get(v)]
         if self.missing:
             parts.append(f"{self.missing} not run")
@@ -154,7 +157,9 @@ class Matrix:
     @property
     def gaps(self) -> list[tuple[str, str]]:
         """(pair, column) cells with an entry point that has no result."""
-        return [(p, c) for p in self.rows for c in self.columns if self.cell(p, c).missing or not self.cell(p, c).records]
+        return [
+            (p, c) for p in self.rows for c in self.columns if self.cell(p, c).missing or not self.cell(p, c).records
+        ]
 
     @property
     def mismatches(self) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ def _highlight(lines: list[str], lexer: str) -> list[Text]:
     text = Syntax(code, lexer, theme=THEME, background_color="default").highlight(code)
     text.rstrip()
     parts = text.split("\n", allow_blank=True)
-    parts = [part for part in parts][: len(lines)]
+    parts = list(parts)[: len(lines)]
     return parts + [Text(line) for line in lines[len(parts) :]]
 
 
@@ -157,7 +157,7 @@ def header(view: PairView, wide: bool) -> Group:
 
 
 def ref_label(ref) -> str:
-    """"PEP 8", "bpo-37804"; the docs: forms read better as the docs they point to."""
+    """ "PEP 8", "bpo-37804"; the docs: forms read better as the docs they point to."""
     if ref.label.startswith("docs2:"):
         return "Python 2.7 docs"
     if ref.label.startswith("docs:"):

@@ -9,7 +9,9 @@ from threadport.cli import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="folder for the site (new, empty, or an earlier build)")
+    parser.add_argument(
+        "outdir", type=Path, metavar="OUTDIR", help="folder for the site (new, empty, or an earlier build)"
+    )
     parser.add_argument(
         "--results",
         nargs="+",

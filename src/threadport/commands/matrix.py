@@ -9,8 +9,12 @@ from threadport.cli import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="`threadport compare --json` files, or folders of them")
-    parser.add_argument("--no-color", action="store_true", help="no colour (NO_COLOR does the same; pipes get none anyway)")
+    parser.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULTS", help="`threadport compare --json` files, or folders of them"
+    )
+    parser.add_argument(
+        "--no-color", action="store_true", help="no colour (NO_COLOR does the same; pipes get none anyway)"
+    )
     parser.add_argument(
         "--strict",
         action="store_true",

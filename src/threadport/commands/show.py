@@ -11,8 +11,15 @@ from threadport.cli import UsageError
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pair", metavar="PAIR", help="a pair's stem (see `threadport list`)")
     parser.add_argument("--entry", metavar="NAME", help="only this entry point's function (legacy or modern name)")
-    parser.add_argument("--width", type=int, metavar="N", help="columns to draw in (default: the terminal's; under 100 the versions stack)")
-    parser.add_argument("--no-color", action="store_true", help="no colour (NO_COLOR does the same; pipes get none anyway)")
+    parser.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="columns to draw in (default: the terminal's; under 100 the versions stack)",
+    )
+    parser.add_argument(
+        "--no-color", action="store_true", help="no colour (NO_COLOR does the same; pipes get none anyway)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -75,7 +75,15 @@ def _code_rows(pair: Pair) -> list[dict]:
                     _line(row.right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind),
                 )
             )
-        out.append({"id": segment_id(segment, index), "title": segment.title, "entry": segment.anchor, "rows": rows, "changed": segment.changed})
+        out.append(
+            {
+                "id": segment_id(segment, index),
+                "title": segment.title,
+                "entry": segment.anchor,
+                "rows": rows,
+                "changed": segment.changed,
+            }
+        )
     return out
 
 
@@ -164,13 +172,17 @@ def _prepare(outdir: Path) -> set[str]:
     marker = outdir / MARKER
     if outdir.is_dir() and any(outdir.iterdir()):
         if not marker.is_file():
-            raise SiteError(f"{outdir}: folder is not empty and was not made by `threadport html`; choose a new or empty folder")
+            raise SiteError(
+                f"{outdir}: folder is not empty and was not made by `threadport html`; choose a new or empty folder"
+            )
         return set(marker.read_text(encoding="utf-8").split())
     outdir.mkdir(parents=True, exist_ok=True)
     return set()
 
 
-def build_site(outdir: Path, pairs: tuple[Pair, ...], records: list[Record] | None = None, sources: list[str] = ()) -> list[Path]:
+def build_site(
+    outdir: Path, pairs: tuple[Pair, ...], records: list[Record] | None = None, sources: list[str] = ()
+) -> list[Path]:
     """Write the site; returns the files written. ``sources`` names the results files, for the record."""
     records = records or []
     previous = _prepare(outdir)
@@ -184,7 +196,9 @@ def build_site(outdir: Path, pairs: tuple[Pair, ...], records: list[Record] | No
         "has_results": bool(records),
         "MISMATCH": MISMATCH,
     }
-    files: dict[str, str] = {"site.css": (STATIC / "site.css").read_text(encoding="utf-8") + "\n" + pygments_css() + "\n"}
+    files: dict[str, str] = {
+        "site.css": (STATIC / "site.css").read_text(encoding="utf-8") + "\n" + pygments_css() + "\n"
+    }
     files["index.html"] = env.get_template("index.html").render(**common, page="index")
     for pair in pairs:
         mine = [r for r in records if r.pair == pair.stem]

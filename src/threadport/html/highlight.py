@@ -91,6 +91,6 @@ def pygments_css() -> str:
     light = _token_rules(LIGHT_STYLE, ".hl")
     dark = _token_rules(DARK_STYLE, ".hl")
     return "\n".join(
-        ["/* token colours: pygments styles '%s' (light) and '%s' (dark) */" % (LIGHT_STYLE, DARK_STYLE), *light]
+        [f"/* token colours: pygments styles '{LIGHT_STYLE}' (light) and '{DARK_STYLE}' (dark) */", *light]
         + ["@media (prefers-color-scheme: dark) {", *("  " + rule for rule in dark), "}"]
     )
