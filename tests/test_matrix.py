@@ -99,6 +99,13 @@ def test_the_command_prints_the_table_and_strict_fails_on_a_mismatch(tmp_path, c
     assert "mismatch: threading_notes on 3.9" in capsys.readouterr().out
 
 
+def test_expect_names_the_interpreters_that_must_be_there(capsys):
+    assert main(["matrix", str(FIXTURES), "--strict", "--expect", "3.9,3.13"]) == 0
+    capsys.readouterr()
+    assert main(["matrix", str(FIXTURES), "--strict", "--expect", "3.9,3.10,3.13"]) == 1
+    assert "no results at all for Python 3.10" in capsys.readouterr().out
+
+
 def test_results_for_a_pair_the_catalogue_lacks_are_shown_not_dropped(tmp_path, capsys):
     records = fixture_records()
     for record in records:

@@ -50,6 +50,14 @@ def test_no_console_error_and_nothing_loaded_from_outside(site, visit, name):
     assert v.page.evaluate("() => [...document.styleSheets].length") == 1, "the stylesheet loaded from file://"
 
 
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_no_page_scrolls_sideways(site, visit, width):
+    for name in all_pages(site):
+        v = visit(url(site, name), width)
+        assert v.page.evaluate(NO_PAGE_SCROLL), f"{name} is wider than {width} px"
+        v.close()
+
+
 @pytest.mark.parametrize("stem", PAIRS)
 def test_two_aligned_columns_at_1280(site, visit, stem):
     v = visit(url(site, page_name(stem)), WIDE)
@@ -172,5 +180,13 @@ def test_screenshots(site, visit, width):
         out = SCREENSHOTS / f"{Path(name).stem}-{width}.png"
         v.page.screenshot(path=str(out), full_page=width == NARROW)
         assert out.stat().st_size > 10_000, "a real picture, not a blank page"
-        if name != "index.html" and width == WIDE and os.environ.get("THREADPORT_UPDATE_DOCS") == "1":
+    # The README's picture: the seed page's code, from its first entry point on.
+    if width == WIDE:
+        v = visit(url(site, page_name(SEED)), width)
+        first_entry = v.page.locator(".segment[id^='code-']:not([id^='code-part-'])").first
+        v.page.goto(url(site, page_name(SEED)) + "#" + first_entry.get_attribute("id"))
+        out = SCREENSHOTS / f"{Path(page_name(SEED)).stem}-{width}-code.png"
+        v.page.screenshot(path=str(out))
+        assert out.stat().st_size > 10_000
+        if os.environ.get("THREADPORT_UPDATE_DOCS") == "1":
             shutil.copyfile(out, REPO / "docs" / "pair-page.png")

@@ -22,6 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _shown(path: Path) -> str:
+    """A results file as the site names it: relative to here when it is below here."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def run(args: argparse.Namespace) -> int:
     from threadport.catalog import CatalogError, load_catalog
     from threadport.html import SiteError, build_site
@@ -31,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         pairs = load_catalog()
         sources = result_files(args.results) if args.results else []
         records = load_results(sources)
-        written = build_site(args.outdir, pairs, records, sources=[str(s) for s in sources])
+        written = build_site(args.outdir, pairs, records, sources=[_shown(s) for s in sources])
     except (CatalogError, ResultsError, SiteError) as error:
         raise UsageError(str(error)) from None
     except OSError as error:

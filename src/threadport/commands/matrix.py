@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 if any cell is a mismatch or any pair lacks a result on an interpreter the others ran on",
     )
+    parser.add_argument(
+        "--expect",
+        metavar="VERSIONS",
+        help="comma-separated Python 3 versions that must each have a column, e.g. 3.9,3.10,3.11,3.12,3.13"
+        " (with --strict, a missing one fails)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,5 +43,8 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"not in the catalogue (results from another branch?): {', '.join(matrix.unknown_pairs)}")
     problems = [f"mismatch: {p} on {c}" for p, c in matrix.mismatches]
     problems += [f"no result: {p} on {c} ({matrix.cell(p, c).summary()})" for p, c in matrix.gaps]
+    expected = [v.strip() for v in (args.expect or "").split(",") if v.strip()]
+    absent = [v for v in expected if v not in matrix.columns]
+    problems += [f"no results at all for Python {v} (its compare file is missing)" for v in absent]
     emit(console, lines + problems)
     return 1 if args.strict and problems else 0
