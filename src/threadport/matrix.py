@@ -17,6 +17,7 @@ from pathlib import Path
 EQUIVALENT, DECLARED, MISMATCH = "equivalent", "declared", "mismatch"
 VERDICTS = (EQUIVALENT, DECLARED, MISMATCH)  # best to worst
 _RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
+SHORT = {EQUIVALENT: "equiv", DECLARED: "decl", MISMATCH: "MISMATCH"}  # for narrow terminals
 
 
 class ResultsError(Exception):
@@ -130,9 +131,10 @@ class Cell:
     def missing(self) -> int:
         return max(0, (self.expected or 0) - len(self.records))
 
-    def summary(self) -> str:
-        """ "equivalent 4", "mismatch 1, equivalent 3", plus entries that never ran."""
-        parts = [f"{v} {self.counts[v]}" for v in reversed(VERDICTS) if self.counts.get(v)]
+    def summary(self, short: bool = False) -> str:
+        """Counts, worst first ("mismatch 1, equivalent 3"), plus entries that never ran."""
+        name = SHORT if short else {v: v for v in VERDICTS}
+        parts = [f"{name[v]} {self.counts[v]}" for v in reversed(VERDICTS) if self.counts.get(v)]
         if self.missing:
             parts.append(f"{self.missing} not run")
         return ", ".join(parts) if parts else "not run"
@@ -194,22 +196,27 @@ def build_matrix(records: list[Record], catalog: tuple = ()) -> Matrix:
     )
 
 
-def table(matrix: Matrix):
+def table(matrix: Matrix, width: int = 80):
     """The matrix as a rich Table (rich is imported here: only `threadport matrix` pays for it)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     styles = {EQUIVALENT: "green", DECLARED: "yellow", MISMATCH: "bold red"}
-    table = Table(box=box.SIMPLE_HEAD, title="pair x interpreter (legacy -> modern)", title_justify="left")
-    table.add_column("pair", style="bold")
+    legacy = sorted({v for versions in matrix.legacy_versions.values() for v in versions}) or ["2.7"]
+    title = f"Pairs by interpreter: legacy on Python {', '.join(legacy)}, modern on the Python 3 of each column"
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    table.add_column("pair", style="bold", no_wrap=True, min_width=max(map(len, matrix.rows), default=4))
     for column in matrix.columns:
-        table.add_column(matrix.header(column))
+        table.add_column(column)
+    # Full words when they fit, else the short forms (equiv / decl / MISMATCH).
+    longest = max((len(matrix.cell(p, c).summary()) for p in matrix.rows for c in matrix.columns), default=0)
+    short = max(map(len, matrix.rows), default=4) + len(matrix.columns) * (longest + 3) > width
     for pair in matrix.rows:
         cells = []
         for column in matrix.columns:
             cell = matrix.cell(pair, column)
-            cells.append(Text(cell.summary(), style=styles.get(cell.verdict, "dim")))
+            cells.append(Text(cell.summary(short), style=styles.get(cell.verdict, "dim")))
         label = pair + ("  (not in the catalogue)" if pair in matrix.unknown_pairs else "")
         table.add_row(label, *cells)
     return table

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     except (ResultsError, CatalogError) as error:
         raise UsageError(str(error)) from None
     console = make_console(no_color=args.no_color)
-    lines = [table(matrix)]
+    lines = [table(matrix, console.width)]
     if matrix.unknown_pairs:
         lines.append(f"not in the catalogue (results from another branch?): {', '.join(matrix.unknown_pairs)}")
     problems = [f"mismatch: {p} on {c}" for p, c in matrix.mismatches]
