@@ -14,6 +14,9 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("threadport.commands.list_pairs", "list the pairs: stem, tab, title"),
     "compare": ("threadport.commands.compare", "run both halves of each pair and compare transcripts"),
+    "show": ("threadport.commands.show", "legacy and modern source side by side in the terminal, with the notes"),
+    "html": ("threadport.commands.html", "build the static HTML tour: every pair side by side, notes, results matrix"),
+    "matrix": ("threadport.commands.matrix", "the pair x interpreter verdict table from compare --json files"),
     "timeline": ("threadport.commands.timeline", "the legacy files after 2to3 on every Python 3: what breaks where"),
     "claims": ("threadport.commands.claims", "check every claim of the seed's comments against the pair that shows it"),
 }

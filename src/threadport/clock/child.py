@@ -23,8 +23,10 @@ def _text(value):
 
 
 def _write_result(path, result):
-    with open(path, "w") as handle:
-        handle.write(repr(result))
+    # Binary mode: text mode may import a codec, and this also runs inside the
+    # clock's deadlock report, where an import would wait on the clock.
+    with open(path, "wb") as handle:
+        handle.write(repr(result).encode("ascii", "backslashreplace"))
 
 
 def main():
