@@ -98,7 +98,8 @@ def _record(raw: object, source: Path, index: int) -> Record:
 def load_results(paths: list[Path]) -> list[Record]:
     """Every record of every file; a later file's result for the same pair, entry and
     Python minor version replaces an earlier one (a re-run supersedes)."""
-    merged: dict[tuple[str, str, str], Record] = {}
+    # Keyed by the modern entry too: two modern twins may share one legacy entry point.
+    merged: dict[tuple[str, str, str, str], Record] = {}
     for path in result_files(paths):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
@@ -110,7 +111,7 @@ def load_results(paths: list[Path]) -> list[Record]:
             raise ResultsError(f"{path}: expected a JSON list of results, got {type(document).__name__}")
         for index, raw in enumerate(document):
             record = _record(raw, path, index)
-            merged[(record.pair, record.entry, record.column)] = record
+            merged[(record.pair, record.entry, record.modern_entry, record.column)] = record
     return list(merged.values())
 
 

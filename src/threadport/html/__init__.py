@@ -122,17 +122,22 @@ def _differences(records: list[Record]) -> list[dict]:
 
 
 def _entries(pair: Pair, records: list[Record], matrix: Matrix) -> list[dict]:
-    by_entry: dict[str, list[Record]] = {}
+    # Keyed by both names: two modern twins may share one legacy entry point.
+    by_entry: dict[tuple[str, str], list[Record]] = {}
     for record in records:
-        by_entry.setdefault(record.entry, []).append(record)
+        by_entry.setdefault((record.entry, record.modern_entry), []).append(record)
+    # The code view links to #run-LEGACY: the first entry of a legacy name keeps that id.
+    ids: set[str] = set()
     out = []
     for entry in pair.entries:
-        mine = by_entry.get(entry.legacy, [])
+        mine = by_entry.get((entry.legacy, entry.modern), [])
         verdicts = {r.column: r.verdict for r in mine}
+        anchor = f"run-{entry.legacy}" if f"run-{entry.legacy}" not in ids else f"run-{entry.legacy}-{entry.modern}"
+        ids.add(anchor)
         out.append(
             {
                 "entry": entry,
-                "id": f"run-{entry.legacy}",
+                "id": anchor,
                 "verdicts": [(column, verdicts.get(column)) for column in matrix.columns],
                 "legacy": _group(mine, "legacy"),
                 "modern": _group(mine, "modern"),
