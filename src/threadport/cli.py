@@ -14,6 +14,9 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("threadport.commands.list_pairs", "list the pairs: stem, tab, title"),
     "compare": ("threadport.commands.compare", "run both halves of each pair and compare transcripts"),
+    "check": ("threadport.commands.check", "report deprecated threading idioms (TP001-TP010) in your code"),
+    "fix": ("threadport.commands.fix", "rewrite the deprecated threading idioms that are safe to rewrite"),
+    "migrate": ("threadport.commands.migrate", "Python 2 -> 3: lib2to3 fixers, then threadport fix, then pyupgrade"),
 }
 
 
