@@ -17,7 +17,9 @@ def good(tmp_path):
 
 
 BAD = [
-    pytest.param(b"import threading\n\xff\xfe t.isAlive()\n", "cannot decode as utf-8: byte 0xff on line 2", id="undecodable"),
+    pytest.param(
+        b"import threading\n\xff\xfe t.isAlive()\n", "cannot decode as utf-8: byte 0xff on line 2", id="undecodable"
+    ),
     pytest.param(b"\x7fELF\x02\x01\x00\x00isAlive", "binary file", id="binary"),
     pytest.param(b"# -*- coding: klingon -*-\nt.isAlive()\n", "bad coding declaration", id="unknown-cookie"),
     pytest.param(b"def f(:\n    t.isAlive()\n", "syntax error in both grammars", id="syntax-error"),
@@ -31,7 +33,7 @@ def test_bad_file_is_reported_others_processed_exit_2(tmp_path, good, capsys, co
     bad.write_bytes(data)
     assert main([command, str(bad), str(good)]) == 2
     captured = capsys.readouterr()
-    (line,) = [line for line in captured.err.splitlines() if line.startswith(str(bad))]
+    (line,) = (line for line in captured.err.splitlines() if line.startswith(str(bad)))
     assert line.startswith(f"{bad}: error: ") and reason in line
     assert bad.read_bytes() == data
     if command == "fix":
@@ -66,12 +68,20 @@ VALID = [
     pytest.param(GOOD, "utf-8-sig", id="bom"),
     pytest.param(GOOD.replace("\n", "\r\n"), "utf-8", id="crlf"),
     pytest.param(
-        "import threading\ndef f():\n\tt = threading.Thread()\n\tif t.isAlive():\n\t\tprint 'tabs'\n", "utf-8", id="tabs-python2"
+        "import threading\ndef f():\n\tt = threading.Thread()\n\tif t.isAlive():\n\t\tprint 'tabs'\n",
+        "utf-8",
+        id="tabs-python2",
     ),
     pytest.param(
-        "import threading\nclass T(threading.Thread):\n    def f(self):\n\tprint self.isAlive()\n", "utf-8", id="mixed-tabs-python2"
+        "import threading\nclass T(threading.Thread):\n    def f(self):\n\tprint self.isAlive()\n",
+        "utf-8",
+        id="mixed-tabs-python2",
     ),
-    pytest.param("# caf\u00e9 \u201cquoted\u201d\nimport threading\nt = threading.Thread()\nprint t.isAlive()\n", "utf-8", id="utf-8-no-cookie-python2"),
+    pytest.param(
+        "# caf\u00e9 \u201cquoted\u201d\nimport threading\nt = threading.Thread()\nprint t.isAlive()\n",
+        "utf-8",
+        id="utf-8-no-cookie-python2",
+    ),
 ]
 
 

@@ -24,9 +24,7 @@ def test_check_prints_findings_summary_and_exit_1(tmp_path, capsys):
     assert out[0] == f"{path}:3:3: TP009 setDaemon(v) -> .daemon = v (deprecated since Python 3.10)"
     assert out[1].startswith(f"{path}:4:9: TP001 isAlive() -> is_alive()")
     assert out[2].startswith(f"{path}:5:3: TP006 [possible] getName()")
-    assert out[3] == (
-        "Found 3 findings in 1 of 1 files: 2 certain (2 fixable with `threadport fix`), 1 possible."
-    )
+    assert out[3] == ("Found 3 findings in 1 of 1 files: 2 certain (2 fixable with `threadport fix`), 1 possible.")
 
 
 def test_check_clean_exit_zero_select_ignore(tmp_path, capsys):
@@ -82,7 +80,9 @@ def test_fix_diff_writes_nothing(tmp_path, capsys):
     path = write(tmp_path, "app.py", THREADED)
     assert main(["fix", "--diff", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "-print(t.isAlive())\n+t.daemon = True\n+print(t.is_alive())\n" in out and out.startswith(f"--- {path}\n+++ {path}\n")
+    assert "-print(t.isAlive())\n+t.daemon = True\n+print(t.is_alive())\n" in out and out.startswith(
+        f"--- {path}\n+++ {path}\n"
+    )
     assert path.read_text() == THREADED
 
 

@@ -1,11 +1,21 @@
 """TP002 currentThread / TP003 activeCount: module attributes, from-imports and their uses."""
 
 import pytest
-from fixer_helpers import fix, findings, severities
+from fixer_helpers import findings, fix, severities
 
 REWRITES = [
-    pytest.param("TP002", "import threading\nthreading.currentThread()\n", "import threading\nthreading.current_thread()\n", id="attr"),
-    pytest.param("TP003", "import threading as th\nn = th.activeCount()\n", "import threading as th\nn = th.active_count()\n", id="alias"),
+    pytest.param(
+        "TP002",
+        "import threading\nthreading.currentThread()\n",
+        "import threading\nthreading.current_thread()\n",
+        id="attr",
+    ),
+    pytest.param(
+        "TP003",
+        "import threading as th\nn = th.activeCount()\n",
+        "import threading as th\nn = th.active_count()\n",
+        id="alias",
+    ),
     pytest.param(
         "TP002",
         "from threading import currentThread\ndef f():\n    return currentThread().name\n",

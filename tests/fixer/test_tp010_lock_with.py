@@ -1,7 +1,7 @@
 """TP010: acquire() + try/finally release() -> with lock: (that exact shape only)."""
 
 import pytest
-from fixer_helpers import fix, findings, src
+from fixer_helpers import findings, fix, src
 
 REWRITES = [
     pytest.param(
@@ -61,9 +61,14 @@ REWRITES = [
     ),
 ]
 
+WITH_EXCEPT = (
+    "import threading\nl = threading.Lock()\n"
+    "l.acquire()\ntry:\n    a()\nexcept E:\n    b()\nfinally:\n    l.release()\n"
+)
+
 NOOPS = [
     pytest.param(
-        "import threading\nl = threading.Lock()\nl.acquire()\ntry:\n    a()\nexcept E:\n    b()\nfinally:\n    l.release()\n",
+        WITH_EXCEPT,
         id="with-except",
     ),
     pytest.param(
@@ -93,7 +98,8 @@ NOOPS = [
         id="own-acquire-release",
     ),
     pytest.param(
-        "import threading\na = threading.Lock()\nb = threading.Lock()\na.acquire()\ntry:\n    x()\nfinally:\n    b.release()\n",
+        "import threading\na = threading.Lock()\nb = threading.Lock()\n"
+        "a.acquire()\ntry:\n    x()\nfinally:\n    b.release()\n",
         id="different-locks",
     ),
 ]
@@ -110,7 +116,7 @@ def test_noops(source):
 
 
 def test_other_shapes_are_reported():
-    with_except = "import threading\nl = threading.Lock()\nl.acquire()\ntry:\n    a()\nexcept E:\n    b()\nfinally:\n    l.release()\n"
+    with_except = WITH_EXCEPT
     (finding,) = findings(with_except, "TP010")
     assert not finding.possible and not finding.fixable
     (unknown,) = findings("l = get()\nl.acquire()\ntry:\n    a()\nfinally:\n    l.release()\n", "TP010")

@@ -11,7 +11,9 @@ from threadport.cli import UsageError
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (folders: their .py files)")
-    parser.add_argument("--select", type=_codes, metavar="CODES", help="only these codes (comma-separated, prefixes ok)")
+    parser.add_argument(
+        "--select", type=_codes, metavar="CODES", help="only these codes (comma-separated, prefixes ok)"
+    )
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these codes")
 
 

@@ -92,7 +92,9 @@ class ModuleFunction:
             if renameable:
                 yield Finding(self.code, line, col, message, fixes=[Fix(line, col, _rename(self.new))])
             else:
-                yield Finding(self.code, line, col, message + " (the name is rebound or named in a string: rename by hand)")
+                yield Finding(
+                    self.code, line, col, message + " (the name is rebound or named in a string: rename by hand)"
+                )
         for import_site in ctx.collected.imports:
             node: ast.ImportFrom = import_site.node
             for alias in node.names:
@@ -112,6 +114,7 @@ class ModuleFunction:
                     self.code,
                     line,
                     col,
-                    f"import {message}" + ("" if fixable else " (the name is rebound or named in a string: rename by hand)"),
+                    f"import {message}"
+                    + ("" if fixable else " (the name is rebound or named in a string: rename by hand)"),
                     fixes=fixes,
                 )

@@ -146,5 +146,5 @@ def fix_text(text: str, rules: list, aggressive: bool = False) -> tuple[str, lis
             raise FixBroke("the rewrite turned Python 3 into Python 2; file left unchanged, please report")
         text = new_text
         all_fixed.extend(fixed)
-    left = [f for f in findings]
+    left = [*findings]
     return text, all_fixed, left

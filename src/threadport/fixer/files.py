@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from threadport.fixer import CODES, TRIGGERS, rules
-from threadport.fixer.engine import FixBroke, Finding, analyze, fix_text
+from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import SourceError, read_source, save
 

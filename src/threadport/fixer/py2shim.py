@@ -128,9 +128,11 @@ def _string(src: str) -> str:
     if not ({"u", "r", "b"} & set(lowered)) and "\\" in rest:
         return prefix + _UNICODE_ESCAPE.sub(lambda m: "_" + m.group(1) if m.group(1) else m.group(0), rest)
     if "b" in lowered and not rest.isascii():  # Python 3 bytes literals must be ASCII
-        return prefix.replace("b", "u").replace("B", "u").replace("r", "").replace("R", "") + (
-            " " if "r" in lowered else ""
-        ) + rest
+        return (
+            prefix.replace("b", "u").replace("B", "u").replace("r", "").replace("R", "")
+            + (" " if "r" in lowered else "")
+            + rest
+        )
     return src
 
 
@@ -150,7 +152,12 @@ def shim(tokens: list[Token]) -> Shim:
                 srcs[i] = "yield"
                 if following is not None and following.src == ">>":
                     srcs[sig[k + 1]] = "  "
-                elif following is not None and following.src == ">" and k + 2 < len(sig) and tokens[sig[k + 2]].src == ">":
+                elif (
+                    following is not None
+                    and following.src == ">"
+                    and k + 2 < len(sig)
+                    and tokens[sig[k + 2]].src == ">"
+                ):
                     srcs[sig[k + 1]] = srcs[sig[k + 2]] = " "
             elif src == "exec" and _at_statement_start(tokens, sig, k):
                 srcs[i] = "not "
@@ -177,11 +184,18 @@ def shim(tokens: list[Token]) -> Shim:
                 _tuple_parameters(tokens, sig, srcs, k + 1, 0)
             elif src in _PY3_KEYWORDS:
                 srcs[i] = _PY3_KEYWORDS[src]
-            elif src in ("L", "l") and k and tokens[sig[k - 1]].name == "NUMBER" and _adjacent(tokens[sig[k - 1]], token):
+            elif (
+                src in ("L", "l") and k and tokens[sig[k - 1]].name == "NUMBER" and _adjacent(tokens[sig[k - 1]], token)
+            ):
                 srcs[i] = " "  # ``7L.bit_length()`` -> ``7 .bit_length()``
             elif src in _PY3_CONSTANTS and k and tokens[sig[k - 1]].src == ".":
                 srcs[i] = _PY3_CONSTANTS[src]  # xmlrpclib.False
-            elif src.lower() == "ur" and following is not None and following.name == "STRING" and _adjacent(token, following):
+            elif (
+                src.lower() == "ur"
+                and following is not None
+                and following.name == "STRING"
+                and _adjacent(token, following)
+            ):
                 srcs[i] = "r"
                 quote = following.src[:3] if following.src[:3] in ('"""', "'''") else following.src[:1]
                 srcs[sig[k + 1]] = quote + " " + following.src[len(quote) :]

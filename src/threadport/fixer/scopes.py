@@ -192,7 +192,7 @@ class Collector:
             self.generic(node, scope)
 
     def generic(self, node: ast.AST, scope: Scope) -> None:
-        for name, value in ast.iter_fields(node):
+        for _name, value in ast.iter_fields(node):
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
                     self.block(value, scope)

@@ -43,9 +43,7 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         hint = " (add a PEP 263 coding cookie if the file is not UTF-8)" if encoding == "utf-8" else ""
-        raise SourceError(
-            f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} on line {line}{hint}"
-        ) from None
+        raise SourceError(f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} on line {line}{hint}") from None
     if "\r" in text.replace("\r\n", ""):
         # ast splits lines on a lone CR but tokenize does not: positions would disagree.
         raise SourceError("lone CR line ends (classic Mac OS) are not supported")

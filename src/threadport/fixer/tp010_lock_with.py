@@ -90,9 +90,7 @@ def find(ctx: Context) -> Iterator[Finding]:
     receivers = ctx.receivers
     for pair in ctx.collected.pairs:
         node = pair.second
-        released = [
-            s for s in node.finalbody if _method_call(s, "release") is not None
-        ]
+        released = [s for s in node.finalbody if _method_call(s, "release") is not None]
         if not released:
             continue
         before = _method_call(pair.first, "acquire")
@@ -127,9 +125,15 @@ def find(ctx: Context) -> Iterator[Finding]:
                 Fix(line, col, _head_edit),
                 Fix(*_finally_position(ctx, node), _tail_edit),
             ]
-            yield Finding(CODE, line, col, f"{name}.acquire() + try/finally: {name}.release() -> with {name}:", fixes=fixes)
+            yield Finding(
+                CODE, line, col, f"{name}.acquire() + try/finally: {name}.release() -> with {name}:", fixes=fixes
+            )
         else:
-            shape = "acquire() inside the try" if before is None else "the try has more than release() in finally, or except/else"
+            shape = (
+                "acquire() inside the try"
+                if before is None
+                else "the try has more than release() in finally, or except/else"
+            )
             yield Finding(CODE, line, col, f"{name}: manual acquire/release ({shape}): consider `with {name}:` by hand")
 
 
