@@ -34,17 +34,17 @@ def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> 
 class Prefilter:
     """Bytes-level test: can a selected rule have anything to say about this file?
 
-    A literal alternation rejects almost every file at memory speed; the precise
+    A literal scan rejects almost every file at memory speed; the precise
     patterns (word boundaries, the acquire/try layout) then run on the few left.
     """
 
     def __init__(self, codes: tuple[str, ...]) -> None:
-        literals = sorted({TRIGGERS[code][0] for code in codes})
-        self.quick = re.compile(b"|".join(re.escape(word) for word in literals) or b"(?!)")
+        # ``in`` on bytes is a memchr-speed scan; a regex alternation is several times slower.
+        self.literals = sorted({TRIGGERS[code][0] for code in codes})
         self.precise = re.compile(b"|".join(TRIGGERS[code][1] for code in codes) or b"(?!)")
 
     def search(self, data: bytes) -> bool:
-        return self.quick.search(data) is not None and self.precise.search(data) is not None
+        return any(word in data for word in self.literals) and self.precise.search(data) is not None
 
 
 def prefilter(codes: tuple[str, ...]) -> Prefilter:

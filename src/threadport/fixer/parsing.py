@@ -7,7 +7,7 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
-from tokenize_rt import Token, src_to_tokens
+from tokenize_rt import Token
 
 from threadport.fixer.py2shim import Shim, expand_tabs, shim
 
@@ -21,7 +21,7 @@ class Parsed:
     tree: ast.Module
     python2: bool
     shim: Shim | None  # how positions map back, for Python 2 files
-    tokens: list[Token] | None  # already made for Python 2 files; made on demand otherwise
+    tokens: list[Token] | None  # tokenize-rt's, made on demand (only fixing needs them)
 
 
 def _ast(text: str) -> ast.Module:
@@ -53,15 +53,14 @@ def parse(text: str) -> Parsed:
     except RecursionError:
         raise ParseFailure("too deeply nested to parse") from None
     try:
-        tokens = src_to_tokens(text)
+        result = shim(text)
     except (tokenize.TokenError, SyntaxError) as error:
         raise ParseFailure(_describe(python3_error, str(error))) from None
-    result = shim(tokens)
     for attempt in (result, None):
         if attempt is None:
             result = expand_tabs(result)
         try:
-            return Parsed(_ast(result.text), True, result, tokens)
+            return Parsed(_ast(result.text), True, result, None)
         except TabError:
             continue
         except (SyntaxError, ValueError, RecursionError) as error:

@@ -68,10 +68,19 @@ def _head_edit(tokens: list[Token], i: int) -> None:
 
 
 def _tail_edit(tokens: list[Token], i: int) -> None:
-    """From the start of the ``finally`` line through the release statement's newline."""
-    if tokens[i].src != "finally":
+    """From the start of the ``finally`` line through the release statement's newline.
+
+    Keyed at the release statement (ast knows where it is, not where ``finally`` is),
+    it reaches back to the keyword; edits only replace token text, never the number
+    of tokens, so no other edit's index moves.
+    """
+    colon = i - 1
+    while colon >= 0 and (tokens[colon].name in tk.NON_CODE or tokens[colon].name == "NEWLINE"):
+        colon -= 1
+    keyword = tk.previous_code(tokens, colon)
+    if tokens[colon].src != ":" or tokens[keyword].src != "finally":
         raise tk.SkipFix("finally not found")
-    start = i
+    start = keyword
     while start > 0 and tokens[start - 1].name in ("UNIMPORTANT_WS", "DEDENT"):
         start -= 1
     if start > 0 and tokens[start - 1].name not in ("NEWLINE", "NL"):
@@ -81,7 +90,7 @@ def _tail_edit(tokens: list[Token], i: int) -> None:
         j += 1
     close = tk.matching_close(tokens, tk.next_code(tokens, j))
     newline = tk.next_code(tokens, close)
-    if tokens[newline].name != "NEWLINE" or tk.has_comment(tokens, i, newline):
+    if tokens[newline].name != "NEWLINE" or tk.has_comment(tokens, keyword, newline):
         raise tk.SkipFix("comments or more code around release()")
     tk.blank(tokens, start, newline)
 
@@ -123,7 +132,7 @@ def find(ctx: Context) -> Iterator[Finding]:
         elif exact:
             fixes = [
                 Fix(line, col, _head_edit),
-                Fix(*_finally_position(ctx, node), _tail_edit),
+                Fix(*ctx.start(node.finalbody[0]), _tail_edit),
             ]
             yield Finding(
                 CODE, line, col, f"{name}.acquire() + try/finally: {name}.release() -> with {name}:", fixes=fixes
@@ -135,17 +144,3 @@ def find(ctx: Context) -> Iterator[Finding]:
                 else "the try has more than release() in finally, or except/else"
             )
             yield Finding(CODE, line, col, f"{name}: manual acquire/release ({shape}): consider `with {name}:` by hand")
-
-
-def _finally_position(ctx: Context, node: ast.Try) -> tuple[int, int]:
-    """The ``finally`` keyword: ast has no position for it, so find it in the tokens."""
-    last_body = (node.orelse or node.handlers or node.body)[-1]
-    first_final = node.finalbody[0]
-    tokens = ctx.tokens()
-    start = ctx.position(last_body.end_lineno, last_body.end_col_offset)
-    stop = ctx.start(first_final)
-    for token in tokens:
-        position = (token.line, token.utf8_byte_offset)
-        if token.name == "NAME" and token.src == "finally" and start <= position < stop:
-            return position
-    return stop
