@@ -115,9 +115,10 @@ def recall(folder: Path) -> str:
         flagged.setdefault(str(Path(f["path"]).resolve()), set()).add(f["line"])
     missed = [s for s in theirs if not any(line in flagged.get(s[0], ()) for line in range(s[1], s[2] + 1))]
     certain = sum(f["severity"] == "error" for f in ours)
+    share = f"recall {100 * (len(theirs) - len(missed)) / len(theirs):.0f}%" if theirs else "nothing to recall"
     text = (
         f"pylint W4902 sites: {len(theirs)}; threadport flags {len(theirs) - len(missed)} of them "
-        f"(recall {100 * (len(theirs) - len(missed)) / max(len(theirs), 1):.0f}%); "
+        f"({share}); "
         f"threadport findings in all: {len(ours)} ({certain} certain, {len(ours) - certain} possible)"
     )
     for path, line, _, message in missed:

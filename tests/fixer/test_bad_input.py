@@ -102,3 +102,36 @@ def test_empty_file_is_clean(tmp_path, capsys):
     assert main(["check", str(path)]) == 0
     assert main(["fix", str(path)]) == 0
     assert path.read_bytes() == b""
+
+
+PYTHON2_ONLY = r"""import sys, threading
+t = threading.Thread()
+try:
+    mode = 0777 + 10L
+except OSError, e:
+    print >>sys.stderr, `e`, ur'raw\d'
+exec "pass" in {}
+if t.isAlive() <> True: raise ValueError, "not alive"
+def f(a, (b, c)): return lambda (k, v): t.isDaemon()
+print "done", t.getName()
+"""
+
+
+def test_python2_only_file_is_checked_and_fixed_as_python2(tmp_path, capsys):
+    path = tmp_path / "old.py"
+    path.write_text(PYTHON2_ONLY)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:8:6: TP001" in out and f"{path}:9:43: TP008" in out and f"{path}:10:17: TP006" in out
+    assert main(["fix", str(path)]) == 1
+    expected = PYTHON2_ONLY.replace("t.isAlive()", "t.is_alive()").replace("t.isDaemon()", "t.daemon")
+    assert path.read_text() == expected.replace("t.getName()", "t.name")
+
+
+def test_migrate_says_so_when_a_file_is_not_utf8(tmp_path, capsys):
+    path = tmp_path / "latin.py"
+    data = b"# caf\xe9, no coding cookie\nprint 'x'\n"
+    path.write_bytes(data)
+    assert main(["migrate", str(path)]) == 2
+    assert f"{path}: error: cannot decode as utf-8: byte 0xe9 on line 1" in capsys.readouterr().err
+    assert path.read_bytes() == data

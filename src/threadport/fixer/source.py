@@ -36,8 +36,10 @@ def decode(data: bytes) -> tuple[str, str]:
         raise SourceError("binary file (contains NUL bytes), not Python source")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:  # unknown codec in a cookie, or a cookie that contradicts a BOM
-        raise SourceError(f"bad coding declaration: {error.msg}") from None
+    except SyntaxError as error:  # unknown codec in a cookie, a cookie that contradicts a BOM...
+        if "invalid or missing encoding declaration" not in str(error):
+            raise SourceError(f"bad coding declaration: {error.msg}") from None
+        encoding = "utf-8"  # ...or no cookie and non-UTF-8 bytes in the first two lines
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
