@@ -50,11 +50,10 @@ def iter_inputs(paths: list[str]):
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.fixer.files import check_file, prefilter
+    from threadport.fixer.files import check_files
 
     codes = chosen_codes(args)
-    pattern = prefilter(codes)
-    outcomes = [check_file(path, explicit, codes, pattern) for path, explicit in iter_inputs(args.paths)]
+    outcomes = check_files(list(iter_inputs(args.paths)), codes)
     findings = [(o.path, f) for o in outcomes for f in o.findings]
     errors = [o for o in outcomes if o.error]
     possible = sum(f.possible for _, f in findings)

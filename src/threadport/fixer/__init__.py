@@ -26,24 +26,24 @@ _MODULES = {
 }
 CODES = tuple(_MODULES)
 
-_WORD = r"\b{}\b"
+# Each pattern starts with a literal, so re scans for it at memchr speed (a leading \b or a
+# top-level alternation would make it try every position).
+_WORD = r"{}(?!\w)"
 # acquire() directly before ``try:`` (blank and comment lines between), or first in it.
-_ACQUIRE_TRY = (
-    rb"acquire\s*\(\s*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
-    rb"|try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\(\s*\)"
-)
-# code -> (a literal every candidate file contains, a regex every candidate file matches)
+_ACQUIRE_BEFORE_TRY = rb"acquire\s*\(\s*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
+_ACQUIRE_IN_TRY = rb"try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\(\s*\)"
+# code -> (a literal every candidate file contains, regexes of which a candidate matches one)
 TRIGGERS = {
-    "TP001": (b"isAlive", _WORD.format("isAlive").encode()),
-    "TP002": (b"currentThread", _WORD.format("currentThread").encode()),
-    "TP003": (b"activeCount", _WORD.format("activeCount").encode()),
-    "TP004": (b"notifyAll", _WORD.format("notifyAll").encode()),
-    "TP005": (b"isSet", _WORD.format("isSet").encode()),
-    "TP006": (b"getName", _WORD.format("getName").encode()),
-    "TP007": (b"setName", _WORD.format("setName").encode()),
-    "TP008": (b"isDaemon", _WORD.format("isDaemon").encode()),
-    "TP009": (b"setDaemon", _WORD.format("setDaemon").encode()),
-    "TP010": (b"acquire", _ACQUIRE_TRY),
+    "TP001": (b"isAlive", (_WORD.format("isAlive").encode(),)),
+    "TP002": (b"currentThread", (_WORD.format("currentThread").encode(),)),
+    "TP003": (b"activeCount", (_WORD.format("activeCount").encode(),)),
+    "TP004": (b"notifyAll", (_WORD.format("notifyAll").encode(),)),
+    "TP005": (b"isSet", (_WORD.format("isSet").encode(),)),
+    "TP006": (b"getName", (_WORD.format("getName").encode(),)),
+    "TP007": (b"setName", (_WORD.format("setName").encode(),)),
+    "TP008": (b"isDaemon", (_WORD.format("isDaemon").encode(),)),
+    "TP009": (b"setDaemon", (_WORD.format("setDaemon").encode(),)),
+    "TP010": (b"acquire", (_ACQUIRE_BEFORE_TRY, _ACQUIRE_IN_TRY)),
 }
 
 

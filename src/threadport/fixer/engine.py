@@ -33,10 +33,10 @@ class Finding:
     fixes: list[Fix] = field(default_factory=list)  # empty: reported only
     aggressive: bool = False  # the fixes apply only with --aggressive
     column: int = 0  # 1-based character column, filled in for display
+    fixable: bool = field(init=False)  # `fix` rewrites it (kept when fixes are dropped for pickling)
 
-    @property
-    def fixable(self) -> bool:
-        return bool(self.fixes) and not self.aggressive
+    def __post_init__(self) -> None:
+        self.fixable = bool(self.fixes) and not self.aggressive
 
 
 class Context:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +44,12 @@ class Prefilter:
 
     def __init__(self, codes: tuple[str, ...]) -> None:
         # ``in`` on bytes is a memchr-speed scan; a regex alternation is several times slower.
-        self.literals = sorted({TRIGGERS[code][0] for code in codes})
-        self.precise = re.compile(b"|".join(TRIGGERS[code][1] for code in codes) or b"(?!)")
+        self.checks = [(TRIGGERS[code][0], [re.compile(p) for p in TRIGGERS[code][1]]) for code in codes]
 
     def search(self, data: bytes) -> bool:
-        return any(word in data for word in self.literals) and self.precise.search(data) is not None
+        return any(
+            literal in data and any(pattern.search(data) for pattern in patterns) for literal, patterns in self.checks
+        )
 
 
 def prefilter(codes: tuple[str, ...]) -> Prefilter:
@@ -70,11 +75,29 @@ def check_file(path: Path, explicit: bool, codes: tuple[str, ...], pattern: Pref
             return outcome  # nothing a selected rule could say: not even parsed
         _, outcome.findings = analyze(source.text, rules(codes))
         set_columns(source.text, outcome.findings)
+        for finding in outcome.findings:
+            finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
     except (SourceError, ParseFailure) as error:
         outcome.error = str(error)
     except RecursionError:
         outcome.error = "too deeply nested to analyze"
     return outcome
+
+
+def check_files(inputs: list[tuple[Path, bool]], codes: tuple[str, ...]) -> list[Outcome]:
+    """check_file over many files, on every core when there are enough files to pay for it."""
+    pattern = prefilter(codes)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(inputs) < 200 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [check_file(path, explicit, codes, pattern) for path, explicit in inputs]
+    one = functools.partial(_check_pair, codes=codes, pattern=pattern)
+    context = multiprocessing.get_context("fork")  # no re-import: workers start in milliseconds
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(one, inputs, chunksize=max(1, len(inputs) // (workers * 8))))
+
+
+def _check_pair(item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter) -> Outcome:
+    return check_file(item[0], item[1], codes, pattern)
 
 
 def fix_file(
