@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tokenize_rt import Token, src_to_tokens, tokens_to_src
 
 from threadport.fixer.parsing import Parsed, parse
+from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
 from threadport.fixer.scopes import AttributeSite, collect
 from threadport.fixer.tokens import SkipFix
@@ -71,8 +72,33 @@ class Context:
 
     def tokens(self) -> list[Token]:
         if self.parsed.tokens is None:
-            self.parsed.tokens = src_to_tokens(self.text)
+            try:
+                self.parsed.tokens = src_to_tokens(self.text)
+            except (TabError, IndentationError):
+                self.parsed.tokens = self._tokens_of_mixed_tabs()
         return self.parsed.tokens
+
+    def _tokens_of_mixed_tabs(self) -> list[Token]:
+        """Python 2 indentation that mixes tabs and spaces, which 3.12+'s tokenizer refuses.
+
+        Tokenize with the indentation expanded (as the shim parsed it), then give each line
+        its original indentation back and shift the positions on those lines to match.
+        """
+        expanded = expand_tabs(Shim(self.text))
+        original_lines = self.text.split("\n")
+        tokens = []
+        for token in src_to_tokens(expanded.text):
+            if token.line in expanded.shifted:
+                width, extra = expanded.shifted[token.line]
+                if token.utf8_byte_offset == 0 and token.name in ("INDENT", "UNIMPORTANT_WS"):
+                    line = original_lines[token.line - 1]
+                    token = token._replace(src=line[: len(line) - len(line.lstrip(" \t\f"))])
+                elif token.utf8_byte_offset >= width:
+                    token = token._replace(utf8_byte_offset=token.utf8_byte_offset - extra)
+            tokens.append(token)
+        if tokens_to_src(tokens) != self.text:
+            raise FixBroke("cannot tokenize this mix of tabs and spaces for rewriting; file left unchanged")
+        return tokens
 
 
 def analyze(text: str, rules: Iterable) -> tuple[Context, list[Finding]]:
