@@ -17,6 +17,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("threadport.commands.check", "report deprecated threading idioms (TP001-TP010) in your code"),
     "fix": ("threadport.commands.fix", "rewrite the deprecated threading idioms that are safe to rewrite"),
     "migrate": ("threadport.commands.migrate", "Python 2 -> 3: lib2to3 fixers, then threadport fix, then pyupgrade"),
+    "show": ("threadport.commands.show", "legacy and modern source side by side in the terminal, with the notes"),
+    "html": ("threadport.commands.html", "build the static HTML tour: every pair side by side, notes, results matrix"),
+    "matrix": ("threadport.commands.matrix", "the pair x interpreter verdict table from compare --json files"),
 }
 
 

@@ -8,6 +8,7 @@ the whole tree and leaves no orphan behind.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import signal
@@ -83,8 +84,8 @@ def run_entry(
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
     with tempfile.TemporaryDirectory(prefix="threadport-") as scratch:
-        result_file = Path(scratch) / "result.json"
-        command = [python, "-s", "-B", "-u"]
+        result_file = Path(scratch) / "result.txt"
+        command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
         for spec in warnings:
             command += ["-W", spec]
         command += [
@@ -116,7 +117,7 @@ def run_entry(
             # The main process may be gone while a grandchild it started lives on.
             _kill_tree(process)
         seconds = time.perf_counter() - started
-        result = json.loads(result_file.read_text()) if result_file.exists() else {}
+        result = ast.literal_eval(result_file.read_text()) if result_file.exists() else {}
 
     if not result.get("python"):
         from threadport.interpreters import probe

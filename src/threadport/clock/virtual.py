@@ -310,6 +310,23 @@ def _patched_start_new_thread(function, args, kwargs=None):
         raise
 
 
+def _install_thread_module():
+    # The snippet's `import thread` / `import _thread` gets a copy of the module
+    # whose locks and threads go through the clock. The module itself stays as
+    # it is: importlib made its per-module import locks from it, and those must
+    # stay real (an import inside the clock's own bookkeeping would wait on the
+    # clock and never return).
+    proxy = type(sys)(_thread_module.__name__)
+    proxy.__dict__.update(_thread_module.__dict__)
+    for name in ("allocate_lock", "allocate"):
+        if hasattr(_thread_module, name):
+            setattr(proxy, name, VirtualLock)
+    for name in ("start_new_thread", "start_new"):
+        if hasattr(_thread_module, name):
+            setattr(proxy, name, _patched_start_new_thread)
+    sys.modules[_thread_module.__name__] = proxy
+
+
 def install():
     """Put the virtual clock under time and threading; returns the clock."""
     # time first: modules imported later (threading, queue) bind these at import.
@@ -337,10 +354,6 @@ def install():
         threading._CRLock = None  # RLock() -> the pure-Python RLock over VirtualLock
         threading._time = CLOCK.monotonic
         bootstrap_name = "_bootstrap_inner"
-    _thread_module.allocate_lock = VirtualLock
-    if hasattr(_thread_module, "allocate"):
-        _thread_module.allocate = VirtualLock
-
     _original["start"] = threading.Thread.start
     _original["join"] = threading.Thread.join
     _original["bootstrap_inner"] = getattr(threading.Thread, bootstrap_name)
@@ -348,9 +361,7 @@ def install():
     threading.Thread.start = _patched_start
     threading.Thread.join = _patched_join
     setattr(threading.Thread, bootstrap_name, _patched_bootstrap_inner)
-    _thread_module.start_new_thread = _patched_start_new_thread
-    if hasattr(_thread_module, "start_new"):
-        _thread_module.start_new = _patched_start_new_thread
+    _install_thread_module()
 
     if not PY2:
         import queue
