@@ -8,7 +8,6 @@ or differ exactly as listed in MIGRATION_DIFFERENCES with the reason.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import sys
 
 import pytest
@@ -19,7 +18,13 @@ from threadport.compare import compare
 from threadport.runner import run_entry
 
 # (pair stem, legacy entry) -> {transcript field: why the migrated code legitimately differs}
-MIGRATION_DIFFERENCES: dict[tuple[str, str], dict[str, str]] = {}
+MIGRATION_DIFFERENCES: dict[tuple[str, str], dict[str, str]] = {
+    ("daemon_exit", "demo"): {
+        "stdout": "the demo prints the lines of a child process's output (Popen(stdout=PIPE)."
+        "communicate()); on Python 3 that output is bytes, so print() shows b'...' reprs. 2to3 "
+        "cannot know what a pipe yields: the modern twin passes text=True, a change a human makes.",
+    },
+}
 
 ENTRIES = [
     pytest.param(pair, entry, id=f"{pair.stem}:{entry.legacy}") for pair in load_catalog() for entry in pair.entries
@@ -32,7 +37,8 @@ def migrated(tmp_path_factory):
     output = tmp_path_factory.mktemp("migrated")
     legacy = [str(pair.legacy_path) for pair in load_catalog()]
     before = {path: open(path, "rb").read() for path in legacy}
-    assert main(["migrate", "--output-dir", str(output), *legacy]) == 0
+    # --aggressive: migrated code targets 3.9+, where .isAlive() fails on any receiver
+    assert main(["migrate", "--aggressive", "--output-dir", str(output), *legacy]) == 0
     assert {path: open(path, "rb").read() for path in legacy} == before
     return output
 
@@ -51,8 +57,9 @@ def test_migrated_runs_like_the_modern_twin(migrated, pair, entry):
     timeout = entry.timeout or 30.0
     ours = run_entry(sys.executable, migrated / pair.legacy_path.name, entry.legacy, entry.args, timeout=timeout)
     twin = run_entry(sys.executable, pair.modern_path, entry.modern, entry.args, timeout=timeout)
-    # The catalogue's declared differences are between Python 2 and the twin; here both sides are Python 3.
-    result = compare(pair, dataclasses.replace(entry, declared=()), ours, twin)
+    # The catalogue's declared differences (the twin deliberately behaving better) hold
+    # for the migrated code too: it does what the legacy code did, now on Python 3.
+    result = compare(pair, entry, ours, twin)
     allowed = MIGRATION_DIFFERENCES.get((pair.stem, entry.legacy), {})
-    unexplained = [d for d in result.differences if d.field not in allowed]
+    unexplained = [d for d in result.differences if not d.declared and d.field not in allowed]
     assert not unexplained, [d.to_json() for d in unexplained]
