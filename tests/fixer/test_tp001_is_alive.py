@@ -59,6 +59,11 @@ REWRITES = [
         id="enumerate-loop-variable",
     ),
     pytest.param(
+        "import threading\nts = [threading.Thread(target=f) for _ in range(3)]\nn = [t for t in ts if t.isAlive()]\n",
+        "import threading\nts = [threading.Thread(target=f) for _ in range(3)]\nn = [t for t in ts if t.is_alive()]\n",
+        id="list-comprehension-of-threads",
+    ),
+    pytest.param(
         "import threading\nthreading.current_thread().isAlive()\n",
         "import threading\nthreading.current_thread().is_alive()\n",
         id="current-thread-result",
@@ -102,6 +107,7 @@ NOOPS = [
         id="thread-subclass-overrides-isAlive",
     ),
     pytest.param("import threading\nt = threading.Thread()\nx = 't.isAlive()'\n", id="in-a-string"),
+    pytest.param("ts = [make() for _ in range(3)]\nfor t in ts:\n    t.isAlive()\n", id="list-of-unknowns"),
     pytest.param("import threading\nt = threading.Thread()\n# t.isAlive()\n", id="in-a-comment"),
 ]
 

@@ -126,8 +126,10 @@ class Receivers:
                 if only is not None and only.what == "object":
                     return Kind("iterable", only.name)
             return None
-        if isinstance(node, ast.ListComp):
-            return None  # the element lives in the comprehension's scope; not followed
+        if isinstance(node, ast.ListComp):  # [threading.Thread(...) for ...]
+            element = self.kind_of(node.elt, node._threadport_scope, depth + 1)  # type: ignore[attr-defined]
+            if element is not None and element.what == "object":
+                return Kind("iterable", element.name)
         return None
 
     def attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:

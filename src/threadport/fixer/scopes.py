@@ -248,6 +248,7 @@ class Collector:
         # The first iterable is evaluated outside; everything else inside the comprehension.
         self.visit(generators[0].iter, scope)
         inner = self.new_scope("comprehension", scope, node)
+        node._threadport_scope = inner  # type: ignore[attr-defined]  # where its element is evaluated
         for index, generator in enumerate(generators):
             if index:
                 self.visit(generator.iter, inner)
