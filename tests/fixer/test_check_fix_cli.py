@@ -107,3 +107,18 @@ def test_pre_commit_hooks_are_declared():
     hooks = (pathlib.Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text()
     for hook in ("id: threadport-fix", "id: threadport-check", "entry: threadport fix", "entry: threadport check"):
         assert hook in hooks
+
+
+def test_noqa_comments_silence_a_line(tmp_path, capsys):
+    text = (
+        "import threading\nt = threading.Thread()\n"
+        "t.isDaemon()  # noqa: TP008 (this test checks the deprecation warning)\n"
+        "t.isAlive()  # noqa\n"
+        "t.getName()  # noqa: TP001\n"
+    )
+    path = write(tmp_path, "app.py", text)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:5:3: TP006" in out and "TP008" not in out and "TP001" not in out
+    assert main(["fix", str(path)]) == 1
+    assert path.read_text() == text.replace("t.getName()", "t.name")

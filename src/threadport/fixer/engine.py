@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -101,10 +102,26 @@ class Context:
         return tokens
 
 
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def _suppressed(lines: list[str], finding: Finding) -> bool:
+    """``# noqa`` or ``# noqa: TP001[, ...]`` on the finding's line, as in ruff and flake8."""
+    line = lines[finding.line - 1] if finding.line <= len(lines) else ""
+    match = _NOQA.search(line) if "noqa" in line.lower() else None
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or finding.code in re.split(r"[\s,]+", codes.upper())
+
+
 def analyze(text: str, rules: Iterable) -> tuple[Context, list[Finding]]:
     """Findings of ``rules`` (modules with ``find(ctx)``) in ``text``; raises ParseFailure."""
     context = Context(text, parse(text))
     findings = [finding for rule in rules for finding in rule.find(context)]
+    if "noqa" in text.lower():
+        lines = text.split("\n")
+        findings = [finding for finding in findings if not _suppressed(lines, finding)]
     findings.sort(key=lambda f: (f.line, f.col, f.code))
     return context, findings
 
