@@ -14,6 +14,9 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("threadport.commands.list_pairs", "list the pairs: stem, tab, title"),
     "compare": ("threadport.commands.compare", "run both halves of each pair and compare transcripts"),
+    "check": ("threadport.commands.check", "report deprecated threading idioms (TP001-TP010) in your code"),
+    "fix": ("threadport.commands.fix", "rewrite the deprecated threading idioms that are safe to rewrite"),
+    "migrate": ("threadport.commands.migrate", "Python 2 -> 3: lib2to3 fixers, then threadport fix, then pyupgrade"),
     "show": ("threadport.commands.show", "legacy and modern source side by side in the terminal, with the notes"),
     "html": ("threadport.commands.html", "build the static HTML tour: every pair side by side, notes, results matrix"),
     "matrix": ("threadport.commands.matrix", "the pair x interpreter verdict table from compare --json files"),

@@ -1,0 +1,58 @@
+"""`threadport fix PATH...`: rewrite the safe findings in place (or show them with --diff)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+
+from threadport.commands.check import add_common, chosen_codes, iter_inputs
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    parser.add_argument(
+        "--aggressive",
+        action="store_true",
+        help="also rewrite .isAlive() calls on receivers not known to be threads (isAlive fails on 3.9+ anyway)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from threadport.fixer.files import fix_file, prefilter
+
+    codes = chosen_codes(args)
+    pattern = prefilter(codes)
+    changed = errors = left = 0
+    for path, explicit in iter_inputs(args.paths):
+        outcome = fix_file(path, explicit, codes, pattern, aggressive=args.aggressive, write=not args.diff)
+        if outcome.error:
+            errors += 1
+            print(f"{path}: error: {outcome.error}", file=sys.stderr)
+            continue
+        left += len(outcome.findings)
+        if not outcome.changed:
+            continue
+        changed += 1
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    outcome.old_text.splitlines(keepends=True),
+                    outcome.new_text.splitlines(keepends=True),
+                    fromfile=str(path),
+                    tofile=str(path),
+                )
+            )
+        else:
+            counts: dict[str, int] = {}
+            for finding in outcome.fixed:
+                counts[finding.code] = counts.get(finding.code, 0) + 1
+            detail = ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items()))
+            print(f"Rewrote {path} ({detail})")
+    if left:
+        print(f"{left} finding{'s' * (left != 1)} left for review: see `threadport check`.", file=sys.stderr)
+    if errors:
+        print(f"{errors} file{'s' * (errors != 1)} could not be processed.", file=sys.stderr)
+        return 2
+    return 1 if changed else 0

@@ -1,0 +1,200 @@
+"""Shared logic of the method rules: is this receiver the threading object, and the edits.
+
+Three shapes, each a small table in its rule module:
+  MethodRename  ``x.isAlive()`` / ``x.isAlive``   -> ``x.is_alive()`` / ``x.is_alive``
+  Getter        ``t.getName()``                   -> ``t.name``
+  Setter        ``t.setName(v)`` as a statement   -> ``t.name = v``
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tokenize_rt import Token
+
+from threadport.fixer import tokens as tk
+from threadport.fixer.engine import Context, Finding, Fix
+from threadport.fixer.scopes import AttributeSite
+
+CERTAIN, POSSIBLE = "certain", "possible"
+
+
+def classify(ctx: Context, site: AttributeSite, kinds: frozenset[str], old: str, new: str) -> tuple[str | None, bool]:
+    """(CERTAIN | POSSIBLE | None for "not ours", receiver-is-the-class) for ``site``."""
+    kind = ctx.receivers.kind_of(site.node.value, site.scope)
+    if kind is None:
+        return POSSIBLE, False
+    if kind.what == "object":
+        return (CERTAIN if kind.name in kinds else POSSIBLE), False
+    if kind.what == "member":  # threading.Thread.isAlive: the class attribute itself
+        from threadport.fixer.receivers import BASE_CLASSES
+
+        if BASE_CLASSES.get(kind.name) in kinds:
+            return CERTAIN, True
+        return None, False
+    if kind.what in ("self", "instance", "class"):
+        cls = kind.cls
+        receivers = ctx.receivers
+        if receivers.defines(cls, old):
+            return None, False  # the class's own method, not threading's
+        if receivers.defines(cls, new):
+            return POSSIBLE, False  # overridden replacement: renaming would change behaviour
+        base = receivers.threading_base(cls)
+        if base in kinds:
+            return (CERTAIN, kind.what == "class")
+        if base is None and kind.what == "instance" and not receivers.has_unknown_base(cls):
+            return None, False  # a local class known not to be a threading one
+        return POSSIBLE, False
+    return None, False  # a module or something else that is certainly not a threading object
+
+
+def _rename(new: str):
+    def edit(tokens: list[Token], i: int) -> None:
+        tk.replace(tokens, i, new)
+
+    return edit
+
+
+def _getter(new: str):
+    def edit(tokens: list[Token], i: int) -> None:
+        open_ = tk.next_code(tokens, i)
+        if tokens[open_].src != "(":
+            raise tk.SkipFix("no call parentheses")
+        close = tk.matching_close(tokens, open_)
+        if tk.has_comment(tokens, i, close):
+            raise tk.SkipFix("comment inside the call")
+        tk.replace(tokens, i, new)
+        tk.blank(tokens, i + 1, close)
+
+    return edit
+
+
+def _setter(new: str, keep_parens: bool):
+    def edit(tokens: list[Token], i: int) -> None:
+        open_ = tk.next_code(tokens, i)
+        if tokens[open_].src != "(":
+            raise tk.SkipFix("no call parentheses")
+        close = tk.matching_close(tokens, open_)
+        if tk.has_comment(tokens, i, close):
+            raise tk.SkipFix("comment inside the call")
+        last = tk.previous_code(tokens, close)
+        multiline = tokens[open_].line != tokens[close].line
+        if tokens[last].src == ",":  # t.setName("x",) must not become a tuple
+            tk.replace(tokens, last, "")
+        tk.replace(tokens, i, new)
+        tk.blank(tokens, i + 1, open_ - 1)
+        if keep_parens or multiline:
+            tk.replace(tokens, open_, " = (")
+        else:
+            tk.replace(tokens, open_, " = ")
+            first = open_ + 1
+            while tokens[first].name == "UNIMPORTANT_WS":
+                tk.replace(tokens, first, "")
+                first += 1
+            tk.blank(tokens, last + 1, close)
+
+    return edit
+
+
+@dataclass(frozen=True)
+class MethodRename:
+    """A deprecated alias with a same-signature snake_case method: calls and references."""
+
+    code: str
+    old: str
+    new: str
+    kinds: frozenset[str]
+    what: str  # "threading.Thread" etc., for messages
+    note: str  # why it matters
+    aggressive: bool = False  # --aggressive may rename unknown receivers' calls
+
+    def find(self, ctx: Context) -> Iterator[Finding]:
+        for site in ctx.sites(self.old):
+            verdict, _ = classify(ctx, site, self.kinds, self.old, self.new)
+            if verdict is None:
+                continue
+            line, col = ctx.attr_name(site.node)
+            fix = [Fix(line, col, _rename(self.new))]
+            usage = f"{self.old}()" if site.call is not None else self.old
+            replacement = f"{self.new}()" if site.call is not None else self.new
+            if verdict == CERTAIN:
+                yield Finding(self.code, line, col, f"{usage} -> {replacement} ({self.note})", fixes=fix)
+            else:
+                aggressive = self.aggressive and site.call is not None
+                yield Finding(
+                    self.code,
+                    line,
+                    col,
+                    f"{usage} -> {replacement} if the receiver is a {self.what} ({self.note})",
+                    possible=True,
+                    fixes=fix if aggressive else [],
+                    aggressive=aggressive,
+                )
+
+
+@dataclass(frozen=True)
+class Getter:
+    """``t.getName()`` -> ``t.name``: a zero-argument call on a known Thread."""
+
+    code: str
+    old: str
+    new: str
+    kinds: frozenset[str]
+    what: str
+
+    def find(self, ctx: Context) -> Iterator[Finding]:
+        for site in ctx.sites(self.old):
+            verdict, class_ref = classify(ctx, site, self.kinds, self.old, self.new)
+            if verdict is None:
+                continue
+            line, col = ctx.attr_name(site.node)
+            call = site.call
+            plain = call is not None and not call.args and not call.keywords and not class_ref
+            message = f"{self.old}() -> .{self.new} (deprecated since Python 3.10)"
+            if verdict == POSSIBLE:
+                yield Finding(self.code, line, col, message + f" if the receiver is a {self.what}", possible=True)
+            elif plain:
+                yield Finding(self.code, line, col, message, fixes=[Fix(line, col, _getter(self.new))])
+            else:
+                yield Finding(self.code, line, col, message + " (this use has no direct rewrite: change it by hand)")
+
+
+def _needs_parens(value: ast.expr) -> bool:
+    return isinstance(value, (ast.NamedExpr, ast.Yield, ast.YieldFrom))
+
+
+@dataclass(frozen=True)
+class Setter:
+    """``t.setName(v)`` as a whole statement -> ``t.name = v`` on a known Thread."""
+
+    code: str
+    old: str
+    new: str
+    kinds: frozenset[str]
+    what: str
+
+    def find(self, ctx: Context) -> Iterator[Finding]:
+        for site in ctx.sites(self.old):
+            verdict, class_ref = classify(ctx, site, self.kinds, self.old, self.new)
+            if verdict is None:
+                continue
+            line, col = ctx.attr_name(site.node)
+            call = site.call
+            message = f"{self.old}(v) -> .{self.new} = v (deprecated since Python 3.10)"
+            simple = (
+                call is not None
+                and site.statement
+                and not class_ref
+                and len(call.args) == 1
+                and not call.keywords
+                and not isinstance(call.args[0], (ast.Starred, ast.GeneratorExp))
+            )
+            if verdict == POSSIBLE:
+                yield Finding(self.code, line, col, message + f" if the receiver is a {self.what}", possible=True)
+            elif simple:
+                edit = _setter(self.new, _needs_parens(call.args[0]))
+                yield Finding(self.code, line, col, message, fixes=[Fix(line, col, edit)])
+            else:
+                yield Finding(self.code, line, col, message + " (not a plain statement: change it by hand)")

@@ -1,0 +1,193 @@
+"""Run the rules over one source text: findings for `check`, rewritten text for `fix`."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from tokenize_rt import Token, src_to_tokens, tokens_to_src
+
+from threadport.fixer.parsing import Parsed, parse
+from threadport.fixer.py2shim import Shim, expand_tabs
+from threadport.fixer.receivers import Receivers
+from threadport.fixer.scopes import AttributeSite, collect
+from threadport.fixer.tokens import SkipFix
+
+Edit = Callable[[list[Token], int], None]
+
+
+@dataclass
+class Fix:
+    line: int
+    col: int  # UTF-8 byte offset of the token the edit starts at
+    edit: Edit
+
+
+@dataclass
+class Finding:
+    code: str
+    line: int
+    col: int  # UTF-8 byte offset in the original line (0-based)
+    message: str
+    possible: bool = False  # the receiver is not known to be a threading object
+    fixes: list[Fix] = field(default_factory=list)  # empty: reported only
+    aggressive: bool = False  # the fixes apply only with --aggressive
+    column: int = 0  # 1-based character column, filled in for display
+    fixable: bool = field(init=False)  # `fix` rewrites it (kept when fixes are dropped for pickling)
+
+    def __post_init__(self) -> None:
+        self.fixable = bool(self.fixes) and not self.aggressive
+
+
+class Context:
+    """What rules see: the tree, the sites, receiver answers, positions in the original text."""
+
+    def __init__(self, text: str, parsed: Parsed) -> None:
+        self.text = text
+        self.parsed = parsed
+        self.tree = parsed.tree
+        self.collected = collect(parsed.tree)
+        self.receivers = Receivers(self.collected)
+        self._sites: dict[str, list[AttributeSite]] | None = None
+
+    def sites(self, attr: str) -> list[AttributeSite]:
+        if self._sites is None:
+            self._sites = {}
+            for site in self.collected.attributes:
+                self._sites.setdefault(site.node.attr, []).append(site)
+        return self._sites.get(attr, [])
+
+    def position(self, line: int, col: int) -> tuple[int, int]:
+        if self.parsed.shim is not None:
+            return line, self.parsed.shim.original_col(line, col)
+        return line, col
+
+    def start(self, node: ast.AST) -> tuple[int, int]:
+        return self.position(node.lineno, node.col_offset)
+
+    def attr_name(self, node: ast.Attribute) -> tuple[int, int]:
+        """Where the attribute's name token starts (the last token of the node)."""
+        return self.position(node.end_lineno, node.end_col_offset - len(node.attr.encode()))
+
+    def tokens(self) -> list[Token]:
+        if self.parsed.tokens is None:
+            try:
+                self.parsed.tokens = src_to_tokens(self.text)
+            except (TabError, IndentationError):
+                self.parsed.tokens = self._tokens_of_mixed_tabs()
+        return self.parsed.tokens
+
+    def _tokens_of_mixed_tabs(self) -> list[Token]:
+        """Python 2 indentation that mixes tabs and spaces, which 3.12+'s tokenizer refuses.
+
+        Tokenize with the indentation expanded (as the shim parsed it), then give each line
+        its original indentation back and shift the positions on those lines to match.
+        """
+        expanded = expand_tabs(Shim(self.text))
+        original_lines = self.text.split("\n")
+        tokens = []
+        for token in src_to_tokens(expanded.text):
+            if token.line in expanded.shifted:
+                width, extra = expanded.shifted[token.line]
+                if token.utf8_byte_offset == 0 and token.name in ("INDENT", "UNIMPORTANT_WS"):
+                    line = original_lines[token.line - 1]
+                    token = token._replace(src=line[: len(line) - len(line.lstrip(" \t\f"))])
+                elif token.utf8_byte_offset >= width:
+                    token = token._replace(utf8_byte_offset=token.utf8_byte_offset - extra)
+            tokens.append(token)
+        if tokens_to_src(tokens) != self.text:
+            raise FixBroke("cannot tokenize this mix of tabs and spaces for rewriting; file left unchanged")
+        return tokens
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def _suppressed(lines: list[str], finding: Finding) -> bool:
+    """``# noqa`` or ``# noqa: TP001[, ...]`` on the finding's line, as in ruff and flake8."""
+    line = lines[finding.line - 1] if finding.line <= len(lines) else ""
+    match = _NOQA.search(line) if "noqa" in line.lower() else None
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or finding.code in re.split(r"[\s,]+", codes.upper())
+
+
+def analyze(text: str, rules: Iterable) -> tuple[Context, list[Finding]]:
+    """Findings of ``rules`` (modules with ``find(ctx)``) in ``text``; raises ParseFailure."""
+    context = Context(text, parse(text))
+    findings = [finding for rule in rules for finding in rule.find(context)]
+    if "noqa" in text.lower():
+        lines = text.split("\n")
+        findings = [finding for finding in findings if not _suppressed(lines, finding)]
+    findings.sort(key=lambda f: (f.line, f.col, f.code))
+    return context, findings
+
+
+def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
+    """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
+    tokens = list(context.tokens())
+    index = {}
+    for i, token in enumerate(tokens):
+        if token.src and token.name != "UNIMPORTANT_WS":
+            index.setdefault((token.line, token.utf8_byte_offset), i)
+    wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
+    planned = []
+    for finding in wanted:
+        try:
+            edits = [(index[(fix.line, fix.col)], fix.edit) for fix in finding.fixes]
+        except KeyError:  # a position that is not a token start: do not guess
+            continue
+        planned.append((finding, edits))
+    fixed = []
+    # Edits only touch tokens at or after their own start, so applying them from the
+    # end backwards keeps every earlier index valid.
+    order = sorted(
+        ((i, edit, finding) for finding, edits in planned for i, edit in edits),
+        key=lambda item: item[0],
+        reverse=True,
+    )
+    done_at = set()
+    failed = set()
+    for i, edit, finding in order:
+        if i in done_at or id(finding) in failed:
+            continue
+        snapshot = list(tokens)
+        try:
+            edit(tokens, i)
+        except SkipFix:
+            tokens[:] = snapshot
+            failed.add(id(finding))
+            continue
+        done_at.add(i)
+    fixed = [finding for finding, _ in planned if id(finding) not in failed]
+    return tokens_to_src(tokens), fixed
+
+
+class FixBroke(Exception):
+    """A fix produced text that no longer parses: a bug, and the file must not be written."""
+
+
+def fix_text(text: str, rules: list, aggressive: bool = False) -> tuple[str, list[Finding], list[Finding]]:
+    """Rewrite ``text``; returns (new text, findings fixed, findings left). Raises ParseFailure."""
+    context, findings = analyze(text, rules)
+    all_fixed: list[Finding] = []
+    python2 = context.parsed.python2
+    for _ in range(3):  # a fix can expose another (nested shapes); settle in a few passes
+        if not any(f.fixes and (aggressive or not f.aggressive) for f in findings):
+            break
+        new_text, fixed = apply(context, findings, aggressive)
+        if new_text == text:
+            break
+        try:
+            context, findings = analyze(new_text, rules)
+        except Exception as error:  # noqa: BLE001 - any failure here is our bug, never the user's
+            raise FixBroke(f"the rewrite would not parse ({error}); file left unchanged, please report") from None
+        if context.parsed.python2 != python2 and python2 is False:
+            raise FixBroke("the rewrite turned Python 3 into Python 2; file left unchanged, please report")
+        text = new_text
+        all_fixed.extend(fixed)
+    left = [*findings]
+    return text, all_fixed, left

@@ -1,0 +1,85 @@
+"""Parse a file as Python 3, else as Python 2 (through py2shim), else say why neither works."""
+
+from __future__ import annotations
+
+import ast
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+from tokenize_rt import Token
+
+from threadport.fixer.py2shim import Shim, expand_tabs, shim
+
+
+class ParseFailure(Exception):
+    """Neither grammar accepts the file; the message says where and why."""
+
+
+@dataclass
+class Parsed:
+    tree: ast.Module
+    python2: bool
+    shim: Shim | None  # how positions map back, for Python 2 files
+    tokens: list[Token] | None  # tokenize-rt's, made on demand (only fixing needs them)
+
+
+def _ast(text: str) -> ast.Module:
+    with warnings.catch_warnings():  # invalid escapes etc. are the file's business, not ours
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
+def _python2_parses(text: str) -> str | None:
+    """None when lib2to3's Python 2 grammar (fissix) accepts ``text``, else its complaint."""
+    from fissix import pygram, pytree
+    from fissix.pgen2 import driver, parse
+
+    grammar = pygram.python_grammar  # print and exec statements
+    try:
+        driver.Driver(grammar, convert=pytree.convert).parse_string(text if text.endswith("\n") else text + "\n")
+    except parse.ParseError as error:
+        return f"line {error.context[1][0]}: bad input {error.value!r}"
+    except (tokenize.TokenError, IndentationError, SyntaxError) as error:
+        return str(error)
+    return None
+
+
+def parse(text: str) -> Parsed:
+    try:
+        return Parsed(_ast(text), False, None, None)
+    except (SyntaxError, ValueError) as error:
+        python3_error = error
+    except RecursionError:
+        raise ParseFailure("too deeply nested to parse") from None
+    try:
+        result = shim(text)
+    except (tokenize.TokenError, SyntaxError) as error:
+        raise ParseFailure(_describe(python3_error, str(error))) from None
+    for attempt in (result, None):
+        if attempt is None:
+            result = expand_tabs(result)
+        try:
+            return Parsed(_ast(result.text), True, result, None)
+        except TabError:
+            continue
+        except (SyntaxError, ValueError, RecursionError) as error:
+            shim_error = error
+            break
+    complaint = _python2_parses(text)
+    if complaint is None:
+        raise ParseFailure(
+            "Python 2 grammar accepts it, but threadport cannot analyze it yet"
+            f" ({_where(shim_error)}); please report it"
+        )
+    raise ParseFailure(_describe(python3_error, complaint))
+
+
+def _where(error: Exception) -> str:
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f"line {error.lineno}: {error.msg}"
+    return str(error)
+
+
+def _describe(python3_error: Exception, python2_complaint: str) -> str:
+    return f"syntax error in both grammars: Python 3: {_where(python3_error)}; Python 2: {python2_complaint}"

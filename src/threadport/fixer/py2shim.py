@@ -1,0 +1,281 @@
+"""Let Python 3's own parser read Python 2 source, with every position kept.
+
+Python 3's ast cannot parse ``print x`` or ``except E, e``, and lib2to3/fissix
+parses Python 2 about a hundred times slower. But the rules here only need the
+*shape* of the code (names, attributes, calls, assignments, classes, try/finally)
+and exact positions, not the meaning of a print statement. So each Python-2-only
+construct is replaced, token by token, by Python 3 text of exactly the same length:
+
+  print x, y       -> yield x, y         (``print >>f, x`` -> ``yield   f, x``)
+  exec code in ns  -> not  code in ns    (a comparison: still an expression)
+  raise E, v, tb   -> yield E, v, tb
+  except E, e:     -> except E. e:       (``except E, (a, b):`` -> ``except E  (a, b):``)
+  '\\u' in a str    -> '_u'               (not an escape in a Python 2 byte string)
+  `x`              -> (x)
+  a <> b           -> a != b
+  0777, 10L        -> 1777, 10           (the value is irrelevant to the rules)
+  ur'x'            -> r' x'
+  def f(a, (b, c)) -> def f(a, _b, c_)   (tuple parameters)
+  async, await     -> _sync, _wait       (names in Python 2, keywords in 3.7+)
+
+Lengths are kept in characters and in UTF-8 bytes (every replacement is ASCII for
+ASCII), so ``ast`` line/col offsets index the *original* tokens, and edits are made
+on the original text: a Python 2 file stays Python 2. Tabs that Python 2 read with
+8-column stops and Python 3 refuses (TabError) are expanded in the indentation
+only, and the column shift is recorded per line so positions can be mapped back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """A token as the shim sees it: kind, text, absolute character offset."""
+
+    name: str
+    src: str
+    offset: int
+
+
+# A lexer for exactly what the shim needs (Python 2 and 3 share these token shapes):
+# several times faster than the tokenize module, which the shim's speed depends on.
+_STRING_BODY = (
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\r\n]|\\.)*'"
+    r'|"(?:[^"\\\r\n]|\\.)*"'
+)
+_LEX = re.compile(
+    r"(?P<ws>[ \t\f]+|\\\r?\n)"
+    r"|(?P<nl>\r?\n|\r)"
+    r"|(?P<comment>#[^\r\n]*)"
+    r"|(?P<string>[bBuUrRfF]{0,2}(?:" + _STRING_BODY + r"))"
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<number>0[xXoObB][0-9a-fA-F_]+[lL]?|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJlL]?)"
+    r"|(?P<op><>|>>|<<|\*\*|//|->|[-+*/%&|^=<>!]=|.)",
+    re.DOTALL,
+)
+_STATEMENT_START = frozenset({"NEWLINE"})
+_PY3_KEYWORDS = {"async": "_sync", "await": "_wait", "nonlocal": "_onlocal"}
+_PY3_CONSTANTS = {"True": "_rue", "False": "_alse", "None": "_one"}
+_OLD_OCTAL = re.compile(r"0[0-9]+[lL]?$")
+_STRING_PREFIX = re.compile(r"([A-Za-z]*)(.*)$", re.DOTALL)
+_PRINT_FUNCTION = re.compile(r"^[ \t]*from[ \t]+__future__[ \t]+import[ \t]*\(?[\w\s,\\]*?\bprint_function\b", re.M)
+# In a Python 2 byte string \u, \U and \N are not escapes; in a Python 3 str they are.
+_UNICODE_ESCAPE = re.compile(r"\\(?:\\|([uUN]))")
+_KINDS = {"string": "STRING", "name": "NAME", "number": "NUMBER", "op": "OP"}
+
+
+@dataclass
+class Shim:
+    text: str
+    # line -> (indent width in the shim, extra columns) where leading tabs were expanded
+    shifted: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def original_col(self, line: int, col: int) -> int:
+        """Map a UTF-8 column of the shim back to the original line."""
+        if line in self.shifted:
+            width, extra = self.shifted[line]
+            if col >= width:
+                return col - extra
+        return col
+
+
+def _adjacent(first: Token, second: Token) -> bool:
+    return first.offset + len(first.src) == second.offset
+
+
+def _tokens(text: str) -> list[Token]:
+    """Significant tokens plus NEWLINE at the end of each logical line (comments, blank lines,
+    continuation lines and whitespace are dropped: the shim never edits them)."""
+    tokens: list[Token] = []
+    depth = 0
+    for match in _LEX.finditer(text):
+        kind = match.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "nl":
+            if depth == 0 and tokens and tokens[-1].name != "NEWLINE":
+                tokens.append(Token("NEWLINE", match.group(), match.start()))
+            continue
+        src = match.group()
+        if kind == "op":
+            if src in "([{":
+                depth += 1
+            elif src in ")]}" and depth:
+                depth -= 1
+        tokens.append(Token(_KINDS[kind], src, match.start()))
+    return tokens
+
+
+def _at_statement_start(tokens: list[Token], sig: list[int], k: int) -> bool:
+    if k == 0:
+        return True
+    previous = tokens[sig[k - 1]]
+    return previous.name in _STATEMENT_START or previous.src in (";", ":")
+
+
+def _matching_close(tokens: list[Token], sig: list[int], k: int) -> int:
+    """Index into ``sig`` of the bracket closing the one at ``sig[k]``."""
+    depth = 0
+    for j in range(k, len(sig)):
+        src = tokens[sig[j]].src
+        if src in ("(", "[", "{"):
+            depth += 1
+        elif src in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(sig) - 1
+
+
+def _tuple_parameters(tokens, sig, srcs, k, level):
+    """Turn ``(b, c)`` parameters into ``_b, c_``, scanning from sig[k].
+
+    ``level`` is the bracket depth of the parameters: 1 for ``def f(...)`` (k at the
+    open paren), 0 for ``lambda ...:`` (which ends at its colon).
+    """
+    depth = 0
+    j = k
+    while j < len(sig):
+        src = tokens[sig[j]].src
+        if depth == level and (src == ":" if level == 0 else src == ")"):
+            return
+        if src == "(" and depth == level and tokens[sig[j - 1]].src in (",", "(", "lambda"):
+            close = _matching_close(tokens, sig, j)
+            for inner in range(j, close + 1):
+                if tokens[sig[inner]].src in ("(", ")"):
+                    srcs[sig[inner]] = "_"
+            j = close + 1
+            continue
+        if src in ("(", "[", "{"):
+            depth += 1
+        elif src in (")", "]", "}"):
+            depth -= 1
+            if depth < 0:
+                return
+        j += 1
+
+
+def _string(src: str) -> str:
+    prefix, rest = _STRING_PREFIX.match(src).groups()
+    lowered = prefix.lower()
+    if "u" in lowered and "r" in lowered:  # ur'' is Python 2 only
+        quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
+        return "r" + quote + " " + rest[len(quote) :]
+    if not ({"u", "r", "b"} & set(lowered)) and "\\" in rest:
+        return prefix + _UNICODE_ESCAPE.sub(lambda m: "_" + m.group(1) if m.group(1) else m.group(0), rest)
+    if "b" in lowered and not rest.isascii():  # Python 3 bytes literals must be ASCII
+        return (
+            prefix.replace("b", "u").replace("B", "u").replace("r", "").replace("R", "")
+            + (" " if "r" in lowered else "")
+            + rest
+        )
+    return src
+
+
+def shim(text: str) -> Shim:
+    """Python-3-parseable text of the same layout as ``text`` (see the module docstring)."""
+    tokens = _tokens(text)
+    srcs = [token.src for token in tokens]
+    sig = list(range(len(tokens)))  # every token the lexer keeps is significant
+    print_is_function = _PRINT_FUNCTION.search(text) is not None
+    backtick_open = False
+    for k, i in enumerate(sig):
+        token = tokens[i]
+        src = token.src
+        following = tokens[sig[k + 1]] if k + 1 < len(sig) else None
+        if token.name == "NAME":
+            if src == "print" and not print_is_function and _at_statement_start(tokens, sig, k):
+                srcs[i] = "yield"
+                if following is not None and following.src == ">>":
+                    srcs[sig[k + 1]] = "  "
+                elif (
+                    following is not None
+                    and following.src == ">"
+                    and k + 2 < len(sig)
+                    and tokens[sig[k + 2]].src == ">"
+                ):
+                    srcs[sig[k + 1]] = srcs[sig[k + 2]] = " "
+            elif src == "exec" and _at_statement_start(tokens, sig, k):
+                srcs[i] = "not "
+            elif src == "raise" and _at_statement_start(tokens, sig, k):
+                srcs[i] = "yield"
+            elif src == "except":
+                depth = 0
+                for j in range(k + 1, len(sig)):
+                    inner = tokens[sig[j]].src
+                    if inner in ("(", "[", "{"):
+                        depth += 1
+                    elif inner in (")", "]", "}"):
+                        depth -= 1
+                    elif depth == 0 and inner == ":":
+                        break
+                    elif depth == 0 and inner == ",":
+                        # ``E, e`` -> ``E. e``; ``E, (a, b)`` -> ``E  (a, b)`` (a call)
+                        after = tokens[sig[j + 1]].src if j + 1 < len(sig) else ""
+                        srcs[sig[j]] = " " if after in ("(", "[") else "."
+                        break
+            elif src == "def" and k + 2 < len(sig) and tokens[sig[k + 2]].src == "(":
+                _tuple_parameters(tokens, sig, srcs, k + 2, 1)
+            elif src == "lambda":
+                _tuple_parameters(tokens, sig, srcs, k + 1, 0)
+            elif src in _PY3_KEYWORDS:
+                srcs[i] = _PY3_KEYWORDS[src]
+            elif (
+                src in ("L", "l") and k and tokens[sig[k - 1]].name == "NUMBER" and _adjacent(tokens[sig[k - 1]], token)
+            ):
+                srcs[i] = " "  # ``7L.bit_length()`` -> ``7 .bit_length()``
+            elif src in _PY3_CONSTANTS and k and tokens[sig[k - 1]].src == ".":
+                srcs[i] = _PY3_CONSTANTS[src]  # xmlrpclib.False
+            elif (
+                src.lower() == "ur"
+                and following is not None
+                and following.name == "STRING"
+                and _adjacent(token, following)
+            ):
+                srcs[i] = "r"
+                quote = following.src[:3] if following.src[:3] in ('"""', "'''") else following.src[:1]
+                srcs[sig[k + 1]] = quote + " " + following.src[len(quote) :]
+        elif token.name == "NUMBER":
+            if _OLD_OCTAL.match(src):
+                srcs[i] = "1" + src[1:]
+            elif src == "0" and following is not None and following.name == "NUMBER" and _adjacent(token, following):
+                srcs[i] = "1"
+            if srcs[i][-1] in "lL":
+                srcs[i] = srcs[i][:-1] + " "
+        elif token.name == "STRING":
+            srcs[i] = _string(src)
+        elif src == "`":
+            srcs[i] = ")" if backtick_open else "("
+            backtick_open = not backtick_open
+        elif src == "<>":
+            srcs[i] = "!="
+        elif src == "<" and following is not None and following.src == ">" and _adjacent(token, following):
+            srcs[i], srcs[sig[k + 1]] = "!", "="
+    pieces = []
+    done = 0
+    for token, new in zip(tokens, srcs):
+        if new != token.src:
+            pieces.append(text[done : token.offset])
+            pieces.append(new)
+            done = token.offset + len(token.src)
+    pieces.append(text[done:])
+    return Shim("".join(pieces))
+
+
+def expand_tabs(result: Shim) -> Shim:
+    """Expand tabs in indentation (Python 2's 8-column stops), recording the column shift."""
+    lines = result.text.splitlines(keepends=True)
+    shifted = {}
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip(" \t\f")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent:
+            expanded = indent.expandtabs(8)
+            lines[number - 1] = expanded + stripped
+            shifted[number] = (len(expanded), len(expanded) - len(indent))
+    return Shim("".join(lines), shifted)

@@ -1,0 +1,392 @@
+"""Who binds what, where: Python's scoping rules over an ``ast`` tree, in one walk.
+
+The walk records, per scope, every binding of every name (assignment, loop target,
+import, def, class, parameter, ...), the ``global``/``nonlocal`` declarations, the
+classes with their methods and their ``self.attr = ...`` assignments, and the sites
+the rules look at (attributes and names with a deprecated name, statement pairs
+that may be an acquire/try/finally). receivers.py then answers "what is this
+receiver?" from these records alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# Attribute names any rule cares about; everything else is skipped cheaply.
+TRIGGER_ATTRS = frozenset(
+    {"isAlive", "currentThread", "activeCount", "notifyAll", "isSet", "getName", "setName", "isDaemon", "setDaemon"}
+)
+TRIGGER_NAMES = frozenset({"currentThread", "activeCount"})
+THREADING_MODULES = frozenset({"threading", "dummy_threading", "_dummy_threading"})
+
+
+@dataclass(eq=False)
+class Binding:
+    """One way a name gets a value: ``how`` is value/for/import/from/class/def/param/self/other."""
+
+    how: str
+    value: object = None  # the value expression, loop iterable, imported name, ClassInfo...
+    scope: Scope | None = None  # where ``value`` is evaluated
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    name: str
+    node: ast.ClassDef
+    scope: Scope  # the scope the class statement is in (its bases are evaluated there)
+    methods: set[str] = field(default_factory=set)  # every name the class body binds
+    body: Scope | None = None  # the class body's own scope
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # module, class, function, lambda, comprehension
+    parent: Scope | None
+    node: ast.AST
+    bindings: dict[str, list[Binding]] = field(default_factory=lambda: defaultdict(list))
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    method_of: ClassInfo | None = None  # set on a method's scope; its first parameter is self
+
+    def lookup(self, name: str) -> Scope | None:
+        """The scope whose binding of ``name`` is seen here (None: builtin or undefined)."""
+        scope: Scope | None = self
+        if name in self.globals:
+            return self.module
+        if name in self.bindings and name not in self.nonlocals:
+            return self
+        scope = self.parent
+        while scope is not None:
+            if scope.kind != "class" or scope is self:
+                if name in scope.globals:
+                    return scope.module
+                if name in scope.bindings and name not in scope.nonlocals:
+                    return scope
+            scope = scope.parent
+        return None
+
+    @property
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+
+@dataclass
+class AttributeSite:
+    node: ast.Attribute
+    scope: Scope
+    call: ast.Call | None  # the call whose function this attribute is
+    statement: bool  # that call is a whole expression statement
+
+
+@dataclass
+class NameSite:
+    node: ast.Name
+    scope: Scope
+
+
+@dataclass
+class ImportSite:
+    node: ast.ImportFrom
+    scope: Scope
+
+
+@dataclass
+class StatementPair:
+    """A ``try`` statement and the statement right before it in its block (None if first)."""
+
+    first: ast.stmt | None
+    second: ast.Try
+    scope: Scope
+
+
+@dataclass
+class AttrAssign:
+    owner: str  # the name on the left of ``owner.attr = value``
+    value: ast.expr | None  # None: bound some other way (augmented, loop target, del...)
+    scope: Scope
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.module: Scope | None = None
+        self.attributes: list[AttributeSite] = []
+        self.names: list[NameSite] = []
+        self.imports: list[ImportSite] = []
+        self.pairs: list[StatementPair] = []
+        self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
+        self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
+        self.classes: list[ClassInfo] = []
+
+    # -- bindings -------------------------------------------------------------------
+    def bind_target(self, target: ast.expr, scope: Scope, binding: Binding) -> None:
+        if isinstance(target, ast.Name):
+            scope.bindings[target.id].append(binding)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, scope, Binding("other"))
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, scope, Binding("other"))
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            value = binding.value if binding.how == "value" else None
+            self.attr_assigns[target.attr].append(AttrAssign(target.value.id, value, scope))
+            self.visit(target.value, scope)
+        else:
+            self.visit(target, scope)
+
+    def bind_arguments(self, args: ast.arguments, scope: Scope) -> None:
+        positional = [*getattr(args, "posonlyargs", []), *args.args]
+        for index, arg in enumerate(positional + [*args.kwonlyargs]):
+            how = "self" if index == 0 and scope.method_of is not None and positional else "param"
+            scope.bindings[arg.arg].append(Binding(how, scope.method_of if how == "self" else None, scope))
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                scope.bindings[arg.arg].append(Binding("param"))
+
+    # -- the walk -------------------------------------------------------------------
+    def run(self, tree: ast.Module) -> Scope:
+        self.module = Scope("module", None, tree)
+        self.block(tree.body, self.module)
+        self._settle(self.module)
+        return self.module
+
+    def _settle(self, module: Scope) -> None:
+        """Move bindings of names declared global/nonlocal to the scope they bind in."""
+        stack = [module]
+        seen = []
+        while stack:
+            scope = stack.pop()
+            seen.append(scope)
+            stack.extend(getattr(scope, "children", ()))
+        for scope in seen:
+            for name in scope.globals:
+                if scope is not module and name in scope.bindings:
+                    module.bindings[name].extend(scope.bindings.pop(name))
+            for name in scope.nonlocals:
+                target = scope.parent.lookup(name) if scope.parent else None
+                if target is not None and name in scope.bindings:
+                    target.bindings[name].extend(scope.bindings.pop(name))
+
+    def new_scope(self, kind: str, parent: Scope, node: ast.AST) -> Scope:
+        scope = Scope(kind, parent, node)
+        parent.__dict__.setdefault("children", []).append(scope)
+        return scope
+
+    def block(self, body: list[ast.stmt], scope: Scope) -> None:
+        previous = None
+        for statement in body:
+            if isinstance(statement, ast.Try):
+                self.pairs.append(StatementPair(previous, statement, scope))
+            self.visit(statement, scope)
+            previous = statement
+
+    def visit(self, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is not None:
+            method(node, scope, parent)
+        else:
+            self.generic(node, scope)
+
+    def generic(self, node: ast.AST, scope: Scope) -> None:
+        for _name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                if value and isinstance(value[0], ast.stmt):
+                    self.block(value, scope)
+                else:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            self.visit(item, scope, node)
+            elif isinstance(value, ast.AST):
+                self.visit(value, scope, node)
+
+    def visit_FunctionDef(self, node, scope, parent=None) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator, scope)
+        self._defaults(node.args, scope)
+        if node.returns is not None:
+            self.visit(node.returns, scope)
+        scope.bindings[node.name].append(Binding("def", node, scope))
+        inner = self.new_scope("function", scope, node)
+        if scope.kind == "class" and not any(
+            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in node.decorator_list
+        ):
+            inner.method_of = scope.node._threadport_class  # type: ignore[attr-defined]
+        self.bind_arguments(node.args, inner)
+        self.block(node.body, inner)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _defaults(self, args: ast.arguments, scope: Scope) -> None:
+        for default in [*args.defaults, *args.kw_defaults]:
+            if default is not None:
+                self.visit(default, scope)
+
+    def visit_Lambda(self, node, scope, parent=None) -> None:
+        self._defaults(node.args, scope)
+        inner = self.new_scope("lambda", scope, node)
+        self.bind_arguments(node.args, inner)
+        self.visit(node.body, inner)
+
+    def visit_ClassDef(self, node, scope, parent=None) -> None:
+        for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.visit(expression, scope)
+        info = ClassInfo(node.name, node, scope)
+        self.classes.append(info)
+        node._threadport_class = info  # type: ignore[attr-defined]
+        scope.bindings[node.name].append(Binding("class", info, scope))
+        inner = self.new_scope("class", scope, node)
+        info.body = inner
+        self.block(node.body, inner)
+        info.methods = set(inner.bindings)
+
+    def _comprehension(self, node, scope, elements) -> None:
+        generators = node.generators
+        # The first iterable is evaluated outside; everything else inside the comprehension.
+        self.visit(generators[0].iter, scope)
+        inner = self.new_scope("comprehension", scope, node)
+        node._threadport_scope = inner  # type: ignore[attr-defined]  # where its element is evaluated
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter, inner)
+            self.bind_target(generator.target, inner, Binding("for", generator.iter, scope if index == 0 else inner))
+            for condition in generator.ifs:
+                self.visit(condition, inner)
+        for element in elements:
+            self.visit(element, inner)
+
+    def visit_ListComp(self, node, scope, parent=None) -> None:
+        self._comprehension(node, scope, [node.elt])
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node, scope, parent=None) -> None:
+        self._comprehension(node, scope, [node.key, node.value])
+
+    def visit_Assign(self, node, scope, parent=None) -> None:
+        self.visit(node.value, scope)
+        for target in node.targets:
+            self.bind_target(target, scope, Binding("value", node.value, scope))
+
+    def visit_AnnAssign(self, node, scope, parent=None) -> None:
+        self.visit(node.annotation, scope)
+        if node.value is not None:
+            self.visit(node.value, scope)
+            self.bind_target(node.target, scope, Binding("value", node.value, scope))
+        elif not isinstance(node.target, ast.Name):
+            self.visit(node.target, scope)
+
+    def visit_AugAssign(self, node, scope, parent=None) -> None:
+        self.visit(node.value, scope)
+        self.bind_target(node.target, scope, Binding("other"))
+        if isinstance(node.target, ast.Name):
+            self.visit(ast.Name(node.target.id, ast.Load()), scope)
+
+    def visit_NamedExpr(self, node, scope, parent=None) -> None:
+        self.visit(node.value, scope)
+        target_scope = scope
+        while target_scope.kind == "comprehension" and target_scope.parent is not None:
+            target_scope = target_scope.parent
+        self.bind_target(node.target, target_scope, Binding("value", node.value, scope))
+
+    def visit_For(self, node, scope, parent=None) -> None:
+        self.visit(node.iter, scope)
+        self.bind_target(node.target, scope, Binding("for", node.iter, scope))
+        self.block(node.body, scope)
+        self.block(node.orelse, scope)
+
+    visit_AsyncFor = visit_For
+
+    def visit_With(self, node, scope, parent=None) -> None:
+        for item in node.items:
+            self.visit(item.context_expr, scope)
+            if item.optional_vars is not None:
+                self.bind_target(item.optional_vars, scope, Binding("other"))
+        self.block(node.body, scope)
+
+    visit_AsyncWith = visit_With
+
+    def visit_ExceptHandler(self, node, scope, parent=None) -> None:
+        if node.type is not None:
+            self.visit(node.type, scope)
+        if node.name:
+            scope.bindings[node.name].append(Binding("other"))
+        self.block(node.body, scope)
+
+    def visit_Import(self, node, scope, parent=None) -> None:
+        for alias in node.names:
+            if alias.asname:
+                scope.bindings[alias.asname].append(Binding("import", alias.name, scope))
+            else:  # ``import a.b`` binds ``a``
+                top = alias.name.partition(".")[0]
+                scope.bindings[top].append(Binding("import", top, scope))
+
+    def visit_ImportFrom(self, node, scope, parent=None) -> None:
+        module = node.module or ""
+        if module in THREADING_MODULES and not node.level:
+            self.imports.append(ImportSite(node, scope))
+        for alias in node.names:
+            if alias.name == "*":
+                if scope.kind == "module" and not node.level:
+                    self.star_imports.add(module)
+                continue
+            source = module if not node.level else "." * node.level + module
+            scope.bindings[alias.asname or alias.name].append(Binding("from", (source, alias.name), scope))
+
+    def visit_Global(self, node, scope, parent=None) -> None:
+        scope.globals.update(node.names)
+
+    def visit_Nonlocal(self, node, scope, parent=None) -> None:
+        scope.nonlocals.update(node.names)
+
+    def visit_Delete(self, node, scope, parent=None) -> None:
+        for target in node.targets:
+            self.bind_target(target, scope, Binding("other"))
+
+    def visit_Name(self, node, scope, parent=None) -> None:
+        if node.id in TRIGGER_NAMES:
+            self.names.append(NameSite(node, scope))
+
+    def visit_Attribute(self, node, scope, parent=None) -> None:
+        if node.attr in TRIGGER_ATTRS:
+            call = parent if isinstance(parent, ast.Call) and parent.func is node else None
+            statement = call is not None and getattr(call, "_threadport_statement", False)
+            self.attributes.append(AttributeSite(node, scope, call, statement))
+        self.visit(node.value, scope, node)
+
+    def visit_Expr(self, node, scope, parent=None) -> None:
+        if isinstance(node.value, ast.Call):
+            node.value._threadport_statement = True  # type: ignore[attr-defined]
+        self.visit(node.value, scope, node)
+
+    def visit_Call(self, node, scope, parent=None) -> None:
+        self.visit(node.func, scope, node)
+        for argument in node.args:
+            self.visit(argument, scope, node)
+        for keyword in node.keywords:
+            self.visit(keyword.value, scope, node)
+
+    # match statements bind names too; treat captures as unknown values
+    def visit_MatchAs(self, node, scope, parent=None) -> None:
+        if node.name:
+            scope.bindings[node.name].append(Binding("other"))
+        if node.pattern is not None:
+            self.visit(node.pattern, scope)
+
+    def visit_MatchStar(self, node, scope, parent=None) -> None:
+        if node.name:
+            scope.bindings[node.name].append(Binding("other"))
+
+    def visit_MatchMapping(self, node, scope, parent=None) -> None:
+        if node.rest:
+            scope.bindings[node.rest].append(Binding("other"))
+        self.generic(node, scope)
+
+
+def collect(tree: ast.Module) -> Collector:
+    collector = Collector()
+    collector.run(tree)
+    return collector
