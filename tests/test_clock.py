@@ -272,3 +272,20 @@ def main():
     )
     assert t.stdout == ["True"]
     assert t.virtual_seconds is None and t.clock == "real"
+
+
+def test_rlock_answers_as_in_a_real_run(any_python, snippet):
+    body = """
+def main():
+    lock = threading.RLock()
+    print(lock.acquire(), lock.acquire(), lock.acquire(False))
+    with lock:
+        print("inside")
+    lock.release()
+    lock.release()
+    lock.release()
+"""
+    virtual = run(any_python, snippet, body)
+    real = run(any_python, snippet, body, real_time=True)
+    assert virtual.stdout == real.stdout
+    assert virtual.stdout[1:] == ["inside"]

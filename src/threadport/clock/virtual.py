@@ -310,6 +310,19 @@ def _patched_start_new_thread(function, args, kwargs=None):
         raise
 
 
+def _python3_rlock(pure_python_rlock):
+    # Python 3's C RLock answers a re-entrant acquire() with True, its pure-Python
+    # stand-in with 1; snippets that print the answer must see what a real run
+    # shows. (Python 2's RLock is pure Python in real runs too, and says 1.)
+    class RLock(pure_python_rlock):
+        def acquire(self, blocking=True, timeout=-1):
+            return bool(pure_python_rlock.acquire(self, blocking, timeout))
+
+        __enter__ = acquire
+
+    return RLock
+
+
 def _install_thread_module():
     # The snippet's `import thread` / `import _thread` gets a copy of the module
     # whose locks and threads go through the clock. The module itself stays as
@@ -352,6 +365,7 @@ def install():
         bootstrap_name = "_Thread__bootstrap_inner"
     else:
         threading._CRLock = None  # RLock() -> the pure-Python RLock over VirtualLock
+        threading._PyRLock = _python3_rlock(threading._PyRLock)
         threading._time = CLOCK.monotonic
         bootstrap_name = "_bootstrap_inner"
     _original["start"] = threading.Thread.start
