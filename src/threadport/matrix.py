@@ -60,8 +60,7 @@ def result_files(paths: list[Path]) -> list[Path]:
             found = sorted(path.glob("*.json"))
             if not found:
                 raise ResultsError(
-                    f"{path}: no *.json files in this folder"
-                    f" (run `threadport compare --output {path}/NAME.json` first)"
+                    f"{path}: no *.json files in this folder (run `threadport compare --output {path}/NAME.json` first)"
                 )
             files.extend(found)
         elif path.is_file():

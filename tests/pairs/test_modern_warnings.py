@@ -11,9 +11,7 @@ from threadport.catalog import load_catalog
 from threadport.runner import run_entry
 
 CASES = [
-    pytest.param(pair, entry, id=f"{pair.stem}::{entry.modern}")
-    for pair in load_catalog()
-    for entry in pair.entries
+    pytest.param(pair, entry, id=f"{pair.stem}::{entry.modern}") for pair in load_catalog() for entry in pair.entries
 ]
 
 
