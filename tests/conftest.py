@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from threadport.interpreters import InterpreterNotFound, find_legacy
+from threadport.interpreters import InterpreterNotFound, find_legacy, python3s
 
 REQUIRE_LEGACY = os.environ.get("THREADPORT_REQUIRE_LEGACY") == "1"
+# CI has every Python 3 from 3.6 on; a GitHub job or a laptop may have one.
+REQUIRE_PYTHONS = os.environ.get("THREADPORT_REQUIRE_PYTHONS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +25,22 @@ def legacy_python() -> str:
         if REQUIRE_LEGACY:
             pytest.fail(f"THREADPORT_REQUIRE_LEGACY=1 but {error}")
         pytest.skip(f"legacy half needs Python 2.7: {error}")
+
+
+@pytest.fixture(scope="session")
+def python3():
+    """``python3(minor)``: that Python 3 from discovery; missing fails under THREADPORT_REQUIRE_PYTHONS=1."""
+    found = {p.version[:2]: p for p in python3s()}
+
+    def get(minor: int):
+        if (3, minor) in found:
+            return found[(3, minor)]
+        reason = f"Python 3.{minor} not found: `pyenv install 3.{minor}` or `uv python install 3.{minor}`"
+        if REQUIRE_PYTHONS:
+            pytest.fail(f"THREADPORT_REQUIRE_PYTHONS=1 but {reason}")
+        pytest.skip(reason)
+
+    return get
 
 
 @pytest.fixture(params=["legacy", "modern"])

@@ -13,18 +13,8 @@ import pytest
 
 from threadport.catalog import get_pair, showcase_root
 from threadport.cli import main
-from threadport.interpreters import python3s
 from threadport.runner import Transcript
 from threadport.timeline import DIFFERS, FAILS, OK, WARNS, build, classify, convert
-
-PYTHON3S = {p.version[:2]: p for p in python3s()}
-
-
-def python(minor: int):
-    found = PYTHON3S.get((3, minor))
-    if found is None:
-        pytest.skip(f"Python 3.{minor} not found: `pyenv install 3.{minor}` or `uv python install 3.{minor}`")
-    return found
 
 
 @pytest.mark.parametrize(
@@ -48,8 +38,8 @@ def test_convert_reads_the_seed_as_utf8_and_keeps_its_comments():
     compile(out, "threading_notes.py", "exec")  # Python 3 syntax now
 
 
-def test_the_seed_breaks_between_38_and_39():
-    old, new = python(8), python(9)
+def test_the_seed_breaks_between_38_and_39(python3):
+    old, new = python3(8), python3(9)
     rows = {row.entry: row for row in build([get_pair("threading_notes")], [old, new])}
     poll = rows["testIsAliveOnSleeper"]
     on_38, on_39 = poll.cell(old.version_string), poll.cell(new.version_string)
@@ -109,8 +99,8 @@ def test_classify_order_fails_then_differs_then_warns(tmp_path):
     assert classify(transcript(timed_out=True, deadlock=True, exit=None), converted, baseline).detail == "deadlock"
 
 
-def test_cli_json_for_the_seed(capsys):
-    old, new = python(8), python(9)
+def test_cli_json_for_the_seed(capsys, python3):
+    old, new = python3(8), python3(9)
     assert main(["timeline", "threading_notes", "--json", "--python", old.path, "--python", new.path]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["pythons"] == [old.version_string, new.version_string]
@@ -118,8 +108,8 @@ def test_cli_json_for_the_seed(capsys):
     assert [cell["status"] for cell in poll["cells"]] == [WARNS, FAILS]
 
 
-def test_cli_table_names_the_break(capsys):
-    old, new = python(8), python(9)
+def test_cli_table_names_the_break(capsys, python3):
+    old, new = python3(8), python3(9)
     assert main(["timeline", "threading_notes", "--python", old.path, "--python", new.path]) == 0
     out = capsys.readouterr().out
     poll = next(line for line in out.splitlines() if line.startswith("threading_notes::testIsAliveOnSleeper"))

@@ -49,12 +49,10 @@ def test_old_names_on_python3_warn_from_310_and_isalive_is_gone_from_39(python):
     ("minor", "name", "outcome"),
     [(8, "isAlive", "DeprecationWarning"), (9, "isAlive", "AttributeError"), (10, "getName", "DeprecationWarning")],
 )
-def test_the_release_that_changed_each_name(minor, name, outcome):
-    found = [p for p in PYTHON3S if p.version[:2] == (3, minor)]
-    if not found:
-        pytest.skip(f"Python 3.{minor} not found: `pyenv install 3.{minor}` or `uv python install 3.{minor}`")
+def test_the_release_that_changed_each_name(minor, name, outcome, python3):
+    found = python3(minor)
     previous = [p for p in PYTHON3S if p.version[:2] == (3, minor - 1)]
-    assert f"{name}: {outcome}" in probe(found[0].path)
+    assert f"{name}: {outcome}" in probe(found.path)
     if previous:  # and the release before did not do it yet
         assert f"{name}: {outcome}" not in probe(previous[0].path)
 
