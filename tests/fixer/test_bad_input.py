@@ -40,6 +40,8 @@ def test_bad_file_is_reported_others_processed_exit_2(tmp_path, good, capsys, co
         assert good.read_text() == GOOD.replace("isAlive", "is_alive")
     else:
         assert f"{good}:3:3: TP001" in captured.out
+        # The summary counts the files that were checked, not the one that could not be.
+        assert " in 1 of 1 files: " in captured.out.splitlines()[-1]
 
 
 def test_unreadable_and_missing(tmp_path, good, capsys):

@@ -84,14 +84,15 @@ def run(args: argparse.Namespace) -> int:
         for path, f in findings:
             mark = "[possible] " if f.possible else ""
             print(f"{path}:{f.line}:{f.column}: {f.code} {mark}{f.message}")
+        checked = len(outcomes) - len(errors)  # a file that could not be read was not checked
         if findings:
             files = len({path for path, _ in findings})
             print(
-                f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} of {len(outcomes)} files: "
+                f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} of {checked} files: "
                 f"{len(findings) - possible} certain ({fixable} fixable with `threadport fix`), {possible} possible."
             )
         else:
-            print(f"No findings in {len(outcomes)} file{'s' * (len(outcomes) != 1)}.")
+            print(f"No findings in {checked} file{'s' * (checked != 1)}.")
     for outcome in errors:
         print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
     if errors:
