@@ -12,14 +12,19 @@ import tempfile
 import threading
 
 
-def daemon_writer(path, written, never_set):
+def daemon_writer(path, written, held):
     log = open(path, 'a')
     try:
         for n in range(1, 4):
             log.write('daemon: line %d\n' % n)
             log.flush()
         written.set()
-        never_set.wait()  # stands for work still in progress when the program ends
+        # Stands for work still in progress when the program ends. A lock that is
+        # already held, not Event.wait(): Python 2 clears module globals at exit
+        # while daemon threads still run, and Event.wait() looks one up
+        # (_allocate_lock), so a daemon that gets there late dies with
+        # "TypeError: 'NoneType' object is not callable" on stderr.
+        held.acquire()
     finally:
         log.write('daemon: cleanup ran\n')
         log.close()
@@ -41,8 +46,10 @@ def graceful_writer(path, written, stop):
 
 def child(folder):
     daemon_written = threading.Event()
+    held = threading.Lock()
+    held.acquire()
     daemon = threading.Thread(target=daemon_writer, args=(
-        os.path.join(folder, 'daemon.log'), daemon_written, threading.Event()))
+        os.path.join(folder, 'daemon.log'), daemon_written, held))
     daemon.setDaemon(True)
     daemon.start()
 
