@@ -57,14 +57,20 @@ def _rename(new: str):
     return edit
 
 
+def _call_parentheses(tokens: list[Token], i: int) -> tuple[int, int]:
+    """The ``(`` and ``)`` of the call whose attribute name is token ``i``; SkipFix if unsafe."""
+    open_ = tk.next_code(tokens, i)
+    if tokens[open_].src != "(":
+        raise tk.SkipFix("no call parentheses")
+    close = tk.matching_close(tokens, open_)
+    if tk.has_comment(tokens, i, close):
+        raise tk.SkipFix("comment inside the call")
+    return open_, close
+
+
 def _getter(new: str):
     def edit(tokens: list[Token], i: int) -> None:
-        open_ = tk.next_code(tokens, i)
-        if tokens[open_].src != "(":
-            raise tk.SkipFix("no call parentheses")
-        close = tk.matching_close(tokens, open_)
-        if tk.has_comment(tokens, i, close):
-            raise tk.SkipFix("comment inside the call")
+        _, close = _call_parentheses(tokens, i)
         tk.replace(tokens, i, new)
         tk.blank(tokens, i + 1, close)
 
@@ -73,12 +79,7 @@ def _getter(new: str):
 
 def _setter(new: str, keep_parens: bool):
     def edit(tokens: list[Token], i: int) -> None:
-        open_ = tk.next_code(tokens, i)
-        if tokens[open_].src != "(":
-            raise tk.SkipFix("no call parentheses")
-        close = tk.matching_close(tokens, open_)
-        if tk.has_comment(tokens, i, close):
-            raise tk.SkipFix("comment inside the call")
+        open_, close = _call_parentheses(tokens, i)
         last = tk.previous_code(tokens, close)
         multiline = tokens[open_].line != tokens[close].line
         if tokens[last].src == ",":  # t.setName("x",) must not become a tuple
@@ -135,8 +136,11 @@ class MethodRename:
 
 
 @dataclass(frozen=True)
-class Getter:
-    """``t.getName()`` -> ``t.name``: a zero-argument call on a known Thread."""
+class _Accessor:
+    """What Getter and Setter share: the table fields, the sites, the "possible" findings.
+
+    A subclass says how its message reads and what a certain site becomes.
+    """
 
     code: str
     old: str
@@ -145,20 +149,36 @@ class Getter:
     what: str
 
     def find(self, ctx: Context) -> Iterator[Finding]:
+        message = self.message()
         for site in ctx.sites(self.old):
             verdict, class_ref = classify(ctx, site, self.kinds, self.old, self.new)
             if verdict is None:
                 continue
             line, col = ctx.attr_name(site.node)
-            call = site.call
-            plain = call is not None and not call.args and not call.keywords and not class_ref
-            message = f"{self.old}() -> .{self.new} (deprecated since Python 3.10)"
             if verdict == POSSIBLE:
                 yield Finding(self.code, line, col, message + f" if the receiver is a {self.what}", possible=True)
-            elif plain:
-                yield Finding(self.code, line, col, message, fixes=[Fix(line, col, _getter(self.new))])
             else:
-                yield Finding(self.code, line, col, message + " (this use has no direct rewrite: change it by hand)")
+                yield self.certain(site, class_ref, line, col, message)
+
+    def message(self) -> str:
+        raise NotImplementedError
+
+    def certain(self, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Getter(_Accessor):
+    """``t.getName()`` -> ``t.name``: a zero-argument call on a known Thread."""
+
+    def message(self) -> str:
+        return f"{self.old}() -> .{self.new} (deprecated since Python 3.10)"
+
+    def certain(self, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
+        call = site.call
+        if call is not None and not call.args and not call.keywords and not class_ref:
+            return Finding(self.code, line, col, message, fixes=[Fix(line, col, _getter(self.new))])
+        return Finding(self.code, line, col, message + " (this use has no direct rewrite: change it by hand)")
 
 
 def _needs_parens(value: ast.expr) -> bool:
@@ -166,35 +186,23 @@ def _needs_parens(value: ast.expr) -> bool:
 
 
 @dataclass(frozen=True)
-class Setter:
+class Setter(_Accessor):
     """``t.setName(v)`` as a whole statement -> ``t.name = v`` on a known Thread."""
 
-    code: str
-    old: str
-    new: str
-    kinds: frozenset[str]
-    what: str
+    def message(self) -> str:
+        return f"{self.old}(v) -> .{self.new} = v (deprecated since Python 3.10)"
 
-    def find(self, ctx: Context) -> Iterator[Finding]:
-        for site in ctx.sites(self.old):
-            verdict, class_ref = classify(ctx, site, self.kinds, self.old, self.new)
-            if verdict is None:
-                continue
-            line, col = ctx.attr_name(site.node)
-            call = site.call
-            message = f"{self.old}(v) -> .{self.new} = v (deprecated since Python 3.10)"
-            simple = (
-                call is not None
-                and site.statement
-                and not class_ref
-                and len(call.args) == 1
-                and not call.keywords
-                and not isinstance(call.args[0], (ast.Starred, ast.GeneratorExp))
-            )
-            if verdict == POSSIBLE:
-                yield Finding(self.code, line, col, message + f" if the receiver is a {self.what}", possible=True)
-            elif simple:
-                edit = _setter(self.new, _needs_parens(call.args[0]))
-                yield Finding(self.code, line, col, message, fixes=[Fix(line, col, edit)])
-            else:
-                yield Finding(self.code, line, col, message + " (not a plain statement: change it by hand)")
+    def certain(self, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
+        call = site.call
+        simple = (
+            call is not None
+            and site.statement
+            and not class_ref
+            and len(call.args) == 1
+            and not call.keywords
+            and not isinstance(call.args[0], (ast.Starred, ast.GeneratorExp))
+        )
+        if simple:
+            edit = _setter(self.new, _needs_parens(call.args[0]))
+            return Finding(self.code, line, col, message, fixes=[Fix(line, col, edit)])
+        return Finding(self.code, line, col, message + " (not a plain statement: change it by hand)")
