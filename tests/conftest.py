@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from availability import unavailable
 
 from threadport.interpreters import InterpreterNotFound, find_legacy, python3s
-
-REQUIRE_LEGACY = os.environ.get("THREADPORT_REQUIRE_LEGACY") == "1"
-# CI has every Python 3 from 3.6 on; a GitHub job or a laptop may have one.
-REQUIRE_PYTHONS = os.environ.get("THREADPORT_REQUIRE_PYTHONS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +18,7 @@ def legacy_python() -> str:
     try:
         return find_legacy().path
     except InterpreterNotFound as error:
-        if REQUIRE_LEGACY:
-            pytest.fail(f"THREADPORT_REQUIRE_LEGACY=1 but {error}")
-        pytest.skip(f"legacy half needs Python 2.7: {error}")
+        unavailable(f"the legacy half needs Python 2.7: {error}", "THREADPORT_REQUIRE_LEGACY")
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +29,11 @@ def python3():
     def get(minor: int):
         if (3, minor) in found:
             return found[(3, minor)]
-        reason = f"Python 3.{minor} not found: `pyenv install 3.{minor}` or `uv python install 3.{minor}`"
-        if REQUIRE_PYTHONS:
-            pytest.fail(f"THREADPORT_REQUIRE_PYTHONS=1 but {reason}")
-        pytest.skip(reason)
+        # CI has every Python 3 from 3.6 on; a GitHub job or a laptop may have one.
+        unavailable(
+            f"Python 3.{minor} not found: `pyenv install 3.{minor}` or `uv python install 3.{minor}`",
+            "THREADPORT_REQUIRE_PYTHONS",
+        )
 
     return get
 

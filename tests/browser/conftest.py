@@ -12,13 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from availability import unavailable
 from browser_support import DEFAULT_AXE, FIXTURES, LAUNCH_ARGS, WIDE
 
 
 def missing(reason: str):
-    if os.environ.get("THREADPORT_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"THREADPORT_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
+    unavailable(reason, "THREADPORT_REQUIRE_BROWSER")
 
 
 @pytest.fixture(scope="session")
