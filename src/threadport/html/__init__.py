@@ -19,7 +19,8 @@ from markupsafe import Markup
 from threadport import __version__
 from threadport.align import BLANK, Segment, intraline, pair_segments
 from threadport.catalog import Pair, showcase_root
-from threadport.html.highlight import line_html, pygments_css, snippet_html, token_lines
+from threadport.emphasis import key_changes, lex, line_marks
+from threadport.html.highlight import css_runs, line_html, pygments_css, snippet_html
 from threadport.matrix import MISMATCH, Matrix, Record, build_matrix, minor
 
 MARKER = ".threadport-site"  # lists the files a build wrote; only such folders are rebuilt
@@ -44,6 +45,7 @@ class Line:
     mark: str  # "−", "+" or ""
     html: Markup
     kind: str
+    indent: int = 0  # leading spaces: a wrapped line continues further in than this
 
 
 @dataclass
@@ -60,19 +62,29 @@ class Transcript:
 
 def _code_rows(pair: Pair) -> list[dict]:
     left, right, segments = pair_segments(pair)
-    left_runs = token_lines(left, "python2")
-    right_runs = token_lines(right, "python")
+    left_lexed, right_lexed = lex(left, "python2"), lex(right, "python")
+    left_runs, right_runs = css_runs(left_lexed.runs), css_runs(right_lexed.runs)
+    keys = key_changes(pair.notes)
     out = []
     for index, segment in enumerate(segments):
         rows = []
         for row in segment.rows:
-            left_marks, right_marks = ([], [])
+            left_changed, right_changed = ([], [])
             if row.kind == "changed":
-                left_marks, right_marks = intraline(left[row.left], right[row.right])
+                left_changed, right_changed = intraline(left[row.left], right[row.right])
+            left_marks = right_marks = []
+            if row.left is not None:
+                i = row.left
+                left_marks = line_marks(left[i], left_lexed.runs[i], left_lexed.prose[i], keys.legacy, left_changed)
+            if row.right is not None:
+                j = row.right
+                right_marks = line_marks(
+                    right[j], right_lexed.runs[j], right_lexed.prose[j], keys.modern, right_changed
+                )
             rows.append(
                 (
-                    _line(row.left, left_runs, left_marks, "del", "−" if row.left_changed else "", row.kind),
-                    _line(row.right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind),
+                    _line(row.left, left, left_runs, left_marks, "del", "−" if row.left_changed else "", row.kind),
+                    _line(row.right, right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind),
                 )
             )
         out.append(
@@ -87,10 +99,13 @@ def _code_rows(pair: Pair) -> list[dict]:
     return out
 
 
-def _line(index: int | None, runs: list, marks: list, tag: str, mark: str, kind: str) -> Line:
+def _line(index: int | None, lines: list[str], runs: list, marks: list, tag: str, mark: str, kind: str) -> Line:
     if index is None:
         return Line(None, "", Markup(""), "gap")
-    return Line(index + 1, mark, Markup(line_html(runs[index], marks, tag)), kind if mark or kind == BLANK else "same")
+    text = lines[index]
+    indent = len(text) - len(text.lstrip(" "))
+    html = Markup(line_html(runs[index], marks, tag))
+    return Line(index + 1, mark, html, kind if mark or kind == BLANK else "same", indent)
 
 
 def _group(records: list[Record], side: str) -> list[Transcript]:
