@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from tokenize_rt import Token, src_to_tokens, tokens_to_src
 
+from threadport.errors import ThreadportError
 from threadport.fixer.parsing import Parsed, parse
 from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
@@ -192,7 +193,7 @@ def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[
     return tokens_to_src(tokens), fixed
 
 
-class FixBroke(Exception):
+class FixBroke(ThreadportError):
     """A fix produced text that no longer parses: a bug, and the file must not be written."""
 
 
