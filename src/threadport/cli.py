@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "matrix": ("threadport.commands.matrix", "the pair x interpreter verdict table from compare --json files"),
     "timeline": ("threadport.commands.timeline", "the legacy files after 2to3 on every Python 3: what breaks where"),
     "claims": ("threadport.commands.claims", "check every claim of the seed's comments against the pair that shows it"),
+    "ledger": (
+        "threadport.commands.ledger",
+        "probe every interpreter: which old threading names exist, warn or are gone",
+    ),
 }
 
 
