@@ -116,6 +116,7 @@ class Pair:
     entries: tuple[Entry, ...]
     notes: tuple[Note, ...]
     claims: tuple[Claim, ...] = field(default=())
+    learn: str = ""  # one line for the tour's course index: what a reader learns here
 
     @property
     def legacy_path(self) -> Path:
@@ -241,6 +242,7 @@ def parse_catalog(text: str) -> tuple[Pair, ...]:
                     title=raw["title"],
                     origin=raw.get("origin", "showcase"),
                     summary=raw.get("summary", ""),
+                    learn=" ".join(raw.get("learn", "").split()),
                     entries=entries,
                     notes=tuple(_note(n) for n in raw.get("note", [])),
                     claims=tuple(_claim(c, raw["stem"], entries) for c in raw.get("claim", [])),

@@ -21,6 +21,7 @@ from threadport.align import BLANK, Segment, intraline, pair_segments
 from threadport.catalog import Pair, showcase_root
 from threadport.emphasis import key_changes, lex, line_marks
 from threadport.errors import ThreadportError
+from threadport.html import course
 from threadport.html.highlight import css_runs, line_html, pygments_css, snippet_html
 from threadport.matrix import MISMATCH, Matrix, Record, build_matrix, minor
 
@@ -176,6 +177,10 @@ def _environment() -> Environment:
     env.filters["page"] = page_name
     env.filters["relative"] = _relative
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["local"] = course.local
+    env.filters["minor"] = minor
+    env.filters["count"] = lambda number, noun: f"{number} {noun}{'' if number == 1 else 's'}"
+    env.filters["ledger_cell"] = course.ledger_cell
     return env
 
 
@@ -202,10 +207,17 @@ def _prepare(outdir: Path) -> set[str]:
 
 
 def build_site(
-    outdir: Path, pairs: tuple[Pair, ...], records: list[Record] | None = None, sources: list[str] = ()
+    outdir: Path,
+    pairs: tuple[Pair, ...],
+    records: list[Record] | None = None,
+    sources: list[str] = (),
+    extras: course.Extras | None = None,
 ) -> list[Path]:
-    """Write the site; returns the files written. ``sources`` names the results files, for the record."""
+    """Write the site; returns the files written. ``sources`` names the results files, for the record;
+    ``extras`` holds the timeline, claims and ledger results, when there are any."""
     records = records or []
+    extras = extras or course.Extras()
+    claims_of, all_claims = course.claims_by_pair(pairs, extras.claims)
     previous = _prepare(outdir)
     matrix = build_matrix(records, pairs)
     env = _environment()
@@ -213,20 +225,37 @@ def build_site(
         "version": __version__,
         "matrix": matrix,
         "pairs": pairs,
-        "sources": list(sources),
+        "sources": [course.local(source) for source in sources],
+        "timeline": extras.timeline,
+        "ledger": extras.ledger,
         "has_results": bool(records),
         "MISMATCH": MISMATCH,
     }
     files: dict[str, str] = {
         "site.css": (STATIC / "site.css").read_text(encoding="utf-8") + "\n" + pygments_css() + "\n"
     }
-    files["index.html"] = env.get_template("index.html").render(**common, page="index")
-    for pair in pairs:
+    files["index.html"] = env.get_template("index.html").render(
+        **common, page="index", all_claims=all_claims, claim_pythons=course.claim_pythons(extras.claims)
+    )
+    files["clock.html"] = env.get_template("clock.html").render(
+        **common, page="clock", seed_run=course.seed_run(records)
+    )
+    for position, pair in enumerate(pairs):
         mine = [r for r in records if r.pair == pair.stem]
         files[page_name(pair.stem)] = env.get_template("pair.html").render(
             **common,
             page="pair",
             pair=pair,
+            position=position + 1,
+            total=len(pairs),
+            prev=pairs[position - 1] if position else None,
+            next=pairs[position + 1] if position + 1 < len(pairs) else None,
+            claims=claims_of.get(pair.stem, []),
+            seed_claims=all_claims if pair.origin == "seed" else [],
+            timeline_rows=extras.timeline.for_pair(pair.stem) if extras.timeline else [],
+            exercise=course.exercise(pair, extras.timeline, mine),
+            declared=course.declared(pair),
+            key_example=course.key_example(pair),
             segments=_code_rows(pair),
             entries=_entries(pair, mine, matrix),
             legacy_path=_relative(pair.legacy_path),
