@@ -191,3 +191,18 @@ def test_declared_differences_are_transcripts_with_the_differing_lines_marked(ca
     ]
     assert any(line.strip().startswith("ticker: tick 1") for line in block), "equal lines shown, unmarked"
     assert any(line.strip().startswith("why: The sleeping loop") for line in block)
+
+
+def test_an_unknown_entry_lists_legacy_and_modern_names(capsys):
+    assert main(["show", "threading_notes", "--entry", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "workerArgs / worker_args" in err and "testIsAliveOnSleeper / poll_sleeper" in err
+
+
+def test_no_command_prints_the_commands_and_a_typo_gets_a_suggestion(capsys):
+    assert main([]) == 2
+    out, _ = capsys.readouterr()
+    assert "show" in out and "compare" in out and "usage: threadport" in out
+    assert main(["shwo", "threading_notes"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "did you mean 'show'?" in err

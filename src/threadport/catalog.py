@@ -130,7 +130,10 @@ class Pair:
         for entry in self.entries:
             if name in (entry.legacy, entry.modern):
                 return entry
-        known = ", ".join(e.legacy for e in self.entries)
+        # Both names, since either is accepted: "workerArgs (worker_args)".
+        known = ", ".join(
+            dict.fromkeys(e.legacy if e.legacy == e.modern else f"{e.legacy} / {e.modern}" for e in self.entries)
+        )
         raise CatalogError(f"pair {self.stem!r} has no entry point {name!r} (known: {known})")
 
 

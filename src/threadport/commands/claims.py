@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from threadport import progress
 from threadport.catalog import load_catalog
 from threadport.commands.options import jobs_option, legacy_choice, minimum_text, modern_choice
 from threadport.errors import UsageError
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write the JSON document to FILE (for `threadport html --claims`)",
     )
     jobs_option(parser)
+    progress.add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if not pythons:
         raise UsageError(f"no Python {minimum_text()}+ found for the modern halves (pass --python)")
 
-    results = claims.check(pairs, legacy, pythons, jobs=args.jobs)
+    with progress.shown("claims", quiet=args.quiet):
+        results = claims.check(pairs, legacy, pythons, jobs=args.jobs)
     if args.output:
         from threadport.tour_results import write_json
 

@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from threadport import progress
 from threadport.catalog import get_pair, load_catalog
 from threadport.commands.options import jobs_option, legacy_choice, modern_choice
 from threadport.compare import DECLARED, EQUIVALENT, MISMATCH, Result, run_and_compare
@@ -33,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"hard limit per run (default {DEFAULT_TIMEOUT:g}, or the entry's own)",
     )
     jobs_option(parser)
+    progress.add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise UsageError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
 
-    results = run_and_compare(pairs, legacy, modern, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
+    with progress.shown("compare", quiet=args.quiet or args.json):
+        results = run_and_compare(pairs, legacy, modern, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
 
     if args.output:
         write_results(args.output, results)

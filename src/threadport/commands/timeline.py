@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from threadport import progress
 from threadport.catalog import get_pair, load_catalog
 from threadport.commands.options import jobs_option
 from threadport.errors import UsageError
@@ -29,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write the JSON document to FILE (for `threadport html --timeline`)",
     )
     jobs_option(parser)
+    progress.add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         legacy = None
         print(f"threadport timeline: no Python 2.7 to compare output with ({error})", file=sys.stderr)
 
-    rows = timeline.build(pairs, pythons, legacy, jobs=args.jobs)
+    with progress.shown("timeline", quiet=args.quiet):
+        rows = timeline.build(pairs, pythons, legacy, jobs=args.jobs)
     document = {
         "converter": "fissix (lib2to3 fork), default fixers",
         "pythons": [p.version_string for p in pythons],

@@ -134,9 +134,14 @@ def exercise(pair: Pair, timeline: Timeline | None, records: list[Record]) -> di
             if cell is None:
                 continue
             lines = _function_lines(pair, row.entry)
-            quoted = set(re.findall(r"'(\w+)'", cell.detail))
+            # The last name an error quotes is the one that broke ('Thread' object has no attribute
+            # 'isAlive'); a warning names the call (isSet() is deprecated).
+            names = re.findall(r"'(\w+)'", cell.detail)[::-1] + re.findall(r"(\w+)\(\)", cell.detail)
+            # In the entry point's function, else anywhere in the file (a method of a class it uses).
+            code = [text for text in lines + source_lines(pair.legacy_path) if not text.lstrip().startswith("#")]
             line = next(
-                (text for text in lines if quoted and any(q in text for q in quoted)), lines[0] if lines else ""
+                (text for name in names for text in code if re.search(rf"\b{name}\b", text)),
+                lines[0] if lines else "",
             )
             across = ", ".join(f"{minor(c.python)} {c.status}" for c in row.cells)
             return {
