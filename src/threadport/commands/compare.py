@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 
 from threadport import progress
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(dumps(results))
     else:
-        width = shutil.get_terminal_size((120, 24)).columns
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None  # piped: nothing clipped
         for result in results:
             print(render(result, width))
         print(summary(results))
@@ -63,7 +64,8 @@ def summary(results: list[Result]) -> str:
     counts = {v: sum(r.verdict == v for r in results) for v in (EQUIVALENT, DECLARED, MISMATCH)}
     versions = sorted({f"{r.legacy.python} vs {r.modern.python}" for r in results})
     return (
-        f"{len(results)} entry points: {counts[EQUIVALENT]} equivalent, {counts[DECLARED]} declared, "
+        f"{len(results)} entry point{'' if len(results) == 1 else 's'}: "
+        f"{counts[EQUIVALENT]} equivalent, {counts[DECLARED]} declared, "
         f"{counts[MISMATCH]} mismatch (Python {', '.join(versions)})"
     )
 
@@ -80,9 +82,16 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def render(result: Result, width: int = 120) -> str:
-    """One entry point: a header with the verdict, then the two transcripts in columns."""
-    column = max(20, (width - 12) // 2)
+def render(result: Result, width: int | None = 120) -> str:
+    """One entry point: a header with the verdict, then the two transcripts in columns.
+
+    ``width`` None (a pipe or a file): no line is clipped and nothing is wrapped.
+    """
+    if width is None:
+        texts = [t for name in ("stdout", "stderr", "exit", "exception") for t in _cell(getattr(result.legacy, name))]
+        column = max(20, *map(len, texts))
+    else:
+        column = max(20, (width - 12) // 2)
     marks = {d.field: ("declared" if d.declared else "DIFFERS") for d in result.differences}
     verdict = result.verdict.upper() if result.verdict == MISMATCH else result.verdict
     lines = [f"{result.pair} :: {result.entry.label}  [{verdict}]"]
@@ -113,5 +122,7 @@ def render(result: Result, width: int = 120) -> str:
             label = ""
     for difference in result.differences:
         state = "declared" if difference.declared else "differs"
-        lines.append(f"  {difference.field} {state}" + (f": {difference.why}" if difference.why else ""))
+        text = f"  {difference.field} {state}" + (f": {' '.join(difference.why.split())}" if difference.why else "")
+        # Catalogue prose is wrapped by hand in the TOML: fold it, then wrap to the terminal, indented.
+        lines += textwrap.wrap(text, width, subsequent_indent="    ", break_long_words=False) if width else [text]
     return "\n".join(lines) + "\n"
