@@ -30,12 +30,34 @@ def test_any_field_difference_is_a_mismatch_with_no_folding():
     assert [(d.field, d.legacy, d.modern, d.declared) for d in result.differences] == [("exit", 0, 1, False)]
 
 
+@pytest.mark.parametrize(
+    ("field", "legacy", "modern"),
+    [
+        ("stdout", ["x"], ["y"]),
+        ("stderr", ["Exception in thread Thread-1:"], []),
+        ("exit", 0, 1),
+        ("exception", None, {"type": "TypeError", "message": "acquire() takes no keyword arguments"}),
+        ("timed_out", False, True),
+    ],
+)
+def test_each_field_alone_makes_a_mismatch(field, legacy, modern):
+    left, right = transcript(), transcript()
+    setattr(left, field, legacy)
+    setattr(right, field, modern)
+    result = compare("p", Entry("f", "f"), left, right)
+    assert result.verdict == "mismatch"
+    assert [(d.field, d.legacy, d.modern) for d in result.differences] == [(field, legacy, modern)]
+
+
 def test_a_declared_difference_passes_only_with_its_exact_values():
     entry = Entry("f", "f", declared=(Declared("stdout", ["b", "a"], ["a", "b"], "the pool orders"),))
     exact = compare("p", entry, transcript(["b", "a"]), transcript(["a", "b"]))
     assert exact.verdict == "declared" and exact.differences[0].why == "the pool orders"
     other = compare("p", entry, transcript(["b", "a"]), transcript(["a", "c"]))
     assert other.verdict == "mismatch"
+    # Both sides are held to their declared value, the legacy one too.
+    legacy_changed = compare("p", entry, transcript(["b", "x"]), transcript(["a", "b"]))
+    assert legacy_changed.verdict == "mismatch"
     # Declared but not happening is a mismatch too: the declaration is wrong.
     assert compare("p", entry, transcript(["a"]), transcript(["a"])).verdict == "mismatch"
 
