@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from threadport.catalog import CatalogError, Declared, Entry
+from threadport.catalog import CatalogError, Declared, Entry, Race
 from threadport.compare import NORMALIZATIONS, compare, normalize
 from threadport.runner import Transcript
 
@@ -47,6 +47,25 @@ def test_each_field_alone_makes_a_mismatch(field, legacy, modern):
     result = compare("p", Entry("f", "f"), left, right)
     assert result.verdict == "mismatch"
     assert [(d.field, d.legacy, d.modern) for d in result.differences] == [(field, legacy, modern)]
+
+
+@pytest.mark.parametrize(("field", "value"), [("timed_out", True), ("leftover", ["pid 42: killed"])])
+def test_two_halves_that_fail_alike_are_a_mismatch_not_equivalent(field, value):
+    left, right = transcript(), transcript()
+    setattr(left, field, value)
+    setattr(right, field, value)
+    result = compare("p", Entry("f", "f"), left, right)
+    assert result.verdict == "mismatch"
+    assert [(d.field, d.declared) for d in result.differences] == [(field, False)]
+
+
+def test_a_race_accepts_only_its_declared_outcomes_and_only_in_real_time():
+    entry = Entry("f", "f", races=(Race("stdout", 1, ("True", "False"), "a tie in the code"),))
+    legacy, modern = transcript(["x", "True"]), transcript(["x", "False"])
+    assert compare("p", entry, legacy, modern, real_time=True).verdict == "declared"
+    assert compare("p", entry, legacy, modern).verdict == "mismatch"  # the virtual clock has no race
+    undeclared = compare("p", entry, legacy, transcript(["x", "None"]), real_time=True)
+    assert undeclared.verdict == "mismatch"
 
 
 def test_a_declared_difference_passes_only_with_its_exact_values():

@@ -110,10 +110,16 @@ MUTATIONS = (
     Mutation(
         "modern atomic_ops: list.append -> a non-atomic rebuild of the list (L[:] = L + [x])",
         "modern/atomic_ops.py",
-        "            items.append((n, i, n * i))",
-        "            items[:] = items + [(n, i, n * i)]",
+        "def append(items: list[tuple[int, int]], x: tuple[int, int]) -> None:\n    items.append(x)\n",
+        "def append(items: list[tuple[int, int]], x: tuple[int, int]) -> None:\n    items[:] = items + [x]\n",
         (pairs("atomic_ops::demo"), claims()),
-        survives_because="issue 8 §1: the atomic harness forces no thread switch, so a look-alike loses nothing too",
+    ),
+    Mutation(
+        "legacy atomic_ops: the append control row appends atomically (a control that cannot fail)",
+        "legacy/atomic_ops.py",
+        "    items[:] = items + [x]\n",
+        "    items.append(x)\n",
+        (tests("tests/pairs/test_atomic_ops.py::test_legacy_demo_on_python27[virtual]"),),
     ),
     Mutation(
         "modern finalizer_switch: __del__ no longer blocks, so no other thread runs inside the assignment",
@@ -240,15 +246,15 @@ MUTATIONS = (
     Mutation(
         "compare: stderr is no longer compared",
         "src/threadport/compare.py",
-        'FIELDS = ("stdout", "stderr", "exit", "exception", "timed_out")',
-        'FIELDS = ("stdout", "exit", "exception", "timed_out")',
+        'FIELDS = ("stdout", "stderr", ',
+        'FIELDS = ("stdout", ',
         (tests("tests/test_compare.py"),),
     ),
     Mutation(
         "compare: the exception is no longer compared",
         "src/threadport/compare.py",
-        'FIELDS = ("stdout", "stderr", "exit", "exception", "timed_out")',
-        'FIELDS = ("stdout", "stderr", "exit", "timed_out")',
+        '"exit", "exception", ',
+        '"exit", ',
         (tests("tests/test_compare.py"),),
     ),
     Mutation(
@@ -256,6 +262,20 @@ MUTATIONS = (
         "src/threadport/compare.py",
         "exact = left == expected.legacy and right == expected.modern",
         "exact = right == expected.modern",
+        (tests("tests/test_compare.py"),),
+    ),
+    Mutation(
+        "compare: two halves that hang alike are equivalent",
+        "src/threadport/compare.py",
+        "        elif left and name in FAILURES:\n",
+        "        elif False:\n",
+        (tests("tests/test_compare.py"),),
+    ),
+    Mutation(
+        "compare: a race line accepts outcomes that were never declared",
+        "src/threadport/compare.py",
+        "        if not all(value in race.outcomes for value in seen):\n",
+        "        if False:\n",
         (tests("tests/test_compare.py"),),
     ),
     Mutation(
