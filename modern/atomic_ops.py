@@ -2,8 +2,9 @@
 
 Each operation is done by several threads at once and counted afterwards:
 nothing is lost or torn. In CPython each one is a single bytecode or a single
-C call that runs while holding the global interpreter lock. (A free-threaded
-3.13t build keeps these guarantees through per-object locks.)
+C call that runs while holding the global interpreter lock. That is a description
+of CPython as it is, not a language guarantee; the free-threaded build (3.13t)
+keeps built-in containers consistent with per-object locks but promises no more.
 """
 
 import threading
