@@ -367,6 +367,42 @@ for _label, _source in SYNTAX:
     probe("syntax: " + _label, "syntax")(lambda source=_source: str(compiles(source)))
 
 
+@probe("frame.f_trace_opcodes")
+def _f_trace_opcodes():
+    return str(sys._getframe().f_trace_opcodes)
+
+
+@probe("opcode events on a function's first traced call", "behaviour")
+def _first_call_opcode_events():
+    # The way a stepping harness asks for them: the global tracer sets
+    # f_trace_opcodes on the 'call' event of a function never traced before and
+    # returns a separate local tracer. (3.12 and 3.13.0 send that first call no
+    # opcode events; the same tracer returned as its own local tracer gets them
+    # on 3.13.0, so the probe copies the harness exactly.)
+    events = []
+
+    def target():
+        value = 1
+        return value
+
+    def step(frame, event, arg):
+        events.append(event)
+        return step
+
+    def on_call(frame, event, arg):
+        if frame.f_code is target.__code__:
+            frame.f_trace_opcodes = True
+            return step
+        return None
+
+    sys.settrace(on_call)
+    try:
+        target()
+    finally:
+        sys.settrace(None)
+    return "opcode" in events
+
+
 @probe("UTF-8 source without a coding cookie", "behaviour")
 def _utf8_source():
     # PEP 263 on 2.7: a file with non-ASCII bytes and no cookie is a SyntaxError.
