@@ -6,7 +6,7 @@ import argparse
 import difflib
 import sys
 
-from threadport.commands.check import add_common, chosen_codes, iter_inputs
+from threadport.commands.check import add_common, chosen_codes, iter_inputs, min_python
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_each, fix_file, prefilter, tree_facts
+    from threadport.fixer.tree import TreeFacts
 
     codes = chosen_codes(args)
     pattern = prefilter(codes)
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     inputs = list(iter_inputs(args.paths))
     # What the other files say (a test double's isAlive, self._thread assigned from a test)
     # decides what is certain in each file: learn it before the first write.
-    facts = tree_facts(check_each(inputs, codes, None), inputs)
+    oldest = min_python(args)
+    facts = tree_facts(check_each(inputs, codes, TreeFacts(min_python=oldest)), inputs, oldest)
     for path, explicit in inputs:
         outcome = fix_file(path, explicit, codes, pattern, aggressive=args.aggressive, write=not args.diff, facts=facts)
         if outcome.error:
