@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from threadport.errors import ThreadportError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on the 3.9/3.10 tox envs
@@ -21,7 +23,7 @@ else:  # pragma: no cover - exercised on the 3.9/3.10 tox envs
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
 
-class CatalogError(Exception):
+class CatalogError(ThreadportError):
     """The catalogue or a pair in it is unusable (the message says why)."""
 
 
@@ -56,6 +58,20 @@ class Declared:
 
 
 @dataclass(frozen=True)
+class Race:
+    """A real tie in the code itself: in real time, line ``line`` (0-based) of ``field`` may
+    show any one of ``outcomes`` (the virtual clock settles the tie by its own rule)."""
+
+    field: str  # stdout or stderr
+    line: int
+    outcomes: tuple[str, ...]
+    why: str
+
+
+RACE_KEYS = frozenset({"field", "line", "outcomes", "why"})
+
+
+@dataclass(frozen=True)
 class Entry:
     """One entry point of a pair: legacy name -> modern name, called with ``args``."""
 
@@ -65,6 +81,7 @@ class Entry:
     normalize: tuple[str, ...] = ()
     declared: tuple[Declared, ...] = ()
     timeout: float | None = None
+    races: tuple[Race, ...] = ()
 
     @property
     def label(self) -> str:
@@ -160,7 +177,22 @@ def _entry(raw: dict, stem: str) -> Entry:
         normalize=tuple(raw.get("normalize", ())),
         declared=declared,
         timeout=raw.get("timeout"),
+        races=tuple(_race(r, f"pair {stem!r}: entry {legacy!r}: race") for r in raw.get("race", [])),
     )
+
+
+def _race(raw: dict, where: str) -> Race:
+    unknown = set(raw) - RACE_KEYS
+    if unknown or set(raw) != RACE_KEYS:
+        raise CatalogError(f"{where}: needs exactly the keys {', '.join(sorted(RACE_KEYS))}")
+    if raw["field"] not in ("stdout", "stderr"):
+        raise CatalogError(f"{where}: field must be stdout or stderr, not {raw['field']!r}")
+    if not isinstance(raw["line"], int) or isinstance(raw["line"], bool) or raw["line"] < 0:
+        raise CatalogError(f"{where}: line must be a 0-based line number")
+    outcomes = raw["outcomes"]
+    if not (isinstance(outcomes, list) and len(set(outcomes)) >= 2 and all(isinstance(o, str) for o in outcomes)):
+        raise CatalogError(f"{where}: outcomes must list at least two different lines")
+    return Race(raw["field"], raw["line"], tuple(outcomes), raw["why"])
 
 
 def _note(raw: dict) -> Note:

@@ -10,15 +10,14 @@ none of its ``absent`` lines.
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from threadport.catalog import Claim, Entry, Pair, get_pair
 from threadport.interpreters import Interpreter
-from threadport.runner import Transcript, run_entry
+from threadport.runner import Transcript
+from threadport.runs import run_jobs, side_job
 
 SEED_STEM = "threading_notes"
 
@@ -122,24 +121,14 @@ def check(
     by_stem = {pair.stem: pair for pair in pairs}
     sides = [(legacy, True)] if legacy is not None else []
     sides += [(python, False) for python in pythons]
-
-    def run(pair: Pair, entry: Entry, python: Interpreter, is_legacy: bool) -> Transcript:
-        source = pair.legacy_path if is_legacy else pair.modern_path
-        name = entry.legacy if is_legacy else entry.modern
-        return run_entry(python.path, source, name, entry.args, timeout=entry.timeout or 30.0)
-
-    # One run per (pair, entry, interpreter), shared by every claim it demonstrates.
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        runs = {}
-        for result in results:
-            for python, is_legacy in sides:
-                key = (result.pair, result.entry.label, python.path)
-                if key not in runs:
-                    runs[key] = pool.submit(run, by_stem[result.pair], result.entry, python, is_legacy)
-        for result in results:
-            for python, _ in sides:
-                transcript = runs[result.pair, result.entry.label, python.path].result()
-                result.checks.append(judge(result.claim, transcript))
+    # One run per (pair, entry, interpreter): the run service runs identical jobs once.
+    planned = [
+        (result, side_job(by_stem[result.pair], result.entry, python, legacy=is_legacy))
+        for result in results
+        for python, is_legacy in sides
+    ]
+    for (result, _), transcript in zip(planned, run_jobs([job for _, job in planned], workers=jobs)):
+        result.checks.append(judge(result.claim, transcript))
     return results
 
 

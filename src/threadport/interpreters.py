@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from threadport.errors import ThreadportError
+
 LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"
 HOW_TO_GET_PYTHON2 = (
     f"install one with `pyenv install 2.7.18` (or apt's python2.7 where the distribution "
@@ -20,8 +22,16 @@ HOW_TO_GET_PYTHON2 = (
 )
 
 
-class InterpreterNotFound(Exception):
+class InterpreterNotFound(ThreadportError):
     """No usable interpreter; the message says what was tried and how to get one."""
+
+
+class LegacyNotFound(InterpreterNotFound):
+    """Discovery found no Python 2.7 (nothing was chosen explicitly); some commands go on without."""
+
+
+# The modern twins (and the tox matrix) need this: is_alive() only, 3.9 type hints.
+MODERN_MINIMUM = (3, 9)
 
 
 @dataclass(frozen=True)
@@ -87,10 +97,8 @@ def _version_key(path: Path) -> tuple:
 
 
 def legacy_candidates() -> list[str]:
-    """Where a Python 2.7 is looked for, in order."""
+    """Where discovery looks for a Python 2.7, in order (an explicit choice is not discovery)."""
     candidates = []
-    if os.environ.get(LEGACY_ENV):
-        candidates.append(os.environ[LEGACY_ENV])
     for name in ("python2.7", "python2"):
         exe = shutil.which(name)
         if exe:
@@ -101,16 +109,44 @@ def legacy_candidates() -> list[str]:
 
 @lru_cache(maxsize=1)
 def find_legacy() -> Interpreter:
+    """The Python 2.7 for the legacy halves: $THREADPORT_LEGACY_PYTHON if set (and then
+    only it: a choice that does not work is an error, never a fall back), else discovery."""
+    chosen = os.environ.get(LEGACY_ENV)
+    if chosen:
+        return legacy_choice(chosen, f"{LEGACY_ENV}={chosen}")
     tried = []
     for candidate in legacy_candidates():
         found = probe(candidate)
         if found and found.version[:2] == (2, 7):
             return found
         tried.append(candidate)
-    if os.environ.get(LEGACY_ENV) and tried and tried[0] == os.environ[LEGACY_ENV]:
-        raise InterpreterNotFound(f"{LEGACY_ENV}={tried[0]} is not a working Python 2.7")
     where = f" (tried {', '.join(tried)})" if tried else ""
-    raise InterpreterNotFound(f"no working python2.7 found{where}: {HOW_TO_GET_PYTHON2}")
+    raise LegacyNotFound(f"no working python2.7 found{where}: {HOW_TO_GET_PYTHON2}")
+
+
+def legacy_choice(spec: str, named: str) -> Interpreter:
+    """An explicitly chosen legacy interpreter; ``named`` says where the choice came from."""
+    if spec[:1].isdigit():  # a version, as for --python
+        found = resolve(spec)
+    else:
+        exe = shutil.which(spec) or spec
+        if not Path(exe).exists():
+            raise InterpreterNotFound(f"{named}: no such file or command")
+        found = probe(exe)
+        if found is None:
+            raise InterpreterNotFound(f"{named} does not run as a Python interpreter")
+    if found.version[:2] != (2, 7):
+        raise InterpreterNotFound(f"{named} is Python {found.version_string}, not 2.7")
+    return found
+
+
+def modern_choice(spec: str, named: str) -> Interpreter:
+    """An explicitly chosen interpreter for the modern halves: Python 3.9 or newer."""
+    found = resolve(spec)
+    if found.version[:2] < MODERN_MINIMUM:
+        minimum = ".".join(map(str, MODERN_MINIMUM))
+        raise InterpreterNotFound(f"{named} is Python {found.version_string}; the modern side needs Python {minimum}+")
+    return found
 
 
 def python3s() -> list[Interpreter]:
@@ -142,5 +178,5 @@ def resolve(spec: str) -> Interpreter:
 def _legacy_or_none() -> Interpreter | None:
     try:
         return find_legacy()
-    except InterpreterNotFound:
+    except LegacyNotFound:  # a bad explicit choice is reported, not skipped
         return None

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from threadport.clock import CHILD_SCRIPT
+from threadport.interpreters import Interpreter, probe
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -37,6 +38,8 @@ class Transcript:
     deadlock: bool = False  # virtual clock: every thread blocked, none with a deadline
     virtual_seconds: float | None = None
     clock: str = field(default="virtual")
+    ended: str = ""  # how the run ended, in words ("exit status 0", "killed by SIGKILL", ...)
+    leftover: list[str] = field(default_factory=list)  # processes it left behind, and what became of them
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -70,7 +73,7 @@ def _kill_tree(process: subprocess.Popen) -> None:
 
 
 def run_entry(
-    python: str,
+    python: Interpreter | str,
     source: Path | str,
     entry: str,
     args: tuple | list = (),
@@ -80,6 +83,8 @@ def run_entry(
     warnings: tuple[str, ...] | list[str] = (),
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file."""
+    known = python if isinstance(python, Interpreter) else None
+    python = python.path if isinstance(python, Interpreter) else python
     source = Path(source)
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
@@ -120,9 +125,7 @@ def run_entry(
         result = ast.literal_eval(result_file.read_text()) if result_file.exists() else {}
 
     if not result.get("python"):
-        from threadport.interpreters import probe
-
-        found = probe(python)
+        found = known or probe(python)
         result["python"] = found.version_string if found else "?"
     return Transcript(
         python=result["python"],

@@ -13,16 +13,15 @@ what happened, checked against the original on Python 2.7 when one is found.
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from threadport.catalog import Entry, Pair
 from threadport.interpreters import Interpreter
-from threadport.runner import Transcript, run_entry
+from threadport.runner import Transcript
+from threadport.runs import Job, run_jobs, side_job
 
 # Statuses, from best to worst; a cell shows the worst that applies.
 OK, WARNS, DIFFERS, FAILS = "ok", "warns", "differs", "fails"
@@ -146,29 +145,23 @@ def build(
         folder = Path(scratch)
         converted = {pair.stem: convert_file(pair.legacy_path, folder) for pair in pairs}
         rows = [Row(pair.stem, e.legacy, e.args) for pair in pairs for e in _entries(pair)]
-        timeouts = {(p.stem, e.legacy, e.args): e.timeout for p in pairs for e in p.entries}
-        legacy_paths = {pair.stem: pair.legacy_path for pair in pairs}
+        entries = {(p.stem, e.legacy, e.args): (p, e) for p in pairs for e in _entries(p)}
 
-        def run(python: str, source: Path, row: Row, warnings: tuple[str, ...] = ()) -> Transcript:
-            timeout = timeouts.get((row.pair, row.entry, row.args)) or 30.0
-            return run_entry(python, source, row.entry, row.args, timeout=timeout, warnings=warnings)
+        def job(row: Row, python: Interpreter, converted_file: Path | None = None) -> Job:
+            pair, entry = entries[row.pair, row.entry, row.args]
+            if converted_file is None:  # the original, on Python 2.7
+                return side_job(pair, entry, python, legacy=True)
+            return side_job(pair, entry, python, legacy=True, source=converted_file, warnings=WARNING_FILTERS)
 
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-            baselines = {}
-            if legacy is not None:
-                baselines = {id(row): pool.submit(run, legacy.path, legacy_paths[row.pair], row) for row in rows}
-            runs = {
-                (id(row), python.version_string): pool.submit(
-                    run, python.path, converted[row.pair], row, WARNING_FILTERS
-                )
-                for row in rows
-                for python in pythons
-            }
-            for row in rows:
-                row.baseline = baselines[id(row)].result() if baselines else None
-                for python in pythons:
-                    transcript = runs[id(row), python.version_string].result()
-                    row.cells.append(classify(transcript, converted[row.pair], row.baseline))
+        planned = [job(row, python, converted[row.pair]) for row in rows for python in pythons]
+        if legacy is not None:
+            planned += [job(row, legacy) for row in rows]
+        transcripts = iter(run_jobs(planned, workers=jobs))
+        runs = {(id(row), python.version_string): next(transcripts) for row in rows for python in pythons}
+        for row in rows:
+            row.baseline = next(transcripts) if legacy is not None else None
+            for python in pythons:
+                row.cells.append(classify(runs[id(row), python.version_string], converted[row.pair], row.baseline))
     return rows
 
 

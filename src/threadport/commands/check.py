@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from threadport.cli import UsageError
+from threadport.errors import UsageError
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:

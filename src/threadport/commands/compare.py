@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
 
-from threadport.catalog import CatalogError, get_pair, load_catalog
-from threadport.cli import UsageError
+from threadport.catalog import get_pair, load_catalog
+from threadport.commands.options import jobs_option, legacy_choice, modern_choice
 from threadport.compare import DECLARED, EQUIVALENT, MISMATCH, Result, run_and_compare
-from threadport.interpreters import InterpreterNotFound, find_legacy, resolve
+from threadport.errors import UsageError
+from threadport.results import dumps, write_results
+from threadport.runner import DEFAULT_TIMEOUT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,34 +27,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     parser.add_argument("--output", metavar="FILE", type=Path, help="also write the JSON document to FILE")
     parser.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="hard limit per run (default 30, or the entry's own)"
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"hard limit per run (default {DEFAULT_TIMEOUT:g}, or the entry's own)",
     )
-    parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
+    jobs_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
-        legacy = resolve(args.legacy_python) if args.legacy_python else find_legacy()
-        modern = resolve(args.python) if args.python else resolve(sys.executable)
-    except (CatalogError, InterpreterNotFound) as error:
-        raise UsageError(str(error)) from None
-    if legacy.version[:2] != (2, 7):
-        raise UsageError(f"--legacy-python {legacy.path} is Python {legacy.version_string}, not 2.7")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
+    legacy = legacy_choice(args.legacy_python)
+    modern = modern_choice(args.python) if args.python else modern_choice(sys.executable, "this interpreter")
+    if args.timeout is not None and not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
 
-    results = run_and_compare(
-        pairs, legacy.path, modern.path, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs
-    )
+    results = run_and_compare(pairs, legacy, modern, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
 
-    document = [result.to_json() for result in results]
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(document, indent=1) + "\n")
+        write_results(args.output, results)
     if args.json:
-        json.dump(document, sys.stdout, indent=1)
-        print()
+        sys.stdout.write(dumps(results))
     else:
         width = shutil.get_terminal_size((120, 24)).columns
         for result in results:

@@ -18,6 +18,7 @@ from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import MODULE, Kind
 from threadport.fixer.scopes import Scope
+from threadport.fixer.trigger import Trigger
 
 
 def _all_scopes(module: Scope) -> Iterator[Scope]:
@@ -57,6 +58,10 @@ class ModuleFunction:
     code: str
     old: str
     new: str
+
+    @property
+    def trigger(self) -> Trigger:
+        return Trigger.attribute(self.old, name=True)
 
     def renameable(self, ctx: Context) -> bool:
         """Every binding of ``old`` in the module is the one ``from threading import``."""

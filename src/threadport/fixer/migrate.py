@@ -13,11 +13,12 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from threadport.errors import ThreadportError
 from threadport.fixer import rules
 from threadport.fixer.engine import fix_text
 
 
-class MigrateError(Exception):
+class MigrateError(ThreadportError):
     """A step of the pipeline refused the text; the message names the step."""
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from tokenize_rt import Token
 
+from threadport.errors import ThreadportError
 from threadport.fixer.py2shim import Shim, expand_tabs, shim
 
 
-class ParseFailure(Exception):
+class ParseFailure(ThreadportError):
     """Neither grammar accepts the file; the message says where and why."""
 
 

@@ -10,6 +10,7 @@ report unknown receivers as "possible" and never rewrite them.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from threadport.fixer.scopes import THREADING_MODULES, Binding, ClassInfo, Collector, Scope
@@ -49,8 +50,11 @@ MODULE = Kind("module")
 
 
 class Receivers:
-    def __init__(self, collected: Collector) -> None:
+    def __init__(self, collected: Collector, assigned_elsewhere: Callable[[str], bool] = lambda attr: False) -> None:
         self.collected = collected
+        # attr -> is it assigned, from outside its class, in another file of the tree?
+        self.assigned_elsewhere = assigned_elsewhere
+        self.assumed: set[str] = set()  # self.attr kinds relied on: the tree is checked for them
         self._class_kind: dict[int, str | None] = {}
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
 
@@ -137,11 +141,13 @@ class Receivers:
         family = self.family(cls)
         kinds = set()
         for assign in self.collected.attr_assigns.get(attr, ()):
-            owner = self.kind_of_name(assign.owner, assign.scope, depth + 1)
-            if owner is None or owner.what != "self" or owner.cls not in family:
-                continue
             if isinstance(assign.value, ast.Constant) and assign.value.value is None:
                 continue
+            owner = self.kind_of_name(assign.owner, assign.scope, depth + 1)
+            if owner is None or owner.what != "self":
+                return None  # assigned from outside a class (a test double?): not provably anything
+            if owner.cls not in family:
+                continue  # another class's own attribute of that name
             kinds.add(None if assign.value is None else self.kind_of(assign.value, assign.scope, depth + 1))
         for member in family:  # class-level defaults (``_t = None``) count too
             for binding in member.body.bindings.get(attr, ()) if member.body else ():
@@ -152,6 +158,9 @@ class Receivers:
         if len(kinds) == 1:
             only = kinds.pop()
             if only is not None and only.what in ("object", "instance"):
+                self.assumed.add(attr)
+                if self.assigned_elsewhere(attr):
+                    return None
                 return only
         return None
 
