@@ -13,6 +13,7 @@ file; a key the file does not set takes the built-in default.
     extend-exclude = ["generated_*.py"]        # added to exclude, as --extend-exclude
     aggressive = false               # as fix --aggressive
     fail-on = "certain"              # as check --fail-on
+    min-python = "2.7"               # as --min-python
     respect-gitignore = true         # skip what .gitignore ignores when walking folders
 """
 
@@ -53,6 +54,7 @@ class Settings:
     aggressive: bool = False
     fail_on: str = "possible"
     respect_gitignore: bool = True
+    min_python: str | None = None  # None: from the project's requires-python (fixer.min_python)
     source: Path | None = None  # the pyproject.toml read, if any
     codes: tuple[str, ...] = ()  # select/ignore resolved against the known codes (commands.check.settings)
 
@@ -70,6 +72,7 @@ _KEYS = {
     "aggressive": ("aggressive", bool, "true or false"),
     "fail-on": ("fail_on", str, f"one of {', '.join(map(repr, FAIL_ON))}"),
     "respect-gitignore": ("respect_gitignore", bool, "true or false"),
+    "min-python": ("min_python", str, 'a version like "2.7"'),
 }
 
 

@@ -4,7 +4,7 @@
 - json: one document ``{"findings": [...], "errors": [...], "files": N}`` (the old ``--json``).
 - github: one workflow command per finding, which GitHub Actions shows as an annotation on
   the line: ``::warning file=...,line=...,col=...,title=threadport TP001::TP001 message``
-  (a ``[possible]`` finding is a ``::notice``, a file that could not be read an ``::error``).
+  (a ``[possible]`` or ``[compat]`` finding is a ``::notice``, a file that could not be read an ``::error``).
 - sarif: SARIF 2.1.0 for GitHub code scanning (``github/codeql-action/upload-sarif``).
 """
 
@@ -26,10 +26,19 @@ def render(output_format: str, findings, errors, files: int) -> str:
     )
 
 
+def _mark(f) -> str:
+    """[compat]: inside a compatibility fallback, left alone; [possible]: the receiver is a guess."""
+    return "[compat] " if f.compat else "[possible] " if f.possible else ""
+
+
+def _certainty(f) -> str:
+    return "compat" if f.compat else "possible" if f.possible else "certain"
+
+
 def concise(findings, errors, files: int) -> str:
     lines = []
     for path, f in findings:
-        mark = "[possible] " if f.possible else ""
+        mark = _mark(f)
         lines.append(f"{path}:{f.line}:{f.column}: {f.code} {mark}{f.message}\n")
     return "".join(lines)
 
@@ -40,11 +49,13 @@ def summary(findings, errors, files: int) -> str:
     if not findings:
         return f"No findings in {checked} file{'s' * (checked != 1)}.\n"
     possible = sum(f.possible for _, f in findings)
+    compat = sum(f.compat for _, f in findings)
     fixable = sum(f.fixable for _, f in findings)
     with_findings = len({path for path, _ in findings})
     return (
         f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {with_findings} of {checked} files: "
-        f"{len(findings) - possible} certain ({fixable} fixable with `threadport fix`), {possible} possible.\n"
+        f"{len(findings) - possible} certain ({fixable} fixable with `threadport fix`), {possible} possible"
+        + (f", {compat} in compatibility fallbacks.\n" if compat else ".\n")
     )
 
 
@@ -57,7 +68,7 @@ def as_json(findings, errors, files: int) -> str:
                 "column": f.column,
                 "code": f.code,
                 "message": f.message,
-                "severity": "possible" if f.possible else "error",
+                "severity": "compat" if f.compat else "possible" if f.possible else "error",
                 "fixable": f.fixable,
             }
             for path, f in findings
@@ -80,8 +91,8 @@ def _escape_property(text: str) -> str:
 def github(findings, errors, files: int) -> str:
     lines = []
     for path, f in findings:
-        level = "notice" if f.possible else "warning"
-        mark = "[possible] " if f.possible else ""
+        level = "notice" if f.possible or f.compat else "warning"
+        mark = _mark(f)
         properties = f"file={_escape_property(str(path))},line={f.line},col={f.column},title=threadport {f.code}"
         lines.append(f"::{level} {properties}::{_escape_data(f'{f.code} {mark}{f.message}')}\n")
     for path, reason in errors:
@@ -122,8 +133,8 @@ def sarif(findings, errors, files: int) -> str:
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             # a [possible] finding's receiver is not known to be a threading object: a note, not a warning
-            "level": "note" if f.possible else "warning",
-            "message": {"text": f"{'[possible] ' if f.possible else ''}{f.message}"},
+            "level": "note" if f.possible or f.compat else "warning",
+            "message": {"text": f"{_mark(f)}{f.message}"},
             "locations": [
                 {
                     "physicalLocation": {
@@ -132,7 +143,7 @@ def sarif(findings, errors, files: int) -> str:
                     }
                 }
             ],
-            "properties": {"certainty": "possible" if f.possible else "certain", "fixable": f.fixable},
+            "properties": {"certainty": _certainty(f), "fixable": f.fixable},
         }
         for path, f in findings
     ]

@@ -44,18 +44,27 @@ def read_stdin() -> bytes:
 
 
 def process(
-    data: bytes, name: str | None, codes: tuple[str, ...], *, fix: bool, aggressive: bool = False
+    data: bytes,
+    name: str | None,
+    codes: tuple[str, ...],
+    *,
+    fix: bool,
+    oldest: tuple[int, int],
+    aggressive: bool = False,
 ) -> StdinResult:
+    """``oldest``: --min-python (no rewrite into code that needs a newer Python)."""
     from threadport.fixer import rules
+    from threadport.fixer.tree import TreeFacts
 
     result = StdinResult(Path(name or STDIN), data)
+    facts = TreeFacts(min_python=oldest)
     try:
         text, encoding = decode(data)
         if fix:
-            new_text, result.fixed, result.findings = fix_text(text, rules(codes), aggressive)
+            new_text, result.fixed, result.findings = fix_text(text, rules(codes), aggressive, facts, name)
             result.data = new_text.encode(encoding) if new_text != text else data
         else:
-            _, result.findings = analyze(text, rules(codes))
+            _, result.findings = analyze(text, rules(codes), facts, name)
             new_text = text
         set_columns(new_text, result.findings)
     except (SourceError, ParseFailure, FixBroke) as error:

@@ -47,6 +47,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings (check) or rewrites (fix)"
     )
+    parser.add_argument(
+        "--min-python",
+        metavar="X.Y",
+        help="never rewrite into code that needs a newer Python (default: [tool.threadport] min-python,"
+        " else the project's requires-python or classifiers, else 2.6)",
+    )
 
 
 def _codes(value: str) -> list[str]:
@@ -104,6 +110,19 @@ def settings(args: argparse.Namespace):
     return chosen
 
 
+def min_python(args: argparse.Namespace, chosen) -> tuple[int, int]:
+    """--min-python, else the config's min-python, else what the project's metadata says."""
+    from threadport.fixer.min_python import parse_version, project_min_python
+
+    given = args.min_python or chosen.min_python
+    if given is None:
+        return project_min_python([p for p in args.paths if p != "-"] or ["."])[0]
+    try:
+        return parse_version(given)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def iter_inputs(args: argparse.Namespace, chosen) -> list:
     """The ``(path, explicit)`` pairs to read: the walk, less the excluded and git-ignored files."""
     from threadport.fixer.walk import iter_files
@@ -113,7 +132,8 @@ def iter_inputs(args: argparse.Namespace, chosen) -> list:
 
 
 def _fails(findings, fail_on: str) -> bool:
-    return any(fail_on == "possible" or not f.possible for _, f in findings)
+    """--fail-on certain: only findings that are neither [possible] nor in a [compat] fallback count."""
+    return any(fail_on == "possible" or not (f.possible or f.compat) for _, f in findings)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,12 +144,12 @@ def run(args: argparse.Namespace) -> int:
     chosen = settings(args)
     output_format = args.output_format or "concise"
     if wants_stdin(args.paths):
-        result = process(read_stdin(), args.stdin_filename, chosen.codes, fix=False)
+        result = process(read_stdin(), args.stdin_filename, chosen.codes, fix=False, oldest=min_python(args, chosen))
         findings = [(result.name, f) for f in result.findings]
         errors = [(result.name, result.error)] if result.error else []
         files = 1
     else:
-        outcomes = check_files(iter_inputs(args, chosen), chosen.codes)
+        outcomes = check_files(iter_inputs(args, chosen), chosen.codes, min_python(args, chosen))
         findings = [(o.path, f) for o in outcomes for f in o.findings]
         errors = [(o.path, o.error) for o in outcomes if o.error]
         files = len(outcomes)

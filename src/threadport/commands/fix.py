@@ -6,7 +6,7 @@ import argparse
 import difflib
 import sys
 
-from threadport.commands.check import add_common, iter_inputs, settings
+from threadport.commands.check import add_common, iter_inputs, min_python, settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_each, fix_file, prefilter, tree_facts
+    from threadport.fixer.tree import TreeFacts
     from threadport.stdin_io import read_stdin, wants_stdin
 
     chosen = settings(args)
@@ -34,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     inputs = iter_inputs(args, chosen)
     # What the other files say (a test double's isAlive, self._thread assigned from a test)
     # decides what is certain in each file: learn it before the first write.
-    facts = tree_facts(check_each(inputs, codes, None), inputs)
+    oldest = min_python(args, chosen)
+    facts = tree_facts(check_each(inputs, codes, TreeFacts(min_python=oldest)), inputs, oldest)
     for path, explicit in inputs:
         outcome = fix_file(path, explicit, codes, pattern, aggressive=chosen.aggressive, write=not args.diff, facts=facts)
         if outcome.error:
@@ -73,7 +75,9 @@ def _fix_stdin(args: argparse.Namespace, chosen, data: bytes) -> int:
     """The fixed source on stdout (or the diff); exit 0 like a formatter, 2 when it cannot be read."""
     from threadport.stdin_io import process
 
-    result = process(data, args.stdin_filename, chosen.codes, fix=True, aggressive=chosen.aggressive)
+    result = process(
+        data, args.stdin_filename, chosen.codes, fix=True, aggressive=chosen.aggressive, oldest=min_python(args, chosen)
+    )
     if args.diff:
         old, new = data.decode("utf-8", "replace"), result.data.decode("utf-8", "replace")
         name = str(result.name)

@@ -71,6 +71,14 @@ class ModuleFunction:
                 return False
         if len(module.bindings.get(self.old, ())) > 1:
             return False
+        # a use or the import inside a compatibility fallback stays: renaming the rest would
+        # leave it calling a name that is no longer imported (or import one no longer used)
+        lines = [site.node.lineno for site in ctx.collected.names if site.node.id == self.old]
+        lines += [
+            site.node.lineno for site in ctx.collected.imports if any(a.name == self.old for a in site.node.names)
+        ]
+        if any(line in ctx.guards for line in lines):
+            return False
         # a string naming it (``__all__``, getattr) would be left behind by a rename
         return f"'{self.old}'" not in ctx.text and f'"{self.old}"' not in ctx.text
 

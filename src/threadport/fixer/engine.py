@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from tokenize_rt import Token, src_to_tokens, tokens_to_src
 
 from threadport.errors import ThreadportError
+from threadport.fixer.compat import Guards
 from threadport.fixer.parsing import Parsed, parse
 from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
@@ -37,10 +38,20 @@ class Finding:
     fixes: list[Fix] = field(default_factory=list)  # empty: reported only
     aggressive: bool = False  # the fixes apply only with --aggressive
     column: int = 0  # 1-based character column, filled in for display
+    needs: tuple[int, int] = (2, 6)  # the oldest Python the rewrite runs on (PEP 8 names: 2.6)
+    compat: bool = False  # inside a compatibility fallback (compat.py): reported, never fixed
     fixable: bool = field(init=False)  # `fix` rewrites it (kept when fixes are dropped for pickling)
 
     def __post_init__(self) -> None:
         self.fixable = bool(self.fixes) and not self.aggressive
+
+    def leave(self, why: str, *, compat: bool = False) -> None:
+        """Report only: drop the fixes and say why."""
+        self.fixes = []
+        self.fixable = False
+        self.aggressive = False
+        self.compat = self.compat or compat
+        self.message += f" ({why})"
 
 
 class Context:
@@ -65,6 +76,15 @@ class Context:
         outside = (lambda attr: facts.assigns_outside(attr, path)) if facts is not None else (lambda attr: False)
         self.receivers = Receivers(self.collected, outside)
         self._defined: set[str] | None = None
+        self._guards: Guards | None = None
+        self._sites: dict[str, list[AttributeSite]] | None = None
+
+    @property
+    def guards(self) -> Guards:
+        """The compatibility fallbacks of this file (compat.py)."""
+        if self._guards is None:
+            self._guards = Guards(self.tree)
+        return self._guards
         self._sites: dict[str, list[AttributeSite]] | None = None
 
     def sites(self, attr: str) -> list[AttributeSite]:
@@ -136,6 +156,19 @@ def _suppressed(lines: list[str], finding: Finding) -> bool:
     return codes is None or finding.code in re.split(r"[\s,]+", codes.upper())
 
 
+DEFAULT_MIN_PYTHON = (2, 6)
+
+
+def _leave_what_must_stay(context: Context, findings: list[Finding], min_python: tuple[int, int]) -> None:
+    """Compatibility fallbacks stay as they are; no rewrite needs a newer Python than allowed."""
+    for finding in findings:
+        if finding.line in context.guards:
+            finding.leave("inside a compatibility fallback for old Pythons: left alone", compat=True)
+        elif finding.fixes and finding.needs > min_python:
+            needs = ".".join(map(str, finding.needs))
+            finding.leave(f"the rewrite needs Python {needs}; --min-python is {'.'.join(map(str, min_python))}")
+
+
 def analyze(
     text: str, rules: Iterable, facts: TreeFacts | None = None, path: str | None = None
 ) -> tuple[Context, list[Finding]]:
@@ -146,6 +179,8 @@ def analyze(
     rules = list(rules)
     context = Context(text, parse(text), facts, path, rules)
     findings = [finding for rule in rules for finding in rule.find(context)]
+    if findings:
+        _leave_what_must_stay(context, findings, facts.min_python if facts is not None else DEFAULT_MIN_PYTHON)
     if "noqa" in text.lower():
         lines = text.split("\n")
         findings = [finding for finding in findings if not _suppressed(lines, finding)]

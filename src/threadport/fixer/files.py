@@ -94,15 +94,17 @@ def check_file(
     return outcome
 
 
-def check_files(inputs: list[tuple[Path, bool]], codes: tuple[str, ...]) -> list[Outcome]:
+def check_files(
+    inputs: list[tuple[Path, bool]], codes: tuple[str, ...], min_python: tuple[int, int] = (2, 6)
+) -> list[Outcome]:
     """check_file over many files, on every core when there are enough files to pay for it.
 
     Then what the tree says (tree.py) is gathered from the outcomes, and the few files
     whose findings it changes are checked again with it, so each file's findings are
     those of the whole tree.
     """
-    outcomes = check_each(inputs, codes, None)
-    facts = tree_facts(outcomes, inputs)
+    outcomes = check_each(inputs, codes, TreeFacts(min_python=min_python))
+    facts = tree_facts(outcomes, inputs, min_python)
     again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
     if again:
         redone = {o.path: o for o in check_each(again, codes, facts)}
@@ -110,9 +112,11 @@ def check_files(inputs: list[tuple[Path, bool]], codes: tuple[str, ...]) -> list
     return outcomes
 
 
-def tree_facts(outcomes: list[Outcome], inputs: list[tuple[Path, bool]]) -> TreeFacts:
+def tree_facts(
+    outcomes: list[Outcome], inputs: list[tuple[Path, bool]], min_python: tuple[int, int] = (2, 6)
+) -> TreeFacts:
     """Definitions from the files checked, outside assignments of the attributes relied on."""
-    facts = TreeFacts()
+    facts = TreeFacts(min_python=min_python)
     for outcome in outcomes:
         for name in outcome.defined:
             facts.defined.setdefault(name, set()).add(str(outcome.path))

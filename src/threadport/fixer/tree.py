@@ -32,6 +32,7 @@ class TreeFacts:
 
     defined: dict[str, set[str]] = field(default_factory=dict)  # name -> files defining it
     assigned_outside: dict[str, set[str]] = field(default_factory=dict)  # attr -> files
+    min_python: tuple[int, int] = (2, 6)  # no rewrite may need a newer Python (--min-python)
 
     def defines(self, name: str, except_file: str | None = None) -> bool:
         return any(path != except_file for path in self.defined.get(name, ()))
