@@ -166,7 +166,7 @@ def test_pre_commit_check_hook_fails_on_certain_findings_only(project, capsys):
     check = shlex.split(entries["threadport-check"])
     assert check[:2] == ["threadport", "check"]
     (project / "maybe.py").write_text("x.getName()\n")
-    assert main([*check[1:], "maybe.py"]) == 0  # a team adds no `# noqa` for a guess
+    assert main([*check[1:], "maybe.py"]) == 0  # no noqa comment needed for a guess
     assert main([*check[1:], "maybe.py", "app.py"]) == 1
     # pre-commit names every staged file: the project's exclude applies to them too
     (project / "pyproject.toml").write_text('[tool.threadport]\nexclude = ["app.py"]\n')

@@ -30,7 +30,9 @@ def test_fix_dash_prints_the_fixed_source_as_a_pipe_would():
 
 
 def test_fix_dash_keeps_encoding_crlf_and_reports_what_is_left(stdin, capsysbinary):
-    source = "# -*- coding: latin-1 -*-\r\nimport threading\r\nname = 'é'\r\nthreading.currentThread()\r\nx.getName()\r\n"
+    source = (
+        "# -*- coding: latin-1 -*-\r\nimport threading\r\nname = 'é'\r\nthreading.currentThread()\r\nx.getName()\r\n"
+    )
     stdin(source.encode("latin-1"))
     assert main(["fix", "-"]) == 0
     captured = capsysbinary.readouterr()

@@ -169,9 +169,7 @@ def sarif(findings, errors, files: int) -> str:
                     }
                 },
                 "columnKind": "unicodeCodePoints",  # Finding.column counts characters
-                "invocations": [
-                    {"executionSuccessful": not errors, "toolExecutionNotifications": notifications}
-                ],
+                "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications": notifications}],
                 "results": results,
             }
         ],

@@ -16,7 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from availability import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,9 +26,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         metavar="GLOBS",
         help="skip files and folders matching these globs when walking folders (replaces the config's exclude)",
     )
-    parser.add_argument(
-        "--extend-exclude", type=_globs, metavar="GLOBS", help="skip these too (added to exclude)"
-    )
+    parser.add_argument("--extend-exclude", type=_globs, metavar="GLOBS", help="skip these too (added to exclude)")
     parser.add_argument(
         "--force-exclude",
         action="store_true",

@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     oldest = min_python(args, chosen)
     facts = tree_facts(check_each(inputs, codes, TreeFacts(min_python=oldest)), inputs, oldest)
     for path, explicit in inputs:
-        outcome = fix_file(path, explicit, codes, pattern, aggressive=chosen.aggressive, write=not args.diff, facts=facts)
+        outcome = fix_file(
+            path, explicit, codes, pattern, aggressive=chosen.aggressive, write=not args.diff, facts=facts
+        )
         if outcome.error:
             errors += 1
             print(f"{path}: error: {outcome.error}", file=sys.stderr)
