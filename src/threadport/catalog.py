@@ -102,16 +102,20 @@ class Claim:
     ``quote`` is the seed's own text (compared with the seed's comments with
     comment markers and runs of whitespace folded); running ``entry`` must print
     the lines of ``expect`` in that order (other lines may come between) and none
-    of the lines of ``absent``, on Python 2.7 and on Python 3 alike.
+    of the lines of ``absent``, on Python 2.7 and on Python 3 alike. ``names``
+    (ledger names, e.g. "Thread.isAlive") are the API names the quote lists:
+    `threadport claims` reports what each does on each interpreter (exists,
+    warns, gone) from the ledger, and they must all exist on Python 2.7.
     """
 
     quote: str
     entry: str  # an entry point of the same pair, by its legacy or modern name
     expect: tuple[str, ...]
     absent: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
-CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent"})
+CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent", "names"})
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,10 @@ def _claim(raw: dict, stem: str, entries: tuple[Entry, ...]) -> Claim:
     absent = raw.get("absent", [])
     if absent and not _lines(absent):
         raise CatalogError(f"{where}: absent must be a list of stdout lines")
-    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent))
+    names = raw.get("names", [])
+    if names and not _lines(names):
+        raise CatalogError(f"{where}: names must be a list of ledger names (see `threadport ledger`)")
+    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent), names=tuple(names))
 
 
 def _lines(value: object) -> bool:
