@@ -47,6 +47,14 @@ class Kind:
 
 
 MODULE = Kind("module")
+# threading's camelCase module functions and the PEP 8 names they alias (the same object).
+MEMBER_ALIASES = {"currentThread": "current_thread", "activeCount": "active_count"}
+
+
+def _same_member(kind: Kind | None) -> Kind | None:
+    if kind is not None and kind.what == "member" and kind.name in MEMBER_ALIASES:
+        return Kind("member", MEMBER_ALIASES[kind.name])
+    return kind
 
 
 class Receivers:
@@ -72,6 +80,11 @@ class Receivers:
                 return Kind("member", name)
             return None
         kinds = {self._binding_kind(binding, depth) for binding in found}
+        if len(kinds) > 1:
+            # ``me = threading.currentThread`` in one branch, ``threading.current_thread`` in
+            # the other: the same function, and `fix` makes them one spelling. Deciding the
+            # same before the rename keeps check and fix in agreement.
+            kinds = {_same_member(kind) for kind in kinds}
         return kinds.pop() if len(kinds) == 1 else None
 
     def _binding_kind(self, binding: Binding, depth: int) -> Kind | None:
