@@ -85,7 +85,6 @@ class Entry:
     legacy: str
     modern: str
     args: tuple = ()
-    normalize: tuple[str, ...] = ()
     declared: tuple[Declared, ...] = ()
     timeout: float | None = None
     races: tuple[Race, ...] = ()
@@ -185,14 +184,23 @@ def showcase_root() -> Path:
     raise CatalogError("cannot find the legacy/ and modern/ folders (set THREADPORT_HOME to a threadport checkout)")
 
 
+ENTRY_KEYS = frozenset({"legacy", "modern", "args", "declared", "timeout", "race"})
+
+
 def _entry(raw: dict, stem: str) -> Entry:
+    unknown = set(raw) - ENTRY_KEYS
+    if unknown:
+        known = ", ".join(sorted(ENTRY_KEYS))
+        raise CatalogError(
+            f"pair {stem!r}: entry {raw.get('legacy', '?')!r}: unknown key(s) {', '.join(sorted(unknown))} "
+            f"(known: {known})"
+        )
     declared = tuple(Declared(d["field"], d["legacy"], d["modern"], d["why"]) for d in raw.get("declared", []))
     legacy = raw["legacy"]
     return Entry(
         legacy=legacy,
         modern=raw.get("modern", legacy),
         args=tuple(raw.get("args", ())),
-        normalize=tuple(raw.get("normalize", ())),
         declared=declared,
         timeout=raw.get("timeout"),
         races=tuple(_race(r, f"pair {stem!r}: entry {legacy!r}: race") for r in raw.get("race", [])),
