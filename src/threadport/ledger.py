@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from threadport.errors import ThreadportError
 from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, probe, python3s
 
 FORMAT = "threadport-ledger/1"
@@ -60,7 +61,7 @@ EXTRA_COMMANDS = ("python3.13t", "python3.14", "python3.14t", "python3.15", "pyt
 PROBE_TIMEOUT = 60.0  # the probe starts a thread or two and two tiny subprocesses
 
 
-class LedgerError(Exception):
+class LedgerError(ThreadportError):
     """A probe that did not run, a ledger file that is not one, an unknown name or version."""
 
 
