@@ -29,10 +29,15 @@ class CatalogError(ThreadportError):
 
 @dataclass(frozen=True)
 class Ref:
-    """A reference as written in the catalogue ("PEP 3105", "bpo-37804") and its URL."""
+    """A reference as written in the catalogue ("PEP 3105", "bpo-37804"), its URL and title.
+
+    PEP, bpo and gh references carry a short title after a colon
+    ("PEP 3105: Make print a function"); tests check it against reference_titles.toml.
+    """
 
     label: str
     url: str
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Note:
     since: str
     why: str
     refs: tuple[Ref, ...]
+    # Version facts as data (threadport.ledger.Fact), checked against the ledger by the tests.
+    facts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -143,12 +150,19 @@ _REF_PATTERNS = [
 ]
 
 
+_TITLED = re.compile(r"((?:PEP \d+)|(?:bpo-\d+)|(?:gh-\d+)): (.+)$")
+
+
 def reference(label: str) -> Ref:
-    """Resolve a catalogue reference to its canonical URL."""
+    """Resolve a catalogue reference ("PEP 3105: Make print a function") to its URL and title."""
+    title = ""
+    titled = _TITLED.match(label)
+    if titled:
+        label, title = titled.group(1), titled.group(2).strip()
     for pattern, template in _REF_PATTERNS:
         match = pattern.match(label)
         if match:
-            return Ref(label, template.format(match.group(1)))
+            return Ref(label, template.format(match.group(1)), title)
     raise CatalogError(
         f"unknown reference form {label!r} (use 'PEP N', 'bpo-N', 'gh-N', 'docs:PATH', 'docs2:PATH' or a URL)"
     )
@@ -195,6 +209,24 @@ def _race(raw: dict, where: str) -> Race:
     return Race(raw["field"], raw["line"], tuple(outcomes), raw["why"])
 
 
+FACT_KEYS = ("exists_from", "warns_from", "removed_in", "defined_as")
+
+
+def _fact(raw: dict, title: str):
+    """``{name = "Thread.isAlive", removed_in = "3.9"}`` -> ledger.Fact (one kind key per fact)."""
+    from threadport.ledger import Fact
+
+    where = f"note {title!r}: fact {raw!r}"
+    kinds = [key for key in FACT_KEYS if key in raw]
+    unknown = set(raw) - set(FACT_KEYS) - {"name", "category", "value"}
+    if len(kinds) != 1 or unknown or not isinstance(raw.get("name"), str):
+        raise CatalogError(f"{where}: give a name and exactly one of {', '.join(FACT_KEYS)}")
+    kind = kinds[0]
+    if kind == "defined_as":
+        return Fact(raw["name"], kind, raw["defined_as"], value=raw.get("value", ""))
+    return Fact(raw["name"], kind, raw[kind], category=raw.get("category", ""))
+
+
 def _note(raw: dict) -> Note:
     return Note(
         title=raw["title"],
@@ -203,6 +235,7 @@ def _note(raw: dict) -> Note:
         since=raw["since"],
         why=raw["why"],
         refs=tuple(reference(r) for r in raw.get("refs", ())),
+        facts=tuple(_fact(f, raw["title"]) for f in raw.get("facts", ())),
     )
 
 

@@ -4,8 +4,10 @@ The seed's comments make claims about threads (daemon threads and exit, which
 operations are atomic, read-modify-write, destructors). Each one lives in the
 catalogue as a ``[[pair.claim]]``: the seed's own words, the entry point that
 shows it, and the stdout lines that show it. A claim passes on an interpreter
-when the entry point ran cleanly there and printed those lines in order and
-none of its ``absent`` lines.
+when the entry point ran cleanly there (exit status 0, no exception, nothing on
+stderr: a thread that dies with a traceback prints it there and exits 0), printed
+those lines in order, and printed none of its ``absent`` lines on either stream.
+A quote that is not in the seed's comments fails the claim whatever the runs show.
 """
 
 from __future__ import annotations
@@ -39,15 +41,15 @@ def quoted_in_seed(quote: str) -> bool:
     return fold(quote) in seed_comments()
 
 
-def shown_by(claim: Claim, stdout: list[str]) -> tuple[list[str], list[str]]:
-    """(expected lines not printed in order, absent lines that were printed)."""
+def shown_by(claim: Claim, stdout: list[str], stderr: list[str] = ()) -> tuple[list[str], list[str]]:
+    """(expected stdout lines not printed in order, absent lines printed on either stream)."""
     missing, position = [], 0
     for line in claim.expect:
         try:
             position = stdout.index(line, position) + 1
         except ValueError:
             missing.append(line)
-    printed = [line for line in claim.absent if line in stdout]
+    printed = [line for line in claim.absent if line in stdout or line in stderr]
     return missing, printed
 
 
@@ -99,7 +101,10 @@ def judge(claim: Claim, transcript: Transcript) -> Check:
         return Check(transcript.python, False, f"left a process behind: {transcript.leftover[0]}")
     if transcript.exit != 0:
         return Check(transcript.python, False, f"exit status {transcript.exit}")
-    missing, printed = shown_by(claim, transcript.stdout)
+    if transcript.stderr:
+        last = [line for line in transcript.stderr if line.strip()] or transcript.stderr
+        return Check(transcript.python, False, f"printed to stderr: {last[-1]!r}")
+    missing, printed = shown_by(claim, transcript.stdout, transcript.stderr)
     if missing:
         return Check(transcript.python, False, f"did not print (in order): {missing[0]!r}")
     if printed:

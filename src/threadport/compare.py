@@ -72,7 +72,7 @@ _THREAD_TARGET_SUFFIX = re.compile(r"\b(Thread-\d+) \(\w+\)")
 @_normalization(
     "thread-target-suffix",
     "From Python 3.10 a thread's default name carries its target: 'Thread-1 (worker)' "
-    "where Python 2 and 3.9 say 'Thread-1' (bpo-43372); the suffix is dropped.",
+    "where Python 2 and 3.9 say 'Thread-1' (bpo-41833); the suffix is dropped.",
 )
 def thread_target_suffix(transcript: Transcript) -> Transcript:
     def strip(lines: list[str]) -> list[str]:

@@ -15,6 +15,12 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         "--select", type=_codes, metavar="CODES", help="only these codes (comma-separated, prefixes ok)"
     )
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these codes")
+    parser.add_argument(
+        "--min-python",
+        metavar="X.Y",
+        help="never rewrite into code that needs a newer Python (default: the project's requires-python"
+        " or classifiers, else 2.6)",
+    )
 
 
 def _codes(value: str) -> list[str]:
@@ -43,6 +49,17 @@ def chosen_codes(args: argparse.Namespace) -> tuple[str, ...]:
         raise UsageError(str(error)) from None
 
 
+def min_python(args: argparse.Namespace) -> tuple[int, int]:
+    from threadport.fixer.min_python import parse_version, project_min_python
+
+    if args.min_python is None:
+        return project_min_python(args.paths)[0]
+    try:
+        return parse_version(args.min_python)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def iter_inputs(paths: list[str]):
     from threadport.fixer.walk import iter_files
 
@@ -53,10 +70,11 @@ def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_files
 
     codes = chosen_codes(args)
-    outcomes = check_files(list(iter_inputs(args.paths)), codes)
+    outcomes = check_files(list(iter_inputs(args.paths)), codes, min_python(args))
     findings = [(o.path, f) for o in outcomes for f in o.findings]
     errors = [o for o in outcomes if o.error]
     possible = sum(f.possible for _, f in findings)
+    compat = sum(f.compat for _, f in findings)
     fixable = sum(f.fixable for _, f in findings)
     if args.json:
         print(
@@ -69,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                             "column": f.column,
                             "code": f.code,
                             "message": f.message,
-                            "severity": "possible" if f.possible else "error",
+                            "severity": "compat" if f.compat else "possible" if f.possible else "error",
                             "fixable": f.fixable,
                         }
                         for path, f in findings
@@ -82,14 +100,15 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         for path, f in findings:
-            mark = "[possible] " if f.possible else ""
+            mark = "[compat] " if f.compat else "[possible] " if f.possible else ""
             print(f"{path}:{f.line}:{f.column}: {f.code} {mark}{f.message}")
         checked = len(outcomes) - len(errors)  # a file that could not be read was not checked
         if findings:
             files = len({path for path, _ in findings})
             print(
                 f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} of {checked} files: "
-                f"{len(findings) - possible} certain ({fixable} fixable with `threadport fix`), {possible} possible."
+                f"{len(findings) - possible} certain ({fixable} fixable with `threadport fix`), {possible} possible"
+                + (f", {compat} in compatibility fallbacks." if compat else ".")
             )
         else:
             print(f"No findings in {checked} file{'s' * (checked != 1)}.")

@@ -6,7 +6,7 @@ import argparse
 import difflib
 import sys
 
-from threadport.commands.check import add_common, chosen_codes, iter_inputs
+from threadport.commands.check import add_common, chosen_codes, iter_inputs, min_python
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,18 +15,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--aggressive",
         action="store_true",
-        help="also rewrite .isAlive() calls on receivers not known to be threads (isAlive fails on 3.9+ anyway)",
+        help="also rewrite .isAlive() calls on receivers not known to be threads (threading's isAlive fails on 3.9+),"
+        " unless a file being processed defines isAlive itself",
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.fixer.files import fix_file, prefilter
+    from threadport.fixer.files import check_each, fix_file, prefilter, tree_facts
+    from threadport.fixer.tree import TreeFacts
 
     codes = chosen_codes(args)
     pattern = prefilter(codes)
     changed = errors = left = 0
-    for path, explicit in iter_inputs(args.paths):
-        outcome = fix_file(path, explicit, codes, pattern, aggressive=args.aggressive, write=not args.diff)
+    inputs = list(iter_inputs(args.paths))
+    # What the other files say (a test double's isAlive, self._thread assigned from a test)
+    # decides what is certain in each file: learn it before the first write.
+    oldest = min_python(args)
+    facts = tree_facts(check_each(inputs, codes, TreeFacts(min_python=oldest)), inputs, oldest)
+    for path, explicit in inputs:
+        outcome = fix_file(path, explicit, codes, pattern, aggressive=args.aggressive, write=not args.diff, facts=facts)
         if outcome.error:
             errors += 1
             print(f"{path}: error: {outcome.error}", file=sys.stderr)

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from threadport import ledger
     from threadport.interpreters import resolve
 
+    # LedgerError and InterpreterNotFound are ThreadportErrors: cli.main prints them.
     if args.input:
         book = ledger.read(args.input)
     else:

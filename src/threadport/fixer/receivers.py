@@ -10,6 +10,7 @@ report unknown receivers as "possible" and never rewrite them.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from threadport.fixer.scopes import THREADING_MODULES, Binding, ClassInfo, Collector, Scope
@@ -46,11 +47,22 @@ class Kind:
 
 
 MODULE = Kind("module")
+# threading's camelCase module functions and the PEP 8 names they alias (the same object).
+MEMBER_ALIASES = {"currentThread": "current_thread", "activeCount": "active_count"}
+
+
+def _same_member(kind: Kind | None) -> Kind | None:
+    if kind is not None and kind.what == "member" and kind.name in MEMBER_ALIASES:
+        return Kind("member", MEMBER_ALIASES[kind.name])
+    return kind
 
 
 class Receivers:
-    def __init__(self, collected: Collector) -> None:
+    def __init__(self, collected: Collector, assigned_elsewhere: Callable[[str], bool] = lambda attr: False) -> None:
         self.collected = collected
+        # attr -> is it assigned, from outside its class, in another file of the tree?
+        self.assigned_elsewhere = assigned_elsewhere
+        self.assumed: set[str] = set()  # self.attr kinds relied on: the tree is checked for them
         self._class_kind: dict[int, str | None] = {}
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
 
@@ -68,6 +80,11 @@ class Receivers:
                 return Kind("member", name)
             return None
         kinds = {self._binding_kind(binding, depth) for binding in found}
+        if len(kinds) > 1:
+            # ``me = threading.currentThread`` in one branch, ``threading.current_thread`` in
+            # the other: the same function, and `fix` makes them one spelling. Deciding the
+            # same before the rename keeps check and fix in agreement.
+            kinds = {_same_member(kind) for kind in kinds}
         return kinds.pop() if len(kinds) == 1 else None
 
     def _binding_kind(self, binding: Binding, depth: int) -> Kind | None:
@@ -137,11 +154,13 @@ class Receivers:
         family = self.family(cls)
         kinds = set()
         for assign in self.collected.attr_assigns.get(attr, ()):
-            owner = self.kind_of_name(assign.owner, assign.scope, depth + 1)
-            if owner is None or owner.what != "self" or owner.cls not in family:
-                continue
             if isinstance(assign.value, ast.Constant) and assign.value.value is None:
                 continue
+            owner = self.kind_of_name(assign.owner, assign.scope, depth + 1)
+            if owner is None or owner.what != "self":
+                return None  # assigned from outside a class (a test double?): not provably anything
+            if owner.cls not in family:
+                continue  # another class's own attribute of that name
             kinds.add(None if assign.value is None else self.kind_of(assign.value, assign.scope, depth + 1))
         for member in family:  # class-level defaults (``_t = None``) count too
             for binding in member.body.bindings.get(attr, ()) if member.body else ():
@@ -152,6 +171,9 @@ class Receivers:
         if len(kinds) == 1:
             only = kinds.pop()
             if only is not None and only.what in ("object", "instance"):
+                self.assumed.add(attr)
+                if self.assigned_elsewhere(attr):
+                    return None
                 return only
         return None
 

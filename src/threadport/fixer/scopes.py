@@ -3,7 +3,7 @@
 The walk records, per scope, every binding of every name (assignment, loop target,
 import, def, class, parameter, ...), the ``global``/``nonlocal`` declarations, the
 classes with their methods and their ``self.attr = ...`` assignments, and the sites
-the rules look at (attributes and names with a deprecated name, statement pairs
+the rules look at (the attributes and names their Trigger declares, statement pairs
 that may be an acquire/try/finally). receivers.py then answers "what is this
 receiver?" from these records alone.
 """
@@ -14,11 +14,6 @@ import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-# Attribute names any rule cares about; everything else is skipped cheaply.
-TRIGGER_ATTRS = frozenset(
-    {"isAlive", "currentThread", "activeCount", "notifyAll", "isSet", "getName", "setName", "isDaemon", "setDaemon"}
-)
-TRIGGER_NAMES = frozenset({"currentThread", "activeCount"})
 THREADING_MODULES = frozenset({"threading", "dummy_threading", "_dummy_threading"})
 
 
@@ -112,7 +107,11 @@ class AttrAssign:
 
 
 class Collector:
-    def __init__(self) -> None:
+    def __init__(self, attributes: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> None:
+        # The attribute and bare-name words the rules asked for (their Trigger); every
+        # other attribute and name is skipped cheaply.
+        self.trigger_attributes = attributes
+        self.trigger_names = names
         self.module: Scope | None = None
         self.attributes: list[AttributeSite] = []
         self.names: list[NameSite] = []
@@ -121,6 +120,16 @@ class Collector:
         self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
         self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
         self.classes: list[ClassInfo] = []
+
+    def defined_names(self) -> set[str]:
+        """Names defined by a ``def`` anywhere or bound in a class body (methods, aliases)."""
+        names = {name for info in self.classes for name in info.methods}
+        stack = [self.module]
+        while stack:
+            scope = stack.pop()
+            stack.extend(getattr(scope, "children", ()))
+            names.update(name for name, found in scope.bindings.items() if any(b.how == "def" for b in found))
+        return names
 
     # -- bindings -------------------------------------------------------------------
     def bind_target(self, target: ast.expr, scope: Scope, binding: Binding) -> None:
@@ -347,11 +356,11 @@ class Collector:
             self.bind_target(target, scope, Binding("other"))
 
     def visit_Name(self, node, scope, parent=None) -> None:
-        if node.id in TRIGGER_NAMES:
+        if node.id in self.trigger_names:
             self.names.append(NameSite(node, scope))
 
     def visit_Attribute(self, node, scope, parent=None) -> None:
-        if node.attr in TRIGGER_ATTRS:
+        if node.attr in self.trigger_attributes:
             call = parent if isinstance(parent, ast.Call) and parent.func is node else None
             statement = call is not None and getattr(call, "_threadport_statement", False)
             self.attributes.append(AttributeSite(node, scope, call, statement))
@@ -386,7 +395,9 @@ class Collector:
         self.generic(node, scope)
 
 
-def collect(tree: ast.Module) -> Collector:
-    collector = Collector()
+def collect(
+    tree: ast.Module, attributes: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()
+) -> Collector:
+    collector = Collector(attributes, names)
     collector.run(tree)
     return collector
