@@ -81,7 +81,7 @@ def test_every_numbered_reference_has_its_title_from_the_table():
                 used.add(ref.label)
                 assert ref.label in TITLES, f"{stem}: {ref.label} is not in reference_titles.toml"
                 assert ref.title == TITLES[ref.label], f"{stem}: {ref.label}: {ref.title!r}"
-    # No stale rows: each is cited by the catalogue or by the code (compare.py cites bpo-41833).
+    # No stale rows: each is cited by the catalogue or by the code.
     code = " ".join(path.read_text(encoding="utf-8") for path in CATALOG_FILE.parent.rglob("*.py"))
     assert sorted(label for label in set(TITLES) - used if not re.search(rf"{label}\b", code)) == []
 

@@ -85,7 +85,6 @@ class Entry:
     legacy: str
     modern: str
     args: tuple = ()
-    normalize: tuple[str, ...] = ()
     declared: tuple[Declared, ...] = ()
     timeout: float | None = None
     races: tuple[Race, ...] = ()
@@ -102,16 +101,20 @@ class Claim:
     ``quote`` is the seed's own text (compared with the seed's comments with
     comment markers and runs of whitespace folded); running ``entry`` must print
     the lines of ``expect`` in that order (other lines may come between) and none
-    of the lines of ``absent``, on Python 2.7 and on Python 3 alike.
+    of the lines of ``absent``, on Python 2.7 and on Python 3 alike. ``names``
+    (ledger names, e.g. "Thread.isAlive") are the API names the quote lists:
+    `threadport claims` reports what each does on each interpreter (exists,
+    warns, gone) from the ledger, and they must all exist on Python 2.7.
     """
 
     quote: str
     entry: str  # an entry point of the same pair, by its legacy or modern name
     expect: tuple[str, ...]
     absent: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
-CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent"})
+CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent", "names"})
 
 
 @dataclass(frozen=True)
@@ -181,14 +184,23 @@ def showcase_root() -> Path:
     raise CatalogError("cannot find the legacy/ and modern/ folders (set THREADPORT_HOME to a threadport checkout)")
 
 
+ENTRY_KEYS = frozenset({"legacy", "modern", "args", "declared", "timeout", "race"})
+
+
 def _entry(raw: dict, stem: str) -> Entry:
+    unknown = set(raw) - ENTRY_KEYS
+    if unknown:
+        known = ", ".join(sorted(ENTRY_KEYS))
+        raise CatalogError(
+            f"pair {stem!r}: entry {raw.get('legacy', '?')!r}: unknown key(s) {', '.join(sorted(unknown))} "
+            f"(known: {known})"
+        )
     declared = tuple(Declared(d["field"], d["legacy"], d["modern"], d["why"]) for d in raw.get("declared", []))
     legacy = raw["legacy"]
     return Entry(
         legacy=legacy,
         modern=raw.get("modern", legacy),
         args=tuple(raw.get("args", ())),
-        normalize=tuple(raw.get("normalize", ())),
         declared=declared,
         timeout=raw.get("timeout"),
         races=tuple(_race(r, f"pair {stem!r}: entry {legacy!r}: race") for r in raw.get("race", [])),
@@ -255,7 +267,10 @@ def _claim(raw: dict, stem: str, entries: tuple[Entry, ...]) -> Claim:
     absent = raw.get("absent", [])
     if absent and not _lines(absent):
         raise CatalogError(f"{where}: absent must be a list of stdout lines")
-    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent))
+    names = raw.get("names", [])
+    if names and not _lines(names):
+        raise CatalogError(f"{where}: names must be a list of ledger names (see `threadport ledger`)")
+    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent), names=tuple(names))
 
 
 def _lines(value: object) -> bool:
