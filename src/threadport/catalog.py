@@ -88,6 +88,11 @@ class Entry:
     declared: tuple[Declared, ...] = ()
     timeout: float | None = None
     races: tuple[Race, ...] = ()
+    thread: bool = False  # run as threading.Thread(target=name, args=args), started and joined
+
+    def target(self, name: str) -> str:
+        """What the child driver calls: the name, or "Thread(target=name)" for a thread entry."""
+        return f"Thread(target={name})" if self.thread else name
 
     @property
     def label(self) -> str:
@@ -184,7 +189,7 @@ def showcase_root() -> Path:
     raise CatalogError("cannot find the legacy/ and modern/ folders (set THREADPORT_HOME to a threadport checkout)")
 
 
-ENTRY_KEYS = frozenset({"legacy", "modern", "args", "declared", "timeout", "race"})
+ENTRY_KEYS = frozenset({"legacy", "modern", "args", "declared", "timeout", "race", "thread"})
 
 
 def _entry(raw: dict, stem: str) -> Entry:
@@ -204,7 +209,15 @@ def _entry(raw: dict, stem: str) -> Entry:
         declared=declared,
         timeout=raw.get("timeout"),
         races=tuple(_race(r, f"pair {stem!r}: entry {legacy!r}: race") for r in raw.get("race", [])),
+        thread=_flag(raw, "thread", f"pair {stem!r}: entry {legacy!r}"),
     )
+
+
+def _flag(raw: dict, key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise CatalogError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _race(raw: dict, where: str) -> Race:

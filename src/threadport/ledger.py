@@ -233,6 +233,11 @@ def interpreters() -> list[Interpreter]:
     return found
 
 
+def not_found() -> list[str]:
+    """The newer / free-threaded commands looked for on PATH and not found (rows not probed here)."""
+    return [command for command in EXTRA_COMMANDS if not shutil.which(command)]
+
+
 def build(pythons: list[Interpreter] | None = None, *, use_cache: bool = True) -> Ledger:
     """Probe each interpreter (in parallel) into one ledger, oldest first."""
     pythons = interpreters() if pythons is None else pythons

@@ -156,6 +156,13 @@ def _is_set():
     return call_method(threading.Event(), "is_set")
 
 
+@probe("Event.wait() returns the flag", "behaviour")
+def _event_wait_result():
+    event = threading.Event()
+    event.set()
+    return event.wait(0) is True
+
+
 @probe("Condition.notifyAll")
 def _notify_all_old():
     condition = threading.Condition()

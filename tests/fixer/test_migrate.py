@@ -62,8 +62,9 @@ def test_every_legacy_file_becomes_python3(migrated):
 @pytest.mark.parametrize(("pair", "entry"), ENTRIES)
 def test_migrated_runs_like_the_modern_twin(migrated, pair, entry):
     timeout = entry.timeout or 30.0
-    ours = run_entry(sys.executable, migrated / pair.legacy_path.name, entry.legacy, entry.args, timeout=timeout)
-    twin = run_entry(sys.executable, pair.modern_path, entry.modern, entry.args, timeout=timeout)
+    migrated_file = migrated / pair.legacy_path.name
+    ours = run_entry(sys.executable, migrated_file, entry.target(entry.legacy), entry.args, timeout=timeout)
+    twin = run_entry(sys.executable, pair.modern_path, entry.target(entry.modern), entry.args, timeout=timeout)
     # The catalogue's declared differences (the twin deliberately behaving better) hold
     # for the migrated code too: it does what the legacy code did, now on Python 3.
     result = compare(pair, entry, ours, twin)

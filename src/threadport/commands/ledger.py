@@ -75,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         print()
     else:
         render(book, args.no_color)
+        if not args.input and not args.python:
+            missing = ledger.not_found()
+            if missing:
+                print(f"not probed (not on PATH here): {', '.join(missing)}")
     errors = [
         f"{n} on {c.label}: {c.results[n].detail}"
         for c in book.columns
