@@ -35,13 +35,14 @@ def _python2_parses(text: str) -> str | None:
     """None when lib2to3's Python 2 grammar (fissix) accepts ``text``, else its complaint."""
     from fissix import pygram, pytree
     from fissix.pgen2 import driver, parse
+    from fissix.pgen2 import tokenize as pgen_tokenize  # its own TokenError, not the stdlib's
 
     grammar = pygram.python_grammar  # print and exec statements
     try:
         driver.Driver(grammar, convert=pytree.convert).parse_string(text if text.endswith("\n") else text + "\n")
     except parse.ParseError as error:
         return f"line {error.context[1][0]}: bad input {error.value!r}"
-    except (tokenize.TokenError, IndentationError, SyntaxError) as error:
+    except (tokenize.TokenError, pgen_tokenize.TokenError, IndentationError, SyntaxError) as error:
         return str(error)
     return None
 
