@@ -55,3 +55,54 @@ def test_the_catalogue_rejects_an_entry_that_asks_for_a_normalization():
     text = '[[pair]]\nstem = "p"\ntitle = "t"\n  [[pair.entry]]\n  legacy = "f"\n  normalize = ["traceback-tail"]\n'
     with pytest.raises(CatalogError, match=r"entry 'f': unknown key\(s\) normalize \(known: args, declared"):
         parse_catalog(text)
+
+
+# Issue 9 item 12: the seed's real tie (tenth poll vs the sleeper's end, both at t=10).
+SEED_POLL = ["working"] + ["True"] * 9 + ["False"] * 7
+
+
+def seed_poll(line10: str, python: str, clock: str = "real") -> Transcript:
+    stdout = list(SEED_POLL)
+    stdout[10] = line10
+    return Transcript(python, stdout, [], 0, clock=clock)
+
+
+def test_real_time_accepts_exactly_the_declared_outcomes_of_the_seed_tie():
+    from threadport.catalog import get_pair
+
+    pair = get_pair("threading_notes")
+    entry = pair.entry("testIsAliveOnSleeper")
+    [race] = entry.races
+    assert (race.field, race.line, set(race.outcomes)) == ("stdout", 10, {"True", "False"})
+    for legacy_line in race.outcomes:
+        for modern_line in race.outcomes:
+            result = compare(
+                pair, entry, seed_poll(legacy_line, "2.7.18"), seed_poll(modern_line, "3.12.1"), real_time=True
+            )
+            expected = "equivalent" if legacy_line == modern_line else "declared"
+            assert result.verdict == expected, (legacy_line, modern_line)
+    outside = compare(pair, entry, seed_poll("False", "2.7.18"), seed_poll("Maybe", "3.12.1"), real_time=True)
+    assert outside.verdict == "mismatch"
+    elsewhere = seed_poll("True", "3.12.1")
+    elsewhere.stdout[11] = "True"  # a tie declared at t=10 excuses nothing at t=11
+    assert compare(pair, entry, seed_poll("False", "2.7.18"), elsewhere, real_time=True).verdict == "mismatch"
+    # The virtual clock settles the tie by its own rule: there, a different answer is a mismatch.
+    virtual = compare(pair, entry, seed_poll("False", "2.7.18", "virtual"), seed_poll("True", "3.12.1", "virtual"))
+    assert virtual.verdict == "mismatch"
+
+
+@pytest.mark.parametrize(
+    "race, message",
+    [
+        ('field = "exit"\nline = 1\noutcomes = ["a", "b"]\nwhy = "w"', "field must be stdout or stderr"),
+        ('field = "stdout"\nline = -1\noutcomes = ["a", "b"]\nwhy = "w"', "line must be a 0-based line number"),
+        ('field = "stdout"\nline = 1\noutcomes = ["a"]\nwhy = "w"', "outcomes must list at least two"),
+        ('field = "stdout"\nline = 1\noutcomes = ["a", "b"]', "needs exactly the keys"),
+    ],
+)
+def test_a_malformed_race_is_a_catalogue_error(race, message):
+    from threadport.catalog import parse_catalog
+
+    text = f'[[pair]]\nstem = "s"\ntitle = "t"\n[[pair.entry]]\nlegacy = "f"\n[[pair.entry.race]]\n{race}\n'
+    with pytest.raises(CatalogError, match=message):
+        parse_catalog(text)

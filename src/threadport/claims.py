@@ -111,6 +111,8 @@ def judge(claim: Claim, transcript: Transcript) -> Check:
     if transcript.exception:
         error = transcript.exception
         return Check(transcript.python, False, f"{error['type']}: {error['message']}")
+    if transcript.leftover:
+        return Check(transcript.python, False, f"left a process behind: {transcript.leftover[0]}")
     if transcript.exit != 0:
         return Check(transcript.python, False, f"exit status {transcript.exit}")
     if transcript.stderr:

@@ -108,6 +108,8 @@ def classify(transcript: Transcript, converted: Path, baseline: Transcript | Non
     if transcript.exception:
         error = transcript.exception
         return Cell(transcript.python, FAILS, f"{error['type']}: {error['message']}")
+    if transcript.leftover:
+        return Cell(transcript.python, FAILS, f"left a process behind: {transcript.leftover[0]}")
     if transcript.exit != 0:
         last = transcript.stderr[-1] if transcript.stderr else "nothing on stderr"
         return Cell(transcript.python, FAILS, f"exit status {transcript.exit}: {last}")
