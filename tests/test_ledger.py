@@ -150,3 +150,31 @@ def test_a_free_threaded_build_is_its_own_column():
     assert free.label == "3.14.0t"
     assert book.first("RLock(None) (arguments)", "gone") is None  # free-threaded rows never decide a "since"
     assert book.status("RLock(None) (arguments)", "3.14t").status == "gone"
+
+
+def test_the_probe_classifies_exactly():
+    """A warning (under warnings-as-errors) is warns with its category, a missing name is
+    gone, anything else is a probe error; behaviours are yes/no."""
+    import warnings
+
+    from threadport import ledger_probe as p
+
+    def warns():
+        warnings.warn("old", PendingDeprecationWarning, stacklevel=2)  # ignored by default filters: still counts
+        return "ran"
+
+    def missing():
+        return object().isAlive()
+
+    def broken():
+        raise ValueError("bug")
+
+    assert p.run_probe("x", "name", warns) == {
+        "status": "warns",
+        "category": "PendingDeprecationWarning",
+        "detail": "old",
+    }
+    assert p.run_probe("x", "name", missing)["status"] == "gone"
+    assert p.run_probe("x", "name", broken) == {"status": "error", "detail": "ValueError: bug"}
+    assert p.run_probe("x", "behaviour", lambda: False) == {"status": "gone", "detail": "no"}
+    assert p.run_probe("x", "name", lambda: "fine") == {"status": "exists", "detail": "fine"}

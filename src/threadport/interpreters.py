@@ -38,14 +38,23 @@ MODERN_MINIMUM = (3, 9)
 class Interpreter:
     path: str
     version: tuple[int, int, int]
+    # A free-threaded build (PEP 703, `python3.14t`): another row of the matrix, marked with
+    # a "t" as its executable and setup-python's `3.14t` are.
+    free_threaded: bool = False
 
     @property
     def version_string(self) -> str:
-        return ".".join(map(str, self.version))
+        return ".".join(map(str, self.version)) + "t" * self.free_threaded
 
     @property
     def minor(self) -> str:
-        return f"{self.version[0]}.{self.version[1]}"
+        return f"{self.version[0]}.{self.version[1]}" + "t" * self.free_threaded
+
+
+PROBE = (
+    "import sys, sysconfig; "
+    "print('%d %d %d %d' % (sys.version_info[:3] + (bool(sysconfig.get_config_var('Py_GIL_DISABLED')),)))"
+)
 
 
 @cache
@@ -53,7 +62,9 @@ def probe(path: str) -> Interpreter | None:
     """Run ``path`` once and read its version; None when it does not run."""
     try:
         done = subprocess.run(
-            [path, "-c", "import sys; print('%d %d %d' % sys.version_info[:3])"],
+            # Python 2.7 runs this too; Py_GIL_DISABLED is 1 only in a free-threaded build (0 or
+            # None elsewhere: Windows GIL builds define it as 0)
+            [path, "-c", PROBE],
             capture_output=True,
             text=True,
             timeout=20,
@@ -61,9 +72,9 @@ def probe(path: str) -> Interpreter | None:
     except (OSError, subprocess.SubprocessError):
         return None
     parts = done.stdout.split()
-    if done.returncode != 0 or len(parts) != 3:
+    if done.returncode != 0 or len(parts) != 4 or not all(p.isdigit() for p in parts):
         return None
-    return Interpreter(path, tuple(int(p) for p in parts))
+    return Interpreter(path, tuple(int(p) for p in parts[:3]), parts[3] == "1")
 
 
 def pyenv_root() -> Path:
@@ -150,14 +161,16 @@ def modern_choice(spec: str, named: str) -> Interpreter:
 
 
 def python3s() -> list[Interpreter]:
-    """One working interpreter per Python 3 minor version from 3.6 on, oldest first."""
-    candidates = [shutil.which(f"python3.{minor}") for minor in range(6, 20)]
+    """One working interpreter per Python 3 minor version from 3.6 on, oldest first; a
+    free-threaded build (``python3.14t`` on PATH) is a row of its own, after its GIL twin."""
+    candidates = [shutil.which(f"python3.{minor}{t}") for minor in range(6, 20) for t in ("", "t")]
     candidates += _pyenv_pythons("3.") + _uv_pythons()
-    by_minor: dict[tuple[int, int], Interpreter] = {}
+    by_minor: dict[tuple[int, int, bool], Interpreter] = {}
     for candidate in filter(None, candidates):
         found = probe(candidate)
-        if found and found.version >= (3, 6) and found.version[:2] not in by_minor:
-            by_minor[found.version[:2]] = found
+        key = (*found.version[:2], found.free_threaded) if found else None
+        if found and found.version >= (3, 6) and key not in by_minor:
+            by_minor[key] = found
     return [by_minor[key] for key in sorted(by_minor)]
 
 

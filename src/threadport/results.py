@@ -115,8 +115,9 @@ class Record:
 
 
 def minor(version: str) -> str:
-    match = re.match(r"(\d+)\.(\d+)", str(version))
-    return f"{match.group(1)}.{match.group(2)}" if match else str(version) or "?"
+    """ "3.12.4" -> "3.12"; a free-threaded "3.14.0t" -> "3.14t" (a column of its own)."""
+    match = re.match(r"(\d+)\.(\d+)(?:\.\d+)?(t?)", str(version))
+    return f"{match.group(1)}.{match.group(2)}{match.group(3)}" if match else str(version) or "?"
 
 
 def _kind(value: object) -> str:
