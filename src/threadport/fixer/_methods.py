@@ -25,6 +25,8 @@ CERTAIN, POSSIBLE = "certain", "possible"
 def classify(ctx: Context, site: AttributeSite, kinds: frozenset[str], old: str, new: str) -> tuple[str | None, bool]:
     """(CERTAIN | POSSIBLE | None for "not ours", receiver-is-the-class) for ``site``."""
     kind = ctx.receivers.kind_of(site.node.value, site.scope)
+    if kind is None:  # bound in the statements just before? (``t = Thread(); t.setDaemon(1)``)
+        kind = ctx.receivers.kind_from_prior(site.node.value, site.prior, site.scope)
     if kind is None:
         return POSSIBLE, False
     if kind.what == "object":
