@@ -17,8 +17,10 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from threadport.errors import ThreadportError
 
-class SourceError(Exception):
+
+class SourceError(ThreadportError):
     """A file that cannot be processed; the message is the reason, without the path."""
 
 
