@@ -1,12 +1,12 @@
 """Verdicts as data: equal is equivalent, an exact declared difference is declared,
-anything else is a mismatch; each named normalization does one thing."""
+anything else is a mismatch; nothing is folded."""
 
 from __future__ import annotations
 
 import pytest
 
-from threadport.catalog import CatalogError, Declared, Entry
-from threadport.compare import NORMALIZATIONS, compare, normalize
+from threadport.catalog import CatalogError, Declared, Entry, parse_catalog
+from threadport.compare import compare
 from threadport.runner import Transcript
 
 
@@ -40,42 +40,69 @@ def test_a_declared_difference_passes_only_with_its_exact_values():
     assert compare("p", entry, transcript(["a"]), transcript(["a"])).verdict == "mismatch"
 
 
-def test_traceback_tail_keeps_only_the_final_line_of_each_traceback():
-    py2 = [
-        "before",
-        "Traceback (most recent call last):",
-        '  File "x.py", line 1, in f',
-        "    boom()",
-        "ValueError: no",
-        "after",
-    ]
-    py3 = [
-        "before",
-        "Traceback (most recent call last):",
-        '  File "/a/x.py", line 1, in f',
-        "    boom()",
-        "    ^^^^^^",
-        "ValueError: no",
-        "after",
-    ]
-    t2 = normalize(transcript(stderr=py2), ("traceback-tail",))
-    t3 = normalize(transcript(stderr=py3), ("traceback-tail",))
-    assert t2.stderr == t3.stderr == ["before", "ValueError: no", "after"]
-    assert t2.stdout == []  # stdout is never touched
-
-
-def test_thread_target_suffix_drops_only_the_310_suffix():
-    t = normalize(
-        transcript(stdout=["Thread-3 (worker) done", "Thread-12 waits", "MyThread (x)"]), ("thread-target-suffix",)
-    )
-    assert t.stdout == ["Thread-3 done", "Thread-12 waits", "MyThread (x)"]
-
-
-def test_normalizations_are_opt_in_and_named():
+def test_nothing_is_folded_not_even_tracebacks_or_thread_names():
+    # No pair needs a normalization, so none exists: the differences a
+    # normalization used to fold are mismatches unless declared.
     entry = Entry("f", "f")
-    a, b = transcript(stdout=["Thread-1"]), transcript(stdout=["Thread-1 (worker)"])
-    assert compare("p", entry, a, b).verdict == "mismatch"
-    assert compare("p", Entry("f", "f", normalize=("thread-target-suffix",)), a, b).verdict == "equivalent"
-    with pytest.raises(CatalogError, match="unknown normalization 'fold-case'"):
-        normalize(a, ("fold-case",))
-    assert all(n.why for n in NORMALIZATIONS.values())
+    py2 = transcript(stderr=["Traceback (most recent call last):", '  File "x.py", line 1', "ValueError: no"])
+    py3 = transcript(stderr=["Traceback (most recent call last):", '  File "/a/x.py", line 1', "ValueError: no"])
+    assert compare("p", entry, py2, py3).verdict == "mismatch"
+    named = compare("p", entry, transcript(["Thread-1 done"]), transcript(["Thread-1 (worker) done"]))
+    assert named.verdict == "mismatch"
+
+
+def test_the_catalogue_rejects_an_entry_that_asks_for_a_normalization():
+    text = '[[pair]]\nstem = "p"\ntitle = "t"\n  [[pair.entry]]\n  legacy = "f"\n  normalize = ["traceback-tail"]\n'
+    with pytest.raises(CatalogError, match=r"entry 'f': unknown key\(s\) normalize \(known: args, declared"):
+        parse_catalog(text)
+
+
+# Issue 9 item 12: the seed's real tie (tenth poll vs the sleeper's end, both at t=10).
+SEED_POLL = ["working"] + ["True"] * 9 + ["False"] * 7
+
+
+def seed_poll(line10: str, python: str, clock: str = "real") -> Transcript:
+    stdout = list(SEED_POLL)
+    stdout[10] = line10
+    return Transcript(python, stdout, [], 0, clock=clock)
+
+
+def test_real_time_accepts_exactly_the_declared_outcomes_of_the_seed_tie():
+    from threadport.catalog import get_pair
+
+    pair = get_pair("threading_notes")
+    entry = pair.entry("testIsAliveOnSleeper")
+    [race] = entry.races
+    assert (race.field, race.line, set(race.outcomes)) == ("stdout", 10, {"True", "False"})
+    for legacy_line in race.outcomes:
+        for modern_line in race.outcomes:
+            result = compare(
+                pair, entry, seed_poll(legacy_line, "2.7.18"), seed_poll(modern_line, "3.12.1"), real_time=True
+            )
+            expected = "equivalent" if legacy_line == modern_line else "declared"
+            assert result.verdict == expected, (legacy_line, modern_line)
+    outside = compare(pair, entry, seed_poll("False", "2.7.18"), seed_poll("Maybe", "3.12.1"), real_time=True)
+    assert outside.verdict == "mismatch"
+    elsewhere = seed_poll("True", "3.12.1")
+    elsewhere.stdout[11] = "True"  # a tie declared at t=10 excuses nothing at t=11
+    assert compare(pair, entry, seed_poll("False", "2.7.18"), elsewhere, real_time=True).verdict == "mismatch"
+    # The virtual clock settles the tie by its own rule: there, a different answer is a mismatch.
+    virtual = compare(pair, entry, seed_poll("False", "2.7.18", "virtual"), seed_poll("True", "3.12.1", "virtual"))
+    assert virtual.verdict == "mismatch"
+
+
+@pytest.mark.parametrize(
+    "race, message",
+    [
+        ('field = "exit"\nline = 1\noutcomes = ["a", "b"]\nwhy = "w"', "field must be stdout or stderr"),
+        ('field = "stdout"\nline = -1\noutcomes = ["a", "b"]\nwhy = "w"', "line must be a 0-based line number"),
+        ('field = "stdout"\nline = 1\noutcomes = ["a"]\nwhy = "w"', "outcomes must list at least two"),
+        ('field = "stdout"\nline = 1\noutcomes = ["a", "b"]', "needs exactly the keys"),
+    ],
+)
+def test_a_malformed_race_is_a_catalogue_error(race, message):
+    from threadport.catalog import parse_catalog
+
+    text = f'[[pair]]\nstem = "s"\ntitle = "t"\n[[pair.entry]]\nlegacy = "f"\n[[pair.entry.race]]\n{race}\n'
+    with pytest.raises(CatalogError, match=message):
+        parse_catalog(text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -32,8 +34,22 @@ def test_a_broken_env_var_is_named_in_the_error(monkeypatch, tmp_path):
     monkeypatch.setenv("THREADPORT_LEGACY_PYTHON", str(tmp_path / "nope"))
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
-    with pytest.raises(InterpreterNotFound, match="THREADPORT_LEGACY_PYTHON=.*nope is not a working Python 2.7"):
+    with pytest.raises(InterpreterNotFound, match="THREADPORT_LEGACY_PYTHON=.*nope: no such file or command"):
         find_legacy()
+
+
+@pytest.mark.parametrize("choice", ["python3", "missing"])
+def test_a_bad_env_var_is_an_error_even_when_discovery_would_find_a_2_7(monkeypatch, tmp_path, legacy_python, choice):
+    """Issue 9 item 13: an explicit choice that does not work never falls back to discovery."""
+    monkeypatch.setenv("PATH", str(Path(legacy_python).parent))  # discovery alone would find the 2.7
+    chosen = sys.executable if choice == "python3" else str(tmp_path / "python2.7")
+    monkeypatch.setenv("THREADPORT_LEGACY_PYTHON", chosen)
+    reason = "is Python 3.*not 2.7" if choice == "python3" else "no such file or command"
+    with pytest.raises(InterpreterNotFound, match=f"THREADPORT_LEGACY_PYTHON={re.escape(chosen)}.*{reason}"):
+        find_legacy()
+    monkeypatch.setenv("THREADPORT_LEGACY_PYTHON", legacy_python)
+    find_legacy.cache_clear()
+    assert find_legacy().version[:2] == (2, 7)
 
 
 def test_nothing_found_says_how_to_get_python2(monkeypatch, tmp_path):

@@ -64,10 +64,10 @@ def test_a_later_file_replaces_the_same_pair_entry_and_version(tmp_path):
     [
         ("{", "not JSON"),
         ('{"pair": 1}', "expected a JSON list"),
-        ('[{"pair": "x"}]', "item 0: missing entry, legacy, modern, verdict"),
+        ('[{"pair": "x"}]', "item 0: missing entry, legacy, modern, verdict, differences"),
         (
             '[{"pair": "x", "entry": "e", "legacy": {"python": "2.7.18"},'
-            ' "modern": {"python": "3.9.1"}, "verdict": "fine"}]',
+            ' "modern": {"python": "3.9.1"}, "verdict": "fine", "differences": []}]',
             "unknown verdict 'fine'",
         ),
     ],

@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from threadport.errors import ThreadportError, UsageError  # noqa: F401 (UsageError: for older imports)
+
 # name -> (module, one-line help). Adding a command = one module + one row.
 COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("threadport.commands.list_pairs", "list the pairs: stem, tab, title"),
@@ -22,11 +24,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "matrix": ("threadport.commands.matrix", "the pair x interpreter verdict table from compare --json files"),
     "timeline": ("threadport.commands.timeline", "the legacy files after 2to3 on every Python 3: what breaks where"),
     "claims": ("threadport.commands.claims", "check every claim of the seed's comments against the pair that shows it"),
+    "ledger": (
+        "threadport.commands.ledger",
+        "probe every interpreter: which old threading names exist, warn or are gone",
+    ),
 }
-
-
-class UsageError(Exception):
-    """Bad input from the user: one line on stderr, exit status 2."""
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
@@ -56,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args._run(args)
-    except UsageError as error:
+    except ThreadportError as error:  # the one place an error becomes a line and an exit status
         print(f"threadport {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except BrokenPipeError:  # `threadport ... | head` is not an error
         sys.stderr.close()
         return 0

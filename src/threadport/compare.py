@@ -1,89 +1,26 @@
-"""Compare two transcripts as data: verdicts, named normalizations, declared differences.
+"""Compare two transcripts as data: verdicts, declared differences, declared races.
 
-Nothing is folded by default: no whitespace or case games. A difference the
-two languages make legitimately gets a named normalization here, with its own
-test, and a catalogue entry opts into it by name. A difference the modern twin
-makes on purpose is declared in the catalogue with its exact values, and only
-those exact values pass.
+Nothing is folded: no whitespace or case games, no rewriting of tracebacks or
+thread names. The showcase pairs print the same text on both sides, so no pair
+needs a normalization and none exists. A difference the modern twin makes on
+purpose is declared in the catalogue with its exact values, and only those exact
+values pass; a real tie in real time is declared as a race with its outcomes.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
-from threadport.catalog import CatalogError, Entry, Pair
+from threadport.catalog import Entry, Pair, Race
+from threadport.interpreters import Interpreter
+from threadport.results import DECLARED, EQUIVALENT, MISMATCH
 from threadport.runner import Transcript
 
-FIELDS = ("stdout", "stderr", "exit", "exception", "timed_out")
-EQUIVALENT, DECLARED, MISMATCH = "equivalent", "declared", "mismatch"
-VERDICT_ORDER = {EQUIVALENT: 0, DECLARED: 1, MISMATCH: 2}
-
-
-@dataclass(frozen=True)
-class Normalization:
-    name: str
-    why: str
-    apply: Callable[[Transcript], Transcript]
-
-
-NORMALIZATIONS: dict[str, Normalization] = {}
-
-
-def _normalization(name: str, why: str):
-    def register(function: Callable[[Transcript], Transcript]):
-        NORMALIZATIONS[name] = Normalization(name, why, function)
-        return function
-
-    return register
-
-
-_TRACEBACK_START = "Traceback (most recent call last):"
-
-
-@_normalization(
-    "traceback-tail",
-    "Python 2 and 3 lay tracebacks out differently (caret lines, chained-exception "
-    "banners, frame text); the story is told by the final 'Type: message' line, so each "
-    "traceback in stderr is reduced to that line.",
-)
-def traceback_tail(transcript: Transcript) -> Transcript:
-    kept: list[str] = []
-    inside = False
-    for line in transcript.stderr:
-        if line == _TRACEBACK_START:
-            inside = True
-            continue
-        if inside and (line.startswith(" ") or line.startswith("\t")):
-            continue
-        inside = False
-        kept.append(line)
-    return replace(transcript, stderr=kept)
-
-
-_THREAD_TARGET_SUFFIX = re.compile(r"\b(Thread-\d+) \(\w+\)")
-
-
-@_normalization(
-    "thread-target-suffix",
-    "From Python 3.10 a thread's default name carries its target: 'Thread-1 (worker)' "
-    "where Python 2 and 3.9 say 'Thread-1' (bpo-43372); the suffix is dropped.",
-)
-def thread_target_suffix(transcript: Transcript) -> Transcript:
-    def strip(lines: list[str]) -> list[str]:
-        return [_THREAD_TARGET_SUFFIX.sub(r"\1", line) for line in lines]
-
-    return replace(transcript, stdout=strip(transcript.stdout), stderr=strip(transcript.stderr))
-
-
-def normalize(transcript: Transcript, names: tuple[str, ...]) -> Transcript:
-    for name in names:
-        if name not in NORMALIZATIONS:
-            raise CatalogError(f"unknown normalization {name!r} (known: {', '.join(NORMALIZATIONS)})")
-        transcript = NORMALIZATIONS[name].apply(transcript)
-    return transcript
+FIELDS = ("stdout", "stderr", "exit", "exception", "timed_out", "leftover")
+# A run that hangs (timeout, deadlock) or leaves a process behind is a failure, on
+# one side or on both, unless the catalogue declares that field for the entry point:
+# two halves that hang alike are not "equivalent".
+FAILURES = {"timed_out": "timed out or deadlocked", "leftover": "left a process behind"}
 
 
 @dataclass(frozen=True)
@@ -125,12 +62,37 @@ class Result:
         }
 
 
-def compare(pair: Pair | str, entry: Entry, legacy: Transcript, modern: Transcript) -> Result:
+def settle_races(
+    legacy: Transcript, modern: Transcript, races: tuple[Race, ...]
+) -> tuple[Transcript, Transcript, list[Difference]]:
+    """Real time only: where both sides printed one of a race's declared outcomes, the
+    line counts as the same (a declared difference when the two differ); anything else
+    on that line is left as it is and compared as usual."""
+    settled = []
+    for race in races:
+        left, right = list(getattr(legacy, race.field)), list(getattr(modern, race.field))
+        if len(left) <= race.line or len(right) <= race.line:
+            continue
+        seen = (left[race.line], right[race.line])
+        if not all(value in race.outcomes for value in seen):
+            continue
+        if seen[0] != seen[1]:
+            why = f"a declared race: {race.field} line {race.line} may be any of {list(race.outcomes)}"
+            settled.append(Difference(f"{race.field}[{race.line}]", seen[0], seen[1], True, why))
+        right[race.line] = left[race.line]
+        modern = replace(modern, **{race.field: right})
+    return legacy, modern, settled
+
+
+def compare(
+    pair: Pair | str, entry: Entry, legacy: Transcript, modern: Transcript, *, real_time: bool = False
+) -> Result:
     """The verdict for one entry point: equivalent, declared (exactly as declared) or mismatch."""
-    seen_legacy = normalize(legacy, entry.normalize)
-    seen_modern = normalize(modern, entry.normalize)
+    seen_legacy, seen_modern = legacy, modern
+    differences: list[Difference] = []
+    if real_time and entry.races:
+        seen_legacy, seen_modern, differences = settle_races(seen_legacy, seen_modern, entry.races)
     declared = {d.field: d for d in entry.declared}
-    differences = []
     for name in FIELDS:
         left, right = getattr(seen_legacy, name), getattr(seen_modern, name)
         expected = declared.get(name)
@@ -140,6 +102,9 @@ def compare(pair: Pair | str, entry: Entry, legacy: Transcript, modern: Transcri
             differences.append(Difference(name, left, right, exact, why))
         elif left != right:
             differences.append(Difference(name, left, right, False))
+        elif left and name in FAILURES:
+            why = f"both sides {FAILURES[name]}: a failure unless the catalogue declares it"
+            differences.append(Difference(name, left, right, False, why))
     if any(not d.declared for d in differences):
         verdict = MISMATCH
     else:
@@ -150,37 +115,23 @@ def compare(pair: Pair | str, entry: Entry, legacy: Transcript, modern: Transcri
 
 def run_and_compare(
     pairs: list[Pair],
-    legacy_python: str,
-    modern_python: str,
+    legacy_python: Interpreter,
+    modern_python: Interpreter,
     *,
     real_time: bool = False,
     timeout: float | None = None,
     jobs: int | None = None,
 ) -> list[Result]:
     """Run every entry point of ``pairs`` on both sides, in parallel processes, in catalogue order."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from threadport.runner import DEFAULT_TIMEOUT, run_entry
-
-    def side(python: str, pair: Pair, entry: Entry, legacy: bool) -> Transcript:
-        return run_entry(
-            python,
-            pair.legacy_path if legacy else pair.modern_path,
-            entry.legacy if legacy else entry.modern,
-            entry.args,
-            real_time=real_time,
-            timeout=timeout or entry.timeout or DEFAULT_TIMEOUT,
-        )
+    from threadport.runs import run_jobs, side_job
 
     work = [(pair, entry) for pair in pairs for entry in pair.entries]
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        futures = [
-            (
-                pair,
-                entry,
-                pool.submit(side, legacy_python, pair, entry, True),
-                pool.submit(side, modern_python, pair, entry, False),
-            )
-            for pair, entry in work
-        ]
-        return [compare(pair, entry, lf.result(), mf.result()) for pair, entry, lf, mf in futures]
+    planned = []
+    for pair, entry in work:
+        for python, legacy in ((legacy_python, True), (modern_python, False)):
+            planned.append(side_job(pair, entry, python, legacy=legacy, timeout=timeout, real_time=real_time))
+    transcripts = run_jobs(planned, workers=jobs)
+    return [
+        compare(pair, entry, transcripts[2 * i], transcripts[2 * i + 1], real_time=real_time)
+        for i, (pair, entry) in enumerate(work)
+    ]

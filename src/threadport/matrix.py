@@ -1,7 +1,7 @@
 """Results of `threadport compare --json`, merged, as a pair x interpreter matrix.
 
-Each tox env writes one JSON file (a list of per-entry results); this module
-reads any number of them, or folders of them, and answers: for every pair and
+Each tox env writes one JSON file (a list of per-entry results, see
+threadport.results, which reads them); this module answers: for every pair and
 every modern Python minor version, what is the worst verdict over the pair's
 entry points, and how many entries had each verdict. No rich here: the
 terminal and HTML renderers import this, not the other way round.
@@ -9,109 +9,29 @@ terminal and HTML renderers import this, not the other way round.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-EQUIVALENT, DECLARED, MISMATCH = "equivalent", "declared", "mismatch"
-VERDICTS = (EQUIVALENT, DECLARED, MISMATCH)  # best to worst
+# The results model lives in threadport.results; these names stay importable from here.
+from threadport.results import (  # noqa: F401
+    DECLARED,
+    EQUIVALENT,
+    MISMATCH,
+    VERDICTS,
+    Record,
+    ResultsError,
+    load_results,
+    minor,
+    result_files,
+)
+
 _RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 SHORT = {EQUIVALENT: "equiv", DECLARED: "decl", MISMATCH: "MISMATCH"}  # for narrow terminals
 
 
-class ResultsError(Exception):
-    """A results file that cannot be used; the message names the file and the reason."""
-
-
-@dataclass(frozen=True)
-class Record:
-    """One (pair, entry point) result, as `threadport compare --json` wrote it."""
-
-    pair: str
-    entry: str
-    modern_entry: str
-    legacy: dict
-    modern: dict
-    verdict: str
-    differences: tuple[dict, ...]
-    source: str  # the file it came from, for messages
-
-    @property
-    def column(self) -> str:
-        """The matrix column: the modern side's minor version, "3.12"."""
-        return minor(self.modern.get("python", ""))
-
-
-def minor(version: str) -> str:
-    match = re.match(r"(\d+)\.(\d+)", str(version))
-    return f"{match.group(1)}.{match.group(2)}" if match else str(version) or "?"
-
-
 def _version_key(column: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in column.split("."))
-
-
-def result_files(paths: list[Path]) -> list[Path]:
-    """Files as given, and every *.json in folders (tox commands do not expand globs)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(path.glob("*.json"))
-            if not found:
-                raise ResultsError(
-                    f"{path}: no *.json files in this folder (run `threadport compare --output {path}/NAME.json` first)"
-                )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise ResultsError(f"{path}: no such file or folder")
-    return files
-
-
-def _record(raw: object, source: Path, index: int) -> Record:
-    where = f"{source}: item {index}"
-    if not isinstance(raw, dict):
-        raise ResultsError(f"{where}: expected an object, got {type(raw).__name__}")
-    missing = [key for key in ("pair", "entry", "legacy", "modern", "verdict") if key not in raw]
-    if missing:
-        raise ResultsError(f"{where}: missing {', '.join(missing)} (is this `threadport compare --json` output?)")
-    if raw["verdict"] not in _RANK:
-        raise ResultsError(f"{where}: unknown verdict {raw['verdict']!r} (expected one of {', '.join(VERDICTS)})")
-    for side in ("legacy", "modern"):
-        if not isinstance(raw[side], dict) or "python" not in raw[side]:
-            raise ResultsError(f"{where}: the {side} transcript has no python version")
-    return Record(
-        pair=str(raw["pair"]),
-        entry=str(raw["entry"]),
-        modern_entry=str(raw.get("modern_entry", raw["entry"])),
-        legacy=raw["legacy"],
-        modern=raw["modern"],
-        verdict=raw["verdict"],
-        differences=tuple(raw.get("differences") or ()),
-        source=str(source),
-    )
-
-
-def load_results(paths: list[Path]) -> list[Record]:
-    """Every record of every file; a later file's result for the same pair, entry and
-    Python minor version replaces an earlier one (a re-run supersedes)."""
-    # Keyed by the modern entry too: two modern twins may share one legacy entry point.
-    merged: dict[tuple[str, str, str, str], Record] = {}
-    for path in result_files(paths):
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ResultsError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise ResultsError(f"{path}: cannot read it ({error})") from None
-        if not isinstance(document, list):
-            raise ResultsError(f"{path}: expected a JSON list of results, got {type(document).__name__}")
-        for index, raw in enumerate(document):
-            record = _record(raw, path, index)
-            merged[(record.pair, record.entry, record.modern_entry, record.column)] = record
-    return list(merged.values())
+    """ "3.9" < "3.14" < "3.14t" (the free-threaded build right after its GIL twin)."""
+    numbers = tuple(int(part) if part.isdigit() else 0 for part in column.rstrip("t").split("."))
+    return (*numbers, column.endswith("t"))
 
 
 @dataclass

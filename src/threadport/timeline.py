@@ -4,7 +4,8 @@ Real projects ported with 2to3 and moved on. 2to3 (here fissix, the maintained
 fork of lib2to3, with its default fixer set) fixed the syntax and the renamed
 modules but left the threading aliases alone, so the converted code kept
 running until the Python 3 release that removed one: the seed's ``isAlive()``
-warns on 3.8 and is an AttributeError from 3.9 on.
+warns on 3.7 (PendingDeprecationWarning, from 3.7.3) and 3.8 (DeprecationWarning)
+and is an AttributeError from 3.9 on.
 
 Each legacy file is converted into a temporary folder (legacy/ is only read),
 each entry point runs on every Python 3 given, and each cell of the table says
@@ -13,16 +14,15 @@ what happened, checked against the original on Python 2.7 when one is found.
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from threadport.catalog import Entry, Pair
 from threadport.interpreters import Interpreter
-from threadport.runner import Transcript, run_entry
+from threadport.runner import Transcript
+from threadport.runs import Job, run_jobs, side_job
 
 # Statuses, from best to worst; a cell shows the worst that applies.
 OK, WARNS, DIFFERS, FAILS = "ok", "warns", "differs", "fails"
@@ -108,6 +108,8 @@ def classify(transcript: Transcript, converted: Path, baseline: Transcript | Non
     if transcript.exception:
         error = transcript.exception
         return Cell(transcript.python, FAILS, f"{error['type']}: {error['message']}")
+    if transcript.leftover:
+        return Cell(transcript.python, FAILS, f"left a process behind: {transcript.leftover[0]}")
     if transcript.exit != 0:
         last = transcript.stderr[-1] if transcript.stderr else "nothing on stderr"
         return Cell(transcript.python, FAILS, f"exit status {transcript.exit}: {last}")
@@ -146,29 +148,23 @@ def build(
         folder = Path(scratch)
         converted = {pair.stem: convert_file(pair.legacy_path, folder) for pair in pairs}
         rows = [Row(pair.stem, e.legacy, e.args) for pair in pairs for e in _entries(pair)]
-        timeouts = {(p.stem, e.legacy, e.args): e.timeout for p in pairs for e in p.entries}
-        legacy_paths = {pair.stem: pair.legacy_path for pair in pairs}
+        entries = {(p.stem, e.legacy, e.args): (p, e) for p in pairs for e in _entries(p)}
 
-        def run(python: str, source: Path, row: Row, warnings: tuple[str, ...] = ()) -> Transcript:
-            timeout = timeouts.get((row.pair, row.entry, row.args)) or 30.0
-            return run_entry(python, source, row.entry, row.args, timeout=timeout, warnings=warnings)
+        def job(row: Row, python: Interpreter, converted_file: Path | None = None) -> Job:
+            pair, entry = entries[row.pair, row.entry, row.args]
+            if converted_file is None:  # the original, on Python 2.7
+                return side_job(pair, entry, python, legacy=True)
+            return side_job(pair, entry, python, legacy=True, source=converted_file, warnings=WARNING_FILTERS)
 
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-            baselines = {}
-            if legacy is not None:
-                baselines = {id(row): pool.submit(run, legacy.path, legacy_paths[row.pair], row) for row in rows}
-            runs = {
-                (id(row), python.version_string): pool.submit(
-                    run, python.path, converted[row.pair], row, WARNING_FILTERS
-                )
-                for row in rows
-                for python in pythons
-            }
-            for row in rows:
-                row.baseline = baselines[id(row)].result() if baselines else None
-                for python in pythons:
-                    transcript = runs[id(row), python.version_string].result()
-                    row.cells.append(classify(transcript, converted[row.pair], row.baseline))
+        planned = [job(row, python, converted[row.pair]) for row in rows for python in pythons]
+        if legacy is not None:
+            planned += [job(row, legacy) for row in rows]
+        transcripts = iter(run_jobs(planned, workers=jobs))
+        runs = {(id(row), python.version_string): next(transcripts) for row in rows for python in pythons}
+        for row in rows:
+            row.baseline = next(transcripts) if legacy is not None else None
+            for python in pythons:
+                row.cells.append(classify(runs[id(row), python.version_string], converted[row.pair], row.baseline))
     return rows
 
 

@@ -371,9 +371,17 @@ def test_a_skipped_fix_is_undone_token_by_token():
 # -- all at once ---------------------------------------------------------------------------
 
 
+WORKER = (
+    "import threading\nclass Worker:\n    def __init__(self):\n        self._thread = threading.Thread()\n"
+    "    def alive(self):\n        return self._thread.isAlive()\n"
+)
+
+
 def hostile_tree(root: Path) -> tuple[dict[str, str], list[Path]]:
     """Every hostile case in one folder; returns (bad entry -> reason) and the good files."""
     good = [write(root / "good.py", GOOD), write(root / "pkg" / "deeper" / "good.py", GOOD)]
+    # A finding that relies on self._thread makes fix and check scan every file for it.
+    good.append(write(root / "worker.py", WORKER))
     target = write(root / "outside" / "target.py", GOOD)
     (root / "pkg" / "link.py").symlink_to(target)
     # A large file with one finding at its very end (the benchmark covers really large ones).
@@ -423,8 +431,10 @@ def test_check_and_fix_over_one_folder_with_every_hostile_case(shared_tmp, comma
         assert reason in line, line
     if command == "fix":
         for path in good:
-            assert path.read_text().endswith(FIXED), path
+            expected = WORKER.replace("isAlive", "is_alive") if path.name == "worker.py" else FIXED
+            assert path.read_text().endswith(expected), path
         assert (root / "pkg" / "link.py").is_symlink() and (root / "read_only.py").read_text() == GOOD
     else:
+        lines = {"huge.py": "20003:3", "worker.py": "6:29"}
         for path in [*good, root / "read_only.py"]:
-            assert f"{path}:{3 if path.name != 'huge.py' else 20_003}:3: TP001" in done.stdout
+            assert f"{path}:{lines.get(path.name, '3:3')}: TP001" in done.stdout

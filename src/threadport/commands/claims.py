@@ -6,11 +6,10 @@ import argparse
 import json
 import sys
 
-from threadport.catalog import CatalogError, load_catalog
-from threadport.cli import UsageError
-from threadport.interpreters import InterpreterNotFound, find_legacy, python3s, resolve
-
-MATRIX = (3, 9)  # by default the modern halves run on every Python 3 of the tox matrix found
+from threadport.catalog import load_catalog
+from threadport.commands.options import jobs_option, legacy_choice, minimum_text, modern_choice
+from threadport.errors import UsageError
+from threadport.interpreters import MODERN_MINIMUM, python3s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,27 +24,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--legacy-python", metavar="EXE", help="the Python 2.7 for the legacy halves (default: discovered)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
-    parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
+    jobs_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from threadport import claims
 
-    try:
-        pairs = list(load_catalog())
-        legacy = resolve(args.legacy_python) if args.legacy_python else find_legacy()
-        if args.python:
-            pythons = [resolve(spec) for spec in args.python]
-        else:
-            pythons = [p for p in python3s() if p.version[:2] >= MATRIX]
-    except (CatalogError, InterpreterNotFound) as error:
-        raise UsageError(str(error)) from None
-    if legacy.version[:2] != (2, 7):
-        raise UsageError(f"--legacy-python {legacy.path} is Python {legacy.version_string}, not 2.7")
+    pairs = list(load_catalog())
+    legacy = legacy_choice(args.legacy_python)
+    if args.python:
+        pythons = [modern_choice(spec) for spec in args.python]
+    else:
+        pythons = [p for p in python3s() if p.version[:2] >= MODERN_MINIMUM]
     if not pythons:
-        raise UsageError("no Python 3.9+ found for the modern halves (pass --python)")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(f"no Python {minimum_text()}+ found for the modern halves (pass --python)")
 
     results = claims.check(pairs, legacy, pythons, jobs=args.jobs)
     if args.json:

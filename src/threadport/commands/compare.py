@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import shutil
 import sys
 from pathlib import Path
 
-from threadport.catalog import CatalogError, get_pair, load_catalog
-from threadport.cli import UsageError
+from threadport.catalog import get_pair, load_catalog
+from threadport.commands.options import jobs_option, legacy_choice, modern_choice
 from threadport.compare import DECLARED, EQUIVALENT, MISMATCH, Result, run_and_compare
-from threadport.interpreters import InterpreterNotFound, find_legacy, resolve
+from threadport.errors import UsageError
+from threadport.results import dumps, write_results
+from threadport.runner import DEFAULT_TIMEOUT, Transcript
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,34 +28,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     parser.add_argument("--output", metavar="FILE", type=Path, help="also write the JSON document to FILE")
     parser.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="hard limit per run (default 30, or the entry's own)"
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"hard limit per run (default {DEFAULT_TIMEOUT:g}, or the entry's own)",
     )
-    parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
+    jobs_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
-        legacy = resolve(args.legacy_python) if args.legacy_python else find_legacy()
-        modern = resolve(args.python) if args.python else resolve(sys.executable)
-    except (CatalogError, InterpreterNotFound) as error:
-        raise UsageError(str(error)) from None
-    if legacy.version[:2] != (2, 7):
-        raise UsageError(f"--legacy-python {legacy.path} is Python {legacy.version_string}, not 2.7")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
+    legacy = legacy_choice(args.legacy_python)
+    modern = modern_choice(args.python) if args.python else modern_choice(sys.executable, "this interpreter")
+    if args.timeout is not None and not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
 
-    results = run_and_compare(
-        pairs, legacy.path, modern.path, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs
-    )
+    results = run_and_compare(pairs, legacy, modern, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
 
-    document = [result.to_json() for result in results]
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(document, indent=1) + "\n")
+        write_results(args.output, results)
     if args.json:
-        json.dump(document, sys.stdout, indent=1)
-        print()
+        sys.stdout.write(dumps(results))
     else:
         width = shutil.get_terminal_size((120, 24)).columns
         for result in results:
@@ -83,6 +78,22 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def clock_label(side: Transcript) -> str:
+    """Which clock the run used, and how it ended when that was not a plain exit."""
+    if side.clock == "real":
+        clock = "real time"
+    elif side.virtual_seconds is not None:
+        clock = f"{side.virtual_seconds:g} s virtual"
+    else:
+        clock = "virtual clock (the run ended before it reported the time)"
+    if side.deadlock:
+        return f"{clock} (DEADLOCK)"
+    if side.timed_out:
+        return f"{clock} (TIMED OUT)"
+    plain = re.fullmatch(r"exit status -?\d+", side.ended)  # a plain exit needs no word; anything else does
+    return clock if plain or not side.ended else f"{clock}, {side.ended}"
+
+
 def render(result: Result, width: int = 120) -> str:
     """One entry point: a header with the verdict, then the two transcripts in columns."""
     column = max(20, (width - 12) // 2)
@@ -90,11 +101,9 @@ def render(result: Result, width: int = 120) -> str:
     verdict = result.verdict.upper() if result.verdict == MISMATCH else result.verdict
     lines = [f"{result.pair} :: {result.entry.label}  [{verdict}]"]
     for side_label, side in (("legacy", result.legacy), ("modern", result.modern)):
-        lines.append(
-            f"  {side_label}: Python {side.python}, {side.seconds:.3f} s wall"
-            + (f", {side.virtual_seconds:g} s virtual" if side.virtual_seconds is not None else ", real time")
-            + (" (DEADLOCK)" if side.deadlock else " (TIMED OUT)" if side.timed_out else "")
-        )
+        lines.append(f"  {side_label}: Python {side.python}, {side.seconds:.3f} s wall, {clock_label(side)}")
+        for leftover in side.leftover:
+            lines.append(f"    LEFTOVER: {leftover}")
     for name in ("stdout", "stderr", "exit", "exception"):
         left, right = getattr(result.legacy, name), getattr(result.modern, name)
         if name in ("stderr", "exception") and not left and not right:

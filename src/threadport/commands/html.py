@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from threadport.cli import UsageError
+from threadport.errors import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,17 +31,15 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.catalog import CatalogError, load_catalog
-    from threadport.html import SiteError, build_site
-    from threadport.matrix import ResultsError, load_results, result_files
+    from threadport.catalog import load_catalog
+    from threadport.html import build_site
+    from threadport.results import load_results, result_files
 
+    pairs = load_catalog()
+    sources = result_files(args.results) if args.results else []
+    records = load_results(sources)
     try:
-        pairs = load_catalog()
-        sources = result_files(args.results) if args.results else []
-        records = load_results(sources)
         written = build_site(args.outdir, pairs, records, sources=[_shown(s) for s in sources])
-    except (CatalogError, ResultsError, SiteError) as error:
-        raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"{error.filename or args.outdir}: {error.strerror}") from None
     index = args.outdir / "index.html"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from threadport.cli import UsageError
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -29,14 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.catalog import CatalogError, load_catalog
-    from threadport.matrix import ResultsError, build_matrix, load_results, table
+    from threadport.catalog import load_catalog
+    from threadport.matrix import build_matrix, table
+    from threadport.results import load_results
     from threadport.show import emit, make_console
 
-    try:
-        matrix = build_matrix(load_results(args.results), load_catalog())
-    except (ResultsError, CatalogError) as error:
-        raise UsageError(str(error)) from None
+    matrix = build_matrix(load_results(args.results), load_catalog())
     console = make_console(no_color=args.no_color)
     lines = [table(matrix, console.width)]
     if matrix.unknown_pairs:

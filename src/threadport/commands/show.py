@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from threadport.catalog import CatalogError, get_pair
-from threadport.cli import UsageError
+from threadport.catalog import get_pair
+from threadport.errors import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,12 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 20:
         raise UsageError(f"--width {args.width} is too narrow to show code (20 at least)")
-    try:
-        pair = get_pair(args.pair)
-        if args.entry is not None:
-            pair.entry(args.entry)
-    except CatalogError as error:
-        raise UsageError(str(error)) from None
+    pair = get_pair(args.pair)
+    if args.entry is not None:
+        pair.entry(args.entry)
 
     from threadport import show  # rich and pygments load only for this command
 

@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 
-from threadport.catalog import CatalogError, get_pair, load_catalog
-from threadport.cli import UsageError
-from threadport.interpreters import InterpreterNotFound, find_legacy, python3s, resolve
+from threadport.catalog import get_pair, load_catalog
+from threadport.commands.options import jobs_option
+from threadport.errors import UsageError
+from threadport.interpreters import LegacyNotFound, find_legacy, python3s, resolve
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,27 +21,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a Python 3 to run on (a path, a command or a version like 3.9); repeatable (default: every one found)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
-    parser.add_argument("--jobs", type=int, metavar="N", help="processes at once (default: CPU count)")
+    jobs_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from threadport import timeline
 
-    try:
-        pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
-        pythons = [resolve(spec) for spec in args.python] if args.python else python3s()
-    except (CatalogError, InterpreterNotFound) as error:
-        raise UsageError(str(error)) from None
+    pairs = [get_pair(stem) for stem in args.pairs] if args.pairs else list(load_catalog())
+    pythons = [resolve(spec) for spec in args.python] if args.python else python3s()
     old = [p for p in pythons if p.version < (3, 6)]
     if old:
         raise UsageError(f"{old[0].path} is Python {old[0].version_string}; the timeline runs on Python 3.6+")
     if not pythons:
         raise UsageError("no Python 3.6+ found (install some with pyenv or `uv python install`, or pass --python)")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     try:
         legacy = find_legacy()
-    except InterpreterNotFound as error:
+    except LegacyNotFound as error:  # a bad explicit THREADPORT_LEGACY_PYTHON is not this: it stops the run
         legacy = None
         print(f"threadport timeline: no Python 2.7 to compare output with ({error})", file=sys.stderr)
 

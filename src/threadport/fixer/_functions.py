@@ -18,6 +18,7 @@ from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import MODULE, Kind
 from threadport.fixer.scopes import Scope
+from threadport.fixer.trigger import Trigger
 
 
 def _all_scopes(module: Scope) -> Iterator[Scope]:
@@ -58,6 +59,10 @@ class ModuleFunction:
     old: str
     new: str
 
+    @property
+    def trigger(self) -> Trigger:
+        return Trigger.attribute(self.old, name=True)
+
     def renameable(self, ctx: Context) -> bool:
         """Every binding of ``old`` in the module is the one ``from threading import``."""
         module = ctx.collected.module
@@ -65,6 +70,14 @@ class ModuleFunction:
             if scope is not module and self.old in scope.bindings:
                 return False
         if len(module.bindings.get(self.old, ())) > 1:
+            return False
+        # a use or the import inside a compatibility fallback stays: renaming the rest would
+        # leave it calling a name that is no longer imported (or import one no longer used)
+        lines = [site.node.lineno for site in ctx.collected.names if site.node.id == self.old]
+        lines += [
+            site.node.lineno for site in ctx.collected.imports if any(a.name == self.old for a in site.node.names)
+        ]
+        if any(line in ctx.guards for line in lines):
             return False
         # a string naming it (``__all__``, getattr) would be left behind by a rename
         return f"'{self.old}'" not in ctx.text and f'"{self.old}"' not in ctx.text
@@ -85,6 +98,11 @@ class ModuleFunction:
                 continue
             kind = receivers.kind_of_name(self.old, name_site.scope)
             if kind != Kind("member", self.old):
+                continue
+            bound = receivers.bindings(self.old, name_site.scope) or []
+            if not all(binding.how == "from" for binding in bound):
+                # ``currentThread = threading.currentThread``: the name is the module's own
+                # variable; its value is renamed at the attribute, the name stays as it is
                 continue
             if renameable is None:
                 renameable = self.renameable(ctx)

@@ -17,6 +17,7 @@ from tokenize_rt import Token
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.scopes import AttributeSite
+from threadport.fixer.trigger import Trigger
 
 CERTAIN, POSSIBLE = "certain", "possible"
 
@@ -24,6 +25,8 @@ CERTAIN, POSSIBLE = "certain", "possible"
 def classify(ctx: Context, site: AttributeSite, kinds: frozenset[str], old: str, new: str) -> tuple[str | None, bool]:
     """(CERTAIN | POSSIBLE | None for "not ours", receiver-is-the-class) for ``site``."""
     kind = ctx.receivers.kind_of(site.node.value, site.scope)
+    if kind is None:  # bound in the statements just before? (``t = Thread(); t.setDaemon(1)``)
+        kind = ctx.receivers.kind_from_prior(site.node.value, site.prior, site.scope)
     if kind is None:
         return POSSIBLE, False
     if kind.what == "object":
@@ -111,6 +114,10 @@ class MethodRename:
     note: str  # why it matters
     aggressive: bool = False  # --aggressive may rename unknown receivers' calls
 
+    @property
+    def trigger(self) -> Trigger:
+        return Trigger.attribute(self.old)
+
     def find(self, ctx: Context) -> Iterator[Finding]:
         for site in ctx.sites(self.old):
             verdict, _ = classify(ctx, site, self.kinds, self.old, self.new)
@@ -123,12 +130,17 @@ class MethodRename:
             if verdict == CERTAIN:
                 yield Finding(self.code, line, col, f"{usage} -> {replacement} ({self.note})", fixes=fix)
             else:
-                aggressive = self.aggressive and site.call is not None
+                # --aggressive renames a call on any receiver, since the threading alias fails
+                # anyway; but never when the tree defines that name itself (a test double, a
+                # spawn object's own isAlive): then the call may well reach that method.
+                defined = ctx.defined(self.old)
+                aggressive = self.aggressive and site.call is not None and not defined
+                why = f"; {self.old} is defined in this tree, so it is left alone" if defined else ""
                 yield Finding(
                     self.code,
                     line,
                     col,
-                    f"{usage} -> {replacement} if the receiver is a {self.what} ({self.note})",
+                    f"{usage} -> {replacement} if the receiver is a {self.what} ({self.note}{why})",
                     possible=True,
                     fixes=fix if aggressive else [],
                     aggressive=aggressive,
@@ -147,6 +159,10 @@ class _Accessor:
     new: str
     kinds: frozenset[str]
     what: str
+
+    @property
+    def trigger(self) -> Trigger:
+        return Trigger.attribute(self.old)
 
     def find(self, ctx: Context) -> Iterator[Finding]:
         message = self.message()

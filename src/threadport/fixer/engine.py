@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 
 from tokenize_rt import Token, src_to_tokens, tokens_to_src
 
+from threadport.errors import ThreadportError
+from threadport.fixer.compat import Guards
 from threadport.fixer.parsing import Parsed, parse
 from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
 from threadport.fixer.scopes import AttributeSite, collect
 from threadport.fixer.tokens import SkipFix
+from threadport.fixer.tree import TreeFacts
 
 Edit = Callable[[list[Token], int], None]
 
@@ -35,21 +38,53 @@ class Finding:
     fixes: list[Fix] = field(default_factory=list)  # empty: reported only
     aggressive: bool = False  # the fixes apply only with --aggressive
     column: int = 0  # 1-based character column, filled in for display
+    needs: tuple[int, int] = (2, 6)  # the oldest Python the rewrite runs on (PEP 8 names: 2.6)
+    compat: bool = False  # inside a compatibility fallback (compat.py): reported, never fixed
     fixable: bool = field(init=False)  # `fix` rewrites it (kept when fixes are dropped for pickling)
 
     def __post_init__(self) -> None:
         self.fixable = bool(self.fixes) and not self.aggressive
 
+    def leave(self, why: str, *, compat: bool = False) -> None:
+        """Report only: drop the fixes and say why."""
+        self.fixes = []
+        self.fixable = False
+        self.aggressive = False
+        self.compat = self.compat or compat
+        self.message += f" ({why})"
+
 
 class Context:
     """What rules see: the tree, the sites, receiver answers, positions in the original text."""
 
-    def __init__(self, text: str, parsed: Parsed) -> None:
+    def __init__(
+        self,
+        text: str,
+        parsed: Parsed,
+        facts: TreeFacts | None = None,
+        path: str | None = None,
+        rules: Iterable = (),
+    ) -> None:
         self.text = text
         self.parsed = parsed
         self.tree = parsed.tree
-        self.collected = collect(parsed.tree)
-        self.receivers = Receivers(self.collected)
+        attributes = frozenset().union(*(rule.TRIGGER.attributes for rule in rules))
+        names = frozenset().union(*(rule.TRIGGER.names for rule in rules))
+        self.collected = collect(parsed.tree, attributes, names)
+        self.facts = facts
+        self.path = path
+        outside = (lambda attr: facts.assigns_outside(attr, path)) if facts is not None else (lambda attr: False)
+        self.receivers = Receivers(self.collected, outside)
+        self._defined: set[str] | None = None
+        self._guards: Guards | None = None
+        self._sites: dict[str, list[AttributeSite]] | None = None
+
+    @property
+    def guards(self) -> Guards:
+        """The compatibility fallbacks of this file (compat.py)."""
+        if self._guards is None:
+            self._guards = Guards(self.tree)
+        return self._guards
         self._sites: dict[str, list[AttributeSite]] | None = None
 
     def sites(self, attr: str) -> list[AttributeSite]:
@@ -58,6 +93,12 @@ class Context:
             for site in self.collected.attributes:
                 self._sites.setdefault(site.node.attr, []).append(site)
         return self._sites.get(attr, [])
+
+    def defined(self, name: str) -> bool:
+        """``name`` is defined (a def, or bound in a class body) in this file or the tree."""
+        if self._defined is None:
+            self._defined = self.collected.defined_names()
+        return name in self._defined or (self.facts is not None and self.facts.defines(name, self.path))
 
     def position(self, line: int, col: int) -> tuple[int, int]:
         if self.parsed.shim is not None:
@@ -115,10 +156,31 @@ def _suppressed(lines: list[str], finding: Finding) -> bool:
     return codes is None or finding.code in re.split(r"[\s,]+", codes.upper())
 
 
-def analyze(text: str, rules: Iterable) -> tuple[Context, list[Finding]]:
-    """Findings of ``rules`` (modules with ``find(ctx)``) in ``text``; raises ParseFailure."""
-    context = Context(text, parse(text))
+DEFAULT_MIN_PYTHON = (2, 6)
+
+
+def _leave_what_must_stay(context: Context, findings: list[Finding], min_python: tuple[int, int]) -> None:
+    """Compatibility fallbacks stay as they are; no rewrite needs a newer Python than allowed."""
+    for finding in findings:
+        if finding.line in context.guards:
+            finding.leave("inside a compatibility fallback for old Pythons: left alone", compat=True)
+        elif finding.fixes and finding.needs > min_python:
+            needs = ".".join(map(str, finding.needs))
+            finding.leave(f"the rewrite needs Python {needs}; --min-python is {'.'.join(map(str, min_python))}")
+
+
+def analyze(
+    text: str, rules: Iterable, facts: TreeFacts | None = None, path: str | None = None
+) -> tuple[Context, list[Finding]]:
+    """Findings of ``rules`` (modules with ``find(ctx)``) in ``text``; raises ParseFailure.
+
+    ``facts`` are what the other files being processed say (tree.py); ``path`` is this file's.
+    """
+    rules = list(rules)
+    context = Context(text, parse(text), facts, path, rules)
     findings = [finding for rule in rules for finding in rule.find(context)]
+    if findings:
+        _leave_what_must_stay(context, findings, facts.min_python if facts is not None else DEFAULT_MIN_PYTHON)
     if "noqa" in text.lower():
         lines = text.split("\n")
         findings = [finding for finding in findings if not _suppressed(lines, finding)]
@@ -224,13 +286,15 @@ for _name in ("__delitem__", "__iadd__", "append", "extend", "insert", "pop", "r
 del _name
 
 
-class FixBroke(Exception):
+class FixBroke(ThreadportError):
     """A fix produced text that no longer parses: a bug, and the file must not be written."""
 
 
-def fix_text(text: str, rules: list, aggressive: bool = False) -> tuple[str, list[Finding], list[Finding]]:
+def fix_text(
+    text: str, rules: list, aggressive: bool = False, facts: TreeFacts | None = None, path: str | None = None
+) -> tuple[str, list[Finding], list[Finding]]:
     """Rewrite ``text``; returns (new text, findings fixed, findings left). Raises ParseFailure."""
-    context, findings = analyze(text, rules)
+    context, findings = analyze(text, rules, facts, path)
     all_fixed: list[Finding] = []
     python2 = context.parsed.python2
     for _ in range(3):  # a fix can expose another (nested shapes); settle in a few passes
@@ -243,7 +307,7 @@ def fix_text(text: str, rules: list, aggressive: bool = False) -> tuple[str, lis
             finding.fixes = []  # applied; their closures hold the old tree alive
         context = findings = None  # type: ignore[assignment] # free the old tree and tokens first
         try:
-            context, findings = analyze(new_text, rules)
+            context, findings = analyze(new_text, rules, facts, path)
         except Exception as error:  # noqa: BLE001 - any failure here is our bug, never the user's
             raise FixBroke(f"the rewrite would not parse ({error}); file left unchanged, please report") from None
         if context.parsed.python2 != python2 and python2 is False:

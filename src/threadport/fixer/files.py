@@ -11,10 +11,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from threadport.fixer import CODES, TRIGGERS, rules
+from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, SourceError, read_source, save
+from threadport.fixer.tree import TreeFacts, scan_outside
 
 
 def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> tuple[str, ...]:
@@ -44,7 +45,8 @@ class Prefilter:
 
     def __init__(self, codes: tuple[str, ...]) -> None:
         # ``in`` on bytes is a memchr-speed scan; a regex alternation is several times slower.
-        self.checks = [(TRIGGERS[code][0], [re.compile(p) for p in TRIGGERS[code][1]]) for code in codes]
+        triggers = [rule(code).TRIGGER for code in codes]
+        self.checks = [(trigger.literal, [re.compile(p) for p in trigger.patterns]) for trigger in triggers]
 
     def search(self, data: bytes) -> bool:
         return any(
@@ -65,15 +67,23 @@ class Outcome:
     fixed: list[Finding] = field(default_factory=list)
     old_text: str = ""
     new_text: str = ""
+    defined: set[str] = field(default_factory=set)  # rule words this file defines (def/class body)
+    assumed: set[str] = field(default_factory=set)  # self.attr kinds its findings relied on
 
 
-def check_file(path: Path, explicit: bool, codes: tuple[str, ...], pattern: Prefilter) -> Outcome:
+def check_file(
+    path: Path, explicit: bool, codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None = None
+) -> Outcome:
     outcome = Outcome(path)
     try:
         source = read_source(path)
         if not explicit and not pattern.search(source.data):
             return outcome  # nothing a selected rule could say: not even parsed
-        _, outcome.findings = analyze(source.text, rules(codes))
+        selected = rules(codes)
+        context, outcome.findings = analyze(source.text, selected, facts, str(path))
+        words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
+        outcome.defined = context.collected.defined_names() & words
+        outcome.assumed = set(context.receivers.assumed)
         set_columns(source.text, outcome.findings)
         for finding in outcome.findings:
             finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
@@ -84,20 +94,59 @@ def check_file(path: Path, explicit: bool, codes: tuple[str, ...], pattern: Pref
     return outcome
 
 
-def check_files(inputs: list[tuple[Path, bool]], codes: tuple[str, ...]) -> list[Outcome]:
-    """check_file over many files, on every core when there are enough files to pay for it."""
+def check_files(
+    inputs: list[tuple[Path, bool]], codes: tuple[str, ...], min_python: tuple[int, int] = (2, 6)
+) -> list[Outcome]:
+    """check_file over many files, on every core when there are enough files to pay for it.
+
+    Then what the tree says (tree.py) is gathered from the outcomes, and the few files
+    whose findings it changes are checked again with it, so each file's findings are
+    those of the whole tree.
+    """
+    outcomes = check_each(inputs, codes, TreeFacts(min_python=min_python))
+    facts = tree_facts(outcomes, inputs, min_python)
+    again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
+    if again:
+        redone = {o.path: o for o in check_each(again, codes, facts)}
+        outcomes = [redone.get(o.path, o) for o in outcomes]
+    return outcomes
+
+
+def tree_facts(
+    outcomes: list[Outcome], inputs: list[tuple[Path, bool]], min_python: tuple[int, int] = (2, 6)
+) -> TreeFacts:
+    """Definitions from the files checked, outside assignments of the attributes relied on."""
+    facts = TreeFacts(min_python=min_python)
+    for outcome in outcomes:
+        for name in outcome.defined:
+            facts.defined.setdefault(name, set()).add(str(outcome.path))
+    scan_outside(facts, [path for path, _ in inputs], {attr for o in outcomes for attr in o.assumed})
+    return facts
+
+
+def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
+    """Could another file's facts change this file's findings?"""
+    path = str(outcome.path)
+    if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
+        return True
+    return any(facts.defines(name, path) for name in facts.defined) and any(f.possible for f in outcome.findings)
+
+
+def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
     pattern = prefilter(codes)
     workers = min(os.cpu_count() or 1, 8)
     if len(inputs) < 200 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [check_file(path, explicit, codes, pattern) for path, explicit in inputs]
-    one = functools.partial(_check_pair, codes=codes, pattern=pattern)
+        return [check_file(path, explicit, codes, pattern, facts) for path, explicit in inputs]
+    one = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
     context = multiprocessing.get_context("fork")  # no re-import: workers start in milliseconds
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(one, inputs, chunksize=max(1, len(inputs) // (workers * 8))))
 
 
-def _check_pair(item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter) -> Outcome:
-    return check_file(item[0], item[1], codes, pattern)
+def _check_pair(
+    item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None
+) -> Outcome:
+    return check_file(item[0], item[1], codes, pattern, facts)
 
 
 # How often `fix` starts again on a file that another program rewrote while it was
@@ -113,27 +162,34 @@ def fix_file(
     *,
     aggressive: bool = False,
     write: bool = True,
+    facts: TreeFacts | None = None,
 ) -> Outcome:
     for _ in range(ATTEMPTS - 1):
         try:
-            return _fix_once(path, explicit, codes, pattern, aggressive, write)
+            return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
         except ChangedMeanwhile:
             continue  # compare and swap failed: nothing was written; fix what is there now
     try:
-        return _fix_once(path, explicit, codes, pattern, aggressive, write)
+        return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
     except ChangedMeanwhile as error:
         return Outcome(path, error=f"{error} ({ATTEMPTS} attempts; run fix again)")
 
 
 def _fix_once(
-    path: Path, explicit: bool, codes: tuple[str, ...], pattern: Prefilter, aggressive: bool, write: bool
+    path: Path,
+    explicit: bool,
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    aggressive: bool,
+    write: bool,
+    facts: TreeFacts | None,
 ) -> Outcome:
     outcome = Outcome(path)
     try:
         source = read_source(path)
         if not explicit and not pattern.search(source.data):
             return outcome
-        new_text, outcome.fixed, outcome.findings = fix_text(source.text, rules(codes), aggressive)
+        new_text, outcome.fixed, outcome.findings = fix_text(source.text, rules(codes), aggressive, facts, str(path))
         outcome.old_text, outcome.new_text = source.text, new_text
         set_columns(new_text, outcome.findings)
         if new_text != source.text:

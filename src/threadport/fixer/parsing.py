@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from tokenize_rt import Token
 
+from threadport.errors import ThreadportError
 from threadport.fixer.py2shim import Shim, expand_tabs, shim
 
 
-class ParseFailure(Exception):
+class ParseFailure(ThreadportError):
     """Neither grammar accepts the file; the message says where and why."""
 
 
@@ -34,13 +35,14 @@ def _python2_parses(text: str) -> str | None:
     """None when lib2to3's Python 2 grammar (fissix) accepts ``text``, else its complaint."""
     from fissix import pygram, pytree
     from fissix.pgen2 import driver, parse
+    from fissix.pgen2 import tokenize as pgen_tokenize  # its own TokenError, not the stdlib's
 
     grammar = pygram.python_grammar  # print and exec statements
     try:
         driver.Driver(grammar, convert=pytree.convert).parse_string(text if text.endswith("\n") else text + "\n")
     except parse.ParseError as error:
         return f"line {error.context[1][0]}: bad input {error.value!r}"
-    except (tokenize.TokenError, IndentationError, SyntaxError) as error:
+    except (tokenize.TokenError, pgen_tokenize.TokenError, IndentationError, SyntaxError) as error:
         return str(error)
     return None
 

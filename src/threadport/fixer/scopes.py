@@ -3,7 +3,7 @@
 The walk records, per scope, every binding of every name (assignment, loop target,
 import, def, class, parameter, ...), the ``global``/``nonlocal`` declarations, the
 classes with their methods and their ``self.attr = ...`` assignments, and the sites
-the rules look at (attributes and names with a deprecated name, statement pairs
+the rules look at (the attributes and names their Trigger declares, statement pairs
 that may be an acquire/try/finally). receivers.py then answers "what is this
 receiver?" from these records alone.
 """
@@ -14,11 +14,6 @@ import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-# Attribute names any rule cares about; everything else is skipped cheaply.
-TRIGGER_ATTRS = frozenset(
-    {"isAlive", "currentThread", "activeCount", "notifyAll", "isSet", "getName", "setName", "isDaemon", "setDaemon"}
-)
-TRIGGER_NAMES = frozenset({"currentThread", "activeCount"})
 THREADING_MODULES = frozenset({"threading", "dummy_threading", "_dummy_threading"})
 
 
@@ -81,6 +76,17 @@ class AttributeSite:
     scope: Scope
     call: ast.Call | None  # the call whose function this attribute is
     statement: bool  # that call is a whole expression statement
+    prior: tuple[ast.stmt, ...] = ()  # the statements before this one in its block, nearest first
+
+
+@dataclass
+class Insert:
+    """``container.append(value)`` / ``.add`` / ``.insert`` / ``container[key] = value``."""
+
+    container: ast.expr  # a name or ``owner.attr``
+    value: ast.expr
+    scope: Scope
+    many: bool = False  # ``.extend(iterable)``: value is an iterable of items
 
 
 @dataclass
@@ -112,7 +118,11 @@ class AttrAssign:
 
 
 class Collector:
-    def __init__(self) -> None:
+    def __init__(self, attributes: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> None:
+        # The attribute and bare-name words the rules asked for (their Trigger); every
+        # other attribute and name is skipped cheaply.
+        self.trigger_attributes = attributes
+        self.trigger_names = names
         self.module: Scope | None = None
         self.attributes: list[AttributeSite] = []
         self.names: list[NameSite] = []
@@ -121,6 +131,19 @@ class Collector:
         self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
         self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
         self.classes: list[ClassInfo] = []
+        self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
+        self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
+        self._function: ast.AST | None = None  # the function whose returns are being collected
+
+    def defined_names(self) -> set[str]:
+        """Names defined by a ``def`` anywhere or bound in a class body (methods, aliases)."""
+        names = {name for info in self.classes for name in info.methods}
+        stack = [self.module]
+        while stack:
+            scope = stack.pop()
+            stack.extend(getattr(scope, "children", ()))
+            names.update(name for name, found in scope.bindings.items() if any(b.how == "def" for b in found))
+        return names
 
     # -- bindings -------------------------------------------------------------------
     def bind_target(self, target: ast.expr, scope: Scope, binding: Binding) -> None:
@@ -136,6 +159,9 @@ class Collector:
             self.attr_assigns[target.attr].append(AttrAssign(target.value.id, value, scope))
             self.visit(target.value, scope)
         else:
+            if isinstance(target, ast.Subscript) and _container(target.value):
+                value = binding.value if binding.how == "value" else ast.Constant(...)
+                self.inserts.append(Insert(target.value, value, scope))
             self.visit(target, scope)
 
     def bind_arguments(self, args: ast.arguments, scope: Scope) -> None:
@@ -178,11 +204,14 @@ class Collector:
 
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
         previous = None
-        for statement in body:
+        saved = self._prior
+        for index, statement in enumerate(body):
             if isinstance(statement, ast.Try):
                 self.pairs.append(StatementPair(previous, statement, scope))
+            self._prior = tuple(reversed(body[max(0, index - 8) : index]))
             self.visit(statement, scope)
             previous = statement
+        self._prior = saved
 
     def visit(self, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -211,14 +240,32 @@ class Collector:
             self.visit(node.returns, scope)
         scope.bindings[node.name].append(Binding("def", node, scope))
         inner = self.new_scope("function", scope, node)
+        node._threadport_returns = []  # type: ignore[attr-defined]  # (value, scope) of each return
         if scope.kind == "class" and not any(
             isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in node.decorator_list
         ):
             inner.method_of = scope.node._threadport_class  # type: ignore[attr-defined]
         self.bind_arguments(node.args, inner)
+        saved, self._function = self._function, node
         self.block(node.body, inner)
+        self._function = saved
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Return(self, node, scope, parent=None) -> None:
+        if self._function is not None:
+            self._function._threadport_returns.append((node.value, scope))  # type: ignore[attr-defined]
+        if node.value is not None:
+            self._escapes(node.value, scope)
+            self.visit(node.value, scope)
+
+    def visit_Yield(self, node, scope, parent=None) -> None:
+        if self._function is not None:
+            self._function._threadport_generator = True  # type: ignore[attr-defined]
+        if node.value is not None:
+            self.visit(node.value, scope)
+
+    visit_YieldFrom = visit_Yield
 
     def _defaults(self, args: ast.arguments, scope: Scope) -> None:
         for default in [*args.defaults, *args.kw_defaults]:
@@ -229,7 +276,9 @@ class Collector:
         self._defaults(node.args, scope)
         inner = self.new_scope("lambda", scope, node)
         self.bind_arguments(node.args, inner)
+        saved, self._function = self._function, None
         self.visit(node.body, inner)
+        self._function = saved
 
     def visit_ClassDef(self, node, scope, parent=None) -> None:
         for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
@@ -240,7 +289,9 @@ class Collector:
         scope.bindings[node.name].append(Binding("class", info, scope))
         inner = self.new_scope("class", scope, node)
         info.body = inner
+        saved, self._function = self._function, None
         self.block(node.body, inner)
+        self._function = saved
         info.methods = set(inner.bindings)
 
     def _comprehension(self, node, scope, elements) -> None:
@@ -266,7 +317,16 @@ class Collector:
     def visit_DictComp(self, node, scope, parent=None) -> None:
         self._comprehension(node, scope, [node.key, node.value])
 
+    def _escapes(self, node: ast.expr, scope: Scope) -> None:
+        """A container handed to other code (an argument, another name, a return value) may be
+        filled there with anything: record an unknown insert, so it is not a list of threads."""
+        if isinstance(node, ast.Starred):
+            node = node.value
+        if _container(node):
+            self.inserts.append(Insert(node, ast.Constant(...), scope))
+
     def visit_Assign(self, node, scope, parent=None) -> None:
+        self._escapes(node.value, scope)
         self.visit(node.value, scope)
         for target in node.targets:
             self.bind_target(target, scope, Binding("value", node.value, scope))
@@ -347,14 +407,14 @@ class Collector:
             self.bind_target(target, scope, Binding("other"))
 
     def visit_Name(self, node, scope, parent=None) -> None:
-        if node.id in TRIGGER_NAMES:
+        if node.id in self.trigger_names:
             self.names.append(NameSite(node, scope))
 
     def visit_Attribute(self, node, scope, parent=None) -> None:
-        if node.attr in TRIGGER_ATTRS:
+        if node.attr in self.trigger_attributes:
             call = parent if isinstance(parent, ast.Call) and parent.func is node else None
             statement = call is not None and getattr(call, "_threadport_statement", False)
-            self.attributes.append(AttributeSite(node, scope, call, statement))
+            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior))
         self.visit(node.value, scope, node)
 
     def visit_Expr(self, node, scope, parent=None) -> None:
@@ -363,8 +423,17 @@ class Collector:
         self.visit(node.value, scope, node)
 
     def visit_Call(self, node, scope, parent=None) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _INSERTS and _container(func.value) and node.args:
+            if len(node.args) == _INSERTS[func.attr] and not node.keywords:
+                self.inserts.append(Insert(func.value, node.args[-1], scope, many=func.attr == "extend"))
+            else:  # an odd call shape: whatever went in is unknown
+                self.inserts.append(Insert(func.value, ast.Constant(...), scope))
         self.visit(node.func, scope, node)
+        reads_only = isinstance(func, ast.Name) and func.id in _READS_ONLY
         for argument in node.args:
+            if not reads_only:
+                self._escapes(argument, scope)
             self.visit(argument, scope, node)
         for keyword in node.keywords:
             self.visit(keyword.value, scope, node)
@@ -386,7 +455,47 @@ class Collector:
         self.generic(node, scope)
 
 
-def collect(tree: ast.Module) -> Collector:
-    collector = Collector()
+# builtins that only read the container they are given
+_READS_ONLY = frozenset(
+    {
+        "len",
+        "list",
+        "tuple",
+        "sorted",
+        "set",
+        "frozenset",
+        "iter",
+        "enumerate",
+        "reversed",
+        "min",
+        "max",
+        "any",
+        "all",
+        "sum",
+        "repr",
+        "str",
+        "id",
+        "isinstance",
+        "bool",
+        "print",
+        "zip",
+        "map",
+        "filter",
+        "hash",
+    }
+)
+# container methods that put one item in (or, for extend, many), with their argument count
+_INSERTS = {"append": 1, "add": 1, "insert": 2, "appendleft": 1, "extend": 1, "setdefault": 2}
+
+
+def _container(node: ast.expr) -> bool:
+    """A name or ``owner.attr``: the container shapes receivers.py can follow."""
+    return isinstance(node, ast.Name) or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name))
+
+
+def collect(
+    tree: ast.Module, attributes: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()
+) -> Collector:
+    collector = Collector(attributes, names)
     collector.run(tree)
     return collector

@@ -32,13 +32,15 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from threadport.errors import ThreadportError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no advisory locks, the byte comparison remains
     fcntl = None  # type: ignore[assignment]
 
 
-class SourceError(Exception):
+class SourceError(ThreadportError):
     """A file that cannot be processed; the message is the reason, without the path."""
 
 
@@ -156,14 +158,19 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-def read_source(path: Path) -> Source:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``; SourceError (never a hang) for anything else."""
     fd = _open_regular(path)
     try:
-        data = _read_all(fd)
+        return _read_all(fd)
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
     finally:
         os.close(fd)
+
+
+def read_source(path: Path) -> Source:
+    data = read_bytes(path)
     text, encoding = decode(data)
     return Source(path, data, text, encoding)
 

@@ -13,3 +13,4 @@ RULE = MethodRename(
     aggressive=True,  # calling isAlive() fails on 3.9+ whatever the receiver is
 )
 CODE, SUMMARY, find = RULE.code, "x.isAlive() -> x.is_alive() (removed in 3.9)", RULE.find
+TRIGGER = RULE.trigger

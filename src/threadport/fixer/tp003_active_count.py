@@ -4,3 +4,4 @@ from threadport.fixer._functions import ModuleFunction
 
 RULE = ModuleFunction(code="TP003", old="activeCount", new="active_count")
 CODE, SUMMARY, find = RULE.code, "threading.activeCount -> threading.active_count", RULE.find
+TRIGGER = RULE.trigger

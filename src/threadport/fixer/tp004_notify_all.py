@@ -12,3 +12,4 @@ RULE = MethodRename(
     note="deprecated since Python 3.10",
 )
 CODE, SUMMARY, find = RULE.code, "c.notifyAll -> c.notify_all", RULE.find
+TRIGGER = RULE.trigger

@@ -5,3 +5,4 @@ from threadport.fixer.receivers import THREAD
 
 RULE = Getter(code="TP006", old="getName", new="name", kinds=frozenset({THREAD}), what="threading.Thread")
 CODE, SUMMARY, find = RULE.code, "t.getName() -> t.name", RULE.find
+TRIGGER = RULE.trigger

@@ -5,3 +5,4 @@ from threadport.fixer.receivers import THREAD
 
 RULE = Setter(code="TP007", old="setName", new="name", kinds=frozenset({THREAD}), what="threading.Thread")
 CODE, SUMMARY, find = RULE.code, "t.setName(v) -> t.name = v", RULE.find
+TRIGGER = RULE.trigger

@@ -5,3 +5,4 @@ from threadport.fixer.receivers import THREAD
 
 RULE = Getter(code="TP008", old="isDaemon", new="daemon", kinds=frozenset({THREAD}), what="threading.Thread")
 CODE, SUMMARY, find = RULE.code, "t.isDaemon() -> t.daemon", RULE.find
+TRIGGER = RULE.trigger

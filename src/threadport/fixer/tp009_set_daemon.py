@@ -5,3 +5,4 @@ from threadport.fixer.receivers import THREAD
 
 RULE = Setter(code="TP009", old="setDaemon", new="daemon", kinds=frozenset({THREAD}), what="threading.Thread")
 CODE, SUMMARY, find = RULE.code, "t.setDaemon(v) -> t.daemon = v", RULE.find
+TRIGGER = RULE.trigger

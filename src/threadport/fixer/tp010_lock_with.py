@@ -17,10 +17,15 @@ from tokenize_rt import Token
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import CONDITION, LOCK
+from threadport.fixer.trigger import Trigger
 
 CODE = "TP010"
 SUMMARY = "lock.acquire(); try: ... finally: lock.release() -> with lock: ..."
 KINDS = frozenset({LOCK, CONDITION})
+# acquire() directly before ``try:`` (blank and comment lines between), or first in it.
+_ACQUIRE_BEFORE_TRY = rb"acquire\s*\(\s*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
+_ACQUIRE_IN_TRY = rb"try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\(\s*\)"
+TRIGGER = Trigger(b"acquire", (_ACQUIRE_BEFORE_TRY, _ACQUIRE_IN_TRY))  # the pairs are always collected
 
 
 def _simple_receiver(node: ast.expr) -> bool:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from threadport import __version__
 from threadport.align import BLANK, Segment, intraline, pair_segments
 from threadport.catalog import Pair, showcase_root
+from threadport.errors import ThreadportError
 from threadport.html.highlight import line_html, pygments_css, snippet_html, token_lines
 from threadport.matrix import MISMATCH, Matrix, Record, build_matrix, minor
 
@@ -26,7 +27,7 @@ MARKER = ".threadport-site"  # lists the files a build wrote; only such folders 
 STATIC = Path(__file__).with_name("static")
 
 
-class SiteError(Exception):
+class SiteError(ThreadportError):
     """The output folder cannot be used (the message says why)."""
 
 

@@ -1,0 +1,38 @@
+"""Options shared by the commands that run entry points (compare, claims, timeline)."""
+
+from __future__ import annotations
+
+import argparse
+
+from threadport import interpreters
+from threadport.interpreters import MODERN_MINIMUM, Interpreter
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=_positive_int, metavar="N", help="processes at once (default: CPU count)")
+
+
+def minimum_text() -> str:
+    return ".".join(map(str, MODERN_MINIMUM))
+
+
+def legacy_choice(spec: str | None) -> Interpreter:
+    """--legacy-python when given (it must be a working 2.7), else $THREADPORT_LEGACY_PYTHON or discovery."""
+    if spec is None:
+        return interpreters.find_legacy()
+    return interpreters.legacy_choice(spec, f"--legacy-python {spec}")
+
+
+def modern_choice(spec: str, named: str | None = None) -> Interpreter:
+    """--python: a path, a command or a version, and at least Python 3.9."""
+    return interpreters.modern_choice(spec, named or f"--python {spec}")

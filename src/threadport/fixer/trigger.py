@@ -1,0 +1,36 @@
+"""What a rule declares about the words it looks for, in its own module.
+
+``Trigger`` serves two readers: the bytes prefilter (a file is parsed only if some
+selected rule's trigger matches its bytes) and scopes.py's walk (which records the
+attribute and name sites of exactly the words the rules asked for). A rule that
+declares its words here needs nothing registered anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def whole_word(word: str) -> bytes:
+    # Starts with a literal, so re scans for it at memchr speed (a leading \b or a
+    # top-level alternation would make it try every position).
+    return re.escape(word).encode() + rb"(?!\w)"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    literal: bytes  # every candidate file contains these bytes (a memchr-speed test)
+    patterns: tuple[bytes, ...]  # ...and matches one of these regexes
+    attributes: frozenset[str] = frozenset()  # ``x.WORD`` sites the rule reads (ctx.sites)
+    names: frozenset[str] = frozenset()  # bare ``WORD`` sites the rule reads (ctx.collected.names)
+
+    @classmethod
+    def attribute(cls, word: str, *, name: bool = False) -> Trigger:
+        """The rule reads ``x.word`` (and the bare name ``word`` when ``name``)."""
+        return cls(word.encode(), (whole_word(word),), frozenset({word}), frozenset({word} if name else ()))
+
+    @classmethod
+    def words(cls, literal: str, *words: str, attributes: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> Trigger:
+        """Any of ``words`` as a whole word (all must contain ``literal``)."""
+        return cls(literal.encode(), tuple(whole_word(word) for word in words), frozenset(attributes), frozenset(names))

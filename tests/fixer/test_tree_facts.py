@@ -1,0 +1,88 @@
+"""No false rewrite from what other files say: test doubles and names the tree defines."""
+
+from __future__ import annotations
+
+from fixer_helpers import fix, severities, src
+
+from threadport.cli import main
+
+SCHEDULER = src("""
+    import threading
+
+    class Scheduler(object):
+        def start(self):
+            self._thread = threading.Thread(target=self.run)
+            self._thread.start()
+
+        def running(self):
+            return self._thread.isAlive()
+    """)
+FAKE_THREAD_TEST = src("""
+    from scheduler import Scheduler
+
+    class FakeThread(object):
+        def isAlive(self):
+            return True
+
+    def test_running():
+        scheduler = Scheduler()
+        scheduler._thread = FakeThread()
+        assert scheduler.running()
+    """)
+
+
+def project(tmp_path, **files):
+    for name, text in files.items():
+        (tmp_path / f"{name}.py").write_text(text)
+    return tmp_path
+
+
+def test_attribute_assigned_from_another_file_is_not_certain(tmp_path, capsys):
+    folder = project(tmp_path, scheduler=SCHEDULER, test_scheduler=FAKE_THREAD_TEST)
+    assert main(["check", "--exit-zero", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "scheduler.py:9:29: TP001 [possible]" in out
+    assert "1 possible" in out
+    assert main(["fix", str(folder)]) == 0
+    assert main(["fix", "--aggressive", str(folder)]) == 0  # isAlive is defined in the tree
+    assert (folder / "scheduler.py").read_text() == SCHEDULER
+
+
+def test_alone_the_class_file_is_certain(tmp_path, capsys):
+    folder = project(tmp_path, scheduler=SCHEDULER)
+    assert main(["fix", str(folder)]) == 1
+    assert "self._thread.is_alive()" in (folder / "scheduler.py").read_text()
+
+
+def test_attribute_assigned_from_outside_in_the_same_file():
+    source = SCHEDULER + "s = Scheduler()\ns._thread = object()\n"
+    assert severities(source, "TP001") == ["possible"]
+    assert fix(source, "TP001") == source
+    reset = SCHEDULER + "s = Scheduler()\ns._thread = None\n"  # a reset is not another object
+    assert severities(reset, "TP001") == ["certain"]
+
+
+def test_aggressive_leaves_a_name_defined_in_the_same_file():
+    source = src("""
+        class Spawn(object):
+            def isAlive(self):
+                return True
+        def check(child):
+            return child.isAlive()
+        """)
+    assert severities(source, "TP001") == ["possible"]
+    assert fix(source, "TP001", aggressive=True) == source
+    plain = "def check(child):\n    return child.isAlive()\n"
+    assert fix(plain, "TP001", aggressive=True) == "def check(child):\n    return child.is_alive()\n"
+
+
+def test_aggressive_leaves_a_name_defined_in_another_file(tmp_path, capsys):
+    spawn = "class spawn(object):\n    def isAlive(self):\n        return True\n"
+    user = "def check(child):\n    return child.isAlive()\n"
+    folder = project(tmp_path, pexpect_like=spawn, user=user)
+    assert main(["fix", "--aggressive", str(folder)]) == 0
+    assert (folder / "user.py").read_text() == user
+    assert main(["check", "--exit-zero", str(folder / "user.py")]) == 0  # alone, nothing defines it
+    assert "isAlive is defined in this tree" not in capsys.readouterr().out
+    assert main(["check", "--exit-zero", str(folder)]) == 0
+    assert "isAlive is defined in this tree, so it is left alone" in capsys.readouterr().out

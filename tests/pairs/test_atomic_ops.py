@@ -1,0 +1,86 @@
+"""The atomic-operations demo has power: under forced thread switches every control row
+goes wrong in every round and no atomic operation ever does, on Python 2.7 and on each
+Python 3 of the matrix found, under the virtual clock and in real time.
+
+The harness hands the turn from one thread to the other before every bytecode of the
+operation (a trace function), so the interleaving is the same in every run: the counts
+are exact, not likely."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from threadport.catalog import get_pair
+from threadport.interpreters import python3s
+from threadport.runner import run_entry
+
+PAIR = get_pair("atomic_ops")
+MATRIX = [p for p in python3s() if p.version[:2] >= (3, 9)]
+ROW = re.compile(
+    r"^  (?P<label>.+): switched inside it in (?P<switched>\d+) of (?P<rounds>\d+) rounds,"
+    r" (?P<what>.+) in (?P<wrong>\d+)$"
+)
+CLAIMS = 6  # the seed's list of thread-safe operations
+
+
+def rows(stdout: list[str]) -> list[dict]:
+    found = [ROW.match(line) for line in stdout]
+    return [m.groupdict() for m in found if m]
+
+
+def assert_controls_fail_and_atomics_hold(stdout: list[str]) -> None:
+    table = rows(stdout)
+    controls = [row for row in table if row["label"].startswith("control: ")]
+    atomics = [row for row in table if not row["label"].startswith("control: ")]
+    assert len(atomics) == 7 and len(controls) == 9, stdout  # dict in place: adding and clear()
+    for row in table:
+        assert row["rounds"] == "20" and row["switched"] == "20", row  # the harness switched in every round
+    for row in controls:
+        assert row["wrong"] == "20", row
+    for row in atomics:
+        assert row["wrong"] == "0", row
+    # Every claim of the seed's list has its heading, an atomic row and a control row after it.
+    headings = [line for line in stdout if line and not line.startswith(" ")][2:]
+    assert len(headings) == CLAIMS
+
+
+@pytest.mark.legacy
+@pytest.mark.parametrize("real_time", [False, True], ids=["virtual", "real"])
+def test_legacy_demo_on_python27(legacy_python, real_time):
+    transcript = run_entry(legacy_python, PAIR.legacy_path, "demo", real_time=real_time)
+    assert (transcript.exit, transcript.stderr, transcript.exception) == (0, [], None)
+    assert_controls_fail_and_atomics_hold(transcript.stdout)
+
+
+@pytest.mark.parametrize("python", MATRIX, ids=[p.version_string for p in MATRIX])
+def test_modern_demo_on_each_python3(python):
+    transcript = run_entry(python.path, PAIR.modern_path, "demo")
+    assert (transcript.exit, transcript.stderr, transcript.exception) == (0, [], None)
+    assert_controls_fail_and_atomics_hold(transcript.stdout)
+
+
+def test_modern_demo_in_real_time():
+    transcript = run_entry(sys.executable, PAIR.modern_path, "demo", real_time=True)
+    assert (transcript.exit, transcript.stderr) == (0, [])
+    assert_controls_fail_and_atomics_hold(transcript.stdout)
+
+
+def test_the_table_reader_sees_a_surviving_control():
+    # The assertion itself can fail: a control that went wrong in only 19 rounds is caught.
+    good = ["h1", "h2"] + [f"claim {n}" for n in range(CLAIMS)]
+    good += [f"  op {n}: switched inside it in 20 of 20 rounds, a lost item in 0" for n in range(7)]
+    good += [f"  control: op {n}: switched inside it in 20 of 20 rounds, a lost item in 20" for n in range(9)]
+    assert_controls_fail_and_atomics_hold(good)
+    for broken in (
+        [
+            line.replace("in 20 of 20 rounds, a lost item in 20", "in 20 of 20 rounds, a lost item in 19")
+            for line in good
+        ],
+        [line.replace("switched inside it in 20", "switched inside it in 0") for line in good],
+        [line.replace("a lost item in 0", "a lost item in 1") for line in good],
+    ):
+        with pytest.raises(AssertionError):
+            assert_controls_fail_and_atomics_hold(broken)
