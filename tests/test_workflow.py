@@ -44,7 +44,7 @@ def test_permissions_are_read_only():
 def test_python_2_7_is_built_once_and_cached_and_the_legacy_half_is_required():
     assert 'PYTHON2_VERSION: "2.7.18"' in WORKFLOW
     assert re.search(r"key: python-\$\{\{ env.PYTHON2_VERSION \}\}-", WORKFLOW)
-    assert "python-build\" \"$PYTHON2_VERSION\"" in WORKFLOW
+    assert 'python-build" "$PYTHON2_VERSION"' in WORKFLOW
     assert "if: steps.python2.outputs.cache-hit != 'true'" in WORKFLOW
     assert 'THREADPORT_REQUIRE_LEGACY: "1"' in WORKFLOW
     assert "apt-get install -y python2.7" not in WORKFLOW
