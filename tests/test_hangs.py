@@ -142,3 +142,24 @@ def test_plain_runs_leave_nothing_and_say_nothing_extra(any_python, snippet):
     assert (t.ended, t.leftover, clock_label(t)) == ("exit status 0", [], "0 s virtual")
     real = run_entry(any_python, snippet("def main():\n    pass\n", "real.py"), "main", real_time=True)
     assert clock_label(real) == "real time"
+
+
+def test_a_leftover_that_survives_the_kill_is_reported_as_escaped(monkeypatch, snippet, tmp_path):
+    """When SIGKILL cannot end a process (another user's, say), the transcript says so."""
+    import os
+
+    from threadport import processes
+
+    monkeypatch.setattr(processes.os, "kill", lambda pid, sig: None)  # as if the kill were refused
+    monkeypatch.setattr(processes, "KILL_GRACE", 0.2)
+    pid_file = tmp_path / "escapee.pid"
+    t = run_entry(sys.executable, snippet(SETSID), "main", [str(pid_file)], timeout=LONG, real_time=True)
+    pid = int(pid_file.read_text())
+    try:
+        [line] = t.leftover
+        assert line.startswith(f"pid {pid} (")
+        assert line.endswith("had left the run's session (setsid): ESCAPED, still running after SIGKILL")
+    finally:
+        monkeypatch.undo()
+        os.kill(pid, 9)
+    assert gone(pid)

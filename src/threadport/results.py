@@ -167,9 +167,10 @@ def record(raw: object, source: Path | str, index: int) -> Record:
         if key in raw and not (isinstance(raw[key], str) and raw[key]):
             raise ResultsError(f"{where}: {key}: expected a non-empty string, got {_kind(raw[key])}")
     verdict = raw["verdict"]
-    if not isinstance(verdict, str) or verdict not in VERDICTS:
-        shown = repr(verdict) if isinstance(verdict, str) else _kind(verdict)
-        raise ResultsError(f"{where}: verdict: unknown verdict {shown} (expected one of {', '.join(VERDICTS)})")
+    if not isinstance(verdict, str):
+        raise ResultsError(f"{where}: verdict: expected one of {', '.join(VERDICTS)}, got {_kind(verdict)}")
+    if verdict not in VERDICTS:
+        raise ResultsError(f"{where}: verdict: unknown verdict {verdict!r} (expected one of {', '.join(VERDICTS)})")
     return Record(
         pair=raw["pair"],
         entry=raw["entry"],
