@@ -81,6 +81,8 @@ def test_judge_fails_a_run_that_raised_even_if_it_printed_the_lines():
     assert judge(claim, ran).passed
     raised = Transcript(python="3.12.1", stdout=["a"], stderr=[], exit=1, exception={"type": "E", "message": "m"})
     assert judge(claim, raised).reason == "E: m"
+    exited = Transcript(python="3.12.1", stdout=["a"], stderr=[], exit=3)  # sys.exit(3): no exception
+    assert judge(claim, exited).reason == "exit status 3"
     assert not judge(Claim("q", "demo", ("b",)), ran).passed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from threadport.catalog import CatalogError, Declared, Entry, parse_catalog
+from threadport.catalog import CatalogError, Declared, Entry, Race, parse_catalog
 from threadport.compare import compare
 from threadport.runner import Transcript
 
@@ -30,12 +30,53 @@ def test_any_field_difference_is_a_mismatch_with_no_folding():
     assert [(d.field, d.legacy, d.modern, d.declared) for d in result.differences] == [("exit", 0, 1, False)]
 
 
+@pytest.mark.parametrize(
+    ("field", "legacy", "modern"),
+    [
+        ("stdout", ["x"], ["y"]),
+        ("stderr", ["Exception in thread Thread-1:"], []),
+        ("exit", 0, 1),
+        ("exception", None, {"type": "TypeError", "message": "acquire() takes no keyword arguments"}),
+        ("timed_out", False, True),
+    ],
+)
+def test_each_field_alone_makes_a_mismatch(field, legacy, modern):
+    left, right = transcript(), transcript()
+    setattr(left, field, legacy)
+    setattr(right, field, modern)
+    result = compare("p", Entry("f", "f"), left, right)
+    assert result.verdict == "mismatch"
+    assert [(d.field, d.legacy, d.modern) for d in result.differences] == [(field, legacy, modern)]
+
+
+@pytest.mark.parametrize(("field", "value"), [("timed_out", True), ("leftover", ["pid 42: killed"])])
+def test_two_halves_that_fail_alike_are_a_mismatch_not_equivalent(field, value):
+    left, right = transcript(), transcript()
+    setattr(left, field, value)
+    setattr(right, field, value)
+    result = compare("p", Entry("f", "f"), left, right)
+    assert result.verdict == "mismatch"
+    assert [(d.field, d.declared) for d in result.differences] == [(field, False)]
+
+
+def test_a_race_accepts_only_its_declared_outcomes_and_only_in_real_time():
+    entry = Entry("f", "f", races=(Race("stdout", 1, ("True", "False"), "a tie in the code"),))
+    legacy, modern = transcript(["x", "True"]), transcript(["x", "False"])
+    assert compare("p", entry, legacy, modern, real_time=True).verdict == "declared"
+    assert compare("p", entry, legacy, modern).verdict == "mismatch"  # the virtual clock has no race
+    undeclared = compare("p", entry, legacy, transcript(["x", "None"]), real_time=True)
+    assert undeclared.verdict == "mismatch"
+
+
 def test_a_declared_difference_passes_only_with_its_exact_values():
     entry = Entry("f", "f", declared=(Declared("stdout", ["b", "a"], ["a", "b"], "the pool orders"),))
     exact = compare("p", entry, transcript(["b", "a"]), transcript(["a", "b"]))
     assert exact.verdict == "declared" and exact.differences[0].why == "the pool orders"
     other = compare("p", entry, transcript(["b", "a"]), transcript(["a", "c"]))
     assert other.verdict == "mismatch"
+    # Both sides are held to their declared value, the legacy one too.
+    legacy_changed = compare("p", entry, transcript(["b", "x"]), transcript(["a", "b"]))
+    assert legacy_changed.verdict == "mismatch"
     # Declared but not happening is a mismatch too: the declaration is wrong.
     assert compare("p", entry, transcript(["a"]), transcript(["a"])).verdict == "mismatch"
 
@@ -89,6 +130,34 @@ def test_real_time_accepts_exactly_the_declared_outcomes_of_the_seed_tie():
     # The virtual clock settles the tie by its own rule: there, a different answer is a mismatch.
     virtual = compare(pair, entry, seed_poll("False", "2.7.18", "virtual"), seed_poll("True", "3.12.1", "virtual"))
     assert virtual.verdict == "mismatch"
+
+
+def test_a_race_inside_a_declared_difference_is_judged_within_the_declaration():
+    # graceful_stop: stdout differs as declared (0.5 s late against 0.0 s), and its last
+    # line is a measured delay that real time may round differently on either side.
+    from threadport.catalog import get_pair
+
+    pair = get_pair("graceful_stop")
+    entry = pair.entry("demo")
+    [declared] = entry.declared
+    [race] = entry.races
+
+    def run(lines, delay=None):
+        lines = list(lines)
+        if delay is not None:
+            lines[race.line] = f"main: the ticker stopped {delay} s after the request, after 3 ticks"
+        return transcript(lines)
+
+    legacy, modern = declared.legacy, declared.modern
+    assert compare(pair, entry, run(legacy), run(modern)).verdict == "declared"
+    assert compare(pair, entry, run(legacy, "0.6"), run(modern, "0.1"), real_time=True).verdict == "declared"
+    # Under the virtual clock the declared values are exact; in real time a value outside
+    # the outcomes, or any other line changed, is still a mismatch.
+    assert compare(pair, entry, run(legacy, "0.6"), run(modern)).verdict == "mismatch"
+    assert compare(pair, entry, run(legacy, "1.5"), run(modern), real_time=True).verdict == "mismatch"
+    changed = run(modern)
+    changed.stdout[0] = "ticker: tick 0"
+    assert compare(pair, entry, run(legacy), changed, real_time=True).verdict == "mismatch"
 
 
 @pytest.mark.parametrize(

@@ -49,10 +49,13 @@ def test_fix_dash_on_bad_input_echoes_it_unchanged_and_exits_2(stdin, capsysbina
     assert captured.err.startswith(b"src/app.py: error: ") and captured.err.count(b"\n") == 1
 
 
-def test_fix_dash_diff(stdin, capsys):
-    stdin(b"import threading\nthreading.currentThread()\n")
+def test_fix_dash_diff_reads_the_input_in_its_own_encoding(stdin, capsys):
+    stdin("# coding: latin-1\nimport threading\nthreading.currentThread()  # é\n".encode("latin-1"))
     assert main(["fix", "-", "--diff", "--stdin-filename", "app.py"]) == 0
-    assert capsys.readouterr().out.splitlines()[-2:] == ["-threading.currentThread()", "+threading.current_thread()"]
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "-threading.currentThread()  # é",
+        "+threading.current_thread()  # é",
+    ]
 
 
 def test_check_dash_names_the_findings_after_stdin_filename(stdin, capsys):

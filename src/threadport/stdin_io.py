@@ -29,6 +29,8 @@ class StdinResult:
     findings: list[Finding] = field(default_factory=list)  # left for review (check: all of them)
     fixed: list[Finding] = field(default_factory=list)
     error: str | None = None
+    old_text: str = ""  # decoded with the input's own encoding (for --diff)
+    new_text: str = ""
 
 
 def wants_stdin(paths: list[str]) -> bool:
@@ -60,9 +62,11 @@ def process(
     facts = TreeFacts(min_python=oldest)
     try:
         text, encoding = decode(data)
+        result.old_text = result.new_text = text
         if fix:
             new_text, result.fixed, result.findings = fix_text(text, rules(codes), aggressive, facts, name)
             result.data = new_text.encode(encoding) if new_text != text else data
+            result.new_text = new_text
         else:
             _, result.findings = analyze(text, rules(codes), facts, name)
             new_text = text

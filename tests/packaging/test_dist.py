@@ -45,7 +45,7 @@ def _wheel(dist: Path) -> Path:
 
 def _metadata(dist: Path) -> email.message.Message:
     with zipfile.ZipFile(_wheel(dist)) as wheel:
-        (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+        (name,) = (n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
         return email.message_from_bytes(wheel.read(name))
 
 
@@ -60,7 +60,7 @@ def test_twine_check_passes_on_wheel_and_sdist(dist):
 def test_wheel_carries_license_and_typed_marker(dist):
     with zipfile.ZipFile(_wheel(dist)) as wheel:
         names = wheel.namelist()
-        (license_name,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        (license_name,) = (n for n in names if n.endswith(".dist-info/licenses/LICENSE"))
         assert wheel.read(license_name) == (ROOT / "LICENSE").read_bytes()
         assert "threadport/py.typed" in names
     assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")

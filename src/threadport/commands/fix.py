@@ -81,11 +81,9 @@ def _fix_stdin(args: argparse.Namespace, chosen, data: bytes) -> int:
         data, args.stdin_filename, chosen.codes, fix=True, aggressive=chosen.aggressive, oldest=min_python(args, chosen)
     )
     if args.diff:
-        old, new = data.decode("utf-8", "replace"), result.data.decode("utf-8", "replace")
         name = str(result.name)
-        sys.stdout.writelines(
-            difflib.unified_diff(old.splitlines(True), new.splitlines(True), fromfile=name, tofile=name)
-        )
+        old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
+        sys.stdout.writelines(difflib.unified_diff(old, new, fromfile=name, tofile=name))
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(result.data)  # the input's own bytes and encoding
