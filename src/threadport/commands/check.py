@@ -86,7 +86,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="exit 1 on certain findings only, or on possible ones too (default: possible)",
     )
-    parser.epilog = "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
+    parser.epilog = _epilog  # threadport.cli.Parser calls it for --help only
+
+
+def _epilog() -> str:
+    return "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
 
 
 def _summaries() -> list[tuple[str, str]]:
