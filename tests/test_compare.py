@@ -132,6 +132,34 @@ def test_real_time_accepts_exactly_the_declared_outcomes_of_the_seed_tie():
     assert virtual.verdict == "mismatch"
 
 
+def test_a_race_inside_a_declared_difference_is_judged_within_the_declaration():
+    # graceful_stop: stdout differs as declared (0.5 s late against 0.0 s), and its last
+    # line is a measured delay that real time may round differently on either side.
+    from threadport.catalog import get_pair
+
+    pair = get_pair("graceful_stop")
+    entry = pair.entry("demo")
+    [declared] = entry.declared
+    [race] = entry.races
+
+    def run(lines, delay=None):
+        lines = list(lines)
+        if delay is not None:
+            lines[race.line] = f"main: the ticker stopped {delay} s after the request, after 3 ticks"
+        return transcript(lines)
+
+    legacy, modern = declared.legacy, declared.modern
+    assert compare(pair, entry, run(legacy), run(modern)).verdict == "declared"
+    assert compare(pair, entry, run(legacy, "0.6"), run(modern, "0.1"), real_time=True).verdict == "declared"
+    # Under the virtual clock the declared values are exact; in real time a value outside
+    # the outcomes, or any other line changed, is still a mismatch.
+    assert compare(pair, entry, run(legacy, "0.6"), run(modern)).verdict == "mismatch"
+    assert compare(pair, entry, run(legacy, "1.5"), run(modern), real_time=True).verdict == "mismatch"
+    changed = run(modern)
+    changed.stdout[0] = "ticker: tick 0"
+    assert compare(pair, entry, run(legacy), changed, real_time=True).verdict == "mismatch"
+
+
 @pytest.mark.parametrize(
     "race, message",
     [

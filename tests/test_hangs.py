@@ -163,3 +163,18 @@ def test_a_leftover_that_survives_the_kill_is_reported_as_escaped(monkeypatch, s
         monkeypatch.undo()
         os.kill(pid, 9)
     assert gone(pid)
+
+
+def test_claims_and_timeline_fail_a_run_that_left_a_process_behind(tmp_path):
+    """The same rule in the other two users of the run service: a clean-looking run with a leftover fails."""
+    from threadport.catalog import Claim
+    from threadport.claims import judge
+    from threadport.runner import Transcript
+    from threadport.timeline import FAILS, classify
+
+    left = ["pid 7 (python) had left the run's session (setsid): killed"]
+    run = Transcript("3.12.1", ["shown"], [], 0, leftover=left)
+    check = judge(Claim("q", "main", ("shown",)), run)
+    assert not check.passed and check.reason == f"left a process behind: {left[0]}"
+    cell = classify(run, tmp_path / "converted.py", None)
+    assert (cell.status, cell.detail) == (FAILS, f"left a process behind: {left[0]}")

@@ -81,6 +81,23 @@ def test_real_time_agrees_with_the_virtual_clock(transcripts, pair, entry, side)
     assert disagreements(virtual, real, entry.races) == []
 
 
+@pytest.mark.slow
+@pytest.mark.legacy
+@pytest.mark.parametrize(("pair", "entry"), WORK, ids=[f"{p.stem}::{e.label}" for p, e in WORK])
+def test_compare_real_time_gives_the_virtual_verdict(transcripts, pair, entry):
+    """What `threadport compare --real-time` concludes, entry by entry: no mismatch where the
+    virtual run has none (a declared race may turn "equivalent" into "declared")."""
+    from threadport.compare import compare
+
+    (legacy_virtual, legacy_real), (modern_virtual, modern_real) = (
+        transcripts[pair.stem, entry.label, side] for side in SIDES
+    )
+    virtual = compare(pair, entry, legacy_virtual, modern_virtual)
+    real = compare(pair, entry, legacy_real, modern_real, real_time=True)
+    assert virtual.verdict in ("equivalent", "declared"), [d.to_json() for d in virtual.differences]
+    assert real.verdict in ("equivalent", "declared"), [d.to_json() for d in real.differences]
+
+
 def test_disagreements_sees_a_difference_and_accepts_only_declared_outcomes():
     from threadport.catalog import Race
     from threadport.runner import Transcript

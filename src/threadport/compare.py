@@ -84,20 +84,38 @@ def settle_races(
     return legacy, modern, settled
 
 
+def _as_declared(seen: object, expected: object, races: list[Race]) -> bool:
+    """seen == expected, except that a race line may show any of the race's outcomes."""
+    if not races or not isinstance(seen, list) or not isinstance(expected, list) or len(seen) != len(expected):
+        return seen == expected
+    free = {race.line: race.outcomes for race in races}
+    return all(
+        a == b or (number in free and a in free[number] and b in free[number])
+        for number, (a, b) in enumerate(zip(seen, expected))
+    )
+
+
 def compare(
     pair: Pair | str, entry: Entry, legacy: Transcript, modern: Transcript, *, real_time: bool = False
 ) -> Result:
     """The verdict for one entry point: equivalent, declared (exactly as declared) or mismatch."""
     seen_legacy, seen_modern = legacy, modern
     differences: list[Difference] = []
-    if real_time and entry.races:
-        seen_legacy, seen_modern, differences = settle_races(seen_legacy, seen_modern, entry.races)
     declared = {d.field: d for d in entry.declared}
+    # A race on a field with a declared difference is judged inside the declaration
+    # (each side against its declared value, the race line within its outcomes).
+    races = entry.races if real_time else ()
+    if races:
+        undeclared = tuple(r for r in races if r.field not in declared)
+        seen_legacy, seen_modern, differences = settle_races(seen_legacy, seen_modern, undeclared)
     for name in FIELDS:
         left, right = getattr(seen_legacy, name), getattr(seen_modern, name)
         expected = declared.get(name)
         if expected is not None:
-            exact = left == expected.legacy and right == expected.modern
+            field_races = [r for r in races if r.field == name]
+            exact = _as_declared(left, expected.legacy, field_races) and _as_declared(
+                right, expected.modern, field_races
+            )
             why = expected.why if exact else f"declared as {expected.legacy!r} -> {expected.modern!r}"
             differences.append(Difference(name, left, right, exact, why))
         elif left != right:

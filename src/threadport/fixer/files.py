@@ -14,7 +14,7 @@ from pathlib import Path
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
-from threadport.fixer.source import SourceError, read_source, save
+from threadport.fixer.source import ChangedMeanwhile, SourceError, read_source, save
 from threadport.fixer.tree import TreeFacts, scan_outside
 
 
@@ -89,8 +89,8 @@ def check_file(
             finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
     except (SourceError, ParseFailure) as error:
         outcome.error = str(error)
-    except RecursionError:
-        outcome.error = "too deeply nested to analyze"
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        outcome.error = unexpected(error)
     return outcome
 
 
@@ -149,6 +149,11 @@ def _check_pair(
     return check_file(item[0], item[1], codes, pattern, facts)
 
 
+# How often `fix` starts again on a file that another program rewrote while it was
+# being fixed (each time on the new content) before it reports it.
+ATTEMPTS = 3
+
+
 def fix_file(
     path: Path,
     explicit: bool,
@@ -158,6 +163,26 @@ def fix_file(
     aggressive: bool = False,
     write: bool = True,
     facts: TreeFacts | None = None,
+) -> Outcome:
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
+        except ChangedMeanwhile:
+            continue  # compare and swap failed: nothing was written; fix what is there now
+    try:
+        return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
+    except ChangedMeanwhile as error:
+        return Outcome(path, error=f"{error} ({ATTEMPTS} attempts; run fix again)")
+
+
+def _fix_once(
+    path: Path,
+    explicit: bool,
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    aggressive: bool,
+    write: bool,
+    facts: TreeFacts | None,
 ) -> Outcome:
     outcome = Outcome(path)
     try:
@@ -174,13 +199,24 @@ def fix_file(
                 outcome.error = f"the rewrite cannot be encoded as {source.encoding}; file left unchanged"
                 return outcome
             outcome.changed = save(source, new_text) if write else True
+    except ChangedMeanwhile:
+        raise
     except (SourceError, ParseFailure, FixBroke) as error:
         outcome.error = str(error)
-    except RecursionError:
-        outcome.error = "too deeply nested to analyze"
     except OSError as error:
         outcome.error = f"cannot write: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        outcome.error = unexpected(error)
     return outcome
+
+
+def unexpected(error: Exception) -> str:
+    """The line for a failure no check foresaw: what it was, and that it is ours to fix."""
+    if isinstance(error, MemoryError):
+        return f"out of memory while analyzing it ({error or 'MemoryError'})"
+    if isinstance(error, RecursionError):
+        return "too deeply nested to analyze (Python's recursion limit)"
+    return f"internal error ({type(error).__name__}: {error}); file left unchanged, please report it"
 
 
 def set_columns(text: str, findings: list[Finding]) -> None:

@@ -1,12 +1,19 @@
 """The full Python 2 -> 3 pipeline for one text: lib2to3's fixers (fissix), threadport's
-rules, then pyupgrade --py39-plus.
+rules, then pyupgrade --py39-plus; the result must compile on this Python 3.
 
 2to3 alone leaves ``t.isAlive()`` (runs on 3.8, AttributeError on 3.9+) and every other
 threading alias; pyupgrade does not know them either. The middle step is threadport's.
+
+A file that is already Python 3 skips 2to3 (whose fixers break Python 3 code: a compat
+module's ``basestring = (bytes, str)`` becomes ``str = (bytes, str)``). Python 2
+indentation that mixes tabs and spaces is expanded as 2.7 reads it (8-column tab stops)
+before the Python 3 stages, which refuse it. Output that does not compile is an error
+naming its line, never "Migrated".
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import subprocess
 import sys
@@ -17,10 +24,88 @@ from pathlib import Path
 from threadport.errors import ThreadportError
 from threadport.fixer import rules
 from threadport.fixer.engine import fix_text
+from threadport.fixer.parsing import _python2_parses
+from threadport.fixer.py2shim import Shim, expand_tabs
 
 
 class MigrateError(ThreadportError):
     """A step of the pipeline refused the text; the message names the step."""
+
+
+_PYTHON3_ONLY = (
+    ast.JoinedStr,
+    ast.AnnAssign,
+    ast.Nonlocal,
+    ast.YieldFrom,
+    ast.AsyncFunctionDef,
+    ast.Await,
+    ast.AsyncFor,
+    ast.AsyncWith,
+    ast.NamedExpr,
+    ast.MatMult,
+)
+
+
+def _python3_only(tree: ast.AST, print_function: bool = False) -> bool:
+    """Syntax Python 2 never had: f-strings, annotations, keyword-only arguments, nonlocal,
+    ``yield from``, async, ``:=``, ``@``, ``raise ... from``, ``print(..., end=...)``."""
+    for node in ast.walk(tree):
+        if isinstance(node, _PYTHON3_ONLY):
+            return True
+        if isinstance(node, ast.arguments) and (node.kwonlyargs or any(a.annotation for a in node.args)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            return True
+        if isinstance(node, ast.Raise) and node.cause is not None:
+            return True
+        if (
+            not print_function
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+            and any(k.arg in ("end", "sep", "file", "flush") for k in node.keywords)
+        ):
+            return True
+    return False
+
+
+def is_python3(text: str) -> bool:
+    """Python 3 source: Python 3 parses it, and Python 2's grammar (print statement) does not
+    or it uses syntax only Python 3 has. 2to3 must not run over it."""
+    try:
+        tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    if "print_function" in text and "__future__" in text:  # print(..., end=...) is Python 2 then
+        return _python3_only(tree, print_function=True)
+    return _python3_only(tree) or _python2_parses(text) is not None
+
+
+def normalise_tabs(text: str) -> str:
+    """Leading tabs expanded to 8-column stops, as Python 2 reads them, when Python 3 would
+    refuse the mix (TabError); everything else, strings included, is left as it is."""
+    try:
+        compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except TabError:
+        return expand_tabs(Shim(text)).text
+    except (SyntaxError, ValueError):
+        pass
+    return text
+
+
+def compile_error(text: str, name: str) -> str | None:
+    """None when ``text`` compiles on this Python 3, else ``line N: message``."""
+    try:
+        compile(text, name, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except ValueError as error:  # NUL bytes and the like
+        return str(error)
+    return None
+
+
+def _version() -> str:
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @lru_cache(maxsize=1)
@@ -77,12 +162,19 @@ def pyupgrade_py39(text: str) -> str:
 
 
 def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
-    """The first two steps: 2to3's fixers, then threadport's rules."""
-    text = two_to_three(text, name)
+    """The first two steps: 2to3's fixers (not for a file that is already Python 3), then
+    threadport's rules; what they give must compile here, or the error says which did it."""
+    python3 = is_python3(text)
+    if not python3:
+        text = normalise_tabs(two_to_three(text, name))
     try:
         text, _, _ = fix_text(text, rules(), aggressive)
     except Exception as error:  # noqa: BLE001 - name the step that failed
-        raise MigrateError(f"threadport fix after 2to3: {error}") from None
+        raise MigrateError(f"threadport fix{'' if python3 else ' after 2to3'}: {error}") from None
+    problem = compile_error(text, name)
+    if problem is not None:
+        stages = "threadport fix" if python3 else "2to3 and threadport fix"
+        raise MigrateError(f"does not compile on Python {_version()} after {stages}: {problem}")
     return text
 
 
@@ -96,6 +188,9 @@ def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> 
             results.append(error)
     ready = [i for i, result in enumerate(results) if isinstance(result, str)]
     for i, upgraded in zip(ready, pyupgrade_py39_many([results[i] for i in ready]) if ready else []):
+        problem = compile_error(upgraded, items[i][1])
+        if problem is not None:
+            upgraded = MigrateError(f"does not compile on Python {_version()} after pyupgrade: {problem}")
         results[i] = upgraded
     return results
 

@@ -47,13 +47,22 @@ def _python2_parses(text: str) -> str | None:
     return None
 
 
+# What Python 3.9+'s tokenizer says past 200 nested brackets. python2.7 gives up sooner:
+# its parser stack overflows at 99 nested parentheses ("s_push: parser stack overflow",
+# then MemoryError; checked with python2.7.18), so such a file is neither language.
+_TOO_MANY_BRACKETS = "too many nested parentheses"
+
+
 def parse(text: str) -> Parsed:
     try:
         return Parsed(_ast(text), False, None, None)
     except (SyntaxError, ValueError) as error:
         python3_error = error
-    except RecursionError:
-        raise ParseFailure("too deeply nested to parse") from None
+    except (RecursionError, MemoryError) as error:
+        # 3.12+: "Parser stack overflowed - Python source too complex to parse"; earlier
+        # versions raise a bare MemoryError or RecursionError for the same input.
+        raise ParseFailure(_too_deep(error)) from None
+    _refuse_deep_brackets(python3_error)
     try:
         result = shim(text)
     except (tokenize.TokenError, SyntaxError) as error:
@@ -65,9 +74,12 @@ def parse(text: str) -> Parsed:
             return Parsed(_ast(result.text), True, result, None)
         except TabError:
             continue
-        except (SyntaxError, ValueError, RecursionError) as error:
+        except (SyntaxError, ValueError) as error:
             shim_error = error
             break
+        except (RecursionError, MemoryError) as error:
+            raise ParseFailure(_too_deep(error)) from None
+    _refuse_deep_brackets(shim_error)
     complaint = _python2_parses(text)
     if complaint is None:
         raise ParseFailure(
@@ -75,6 +87,20 @@ def parse(text: str) -> Parsed:
             f" ({_where(shim_error)}); please report it"
         )
     raise ParseFailure(_describe(python3_error, complaint))
+
+
+def _refuse_deep_brackets(error: Exception) -> None:
+    """Neither language takes it, though lib2to3's grammar (no depth limit) would."""
+    if isinstance(error, SyntaxError) and error.msg == _TOO_MANY_BRACKETS:
+        raise ParseFailure(
+            f"too deeply nested: line {error.lineno}: more than 200 nested brackets"
+            " (Python 3: too many nested parentheses; python2.7's parser gives up even sooner)"
+        )
+
+
+def _too_deep(error: BaseException) -> str:
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"too deeply nested: Python's parser gives up ({detail})"
 
 
 def _where(error: Exception) -> str:
