@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
 
-from tokenize_rt import Token
+from tokenize_rt import Token, src_to_tokens
 
 from threadport.errors import ThreadportError
 from threadport.fixer.py2shim import Shim, expand_tabs, shim
@@ -53,7 +54,35 @@ def _python2_parses(text: str) -> str | None:
 _TOO_MANY_BRACKETS = "too many nested parentheses"
 
 
+def _hide_string_crs(text: str) -> str:
+    """``text`` with each lone CR inside a string literal made a space (same length).
+
+    ast splits lines on a lone CR but tokenize does not, so positions would disagree; a CR
+    inside a string changes no position the rules use and no shape they look at. A lone
+    CR anywhere else (classic Mac OS line ends) is refused.
+    """
+    if "\r" not in text.replace("\r\n", ""):
+        return text
+    try:
+        tokens = src_to_tokens(text)
+    except Exception:  # noqa: BLE001 - tokenize's own errors vary by version
+        raise ParseFailure("lone CR line ends (classic Mac OS) are not supported") from None
+    pieces = []
+    for token in tokens:
+        if token.name == "STRING":
+            pieces.append(_LONE_CR.sub(" ", token.src))
+        elif _LONE_CR.search(token.src):
+            raise ParseFailure("lone CR line ends (classic Mac OS) are not supported")
+        else:
+            pieces.append(token.src)
+    return "".join(pieces)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def parse(text: str) -> Parsed:
+    text = _hide_string_crs(text)
     try:
         return Parsed(_ast(text), False, None, None)
     except (SyntaxError, ValueError) as error:

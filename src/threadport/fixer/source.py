@@ -26,7 +26,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import time
 import tokenize
 from dataclasses import dataclass
@@ -101,9 +100,8 @@ def decode(data: bytes) -> tuple[str, str]:
         line = data[: error.start].count(b"\n") + 1
         hint = " (add a PEP 263 coding cookie if the file is not UTF-8)" if encoding == "utf-8" else ""
         raise SourceError(f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} on line {line}{hint}") from None
-    if "\r" in text.replace("\r\n", ""):
-        # ast splits lines on a lone CR but tokenize does not: positions would disagree.
-        raise SourceError("lone CR line ends (classic Mac OS) are not supported")
+    # A lone CR (not part of CRLF) is judged by parsing.parse, and only for files whose
+    # bytes mention a rule's words: inside a string it is accepted.
     return text, encoding
 
 
@@ -230,6 +228,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None
 
 
 def _replace(target: Path, data: bytes, status: os.stat_result) -> None:
+    import tempfile  # here: `check` never writes, and tempfile pulls in random (a start-up cost)
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".threadport", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as output:
