@@ -74,3 +74,18 @@ def test_dash_with_other_paths_is_a_usage_error(tmp_path, capsys):
     assert capsys.readouterr().err == (
         "threadport check: error: `-` (standard input) cannot be combined with other paths\n"
     )
+
+
+def test_an_excluded_stdin_filename_is_left_alone_with_force_exclude(stdin, capsysbinary, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.threadport]\nexclude = ["vendor"]\n')
+    data = b"import threading\nthreading.currentThread()\n"
+    stdin(data)
+    assert main(["fix", "-", "--stdin-filename", "vendor/lib.py", "--force-exclude"]) == 0
+    assert capsysbinary.readouterr().out == data
+    stdin(data)
+    assert main(["check", "-", "--stdin-filename", "vendor/lib.py", "--force-exclude"]) == 0
+    assert capsysbinary.readouterr().out == b"No findings in 0 files.\n"
+    stdin(data)  # without --force-exclude the name is only a name
+    assert main(["fix", "-", "--stdin-filename", "vendor/lib.py"]) == 0
+    assert capsysbinary.readouterr().out == data.replace(b"currentThread", b"current_thread")

@@ -23,11 +23,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10
-    import tomli as tomllib
-
 from threadport.errors import UsageError
 
 FAIL_ON = ("certain", "possible")
@@ -86,6 +81,12 @@ def find_config(start: Path) -> Path | None:
 
 
 def _table(path: Path, *, required: bool) -> dict | None:
+    # imported here: most runs find no pyproject.toml, and tomllib is a noticeable share of start-up
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10
+        import tomli as tomllib
+
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -59,6 +58,8 @@ def git_ignored(paths: list[Path]) -> set[Path]:
         top = _work_tree(Path(absolute).parent, tops)
         if top is not None:
             by_tree.setdefault(top, []).append(absolute)
+    import subprocess  # here: outside a work tree (and for most start-ups) git is never run
+
     ignored: set[str] = set()
     for top, names in by_tree.items():
         done = subprocess.run(

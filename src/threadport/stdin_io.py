@@ -41,6 +41,15 @@ def wants_stdin(paths: list[str]) -> bool:
     return True
 
 
+def stdin_excluded(args, settings) -> bool:
+    """--force-exclude with a --stdin-filename that the excludes match: leave the input alone,
+    as ruff does (an editor sends every buffer; the project's excludes still hold)."""
+    from threadport.inputs import excluded
+
+    name = getattr(args, "stdin_filename", None)
+    return bool(args.force_exclude and name and excluded(Path(name), settings.excludes))
+
+
 def read_stdin() -> bytes:
     return sys.stdin.buffer.read()
 

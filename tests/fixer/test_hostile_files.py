@@ -427,7 +427,7 @@ def test_check_and_fix_over_one_folder_with_every_hostile_case(shared_tmp, comma
     lines = error_lines(done.stderr)
     assert len(lines) == len(bad), lines  # one line per bad entry, nothing else
     for name, reason in bad.items():
-        (line,) = [line for line in lines if line.startswith(f"{root / name}: error: ")]
+        (line,) = (line for line in lines if line.startswith(f"{root / name}: error: "))
         assert reason in line, line
     if command == "fix":
         for path in good:

@@ -86,7 +86,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="exit 1 on certain findings only, or on possible ones too (default: possible)",
     )
-    parser.epilog = "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
+    parser.epilog = _epilog  # threadport.cli.Parser calls it for --help only
+
+
+def _epilog() -> str:
+    return "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
 
 
 def _summaries() -> list[tuple[str, str]]:
@@ -137,11 +141,14 @@ def _fails(findings, fail_on: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_files
     from threadport.output_formats import render, summary
-    from threadport.stdin_io import process, read_stdin, wants_stdin
+    from threadport.stdin_io import process, read_stdin, stdin_excluded, wants_stdin
 
     chosen = settings(args)
     output_format = args.output_format or "concise"
-    if wants_stdin(args.paths):
+    if wants_stdin(args.paths) and stdin_excluded(args, chosen):
+        read_stdin()
+        findings, errors, files = [], [], 0
+    elif wants_stdin(args.paths):
         result = process(read_stdin(), args.stdin_filename, chosen.codes, fix=False, oldest=min_python(args, chosen))
         findings = [(result.name, f) for f in result.findings]
         errors = [(result.name, result.error)] if result.error else []

@@ -24,9 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_each, fix_file, prefilter, tree_facts
     from threadport.fixer.tree import TreeFacts
-    from threadport.stdin_io import read_stdin, wants_stdin
+    from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
     chosen = settings(args)
+    if wants_stdin(args.paths) and stdin_excluded(args, chosen):
+        sys.stdout.buffer.write(read_stdin())  # excluded: the input back, unchanged
+        return 0
     if wants_stdin(args.paths):
         return _fix_stdin(args, chosen, read_stdin())
     codes = chosen.codes

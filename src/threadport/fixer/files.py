@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import re
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, SourceError, read_source, save
 from threadport.fixer.tree import TreeFacts, scan_outside
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> tuple[str, ...]:
@@ -134,13 +136,23 @@ def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
     pattern = prefilter(codes)
+    return in_order(functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts), inputs)
+
+
+def in_order(function: Callable[[T], R], items: list[T], minimum: int = 200) -> list[R]:
+    """``[function(item) for item in items]``, on every core when there are enough items
+    to pay for the workers (forked: they start in milliseconds, without re-importing)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(inputs) < 200 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [check_file(path, explicit, codes, pattern, facts) for path, explicit in inputs]
-    one = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
-    context = multiprocessing.get_context("fork")  # no re-import: workers start in milliseconds
+    if len(items) < minimum or workers < 2:
+        return [function(item) for item in items]
+    import multiprocessing  # here: a run over a few files never imports a pool
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(one, inputs, chunksize=max(1, len(inputs) // (workers * 8))))
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
 
 
 def _check_pair(

@@ -26,7 +26,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import time
 import tokenize
 from dataclasses import dataclass
@@ -229,6 +228,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None
 
 
 def _replace(target: Path, data: bytes, status: os.stat_result) -> None:
+    import tempfile  # here: `check` never writes, and tempfile pulls in random (a start-up cost)
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".threadport", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as output:
