@@ -1,22 +1,26 @@
-"""`threadport check` against pyupgrade, ruff, 2to3 and pylint, measured side by side in one run.
+"""`threadport check` against ruff, pyupgrade, 2to3 and pylint: whole runs, measured side by side.
 
-    python benchmarks/bench_check.py [--skip-pylint]
+    python benchmarks/bench_check.py [--skip-pylint] [--skip-slow-peers] [--runs N]
 
-Corpora (copied to a temporary folder first, so nothing can write to the originals):
-  - the CPython 3.13 standard library with its tests ($(pyenv root)/versions/3.13.0/lib/python3.13,
-    site-packages left out): threadport check vs `pyupgrade --py39-plus` (on its own copy: it
-    rewrites in place) and vs `ruff check --select UP --no-cache`;
-  - the CPython 2.7 standard library ($(pyenv root)/versions/2.7.18/lib/python2.7): threadport check
-    vs 2to3 -f print (lib2to3 of this interpreter when it still has one, else fissix; printed).
+Three corpora, each copied to a temporary folder first (nothing can write to the originals):
+  - "3.13 Lib+tests": CPython 3.13's standard library with its tests (site-packages left out);
+  - "3.13 Lib":       the same without its tests (test/, */tests/, idlelib/idle_test, test_*.py);
+  - "2.7 Lib":        CPython 2.7's standard library.
+
+A peer that crashes on a file stops there and times a part of the corpus: so every peer's exit
+status and stderr are checked, the slow peers (pyupgrade, 2to3) run file by file inside one
+process (no start-up per file) and name the files they crash on, those files are removed from
+the corpus copy, and only then are threadport and ruff timed, on exactly the files every tool
+processed. Each ratio is printed beside the files and lines behind it.
 Recall: every call site pylint's W4902 (deprecated-method) flags for a threading alias must be
 flagged by threadport check too, possible or certain.
-Needs the `bench` extra (ruff, pylint) and pyupgrade. Targets: >= 10x pyupgrade, <= 2x ruff, >= 20x 2to3.
+Needs the `bench` extra (ruff, pylint) and pyupgrade. Goals: check <= 1.0x ruff UP on all three
+corpora, >= 10x pyupgrade, >= 20x 2to3 -f print.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ALIASES = (
@@ -38,6 +43,49 @@ ALIASES = (
     "isDaemon",
     "setDaemon",
 )
+TEST_PARTS = {"test", "tests", "idle_test"}
+
+# Runs inside one process per peer: each file through the peer's own entry point, the
+# exception of a crash caught and the file named, so one bad file does not end the run.
+PYUPGRADE_DRIVER = """
+import sys
+from pyupgrade._main import main  # the console script's entry point
+for path in sys.argv[1:]:
+    try:
+        main([path, "--py39-plus"])
+    except BaseException as error:
+        print("CRASH", path, type(error).__name__, file=sys.stderr)
+"""
+TWO_TO_THREE_DRIVER = """
+import sys, logging
+logging.disable(logging.CRITICAL)  # 2to3 logs a parse error and goes on: not a crash
+try:
+    from lib2to3 import refactor
+    fixers = ["lib2to3.fixes.fix_print"]
+except ImportError:
+    from fissix import refactor
+    fixers = ["fissix.fixes.fix_print"]
+tool = refactor.RefactoringTool(fixers)
+for path in sys.argv[1:]:
+    try:
+        tool.refactor_file(path, write=False)
+    except BaseException as error:
+        print("CRASH", path, type(error).__name__, file=sys.stderr)
+"""
+
+
+@dataclass
+class Corpus:
+    name: str
+    folder: Path
+
+    def files(self) -> list[str]:
+        return sorted(str(p) for p in self.folder.rglob("*.py"))
+
+    def size(self) -> str:
+        files = self.files()
+        lines = sum(Path(f).read_bytes().count(b"\n") for f in files)
+        return f"{len(files)} files, {lines} lines"
 
 
 def pyenv_root() -> Path:
@@ -49,45 +97,58 @@ def pyenv_root() -> Path:
         return Path.home() / ".pyenv"
 
 
-def copy_corpus(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"))
+def copy_corpus(source: Path, target: Path, *, tests: bool = True) -> Path:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {n for n in names if n in ("site-packages", "__pycache__") or n.endswith(".pyc")}
+        if not tests:
+            skipped |= {n for n in names if n in TEST_PARTS or (n.startswith("test_") and n.endswith(".py"))}
+        return skipped
+
+    shutil.copytree(source, target, ignore=ignore)
     return target
 
 
-def py_files(folder: Path) -> list[str]:
-    return sorted(str(p) for p in folder.rglob("*.py"))
-
-
-def count_lines(files: list[str]) -> int:
-    return sum(Path(f).read_bytes().count(b"\n") for f in files)
-
-
-def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    done = subprocess.run(command, capture_output=True, text=True)
     return time.perf_counter() - started, done
 
 
-def best_of(runs: int, command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
-    results = [timed(command) for _ in range(runs)]
-    return min(results, key=lambda r: r[0])
+def best_of(runs: int, command: list[str], ok: tuple[int, ...]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        seconds, done = timed(command)
+        if done.returncode not in ok:
+            raise SystemExit(f"{command[0]} ... exited {done.returncode}: {done.stderr.strip()[-500:]}")
+        best = min(best, seconds)
+    return best
+
+
+def run_peer(label: str, driver: str, corpus: Corpus) -> tuple[float, list[str]]:
+    """Time one whole run of a slow peer; return its seconds and the files it crashed on."""
+    seconds, done = timed([sys.executable, "-W", "ignore", "-c", driver, *corpus.files()])
+    crashed = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("CRASH ")]
+    other = [line for line in done.stderr.splitlines() if not line.startswith(("CRASH ", "Rewriting "))]
+    if done.returncode not in (0, 1) or other:
+        raise SystemExit(f"{label} failed (exit {done.returncode}): {' | '.join(other[-5:])}")
+    for path in crashed:
+        print(f"    {label} crashed on {Path(path).relative_to(corpus.folder)}: left out of every tool's run")
+        Path(path).unlink()
+    return seconds, crashed
 
 
 def threadport_check(folder: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "threadport", "check", "--exit-zero", *extra, str(folder)]
 
 
-def two_to_three_command(folder: Path) -> tuple[list[str], str]:
-    if importlib.util.find_spec("lib2to3") is not None:
-        return [sys.executable, "-W", "ignore", "-m", "lib2to3", "-f", "print", str(folder)], "lib2to3 (2to3 -f print)"
-    script = "import sys; from fissix.main import main; sys.exit(main('fissix.fixes'))"
-    return [sys.executable, "-c", script, "-f", "print", str(folder)], "fissix (2to3 -f print equivalent)"
+def ruff_check(folder: Path) -> list[str]:
+    return ["ruff", "check", "--select", "UP", "--no-cache", "--exit-zero", "-q", str(folder)]
 
 
 def pylint_sites(folder: Path) -> list[tuple[str, int, int, str]]:
     """(path, line, end line, message) of every W4902 pylint reports for a threading alias."""
     word = re.compile("|".join(ALIASES).encode())
-    candidates = [f for f in py_files(folder) if word.search(Path(f).read_bytes())]
+    candidates = [f for f in sorted(map(str, folder.rglob("*.py"))) if word.search(Path(f).read_bytes())]
     if not candidates:
         return []
     done = subprocess.run(
@@ -110,7 +171,7 @@ def recall(folder: Path) -> str:
     theirs = pylint_sites(folder)
     done = subprocess.run(threadport_check(folder, "--json"), capture_output=True, text=True)
     ours = json.loads(done.stdout)["findings"]
-    flagged = {}
+    flagged: dict[str, set[int]] = {}
     for f in ours:
         flagged.setdefault(str(Path(f["path"]).resolve()), set()).add(f["line"])
     missed = [s for s in theirs if not any(line in flagged.get(s[0], ()) for line in range(s[1], s[2] + 1))]
@@ -118,8 +179,7 @@ def recall(folder: Path) -> str:
     share = f"recall {100 * (len(theirs) - len(missed)) / len(theirs):.0f}%" if theirs else "nothing to recall"
     text = (
         f"pylint W4902 sites: {len(theirs)}; threadport flags {len(theirs) - len(missed)} of them "
-        f"({share}); "
-        f"threadport findings in all: {len(ours)} ({certain} certain, {len(ours) - certain} possible)"
+        f"({share}); threadport findings in all: {len(ours)} ({certain} certain, {len(ours) - certain} possible)"
     )
     for path, line, _, message in missed:
         text += f"\n    MISSED {path}:{line}: {message}"
@@ -129,7 +189,8 @@ def recall(folder: Path) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-pylint", action="store_true", help="leave out the recall runs (slow)")
-    parser.add_argument("--runs", type=int, default=3, help="best of N for the fast tools (default 3)")
+    parser.add_argument("--skip-slow-peers", action="store_true", help="leave out pyupgrade and 2to3 (minutes)")
+    parser.add_argument("--runs", type=int, default=3, help="best of N for threadport and ruff (default 3)")
     args = parser.parse_args()
     root = pyenv_root() / "versions"
     modern_src, legacy_src = root / "3.13.0/lib/python3.13", root / "2.7.18/lib/python2.7"
@@ -137,37 +198,44 @@ def main() -> int:
         if not needed.is_dir():
             print(f"missing corpus {needed}: `pyenv install {needed.parts[-3]}`")
             return 2
+    ruff_version = subprocess.run(["ruff", "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"threadport on Python {sys.version.split()[0]}, {ruff_version}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="threadport-bench-") as scratch:
         scratch = Path(scratch)
-        modern = copy_corpus(modern_src, scratch / "py313")
-        for_pyupgrade = copy_corpus(modern_src, scratch / "py313-pyupgrade")
-        legacy = copy_corpus(legacy_src, scratch / "py27")
-        modern_files, legacy_files = py_files(modern), py_files(legacy)
-        print(f"corpus 3.13: {len(modern_files)} files, {count_lines(modern_files)} lines")
-        print(f"corpus 2.7:  {len(legacy_files)} files, {count_lines(legacy_files)} lines")
-
-        ours, result = best_of(args.runs, threadport_check(modern))
-        print(f"threadport check (3.13): {ours:.2f}s  [{result.stdout.strip().splitlines()[-1]}]")
-        ruff, _ = best_of(
-            args.runs, ["ruff", "check", "--select", "UP", "--no-cache", "--exit-zero", "-q", str(modern)]
-        )
-        print(f"ruff check --select UP (3.13): {ruff:.2f}s")
-        pyupgrade, _ = timed([sys.executable, "-m", "pyupgrade", "--py39-plus", *py_files(for_pyupgrade)])
-        print(f"pyupgrade --py39-plus (3.13, on a copy): {pyupgrade:.2f}s")
-
-        ours27, result27 = best_of(args.runs, threadport_check(legacy))
-        print(f"threadport check (2.7): {ours27:.2f}s  [{result27.stdout.strip().splitlines()[-1]}]")
-        command, label = two_to_three_command(legacy)
-        two_to_three, _ = timed(command)
-        print(f"{label} (2.7, read-only): {two_to_three:.2f}s")
-
+        corpora = [
+            (Corpus("3.13 Lib+tests", copy_corpus(modern_src, scratch / "py313")), "pyupgrade --py39-plus"),
+            (Corpus("3.13 Lib", copy_corpus(modern_src, scratch / "py313-notests", tests=False)), None),
+            (Corpus("2.7 Lib", copy_corpus(legacy_src, scratch / "py27")), "2to3 -f print"),
+        ]
+        summary = []
+        for corpus, slow_peer in corpora:
+            print(f"\n{corpus.name}: {corpus.size()}")
+            peer_line = ""
+            if slow_peer and not args.skip_slow_peers:
+                driver = PYUPGRADE_DRIVER if slow_peer.startswith("pyupgrade") else TWO_TO_THREE_DRIVER
+                # pyupgrade rewrites in place: it gets a copy of its own.
+                own = Corpus(corpus.name, copy_corpus(corpus.folder, scratch / f"{corpus.folder.name}-peer"))
+                peer_seconds, crashed = run_peer(slow_peer, driver, own)
+                for path in crashed:
+                    (corpus.folder / Path(path).relative_to(own.folder)).unlink()
+                # Sized from the untouched copy: the peer's own copy may have been rewritten.
+                peer_line = f"{slow_peer}: {peer_seconds:.2f}s over {corpus.size()}"
+            processed = corpus.size()
+            ours = best_of(args.runs, threadport_check(corpus.folder), ok=(0, 2))
+            ruff = best_of(args.runs, ruff_check(corpus.folder), ok=(0,))
+            print(f"    threadport check: {ours:.2f}s over {processed}")
+            print(f"    ruff check --select UP: {ruff:.2f}s over {processed}")
+            summary.append(f"RATIO threadport / ruff UP ({corpus.name}): {ours / ruff:.2f}x   (goal <= 1.0x)")
+            if peer_line:
+                print(f"    {peer_line}")
+                goal = "10x" if slow_peer.startswith("pyupgrade") else "20x"
+                ratio = peer_seconds / ours
+                summary.append(f"RATIO {slow_peer} / threadport ({corpus.name}): {ratio:.1f}x   (goal >= {goal})")
         print()
-        print(f"RATIO pyupgrade / threadport (3.13): {pyupgrade / ours:.1f}x   (target >= 10x)")
-        print(f"RATIO threadport / ruff UP (3.13):   {ours / ruff:.2f}x   (target <= 2x)")
-        print(f"RATIO 2to3 -f print / threadport (2.7): {two_to_three / ours27:.1f}x   (target >= 20x; {label})")
+        print("\n".join(summary))
         if not args.skip_pylint:
-            print(f"RECALL 3.13: {recall(modern)}")
-            print(f"RECALL 2.7:  {recall(legacy)}")
+            print(f"RECALL 3.13: {recall(corpora[0][0].folder)}")
+            print(f"RECALL 2.7:  {recall(corpora[2][0].folder)}")
             print("  (pylint reads Python 3 only: the 2.7 files it cannot parse give it no sites)")
     return 0
 

@@ -83,8 +83,6 @@ class Turns(object):
 
 def run_stepped(turns, me, operation, args, errors):
     """Call operation(*args), handing the turn over before each of its bytecodes."""
-    stepped = one_line_per_bytecode(operation)
-
     def step(frame, event, arg):
         if event == 'line':
             turns.hand_over(me)
@@ -96,8 +94,9 @@ def run_stepped(turns, me, operation, args, errors):
         return None
 
     turns.start(me)
-    sys.settrace(on_call)
     try:
+        stepped = one_line_per_bytecode(operation)
+        sys.settrace(on_call)
         stepped(*args)
     except Exception, error:
         errors.append(error)

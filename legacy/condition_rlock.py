@@ -1,13 +1,15 @@
 # Written for the threadport showcase, in the Python 2.7 idiom (not part of the seed):
-# a producer and two consumers sharing a list through a threading.Condition, and
+# a producer and two consumers sharing a list through a threading.Condition,
+# several waiters woken by notifyAll() beside the notify() that strands them, and
 # the re-entrant lock (RLock) that a Condition uses by default.
 import threading
+import time
 
 
 def producer_consumer(items=6, consumers=2):
     cond = threading.Condition()
     pending = []
-    state = {'done': False}
+    state = {'done': False, 'idle': 0}
     consumed = []
 
     def consume():
@@ -15,7 +17,9 @@ def producer_consumer(items=6, consumers=2):
             cond.acquire()
             try:
                 while not pending and not state['done']:
+                    state['idle'] += 1
                     cond.wait()
+                    state['idle'] -= 1
                 if not pending:
                     return  # done, and nothing left
                 item = pending.pop(0)
@@ -34,6 +38,15 @@ def producer_consumer(items=6, consumers=2):
             cond.notify()  # one item: one consumer is enough
         finally:
             cond.release()
+    # Wait until every consumer waits for work: the wake-up below must reach each one.
+    while True:
+        cond.acquire()
+        try:
+            if not pending and state['idle'] == consumers:
+                break
+        finally:
+            cond.release()
+        time.sleep(0.01)
     cond.acquire()
     try:
         state['done'] = True
@@ -45,6 +58,63 @@ def producer_consumer(items=6, consumers=2):
         t.join()
     print 'consumed: %s' % sorted(consumed)
     print 'consumers still alive: %d' % len([t for t in threads if t.isAlive()])
+
+
+def wake(waiters, wake_all, patience):
+    cond = threading.Condition()
+    state = {'waiting': 0, 'go': False, 'woke': 0}
+
+    def wait_for_go():
+        cond.acquire()
+        try:
+            state['waiting'] += 1
+            while not state['go']:
+                cond.wait()
+            state['woke'] += 1
+        finally:
+            cond.release()
+
+    threads = [threading.Thread(target=wait_for_go) for _ in range(waiters)]
+    for t in threads:
+        t.start()
+    while True:  # until every thread is inside wait()
+        cond.acquire()
+        try:
+            if state['waiting'] == waiters:
+                break
+        finally:
+            cond.release()
+        time.sleep(0.01)
+    cond.acquire()
+    try:
+        state['go'] = True
+        if wake_all:
+            cond.notifyAll()
+        else:
+            cond.notify()
+    finally:
+        cond.release()
+    time.sleep(patience)  # ample time for every woken thread to finish
+    cond.acquire()
+    try:
+        woke = state['woke']
+    finally:
+        cond.release()
+    still_waiting = len([t for t in threads if t.isAlive()])
+    cond.acquire()
+    try:
+        cond.notifyAll()  # let the stranded ones go, so that the program can end
+    finally:
+        cond.release()
+    for t in threads:
+        t.join()
+    return woke, still_waiting
+
+
+def wake_waiters(waiters=3, patience=1.0):
+    print '%d threads wait on one Condition until a flag is set' % waiters
+    print 'notify all: %d woke, %d still waiting' % wake(waiters, True, patience)
+    print 'notify one (control): %d woke, %d still waiting' % wake(waiters, False, patience)
 
 
 def yes_no(acquired):

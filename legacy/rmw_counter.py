@@ -59,3 +59,22 @@ def repeated(runs=100, threads=4, times=5, pause=0.001):
             if count(adder, threads, times, pause) != expected:
                 lossy += 1
         print '%s: lost updates in %d of %d runs' % (label, lossy, runs)
+
+
+# Without the pause: plain threads doing counter += 1 as fast as they can. Whether
+# updates are lost now depends on where the interpreter lets another thread run:
+# Python 2.7 may switch between any two bytecodes (every 100 "ticks"), so the read
+# and the write of counter += 1 are often split and updates are lost. Not part of
+# the catalogue's compared entries: the numbers differ from run to run and between
+# interpreters (tests/test_slow.py declares what each interpreter shows).
+def add_plain(times):
+    global counter
+    for _ in xrange(times):
+        counter += 1
+
+
+def plain_threads(threads=4, times=200000, runs=3):
+    for run in xrange(1, runs + 1):
+        total = count(lambda times, pause: add_plain(times), threads, times, 0)
+        print 'run %d: %d threads x %d plain counter += 1, lost %d' % (
+            run, threads, times, threads * times - total)

@@ -3,10 +3,12 @@
 ``with cond:`` replaces acquire/try/finally/release, ``notify_all()`` replaces
 ``notifyAll()`` (deprecated since 3.10), ``wait_for(predicate)`` replaces the
 hand-written ``while not ...: cond.wait()`` loop, and ``acquire(blocking=False)``
-names its argument.
+names its argument. ``wake_waiters`` shows why ``notify_all()`` matters: with
+several threads waiting, ``notify()`` wakes one and leaves the others waiting.
 """
 
 import threading
+import time
 
 
 def producer_consumer(items: int = 6, consumers: int = 2) -> None:
@@ -14,12 +16,16 @@ def producer_consumer(items: int = 6, consumers: int = 2) -> None:
     cond = threading.Condition()
     pending: list[int] = []
     done = False
+    idle = 0
     consumed: list[int] = []
 
     def consume() -> None:
+        nonlocal idle
         while True:
             with cond:
+                idle += 1
                 cond.wait_for(lambda: pending or done)
+                idle -= 1
                 if not pending:
                     return  # done, and nothing left
                 item = pending.pop(0)
@@ -33,6 +39,12 @@ def producer_consumer(items: int = 6, consumers: int = 2) -> None:
             pending.append(n)
             print(f"produced {n}")
             cond.notify()  # one item: one consumer is enough
+    # Wait until every consumer waits for work: the wake-up below must reach each one.
+    while True:
+        with cond:
+            if not pending and idle == consumers:
+                break
+        time.sleep(0.01)
     with cond:
         done = True
         print("producer done: waking every consumer")
@@ -41,6 +53,51 @@ def producer_consumer(items: int = 6, consumers: int = 2) -> None:
         thread.join()
     print(f"consumed: {sorted(consumed)}")
     print(f"consumers still alive: {sum(thread.is_alive() for thread in threads)}")
+
+
+def wake(waiters: int, wake_all: bool, patience: float) -> tuple[int, int]:
+    """Start ``waiters`` threads waiting for a flag, set it, wake them: (woke, still waiting)."""
+    cond = threading.Condition()
+    waiting = woke = 0
+    go = False
+
+    def wait_for_go() -> None:
+        nonlocal waiting, woke
+        with cond:
+            waiting += 1
+            cond.wait_for(lambda: go)
+            woke += 1
+
+    threads = [threading.Thread(target=wait_for_go) for _ in range(waiters)]
+    for thread in threads:
+        thread.start()
+    while True:  # until every thread is inside wait()
+        with cond:
+            if waiting == waiters:
+                break
+        time.sleep(0.01)
+    with cond:
+        go = True
+        if wake_all:
+            cond.notify_all()
+        else:
+            cond.notify()
+    time.sleep(patience)  # ample time for every woken thread to finish
+    with cond:
+        counted = woke
+    still_waiting = sum(thread.is_alive() for thread in threads)
+    with cond:
+        cond.notify_all()  # let the stranded ones go, so that the program can end
+    for thread in threads:
+        thread.join()
+    return counted, still_waiting
+
+
+def wake_waiters(waiters: int = 3, patience: float = 1.0) -> None:
+    """notify_all() wakes every waiter; notify(), the control, wakes one and strands the rest."""
+    print(f"{waiters} threads wait on one Condition until a flag is set")
+    print("notify all: {} woke, {} still waiting".format(*wake(waiters, True, patience)))
+    print("notify one (control): {} woke, {} still waiting".format(*wake(waiters, False, patience)))
 
 
 class Account:

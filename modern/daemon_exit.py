@@ -66,9 +66,11 @@ def child(folder: Path) -> None:
 def demo() -> None:
     """Run child() in a fresh interpreter, then show what each thread left in its log."""
     with tempfile.TemporaryDirectory() as folder:
+        # Only stdout is captured: the child's stderr (a traceback, a warning) passes
+        # through to ours, as in the legacy demo; capture_output=True would hide it.
         child_process = subprocess.run(
             [sys.executable, __file__, folder],
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             check=False,
         )

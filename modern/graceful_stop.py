@@ -2,8 +2,9 @@
 
 The worker loop waits on its stop Event with a timeout instead of sleeping
 between checks, so a stop request ends the wait at once instead of at the end
-of the current nap. Python 3.2 made ``Event.wait(timeout)`` a real timed lock
-wait (Python 2 polled), and it returns True as soon as the Event is set.
+of the current nap. Waiting on the Event works on Python 2.7 too; Python 3.2 only
+made the timed wait a real timed lock acquire instead of 2.7's loop of short
+sleeps (up to 50 ms), and it returns True as soon as the Event is set.
 """
 
 import threading

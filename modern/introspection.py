@@ -15,9 +15,13 @@ def census(workers: int = 3) -> None:
     before = threading.active_count()
     release = threading.Event()
     started: list[str] = []
+    lock = threading.Lock()
 
     def work() -> None:
-        started.append(threading.current_thread().name)  # list.append is atomic
+        # list.append is atomic in CPython (see atomic_ops), but that is a description of
+        # the implementation, not a promise: the lock says what guards the shared list.
+        with lock:
+            started.append(threading.current_thread().name)
         release.wait()
 
     threads = [threading.Thread(target=work, name=f"worker-{n}") for n in range(1, workers + 1)]

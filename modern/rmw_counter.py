@@ -62,3 +62,18 @@ def repeated(runs: int = 100, threads: int = 4, times: int = 5, pause: float = 0
     for label, adder in ADDERS:
         lossy = sum(count(adder, threads, times, pause) != expected for _ in range(runs))
         print(f"{label}: lost updates in {lossy} of {runs} runs")
+
+
+def add_plain(counter: Counter, times: int, pause: float) -> None:
+    """counter.value += 1 with no pause and no lock: how often is it interrupted?"""
+    for _ in range(times):
+        counter.value += 1
+
+
+def plain_threads(threads: int = 4, times: int = 200_000, runs: int = 3) -> None:
+    """Plain threads, no sleep: the lost updates of each run (not a catalogue entry: the
+    numbers differ from run to run and between interpreters; tests/test_slow.py declares
+    what each interpreter shows, and why)."""
+    for run in range(1, runs + 1):
+        total = count(add_plain, threads, times, 0)
+        print(f"run {run}: {threads} threads x {times} plain counter += 1, lost {threads * times - total}")

@@ -2,8 +2,9 @@
 
 The seed lists ``daemon ident isDaemon join run setName getName isAlive
 is_alive name setDaemon start``. Python 3 keeps the properties and the
-snake_case methods; ``isAlive`` is gone since 3.9 and the other camelCase
-names warn (DeprecationWarning) since 3.10. Name and daemon flag go to the
+snake_case methods; ``isAlive`` warned from 3.7.3 (PendingDeprecationWarning) and
+3.8 (DeprecationWarning) and is gone since 3.9; the other camelCase names emit a
+DeprecationWarning since 3.10. Name and daemon flag go to the
 constructor.
 """
 

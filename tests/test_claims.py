@@ -81,6 +81,8 @@ def test_judge_fails_a_run_that_raised_even_if_it_printed_the_lines():
     assert judge(claim, ran).passed
     raised = Transcript(python="3.12.1", stdout=["a"], stderr=[], exit=1, exception={"type": "E", "message": "m"})
     assert judge(claim, raised).reason == "E: m"
+    exited = Transcript(python="3.12.1", stdout=["a"], stderr=[], exit=3)  # sys.exit(3): no exception
+    assert judge(claim, exited).reason == "exit status 3"
     assert not judge(Claim("q", "demo", ("b",)), ran).passed
 
 
@@ -135,3 +137,77 @@ def test_cli_exits_1_when_a_claim_is_not_demonstrated(legacy_python, capsys, mon
     assert out.startswith('FAIL  "The flag can be set through the daemon property."')
     assert "did not print (in order): 'name: wrong'" in out
     assert out.rstrip().splitlines()[-1].startswith("0 of 1 claims demonstrated on Python 2.7.")
+
+
+def test_judge_fails_a_run_that_printed_to_stderr_even_with_exit_0():
+    claim = Claim("q", "demo", ("a",))
+    crashed_thread = Transcript(
+        python="3.12.1",
+        stdout=["a"],
+        stderr=["Exception in thread Thread-1:", "Traceback (most recent call last):", "ValueError: boom"],
+        exit=0,
+    )
+    check = judge(claim, crashed_thread)
+    assert not check.passed and check.reason == "printed to stderr: 'ValueError: boom'"
+
+
+def test_judge_fails_a_run_that_printed_an_absent_line():
+    claim = Claim("q", "demo", ("a",), ("never",))
+    assert judge(claim, Transcript(python="2.7.18", stdout=["a"], stderr=[], exit=0)).passed
+    check = judge(claim, Transcript(python="2.7.18", stdout=["never", "a"], stderr=[], exit=0))
+    assert not check.passed and check.reason == "printed 'never'"
+
+
+def test_a_thread_that_dies_in_a_real_run_fails_the_claim(any_python, snippet):
+    # A thread's uncaught exception does not reach the entry point: exit status 0,
+    # every expected line printed, and the traceback only on stderr.
+    source = snippet(
+        """
+        import threading
+
+        def demo():
+            def boom():
+                raise ValueError("boom")
+            t = threading.Thread(target=boom)
+            t.start()
+            t.join()
+            print("a")
+        """
+    )
+    from threadport.runner import run_entry
+
+    transcript = run_entry(any_python, source, "demo")
+    assert (transcript.exit, transcript.stdout) == (0, ["a"]) and "ValueError: boom" in transcript.stderr
+    check = judge(Claim("q", "demo", ("a",)), transcript)
+    assert not check.passed and check.reason == "printed to stderr: 'ValueError: boom'"
+
+
+@pytest.mark.legacy
+def test_cli_exits_1_when_an_absent_line_is_printed(legacy_python, capsys, monkeypatch):
+    printed = (
+        'quote = "The flag can be set through the daemon property."\n  entry = "tour"\n'
+        '  expect = ["name: tour-worker"]\n  absent = ["daemon: False"]'
+    )
+    catalog = parse_catalog(PAIR_TOML.format(claim=printed))
+    import threadport.commands.claims as command
+
+    monkeypatch.setattr(command, "load_catalog", lambda: catalog)
+    assert main(["claims", "--python", sys.executable, "--legacy-python", legacy_python]) == 1
+    out = capsys.readouterr().out
+    assert out.count(": printed 'daemon: False'") == 2  # on 2.7 and on this Python 3
+
+
+@pytest.mark.legacy
+def test_cli_exits_1_when_the_quote_is_not_in_the_seed(legacy_python, capsys, monkeypatch):
+    # The entry shows its lines on both interpreters; only the quote is wrong.
+    invented = 'quote = "Threads never need locks."\n  entry = "tour"\n  expect = ["name: tour-worker"]'
+    assert not quoted_in_seed("Threads never need locks.")
+    catalog = parse_catalog(PAIR_TOML.format(claim=invented))
+    import threadport.commands.claims as command
+
+    monkeypatch.setattr(command, "load_catalog", lambda: catalog)
+    assert main(["claims", "--python", sys.executable, "--legacy-python", legacy_python]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith('FAIL  "Threads never need locks."')
+    assert "not found in the seed's comments" in out
+    assert "FAIL" not in out.split("not found in the seed's comments")[1].splitlines()[1]  # the runs passed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from threadport.interpreters import InterpreterNotFound, find_legacy, probe, python3s, resolve
+from threadport import cache as disk_cache
+from threadport import interpreters
+from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, probe, python3s, resolve
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +90,100 @@ def test_resolve_by_version_and_by_bad_name():
         resolve("3.99")
     with pytest.raises(InterpreterNotFound, match="does not run"):
         resolve("/nonexistent/python")
+
+
+@pytest.fixture
+def probe_cache(tmp_path, monkeypatch):
+    """A fresh disk cache and a counted stand-in for running an interpreter."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(disk_cache.NO_CACHE_ENV, raising=False)
+    runs: list[str] = []
+
+    def run(path: str) -> Interpreter:
+        runs.append(path)
+        return Interpreter(path, (3, 12, 1))
+
+    monkeypatch.setattr(interpreters, "_run_probe", run)
+    probe.cache_clear()
+    yield runs
+    probe.cache_clear()
+
+
+def compiled(tmp_path, name="python3.12", content=b"\x7fELF stands in for a compiled interpreter") -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    path.chmod(0o755)
+    return str(path)
+
+
+def probe_again(path: str):
+    probe.cache_clear()  # a new threadport process: only the disk cache remains
+    return probe(path)
+
+
+def test_a_probe_answer_is_reused_until_the_interpreter_file_changes(tmp_path, probe_cache):
+    exe = compiled(tmp_path)
+    assert probe_again(exe).version == (3, 12, 1) and probe_cache == [exe]
+    assert probe_again(exe) == Interpreter(exe, (3, 12, 1)) and probe_cache == [exe]  # from the disk cache
+    mtime = os.stat(exe).st_mtime_ns
+    os.utime(exe, ns=(mtime, mtime + 1_000_000_000))  # reinstalled in place: new mtime
+    assert probe_again(exe).version == (3, 12, 1) and len(probe_cache) == 2
+    assert probe_again(exe) is not None and len(probe_cache) == 2
+    Path(exe).write_bytes(b"\x7fELF a longer build of the same name")
+    os.utime(exe, ns=(mtime, mtime + 1_000_000_000))  # same mtime, another size: probed again
+    assert probe_again(exe) is not None and len(probe_cache) == 3
+
+
+def test_the_cache_keys_the_real_file_and_answers_for_the_name_asked(tmp_path, probe_cache):
+    exe = compiled(tmp_path)
+    link = tmp_path / "python3"
+    link.symlink_to(exe)
+    assert probe_again(exe) is not None
+    assert probe_again(str(link)) == Interpreter(str(link), (3, 12, 1)) and probe_cache == [exe]
+
+
+def test_scripts_are_probed_every_time(tmp_path, probe_cache):
+    """A wrapper (or a pyenv shim) may run another Python next time: never cached."""
+    script = compiled(tmp_path, content=b'#!/bin/sh\nexec python3 "$@"\n')
+    probe_again(script)
+    probe_again(script)
+    assert probe_cache == [script, script]
+
+
+def test_an_unusable_cache_is_no_cache(tmp_path, probe_cache, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # threadport/ cannot be made under a file
+    exe = compiled(tmp_path)
+    assert probe_again(exe).version == (3, 12, 1)
+    assert probe_again(exe).version == (3, 12, 1) and len(probe_cache) == 2
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "cache" / "threadport").mkdir(parents=True)
+    (tmp_path / "cache" / "threadport" / f"{interpreters.PROBE_CACHE}.json").write_text("{not json")
+    assert probe_again(exe).version == (3, 12, 1) and len(probe_cache) == 3
+    monkeypatch.setenv(disk_cache.NO_CACHE_ENV, "1")
+    probe_again(exe)
+    probe_again(exe)
+    assert len(probe_cache) == 5
+
+
+def test_a_pyenv_shim_is_never_run_its_versions_are_probed_instead(tmp_path, monkeypatch):
+    """A shim costs a pyenv start per probe; it can only run one of pyenv's versions."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    major, minor, micro = sys.version_info[:3]
+    ran = tmp_path / "the shim ran"
+    shims = tmp_path / "pyenv" / "shims"
+    shims.mkdir(parents=True)
+    shim = shims / f"python{major}.{minor}"
+    shim.write_text(f"#!/bin/sh\n: > '{ran}'\nexit 127\n")
+    shim.chmod(0o755)
+    version_bin = tmp_path / "pyenv" / "versions" / f"{major}.{minor}.{micro}" / "bin"
+    version_bin.mkdir(parents=True)
+    (version_bin / "python").symlink_to(os.path.realpath(sys.executable))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    monkeypatch.setenv("PATH", str(shims))
+    probe.cache_clear()
+    found = {i.version[:2]: i for i in python3s()}
+    probe.cache_clear()
+    assert found[(major, minor)].path == str(version_bin / "python")
+    assert not ran.exists()

@@ -124,6 +124,9 @@ def test_the_command_prints_a_plain_table_and_writes_json(tmp_path, book, capsys
         == ["ok", "ok", "Pending", "Deprec", "gone", "gone", "gone", "gone", "gone"][: len(book.columns)]
     )
     assert ledger.read(output).names == book.names
+    # Newer and free-threaded builds: probed when on PATH, named when not (never silently absent).
+    missing = ledger.not_found()
+    assert (f"not probed (not on PATH here): {', '.join(missing)}" in lines) == bool(missing)
 
 
 def test_answers_are_cached_per_interpreter_file(tmp_path, monkeypatch):
@@ -136,3 +139,42 @@ def test_answers_are_cached_per_interpreter_file(tmp_path, monkeypatch):
     assert calls == [] and second == first
     ledger.probe_interpreter(sys.executable, use_cache=False)
     assert len(calls) == 1
+
+
+def test_a_free_threaded_build_is_its_own_column():
+    gone, warns = ledger.Status("gone"), ledger.Status("warns", "DeprecationWarning")
+    default = ledger.Column("3.14.0", "CPython", False, "/x/python3.14", {"RLock(None) (arguments)": warns})
+    free = ledger.Column("3.14.0", "CPython", True, "/x/python3.14t", {"RLock(None) (arguments)": gone})
+    book = ledger.Ledger([("RLock(None) (arguments)", "name")], [default, free])
+    assert book.column("3.14") is default and book.column("3.14t") is free
+    assert free.label == "3.14.0t"
+    assert book.first("RLock(None) (arguments)", "gone") is None  # free-threaded rows never decide a "since"
+    assert book.status("RLock(None) (arguments)", "3.14t").status == "gone"
+
+
+def test_the_probe_classifies_exactly():
+    """A warning (under warnings-as-errors) is warns with its category, a missing name is
+    gone, anything else is a probe error; behaviours are yes/no."""
+    import warnings
+
+    from threadport import ledger_probe as p
+
+    def warns():
+        warnings.warn("old", PendingDeprecationWarning, stacklevel=2)  # ignored by default filters: still counts
+        return "ran"
+
+    def missing():
+        return object().isAlive()
+
+    def broken():
+        raise ValueError("bug")
+
+    assert p.run_probe("x", "name", warns) == {
+        "status": "warns",
+        "category": "PendingDeprecationWarning",
+        "detail": "old",
+    }
+    assert p.run_probe("x", "name", missing)["status"] == "gone"
+    assert p.run_probe("x", "name", broken) == {"status": "error", "detail": "ValueError: bug"}
+    assert p.run_probe("x", "behaviour", lambda: False) == {"status": "gone", "detail": "no"}
+    assert p.run_probe("x", "name", lambda: "fine") == {"status": "exists", "detail": "fine"}

@@ -20,8 +20,8 @@ CASES = [
 @pytest.mark.parametrize(("pair", "entry"), CASES)
 def test_pair_entry(legacy_python, pair, entry):
     timeout = entry.timeout or DEFAULT_TIMEOUT
-    legacy = run_entry(legacy_python, pair.legacy_path, entry.legacy, entry.args, timeout=timeout)
-    modern = run_entry(sys.executable, pair.modern_path, entry.modern, entry.args, timeout=timeout)
+    legacy = run_entry(legacy_python, pair.legacy_path, entry.target(entry.legacy), entry.args, timeout=timeout)
+    modern = run_entry(sys.executable, pair.modern_path, entry.target(entry.modern), entry.args, timeout=timeout)
     result = compare(pair, entry, legacy, modern)
 
     assert not legacy.timed_out and not modern.timed_out

@@ -25,7 +25,11 @@ def broken(change) -> list:
 
 # (what is wrong, the change, the field the message must name)
 MALFORMED = [
-    ("verdict is a list", lambda r: r.update(verdict=["equivalent"]), "item 0: verdict: unknown verdict list"),
+    (
+        "verdict is a list",
+        lambda r: r.update(verdict=["equivalent"]),
+        "item 0: verdict: expected one of equivalent, declared, mismatch, got list",
+    ),
     ("verdict unknown", lambda r: r.update(verdict="fine"), "item 0: verdict: unknown verdict 'fine'"),
     ("pair is a number", lambda r: r.update(pair=3), "item 0: pair: expected a non-empty string"),
     ("no stdout", lambda r: r["legacy"].pop("stdout"), "item 0: legacy: transcript lacks stdout"),

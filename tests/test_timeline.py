@@ -1,7 +1,7 @@
 """`threadport timeline`: the legacy files after 2to3 (fissix), on every Python 3.
 
 The seed's poll loop is the story: 2to3 leaves ``t.isAlive()`` alone, so the
-converted code runs on 3.8 with a DeprecationWarning and dies on 3.9+."""
+converted code runs on 3.7 and 3.8 with a (Pending)DeprecationWarning and dies on 3.9+."""
 
 from __future__ import annotations
 

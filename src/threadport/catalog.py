@@ -29,10 +29,15 @@ class CatalogError(ThreadportError):
 
 @dataclass(frozen=True)
 class Ref:
-    """A reference as written in the catalogue ("PEP 3105", "bpo-37804") and its URL."""
+    """A reference as written in the catalogue ("PEP 3105", "bpo-37804"), its URL and title.
+
+    PEP, bpo and gh references carry a short title after a colon
+    ("PEP 3105: Make print a function"); tests check it against reference_titles.toml.
+    """
 
     label: str
     url: str
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Note:
     since: str
     why: str
     refs: tuple[Ref, ...]
+    # Version facts as data (threadport.ledger.Fact), checked against the ledger by the tests.
+    facts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -78,10 +85,14 @@ class Entry:
     legacy: str
     modern: str
     args: tuple = ()
-    normalize: tuple[str, ...] = ()
     declared: tuple[Declared, ...] = ()
     timeout: float | None = None
     races: tuple[Race, ...] = ()
+    thread: bool = False  # run as threading.Thread(target=name, args=args), started and joined
+
+    def target(self, name: str) -> str:
+        """What the child driver calls: the name, or "Thread(target=name)" for a thread entry."""
+        return f"Thread(target={name})" if self.thread else name
 
     @property
     def label(self) -> str:
@@ -95,16 +106,20 @@ class Claim:
     ``quote`` is the seed's own text (compared with the seed's comments with
     comment markers and runs of whitespace folded); running ``entry`` must print
     the lines of ``expect`` in that order (other lines may come between) and none
-    of the lines of ``absent``, on Python 2.7 and on Python 3 alike.
+    of the lines of ``absent``, on Python 2.7 and on Python 3 alike. ``names``
+    (ledger names, e.g. "Thread.isAlive") are the API names the quote lists:
+    `threadport claims` reports what each does on each interpreter (exists,
+    warns, gone) from the ledger, and they must all exist on Python 2.7.
     """
 
     quote: str
     entry: str  # an entry point of the same pair, by its legacy or modern name
     expect: tuple[str, ...]
     absent: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
-CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent"})
+CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent", "names"})
 
 
 @dataclass(frozen=True)
@@ -147,12 +162,19 @@ _REF_PATTERNS = [
 ]
 
 
+_TITLED = re.compile(r"((?:PEP \d+)|(?:bpo-\d+)|(?:gh-\d+)): (.+)$")
+
+
 def reference(label: str) -> Ref:
-    """Resolve a catalogue reference to its canonical URL."""
+    """Resolve a catalogue reference ("PEP 3105: Make print a function") to its URL and title."""
+    title = ""
+    titled = _TITLED.match(label)
+    if titled:
+        label, title = titled.group(1), titled.group(2).strip()
     for pattern, template in _REF_PATTERNS:
         match = pattern.match(label)
         if match:
-            return Ref(label, template.format(match.group(1)))
+            return Ref(label, template.format(match.group(1)), title)
     raise CatalogError(
         f"unknown reference form {label!r} (use 'PEP N', 'bpo-N', 'gh-N', 'docs:PATH', 'docs2:PATH' or a URL)"
     )
@@ -171,18 +193,35 @@ def showcase_root() -> Path:
     raise CatalogError("cannot find the legacy/ and modern/ folders (set THREADPORT_HOME to a threadport checkout)")
 
 
+ENTRY_KEYS = frozenset({"legacy", "modern", "args", "declared", "timeout", "race", "thread"})
+
+
 def _entry(raw: dict, stem: str) -> Entry:
+    unknown = set(raw) - ENTRY_KEYS
+    if unknown:
+        known = ", ".join(sorted(ENTRY_KEYS))
+        raise CatalogError(
+            f"pair {stem!r}: entry {raw.get('legacy', '?')!r}: unknown key(s) {', '.join(sorted(unknown))} "
+            f"(known: {known})"
+        )
     declared = tuple(Declared(d["field"], d["legacy"], d["modern"], d["why"]) for d in raw.get("declared", []))
     legacy = raw["legacy"]
     return Entry(
         legacy=legacy,
         modern=raw.get("modern", legacy),
         args=tuple(raw.get("args", ())),
-        normalize=tuple(raw.get("normalize", ())),
         declared=declared,
         timeout=raw.get("timeout"),
         races=tuple(_race(r, f"pair {stem!r}: entry {legacy!r}: race") for r in raw.get("race", [])),
+        thread=_flag(raw, "thread", f"pair {stem!r}: entry {legacy!r}"),
     )
+
+
+def _flag(raw: dict, key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise CatalogError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _race(raw: dict, where: str) -> Race:
@@ -199,6 +238,24 @@ def _race(raw: dict, where: str) -> Race:
     return Race(raw["field"], raw["line"], tuple(outcomes), raw["why"])
 
 
+FACT_KEYS = ("exists_from", "warns_from", "removed_in", "defined_as")
+
+
+def _fact(raw: dict, title: str):
+    """``{name = "Thread.isAlive", removed_in = "3.9"}`` -> ledger.Fact (one kind key per fact)."""
+    from threadport.ledger import Fact
+
+    where = f"note {title!r}: fact {raw!r}"
+    kinds = [key for key in FACT_KEYS if key in raw]
+    unknown = set(raw) - set(FACT_KEYS) - {"name", "category", "value"}
+    if len(kinds) != 1 or unknown or not isinstance(raw.get("name"), str):
+        raise CatalogError(f"{where}: give a name and exactly one of {', '.join(FACT_KEYS)}")
+    kind = kinds[0]
+    if kind == "defined_as":
+        return Fact(raw["name"], kind, raw["defined_as"], value=raw.get("value", ""))
+    return Fact(raw["name"], kind, raw[kind], category=raw.get("category", ""))
+
+
 def _note(raw: dict) -> Note:
     return Note(
         title=raw["title"],
@@ -207,6 +264,7 @@ def _note(raw: dict) -> Note:
         since=raw["since"],
         why=raw["why"],
         refs=tuple(reference(r) for r in raw.get("refs", ())),
+        facts=tuple(_fact(f, raw["title"]) for f in raw.get("facts", ())),
     )
 
 
@@ -226,7 +284,10 @@ def _claim(raw: dict, stem: str, entries: tuple[Entry, ...]) -> Claim:
     absent = raw.get("absent", [])
     if absent and not _lines(absent):
         raise CatalogError(f"{where}: absent must be a list of stdout lines")
-    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent))
+    names = raw.get("names", [])
+    if names and not _lines(names):
+        raise CatalogError(f"{where}: names must be a list of ledger names (see `threadport ledger`)")
+    return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent), names=tuple(names))
 
 
 def _lines(value: object) -> bool:

@@ -4,14 +4,16 @@ The seed's comments make claims about threads (daemon threads and exit, which
 operations are atomic, read-modify-write, destructors). Each one lives in the
 catalogue as a ``[[pair.claim]]``: the seed's own words, the entry point that
 shows it, and the stdout lines that show it. A claim passes on an interpreter
-when the entry point ran cleanly there and printed those lines in order and
-none of its ``absent`` lines.
+when the entry point ran cleanly there (exit status 0, no exception, nothing on
+stderr: a thread that dies with a traceback prints it there and exits 0), printed
+those lines in order, and printed none of its ``absent`` lines on either stream.
+A quote that is not in the seed's comments fails the claim whatever the runs show.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from threadport.catalog import Claim, Entry, Pair, get_pair
@@ -39,15 +41,15 @@ def quoted_in_seed(quote: str) -> bool:
     return fold(quote) in seed_comments()
 
 
-def shown_by(claim: Claim, stdout: list[str]) -> tuple[list[str], list[str]]:
-    """(expected lines not printed in order, absent lines that were printed)."""
+def shown_by(claim: Claim, stdout: list[str], stderr: list[str] = ()) -> tuple[list[str], list[str]]:
+    """(expected stdout lines not printed in order, absent lines printed on either stream)."""
     missing, position = [], 0
     for line in claim.expect:
         try:
             position = stdout.index(line, position) + 1
         except ValueError:
             missing.append(line)
-    printed = [line for line in claim.absent if line in stdout]
+    printed = [line for line in claim.absent if line in stdout or line in stderr]
     return missing, printed
 
 
@@ -58,9 +60,23 @@ class Check:
     python: str
     passed: bool
     reason: str = ""
+    # For a claim that lists API names: what each does here, from the ledger
+    # ("exists", "warns (DeprecationWarning)", "gone").
+    names: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        """pass / FAIL; a listed name that warns or is gone here says so instead of a bare pass."""
+        if not self.passed:
+            return "FAIL"
+        statuses = {status.split()[0] for _, status in self.names}
+        return "partly (names gone)" if "gone" in statuses else "pass, warns" if "warns" in statuses else "pass"
 
     def to_json(self) -> dict:
-        return {"python": self.python, "passed": self.passed, "reason": self.reason}
+        found = {"python": self.python, "passed": self.passed, "reason": self.reason}
+        if self.names:
+            found["names"] = dict(self.names)
+        return found
 
 
 @dataclass
@@ -95,9 +111,14 @@ def judge(claim: Claim, transcript: Transcript) -> Check:
     if transcript.exception:
         error = transcript.exception
         return Check(transcript.python, False, f"{error['type']}: {error['message']}")
+    if transcript.leftover:
+        return Check(transcript.python, False, f"left a process behind: {transcript.leftover[0]}")
     if transcript.exit != 0:
         return Check(transcript.python, False, f"exit status {transcript.exit}")
-    missing, printed = shown_by(claim, transcript.stdout)
+    if transcript.stderr:
+        last = [line for line in transcript.stderr if line.strip()] or transcript.stderr
+        return Check(transcript.python, False, f"printed to stderr: {last[-1]!r}")
+    missing, printed = shown_by(claim, transcript.stdout, transcript.stderr)
     if missing:
         return Check(transcript.python, False, f"did not print (in order): {missing[0]!r}")
     if printed:
@@ -129,7 +150,37 @@ def check(
     ]
     for (result, _), transcript in zip(planned, run_jobs([job for _, job in planned], workers=jobs)):
         result.checks.append(judge(result.claim, transcript))
+    if any(result.claim.names for result in results):
+        from threadport import ledger
+
+        with_names(results, ledger.build([python for python, _ in sides]))
     return results
+
+
+def with_names(results: list[ClaimResult], book) -> None:
+    """Attach what each listed name does on each interpreter (from the ledger ``book``).
+
+    The seed wrote its list on Python 2.7, so there every name must exist; on
+    Python 3 the statuses are reported, not judged (the twin shows the spellings
+    that replaced them)."""
+    for result in results:
+        if not result.claim.names:
+            continue
+        for index, found in enumerate(result.checks):
+            column = book.column(found.python)
+            names = tuple((name, column.results[name].short()) for name in result.claim.names)
+            missing = [name for name, status in names if status != "exists"]
+            if column.version_tuple[:2] == (2, 7) and missing and found.passed:
+                found = replace(found, passed=False, reason=f"the seed lists {missing[0]}, which here {names}")
+            result.checks[index] = replace(found, names=names)
+
+
+def names_line(names: tuple[tuple[str, str], ...]) -> str:
+    """'exists: daemon, ident; warns (DeprecationWarning): isDaemon; gone: isAlive'."""
+    groups: dict[str, list[str]] = {}
+    for name, status in names:
+        groups.setdefault(status, []).append(name.split(".", 1)[-1])
+    return "; ".join(f"{status}: {', '.join(members)}" for status, members in groups.items())
 
 
 def render(results: list[ClaimResult]) -> str:
@@ -143,8 +194,9 @@ def render(results: list[ClaimResult]) -> str:
             lines.append(f"      and never: {' / '.join(result.claim.absent)}")
         if not result.in_seed:
             lines.append("      not found in the seed's comments")
-        verdicts = [f"{c.python} {'pass' if c.passed else 'FAIL'}" for c in result.checks]
+        verdicts = [f"{c.python} {c.verdict}" for c in result.checks]
         lines.append(f"      {', '.join(verdicts)}")
+        lines.extend(f"      {c.python}: {names_line(c.names)}" for c in result.checks if c.names)
         lines.extend(f"      {c.python}: {c.reason}" for c in result.checks if not c.passed)
     passed = sum(r.passed for r in results)
     pythons = sorted({c.python for r in results for c in r.checks}, key=lambda v: tuple(map(int, v.split("."))))

@@ -31,11 +31,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """An epilog may be a function: it is called only when the help is printed.
+
+    `check --help` lists every rule's summary, which imports every rule; a plain
+    `check FILE` must not pay for that.
+    """
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
+
+
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The full parser; only the chosen command's module is imported and wired."""
     from threadport import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(  # sub-command parsers are made of the same class
         prog="threadport",
         description="Learn, prove and carry out the Python 2 to 3 migration of threading code.",
     )

@@ -1,7 +1,12 @@
 """Find the interpreters: one Python 2.7 for the legacy half, the Python 3s for the rest.
 
-Every candidate is verified by running it: a pyenv shim for a version that is
-not active is on PATH but fails, and must not count as found.
+Every candidate is verified by running it (a broken install must not count as
+found), once per build: the answer is cached on disk per real executable, its
+inode, size and mtime (threadport.cache), so a reinstall or an upgrade is probed
+again. Scripts are never cached (a wrapper may run a different Python each time),
+and pyenv's shims are never probed at all: a shim only ever runs one of pyenv's
+versions (probed directly) or the command later on PATH, and each shim costs a
+pyenv start (about half a second) to find out which.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from threadport import cache as disk_cache
 from threadport.errors import ThreadportError
 
 LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"
@@ -38,22 +44,66 @@ MODERN_MINIMUM = (3, 9)
 class Interpreter:
     path: str
     version: tuple[int, int, int]
+    # A free-threaded build (PEP 703, `python3.14t`): another row of the matrix, marked with
+    # a "t" as its executable and setup-python's `3.14t` are.
+    free_threaded: bool = False
 
     @property
     def version_string(self) -> str:
-        return ".".join(map(str, self.version))
+        return ".".join(map(str, self.version)) + "t" * self.free_threaded
 
     @property
     def minor(self) -> str:
-        return f"{self.version[0]}.{self.version[1]}"
+        return f"{self.version[0]}.{self.version[1]}" + "t" * self.free_threaded
+
+
+PROBE = (
+    "import sys, sysconfig; "
+    "print('%d %d %d %d' % (sys.version_info[:3] + (bool(sysconfig.get_config_var('Py_GIL_DISABLED')),)))"
+)
+
+
+PROBE_CACHE = "interpreters"
+
+
+def _binary_key(path: str) -> list | None:
+    """The cache key of a compiled executable; None for a script or a missing file."""
+    key = disk_cache.file_key(path)
+    if key is None:
+        return None
+    try:
+        with open(key[0], "rb") as executable:
+            if executable.read(2) == b"#!":
+                return None
+    except OSError:
+        return None
+    return key
 
 
 @cache
 def probe(path: str) -> Interpreter | None:
-    """Run ``path`` once and read its version; None when it does not run."""
+    """``path``'s version: from the disk cache when this very build answered before, else
+    by running it once; None when it does not run."""
+    key = _binary_key(path)
+    known = disk_cache.load(PROBE_CACHE, PROBE) if key else None
+    known = known if isinstance(known, dict) else {}
+    entry = known.get(key[0]) if key else None
+    if isinstance(entry, list) and len(entry) == 2 and entry[0] == key[1:]:
+        version, free_threaded = entry[1][:3], entry[1][3]
+        return Interpreter(path, tuple(version), bool(free_threaded))
+    found = _run_probe(path)
+    if found is not None and key:
+        known[key[0]] = [key[1:], [*found.version, int(found.free_threaded)]]
+        disk_cache.store(PROBE_CACHE, PROBE, known)
+    return found
+
+
+def _run_probe(path: str) -> Interpreter | None:
     try:
         done = subprocess.run(
-            [path, "-c", "import sys; print('%d %d %d' % sys.version_info[:3])"],
+            # Python 2.7 runs this too; Py_GIL_DISABLED is 1 only in a free-threaded build (0 or
+            # None elsewhere: Windows GIL builds define it as 0)
+            [path, "-c", PROBE],
             capture_output=True,
             text=True,
             timeout=20,
@@ -61,9 +111,9 @@ def probe(path: str) -> Interpreter | None:
     except (OSError, subprocess.SubprocessError):
         return None
     parts = done.stdout.split()
-    if done.returncode != 0 or len(parts) != 3:
+    if done.returncode != 0 or len(parts) != 4 or not all(p.isdigit() for p in parts):
         return None
-    return Interpreter(path, tuple(int(p) for p in parts))
+    return Interpreter(path, tuple(int(p) for p in parts[:3]), parts[3] == "1")
 
 
 def pyenv_root() -> Path:
@@ -96,13 +146,31 @@ def _version_key(path: Path) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in path.name.replace("-", ".").split(".")[:3])
 
 
+def _shims() -> str:
+    return os.path.join(os.path.realpath(pyenv_root()), "shims")
+
+
+def _past_shims() -> str:
+    """$PATH without pyenv's shim folder (see the module's docstring)."""
+    shims = _shims()
+    folders = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    return os.pathsep.join(f for f in folders if os.path.realpath(f) != shims)
+
+
+def _on_path(name: str, pyenv_prefix: str, past: str) -> list[str]:
+    """``name`` found on PATH; for a pyenv shim, what it could run in its place: pyenv's
+    versions with that prefix (a shim runs one of those), then the command past the shims."""
+    exe = shutil.which(name)
+    if exe is None or os.path.dirname(os.path.realpath(exe)) != _shims():
+        return [exe] if exe else []
+    beyond = shutil.which(name, path=past)
+    return _pyenv_pythons(pyenv_prefix) + ([beyond] if beyond else [])
+
+
 def legacy_candidates() -> list[str]:
     """Where discovery looks for a Python 2.7, in order (an explicit choice is not discovery)."""
-    candidates = []
-    for name in ("python2.7", "python2"):
-        exe = shutil.which(name)
-        if exe:
-            candidates.append(exe)
+    past = _past_shims()
+    candidates = [exe for name in ("python2.7", "python2") for exe in _on_path(name, "2.7", past)]
     candidates.extend(_pyenv_pythons("2.7"))
     return candidates
 
@@ -150,14 +218,17 @@ def modern_choice(spec: str, named: str) -> Interpreter:
 
 
 def python3s() -> list[Interpreter]:
-    """One working interpreter per Python 3 minor version from 3.6 on, oldest first."""
-    candidates = [shutil.which(f"python3.{minor}") for minor in range(6, 20)]
+    """One working interpreter per Python 3 minor version from 3.6 on, oldest first; a
+    free-threaded build (``python3.14t`` on PATH) is a row of its own, after its GIL twin."""
+    past = _past_shims()
+    candidates = [exe for m in range(6, 20) for t in ("", "t") for exe in _on_path(f"python3.{m}{t}", f"3.{m}.", past)]
     candidates += _pyenv_pythons("3.") + _uv_pythons()
-    by_minor: dict[tuple[int, int], Interpreter] = {}
+    by_minor: dict[tuple[int, int, bool], Interpreter] = {}
     for candidate in filter(None, candidates):
         found = probe(candidate)
-        if found and found.version >= (3, 6) and found.version[:2] not in by_minor:
-            by_minor[found.version[:2]] = found
+        key = (*found.version[:2], found.free_threaded) if found else None
+        if found and found.version >= (3, 6) and key not in by_minor:
+            by_minor[key] = found
     return [by_minor[key] for key in sorted(by_minor)]
 
 

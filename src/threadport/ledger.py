@@ -14,6 +14,7 @@ API (what other modules and tests use)::
     book.status("Thread.isAlive", "3.8")      # -> Status("warns", "DeprecationWarning", ...)
     book.status("Thread.isAlive", "3.9.18")   # a full version picks that exact interpreter
     ledger.check_facts([Fact("Thread.isAlive", "removed_in", "3.9")], book)  # -> [] or problems
+    book.first("threading.currentThread", "warns").version  # -> "3.10.13": the oldest that warns
 
 A version may be "3.8" (the interpreter of that minor version the ledger has) or
 a full "3.8.18". The ledger only knows the patch versions installed here, so a
@@ -49,6 +50,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from threadport.errors import ThreadportError
 from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, probe, python3s
 
 FORMAT = "threadport-ledger/1"
@@ -60,7 +62,7 @@ EXTRA_COMMANDS = ("python3.13t", "python3.14", "python3.14t", "python3.15", "pyt
 PROBE_TIMEOUT = 60.0  # the probe starts a thread or two and two tiny subprocesses
 
 
-class LedgerError(Exception):
+class LedgerError(ThreadportError):
     """A probe that did not run, a ledger file that is not one, an unknown name or version."""
 
 
@@ -112,6 +114,19 @@ class Ledger:
         if name not in dict(self.names):
             raise LedgerError(f"the ledger probes no name {name!r}")
         return self.column(version).results[name]
+
+    def first(self, name: str, status: str, *, since: str = "3") -> Column | None:
+        """The oldest interpreter (from ``since`` on, default-GIL builds) where ``name`` has ``status``.
+
+        ``book.first("Thread.isAlive", "gone").version`` -> "3.9.18": a rule that says
+        "removed in 3.9" checks its version against it."""
+        floor = parse_version(since)
+        for column in self.columns:
+            if column.free_threaded or column.version_tuple[: len(floor)] < floor:
+                continue
+            if column.results.get(name, Status("")).status == status:
+                return column
+        return None
 
     def to_json(self) -> dict:
         return {
@@ -216,6 +231,11 @@ def interpreters() -> list[Interpreter]:
         if extra and all(os.path.realpath(extra.path) != os.path.realpath(f.path) for f in found):
             found.append(extra)
     return found
+
+
+def not_found() -> list[str]:
+    """The newer / free-threaded commands looked for on PATH and not found (rows not probed here)."""
+    return [command for command in EXTRA_COMMANDS if not shutil.which(command)]
 
 
 def build(pythons: list[Interpreter] | None = None, *, use_cache: bool = True) -> Ledger:

@@ -156,6 +156,13 @@ def _is_set():
     return call_method(threading.Event(), "is_set")
 
 
+@probe("Event.wait() returns the flag", "behaviour")
+def _event_wait_result():
+    event = threading.Event()
+    event.set()
+    return event.wait(0) is True
+
+
 @probe("Condition.notifyAll")
 def _notify_all_old():
     condition = threading.Condition()
@@ -216,6 +223,19 @@ def _lock_with():
         return str(lock.locked())
 
 
+@probe("with condition")
+def _condition_with():
+    condition = threading.Condition()
+    with condition:
+        return "Condition"
+
+
+@probe("with open(...)")
+def _open_with():
+    with open(sys.executable, "rb") as stream:
+        return str(len(stream.read(1)))
+
+
 @probe("RLock(None) (arguments)")
 def _rlock_arguments():
     threading.RLock(None)
@@ -262,6 +282,11 @@ def _setcheckinterval():
 @probe("sys.getcheckinterval")
 def _getcheckinterval():
     return str(sys.getcheckinterval())
+
+
+@probe("sys._is_gil_enabled")
+def _is_gil_enabled():
+    return str(sys._is_gil_enabled())
 
 
 @probe("sys.setswitchinterval")
@@ -347,6 +372,62 @@ SYNTAX = (
 )
 for _label, _source in SYNTAX:
     probe("syntax: " + _label, "syntax")(lambda source=_source: str(compiles(source)))
+
+
+@probe("frame.f_trace_opcodes")
+def _f_trace_opcodes():
+    return str(sys._getframe().f_trace_opcodes)
+
+
+@probe("opcode events on a function's first traced call", "behaviour")
+def _first_call_opcode_events():
+    # The way a stepping harness asks for them: the global tracer sets
+    # f_trace_opcodes on the 'call' event of a function never traced before and
+    # returns a separate local tracer. (3.12 and 3.13.0 send that first call no
+    # opcode events; the same tracer returned as its own local tracer gets them
+    # on 3.13.0, so the probe copies the harness exactly.)
+    events = []
+
+    def target():
+        value = 1
+        return value
+
+    def step(frame, event, arg):
+        events.append(event)
+        return step
+
+    def on_call(frame, event, arg):
+        if frame.f_code is target.__code__:
+            frame.f_trace_opcodes = True
+            return step
+        return None
+
+    sys.settrace(on_call)
+    try:
+        target()
+    finally:
+        sys.settrace(None)
+    return "opcode" in events
+
+
+@probe("UTF-8 source without a coding cookie", "behaviour")
+def _utf8_source():
+    # PEP 263 on 2.7: a file with non-ASCII bytes and no cookie is a SyntaxError.
+    import os
+    import subprocess
+    import tempfile
+
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "curly.py")
+    try:
+        with open(path, "wb") as stream:
+            stream.write(b"# \xe2\x80\x9cdaemon thread\xe2\x80\x9d\nx = 1\n")
+        with open(os.devnull, "wb") as quiet:
+            status = subprocess.call([sys.executable, "-S", "-E", path], stdout=quiet, stderr=quiet)
+        return status == 0
+    finally:
+        os.remove(path)
+        os.rmdir(folder)
 
 
 @probe("super() without arguments")

@@ -29,7 +29,9 @@ SHORT = {EQUIVALENT: "equiv", DECLARED: "decl", MISMATCH: "MISMATCH"}  # for nar
 
 
 def _version_key(column: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in column.split("."))
+    """ "3.9" < "3.14" < "3.14t" (the free-threaded build right after its GIL twin)."""
+    numbers = tuple(int(part) if part.isdigit() else 0 for part in column.rstrip("t").split("."))
+    return (*numbers, column.endswith("t"))
 
 
 @dataclass

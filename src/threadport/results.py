@@ -115,8 +115,9 @@ class Record:
 
 
 def minor(version: str) -> str:
-    match = re.match(r"(\d+)\.(\d+)", str(version))
-    return f"{match.group(1)}.{match.group(2)}" if match else str(version) or "?"
+    """ "3.12.4" -> "3.12"; a free-threaded "3.14.0t" -> "3.14t" (a column of its own)."""
+    match = re.match(r"(\d+)\.(\d+)(?:\.\d+)?(t?)", str(version))
+    return f"{match.group(1)}.{match.group(2)}{match.group(3)}" if match else str(version) or "?"
 
 
 def _kind(value: object) -> str:
@@ -166,9 +167,10 @@ def record(raw: object, source: Path | str, index: int) -> Record:
         if key in raw and not (isinstance(raw[key], str) and raw[key]):
             raise ResultsError(f"{where}: {key}: expected a non-empty string, got {_kind(raw[key])}")
     verdict = raw["verdict"]
-    if not isinstance(verdict, str) or verdict not in VERDICTS:
-        shown = repr(verdict) if isinstance(verdict, str) else _kind(verdict)
-        raise ResultsError(f"{where}: verdict: unknown verdict {shown} (expected one of {', '.join(VERDICTS)})")
+    if not isinstance(verdict, str):
+        raise ResultsError(f"{where}: verdict: expected one of {', '.join(VERDICTS)}, got {_kind(verdict)}")
+    if verdict not in VERDICTS:
+        raise ResultsError(f"{where}: verdict: unknown verdict {verdict!r} (expected one of {', '.join(VERDICTS)})")
     return Record(
         pair=raw["pair"],
         entry=raw["entry"],

@@ -2,8 +2,11 @@
 
 Each half of a pair runs in its own process: Python 2 cannot run in-process
 anyway, the symmetry keeps the comparison fair, and a thread that never ends
-dies with its process. The process gets its own session, so a timeout kills
-the whole tree and leaves no orphan behind.
+dies with its process. The process gets its own session, so killing its group
+ends its ordinary descendants; threadport.processes finds the ones that left the
+session (setsid) and says when one escapes. A run that returned while a leftover
+process holds its output open keeps its exit status and says so, instead of
+waiting out the timeout.
 """
 
 from __future__ import annotations
@@ -11,17 +14,25 @@ from __future__ import annotations
 import ast
 import json
 import os
+import selectors
 import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from threadport import processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, probe
+from threadport.processes import RUN_MARK
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # seconds per run, unless the catalogue entry or --timeout says otherwise
+# After the entry point's process exits, its output may stay open this long (a
+# leftover process holding it) before the run stops reading and reports it.
+OUTPUT_GRACE = 0.5
+EXIT_POLL = 0.05  # how often to look whether the process exited while its output is still open
 
 
 @dataclass
@@ -65,11 +76,70 @@ def _child_environment() -> dict[str, str]:
     return env
 
 
-def _kill_tree(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool]:
+    """Read stdout and stderr until both close, the process's time is up, or the process
+    has exited and OUTPUT_GRACE has passed with its output still open (a leftover process
+    holds it): (stdout, stderr, timed out, output held open)."""
+    chunks: dict[int, list[bytes]] = {process.stdout.fileno(): [], process.stderr.fileno(): []}
+    with selectors.DefaultSelector() as selector:
+        for stream in (process.stdout, process.stderr):
+            selector.register(stream, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        exited_at = None
+        while selector.get_map():
+            now = time.monotonic()
+            if exited_at is None and process.poll() is not None:
+                exited_at = now
+            limit = deadline if exited_at is None else min(deadline, exited_at + OUTPUT_GRACE)
+            if now >= limit:
+                break
+            # Wake now and then to see whether the process exited while its output stays open.
+            for key, _ in selector.select(min(limit - now, EXIT_POLL)):
+                data = os.read(key.fd, 65536)
+                if data:
+                    chunks[key.fd].append(data)
+                else:
+                    selector.unregister(key.fileobj)
+        still_open = bool(selector.get_map())
+    if not still_open:  # output closed at exit; the exit itself may lag a moment behind
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass  # it closed its output but runs on: a timeout like any other
+    exited = process.poll() is not None
+    out, err = (b"".join(chunks[s.fileno()]) for s in (process.stdout, process.stderr))
+    return out, err, not exited, still_open and exited
+
+
+def _drain(stream, limit: float) -> bytes:
+    """What is left in a pipe once its writers are dead (bounded, should one survive)."""
+    data = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
+            chunk = os.read(stream.fileno(), 65536)
+            if not chunk:
+                break
+            data.append(chunk)
+    return b"".join(data)
+
+
+def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reported: bool, clock: str) -> str:
+    """The end of a run in words, for people (item 11: never "real time" for a virtual run)."""
+    if deadlock:
+        return "deadlock: every thread blocked, none with a deadline (virtual clock)"
+    if returncode is None:
+        return f"timed out after {timeout:g} s and was killed"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"killed by {name}"
+    if not reported:  # the child writes its report on every normal way out; os._exit skips it
+        return f"exit status {returncode} without a report (os._exit, or the interpreter died)"
+    return f"exit status {returncode}"
 
 
 def run_entry(
@@ -102,40 +172,52 @@ def run_entry(
             "real" if real_time else "virtual",
         ]
         started = time.perf_counter()
+        token = uuid.uuid4().hex
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=scratch,  # files a snippet writes land in a folder that is thrown away
-            env=_child_environment(),
+            env={**_child_environment(), RUN_MARK: token},  # descendants inherit the marker
             start_new_session=True,
         )
-        timed_out = False
+        process_started = processes.started(process.pid)
         try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_tree(process)
-            out, err = process.communicate()
-        finally:
-            # The main process may be gone while a grandchild it started lives on.
-            _kill_tree(process)
+            out, err, timed_out, held_open = _read_until(process, timeout)
+            # Whatever is left of the run goes now, the main process included when it timed out.
+            leftover = processes.contain(process.pid, process_started, token)
+            out += _drain(process.stdout, OUTPUT_GRACE)
+            err += _drain(process.stderr, OUTPUT_GRACE)
+            process.wait()
+        finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
+            if process.poll() is None:
+                processes.contain(process.pid, process_started, token)
+            process.stdout.close()
+            process.stderr.close()
+        if held_open:
+            leftover.insert(0, "a leftover process held the output open after the entry point's process exited")
         seconds = time.perf_counter() - started
-        result = ast.literal_eval(result_file.read_text()) if result_file.exists() else {}
+        reported = result_file.exists()
+        result = ast.literal_eval(result_file.read_text()) if reported else {}
 
     if not result.get("python"):
         found = known or probe(python)
         result["python"] = found.version_string if found else "?"
+    deadlock = bool(result.get("deadlock"))
+    clock = "real" if real_time else "virtual"
+    exit_status = None if timed_out else process.returncode
     return Transcript(
         python=result["python"],
         stdout=_lines(out),
         stderr=_lines(err),
-        exit=None if timed_out else process.returncode,
+        exit=exit_status,
         exception=result.get("exception"),
         seconds=round(seconds, 4),
-        timed_out=timed_out or bool(result.get("deadlock")),
-        deadlock=bool(result.get("deadlock")),
+        timed_out=timed_out or deadlock,
+        deadlock=deadlock,
         virtual_seconds=result.get("virtual_seconds"),
-        clock="real" if real_time else "virtual",
+        clock=clock,
+        ended=how_it_ended(exit_status, timeout, deadlock, reported, clock),
+        leftover=leftover,
     )

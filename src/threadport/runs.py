@@ -60,7 +60,7 @@ def side_job(
     return Job(
         python=python,
         source=source or (pair.legacy_path if legacy else pair.modern_path),
-        entry=entry.legacy if legacy else entry.modern,
+        entry=entry.target(entry.legacy if legacy else entry.modern),
         args=tuple(entry.args),
         timeout=timeout or entry.timeout,
         real_time=real_time,

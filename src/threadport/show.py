@@ -233,12 +233,12 @@ def _relative(path) -> str:
 
 
 def ref_label(ref) -> str:
-    """ "PEP 8", "bpo-37804"; the docs: forms read better as the docs they point to."""
+    """ "PEP 8: Style Guide for Python Code"; the docs: forms read better as the docs they point to."""
     if ref.label.startswith("docs2:"):
         return "Python 2.7 docs"
     if ref.label.startswith("docs:"):
         return "Python 3 docs"
-    return ref.label
+    return f"{ref.label}: {ref.title}" if ref.title else ref.label
 
 
 def _snippet(label: str, code: str, lexer: str, width: int) -> list[Text]:

@@ -4,7 +4,8 @@ Real projects ported with 2to3 and moved on. 2to3 (here fissix, the maintained
 fork of lib2to3, with its default fixer set) fixed the syntax and the renamed
 modules but left the threading aliases alone, so the converted code kept
 running until the Python 3 release that removed one: the seed's ``isAlive()``
-warns on 3.8 and is an AttributeError from 3.9 on.
+warns on 3.7 (PendingDeprecationWarning, from 3.7.3) and 3.8 (DeprecationWarning)
+and is an AttributeError from 3.9 on.
 
 Each legacy file is converted into a temporary folder (legacy/ is only read),
 each entry point runs on every Python 3 given, and each cell of the table says
@@ -107,6 +108,8 @@ def classify(transcript: Transcript, converted: Path, baseline: Transcript | Non
     if transcript.exception:
         error = transcript.exception
         return Cell(transcript.python, FAILS, f"{error['type']}: {error['message']}")
+    if transcript.leftover:
+        return Cell(transcript.python, FAILS, f"left a process behind: {transcript.leftover[0]}")
     if transcript.exit != 0:
         last = transcript.stderr[-1] if transcript.stderr else "nothing on stderr"
         return Cell(transcript.python, FAILS, f"exit status {transcript.exit}: {last}")

@@ -109,6 +109,7 @@ NOOPS = [
     pytest.param("import threading\nt = threading.Thread()\nx = 't.isAlive()'\n", id="in-a-string"),
     pytest.param("ts = [make() for _ in range(3)]\nfor t in ts:\n    t.isAlive()\n", id="list-of-unknowns"),
     pytest.param("import threading\nt = threading.Thread()\n# t.isAlive()\n", id="in-a-comment"),
+    pytest.param("class Plain:\n    pass\np = Plain()\np.isAlive()\n", id="local-class-known-not-a-thread"),
 ]
 
 

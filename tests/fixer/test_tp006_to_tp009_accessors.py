@@ -81,6 +81,11 @@ NOOPS = [
     ),
     pytest.param("TP009", "import threading\nt = threading.Thread()\nt.setDaemon(*flags)\n", id="starred"),
     pytest.param("TP006", "import threading\nt = threading.Thread()\nget = t.getName\n", id="getter-reference"),
+    pytest.param(
+        "TP006",
+        "import threading\nt = threading.Thread()\nprint(t.getName(  # why\n))\n",
+        id="comment-inside-the-call-is-kept",
+    ),
 ]
 
 

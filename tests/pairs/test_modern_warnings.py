@@ -18,7 +18,11 @@ CASES = [
 @pytest.mark.parametrize(("pair", "entry"), CASES)
 def test_modern_entry_runs_with_deprecations_as_errors(pair, entry):
     transcript = run_entry(
-        sys.executable, pair.modern_path, entry.modern, entry.args, warnings=("error::DeprecationWarning",)
+        sys.executable,
+        pair.modern_path,
+        entry.target(entry.modern),
+        entry.args,
+        warnings=("error::DeprecationWarning",),
     )
     assert not transcript.timed_out
     assert transcript.exception is None and transcript.exit == 0, transcript.stderr

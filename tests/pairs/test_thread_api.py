@@ -2,7 +2,7 @@
 
 Each interpreter found runs a probe under ``-W error::DeprecationWarning``, the
 way many test suites run: ``isAlive`` warns on 3.8 and is gone from 3.9 on; the
-other camelCase names raise DeprecationWarning from 3.10 on.
+other camelCase names emit a DeprecationWarning from 3.10 on (an error under that flag).
 """
 
 from __future__ import annotations

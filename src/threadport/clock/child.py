@@ -2,6 +2,9 @@
 #
 #   python -S -B -u child.py RESULT_FILE SOURCE ENTRY ARGS_JSON virtual|real
 #
+# ENTRY is a function name, called in the main thread, or "Thread(target=NAME)",
+# which starts NAME(*ARGS) in a new threading.Thread and joins it.
+#
 # Python 2.7 and 3.6+ alike. The source is compiled from its bytes, so the
 # verbatim seed (UTF-8 curly quotes, no coding cookie, a SyntaxError for
 # `python2.7 file.py`) runs without being edited. Whatever the snippet prints
@@ -13,6 +16,8 @@
 
 import os
 import sys
+
+THREAD_PREFIX = "Thread(target="
 
 
 def _text(value):
@@ -72,7 +77,17 @@ def main():
             import json
 
             args = json.loads(args_json)
-        getattr(module, entry)(*args)
+        if entry.startswith(THREAD_PREFIX) and entry.endswith(")"):
+            # "Thread(target=NAME)": run it as the seed's comments do,
+            # t = threading.Thread(target=NAME, args=ARGS); t.start(); t.join()
+            import threading
+
+            target = getattr(module, entry[len(THREAD_PREFIX) : -1])
+            thread = threading.Thread(target=target, args=tuple(args))
+            thread.start()
+            thread.join()
+        else:
+            getattr(module, entry)(*args)
     except SystemExit as exit_request:
         code = exit_request.code
         if code is None:

@@ -15,7 +15,9 @@
 # began. In real time the thread that started waiting earlier has usually
 # paid fewer wake-up delays on the way to that instant, so it wins the race;
 # the seed's sleeper (one 10 s sleep) finishes before the poller's tenth 1 s
-# sleep ends, and both clocks print False at the tenth poll.
+# sleep ends, and the virtual clock prints False at the tenth poll, as real time
+# does unloaded; under load real time may print True (a race, declared in the
+# catalogue), so the virtual transcript is one of the real outcomes, not all.
 #
 # Blocking is tracked at the bottom: threading's Lock, the lock behind RLock
 # and Condition's waiter locks are replaced by VirtualLock, so Event,
@@ -32,6 +34,9 @@ except ImportError:  # Python 2
     import thread as _thread_module
 
 PY2 = sys.version_info[0] == 2
+# Python 2's time.sleep(-1) fails in select() with IOError, a class of its own there
+# (spelled through the module so that pyupgrade leaves the name alone).
+_PY2_IO_ERROR = getattr(sys.modules.get("__builtin__"), "IOError", None)
 
 _real_lock = _thread_module.allocate_lock
 _get_ident = _thread_module.get_ident
@@ -151,8 +156,16 @@ class VirtualClock:
 
     # -- time ------------------------------------------------------------
 
-    def sleep(self, seconds):
+    def sleep(self, *args, **kwargs):
+        # time.sleep is a C function: one positional number, no keywords.
+        if kwargs:
+            raise TypeError("sleep() takes no keyword arguments")
+        if len(args) != 1:
+            raise TypeError("sleep() takes exactly one argument (" + str(len(args)) + " given)")
+        seconds = _number(args[0])
         if seconds < 0:
+            if PY2:  # Python 2's select() refuses it: IOError, EINVAL
+                raise _PY2_IO_ERROR(22, "Invalid argument")
             raise ValueError("sleep length must be non-negative")
         waiter = self.waiter()
         self._mutex.acquire()
@@ -205,6 +218,69 @@ class VirtualClock:
 CLOCK = VirtualClock()
 
 
+# -- the real signatures ------------------------------------------------------
+# The clock may be faster than real time, never more lenient: each patched call
+# takes exactly the arguments the interpreter's own C function takes, and fails
+# with the same exception type otherwise (tests/test_clock_signatures.py runs the
+# same calls with the clock off and on, on every interpreter).
+
+
+def _number(value):
+    """What a C "d" argument accepts: a float or anything with __float__ / __index__."""
+    if isinstance(value, float):
+        return value
+    if hasattr(value, "__float__") or (not PY2 and hasattr(value, "__index__")):
+        return float(value)
+    raise TypeError("a float is required")
+
+
+def _c_int(value):
+    """What a C "i" argument accepts (Python 2 also takes a float, with a warning)."""
+    if PY2:
+        if isinstance(value, (str, bytes)) or type(value).__name__ == "unicode" or not hasattr(value, "__int__"):
+            raise TypeError("an integer is required")
+        value = int(value)
+    else:
+        if not hasattr(value, "__index__"):
+            raise TypeError("an integer is required (got type " + type(value).__name__ + ")")
+        value = value.__index__()
+    if not -(2**31) <= value < 2**31:
+        raise OverflowError("signed integer is greater than maximum")
+    return value
+
+
+def _lock_arguments(args, kwargs):
+    """(blocking, timeout) from a Lock.acquire call, checked as the interpreter checks them."""
+    if PY2:  # lock.acquire([waitflag]): one optional positional int, no keywords
+        if kwargs:
+            raise TypeError("acquire() takes no keyword arguments")
+        if len(args) > 1:
+            raise TypeError("acquire() takes at most 1 argument (" + str(len(args)) + " given)")
+        return bool(_c_int(args[0])) if args else True, -1
+    # lock.acquire(blocking=True, timeout=-1)
+    if len(args) > 2:
+        raise TypeError("acquire() takes at most 2 arguments (" + str(len(args)) + " given)")
+    unknown = [name for name in kwargs if name not in ("blocking", "timeout")]
+    if unknown:
+        raise TypeError("'" + unknown[0] + "' is an invalid keyword argument for acquire()")
+    named = dict(zip(("blocking", "timeout"), args))
+    for name in kwargs:
+        if name in named:
+            raise TypeError("argument for acquire() given by name ('" + name + "') and position")
+    named.update(kwargs)
+    blocking = named.get("blocking", True)
+    # "i" up to 3.11, "p" (any truth value) from 3.12 on.
+    blocking = bool(blocking) if sys.version_info >= (3, 12) else bool(_c_int(blocking))
+    timeout = _number(named.get("timeout", -1))
+    if not blocking and timeout != -1:
+        raise ValueError("can't specify a timeout for a non-blocking call")
+    if timeout < 0 and timeout != -1:
+        raise ValueError("timeout value must be a non-negative number")
+    if timeout > _thread_module.TIMEOUT_MAX:
+        raise OverflowError("timeout value is too large")
+    return blocking, timeout
+
+
 class VirtualLock:
     """threading.Lock whose blocking waits go through the virtual clock. FIFO hand-off."""
 
@@ -212,11 +288,8 @@ class VirtualLock:
         self._locked = False
         self._queue = collections.deque()
 
-    def acquire(self, blocking=True, timeout=-1):
-        if not blocking and timeout != -1:
-            raise ValueError("can't specify a timeout for a non-blocking call")
-        if timeout < 0 and timeout != -1:
-            raise ValueError("timeout value must be a non-negative number")
+    def acquire(self, *args, **kwargs):
+        blocking, timeout = _lock_arguments(args, kwargs)
         clock = CLOCK
         clock._mutex.acquire()
         if not self._locked:
@@ -258,8 +331,8 @@ class VirtualLock:
     release_lock = release
     locked_lock = locked
 
-    def __enter__(self):
-        return self.acquire()
+    # The real lock's __enter__ is its acquire, arguments and all.
+    __enter__ = acquire
 
     def __exit__(self, *exc_info):
         self.release()
@@ -315,6 +388,10 @@ def _python3_rlock(pure_python_rlock):
     # stand-in with 1; snippets that print the answer must see what a real run
     # shows. (Python 2's RLock is pure Python in real runs too, and says 1.)
     class RLock(pure_python_rlock):
+        def __init__(self, *args, **kwargs):
+            # The C RLock's constructor ignores any arguments; the pure one takes none.
+            pure_python_rlock.__init__(self)
+
         def acquire(self, blocking=True, timeout=-1):
             return bool(pure_python_rlock.acquire(self, blocking, timeout))
 

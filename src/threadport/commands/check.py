@@ -3,23 +3,53 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from threadport.errors import UsageError
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (folders: their .py files)")
+    """The options check and fix share; defaults come from [tool.threadport] (see threadport.config)."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files and folders (folders: their .py files); `-` reads one file from standard input",
+    )
     parser.add_argument(
         "--select", type=_codes, metavar="CODES", help="only these codes (comma-separated, prefixes ok)"
     )
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these codes")
     parser.add_argument(
+        "--exclude",
+        type=_globs,
+        metavar="GLOBS",
+        help="skip files and folders matching these globs when walking folders (replaces the config's exclude)",
+    )
+    parser.add_argument("--extend-exclude", type=_globs, metavar="GLOBS", help="skip these too (added to exclude)")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclude and .gitignore to files named on the command line too (for pre-commit)",
+    )
+    parser.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="skip what git ignores when walking folders inside a git work tree (default: on)",
+    )
+    parser.add_argument("--stdin-filename", metavar="NAME", help="the name of the file read from `-`")
+    parser.add_argument("--config", metavar="FILE", help="read [tool.threadport] from this pyproject.toml")
+    parser.add_argument("--isolated", action="store_true", help="ignore every pyproject.toml")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print findings and errors, nothing else")
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings (check) or rewrites (fix)"
+    )
+    parser.add_argument(
         "--min-python",
         metavar="X.Y",
-        help="never rewrite into code that needs a newer Python (default: the project's requires-python"
-        " or classifiers, else 2.6)",
+        help="never rewrite into code that needs a newer Python (default: [tool.threadport] min-python,"
+        " else the project's requires-python or classifiers, else 2.6)",
     )
 
 
@@ -27,11 +57,40 @@ def _codes(value: str) -> list[str]:
     return [code for code in value.split(",") if code.strip()] or [value]
 
 
+def _globs(value: str) -> list[str]:
+    return [glob.strip() for glob in value.split(",") if glob.strip()]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from threadport.config import FAIL_ON
+    from threadport.output_formats import FORMATS
+
     add_common(parser)
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
-    parser.epilog = "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
+    parser.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default=None,
+        help="concise (default): path:line:col lines and a summary; json; github: workflow annotations;"
+        " sarif: SARIF 2.1.0 for code scanning",
+    )
+    parser.add_argument(
+        "--json",
+        dest="output_format",
+        action="store_const",
+        const="json",
+        help="the same as --output-format json (kept for scripts written before --output-format)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="exit 1 on certain findings only, or on possible ones too (default: possible)",
+    )
+    parser.epilog = _epilog  # threadport.cli.Parser calls it for --help only
+
+
+def _epilog() -> str:
+    return "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
 
 
 def _summaries() -> list[tuple[str, str]]:
@@ -40,81 +99,72 @@ def _summaries() -> list[tuple[str, str]]:
     return [(code, rule(code).SUMMARY) for code in CODES]
 
 
-def chosen_codes(args: argparse.Namespace) -> tuple[str, ...]:
+def settings(args: argparse.Namespace):
+    """[tool.threadport] with the command line on top; the chosen codes checked."""
+    from threadport.config import resolve
     from threadport.fixer.files import select_codes
 
+    chosen = resolve(args)
     try:
-        return select_codes(args.select, args.ignore)
+        chosen.codes = select_codes(chosen.select, chosen.ignore)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    return chosen
 
 
-def min_python(args: argparse.Namespace) -> tuple[int, int]:
+def min_python(args: argparse.Namespace, chosen) -> tuple[int, int]:
+    """--min-python, else the config's min-python, else what the project's metadata says."""
     from threadport.fixer.min_python import parse_version, project_min_python
 
-    if args.min_python is None:
-        return project_min_python(args.paths)[0]
+    given = args.min_python or chosen.min_python
+    if given is None:
+        return project_min_python([p for p in args.paths if p != "-"] or ["."])[0]
     try:
-        return parse_version(args.min_python)
+        return parse_version(given)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
 
-def iter_inputs(paths: list[str]):
+def iter_inputs(args: argparse.Namespace, chosen) -> list:
+    """The ``(path, explicit)`` pairs to read: the walk, less the excluded and git-ignored files."""
     from threadport.fixer.walk import iter_files
+    from threadport.inputs import select_inputs
 
-    return iter_files(paths)
+    return select_inputs(iter_files(args.paths), chosen, force_exclude=args.force_exclude)
+
+
+def _fails(findings, fail_on: str) -> bool:
+    """--fail-on certain: only findings that are neither [possible] nor in a [compat] fallback count."""
+    return any(fail_on == "possible" or not (f.possible or f.compat) for _, f in findings)
 
 
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_files
+    from threadport.output_formats import render, summary
+    from threadport.stdin_io import process, read_stdin, stdin_excluded, wants_stdin
 
-    codes = chosen_codes(args)
-    outcomes = check_files(list(iter_inputs(args.paths)), codes, min_python(args))
-    findings = [(o.path, f) for o in outcomes for f in o.findings]
-    errors = [o for o in outcomes if o.error]
-    possible = sum(f.possible for _, f in findings)
-    compat = sum(f.compat for _, f in findings)
-    fixable = sum(f.fixable for _, f in findings)
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "findings": [
-                        {
-                            "path": str(path),
-                            "line": f.line,
-                            "column": f.column,
-                            "code": f.code,
-                            "message": f.message,
-                            "severity": "compat" if f.compat else "possible" if f.possible else "error",
-                            "fixable": f.fixable,
-                        }
-                        for path, f in findings
-                    ],
-                    "errors": [{"path": str(o.path), "reason": o.error} for o in errors],
-                    "files": len(outcomes),
-                },
-                indent=2,
-            )
-        )
+    chosen = settings(args)
+    output_format = args.output_format or "concise"
+    if wants_stdin(args.paths) and stdin_excluded(args, chosen):
+        read_stdin()
+        findings, errors, files = [], [], 0
+    elif wants_stdin(args.paths):
+        result = process(read_stdin(), args.stdin_filename, chosen.codes, fix=False, oldest=min_python(args, chosen))
+        findings = [(result.name, f) for f in result.findings]
+        errors = [(result.name, result.error)] if result.error else []
+        files = 1
     else:
-        for path, f in findings:
-            mark = "[compat] " if f.compat else "[possible] " if f.possible else ""
-            print(f"{path}:{f.line}:{f.column}: {f.code} {mark}{f.message}")
-        checked = len(outcomes) - len(errors)  # a file that could not be read was not checked
-        if findings:
-            files = len({path for path, _ in findings})
-            print(
-                f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} of {checked} files: "
-                f"{len(findings) - possible} certain ({fixable} fixable with `threadport fix`), {possible} possible"
-                + (f", {compat} in compatibility fallbacks." if compat else ".")
-            )
-        else:
-            print(f"No findings in {checked} file{'s' * (checked != 1)}.")
-    for outcome in errors:
-        print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
+        outcomes = check_files(iter_inputs(args, chosen), chosen.codes, min_python(args, chosen))
+        findings = [(o.path, f) for o in outcomes for f in o.findings]
+        errors = [(o.path, o.error) for o in outcomes if o.error]
+        files = len(outcomes)
+    sys.stdout.write(render(output_format, findings, errors, files))
+    if output_format == "concise" and not args.quiet:
+        sys.stdout.write(summary(findings, errors, files))
+    if output_format in ("concise", "json"):  # github and sarif carry the errors themselves
+        for path, reason in errors:
+            print(f"{path}: error: {reason}", file=sys.stderr)
     if errors:
         print(f"{len(errors)} file{'s' * (len(errors) != 1)} could not be processed.", file=sys.stderr)
         return 2
-    return 1 if findings and not args.exit_zero else 0
+    return 1 if _fails(findings, chosen.fail_on) and not args.exit_zero else 0

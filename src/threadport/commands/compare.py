@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import textwrap
@@ -14,7 +15,7 @@ from threadport.commands.options import jobs_option, legacy_choice, modern_choic
 from threadport.compare import DECLARED, EQUIVALENT, MISMATCH, Result, run_and_compare
 from threadport.errors import UsageError
 from threadport.results import dumps, write_results
-from threadport.runner import DEFAULT_TIMEOUT
+from threadport.runner import DEFAULT_TIMEOUT, Transcript
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +83,22 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def clock_label(side: Transcript) -> str:
+    """Which clock the run used, and how it ended when that was not a plain exit."""
+    if side.clock == "real":
+        clock = "real time"
+    elif side.virtual_seconds is not None:
+        clock = f"{side.virtual_seconds:g} s virtual"
+    else:
+        clock = "virtual clock (the run ended before it reported the time)"
+    if side.deadlock:
+        return f"{clock} (DEADLOCK)"
+    if side.timed_out:
+        return f"{clock} (TIMED OUT)"
+    plain = re.fullmatch(r"exit status -?\d+", side.ended)  # a plain exit needs no word; anything else does
+    return clock if plain or not side.ended else f"{clock}, {side.ended}"
+
+
 def render(result: Result, width: int | None = 120) -> str:
     """One entry point: a header with the verdict, then the two transcripts in columns.
 
@@ -96,11 +113,9 @@ def render(result: Result, width: int | None = 120) -> str:
     verdict = result.verdict.upper() if result.verdict == MISMATCH else result.verdict
     lines = [f"{result.pair} :: {result.entry.label}  [{verdict}]"]
     for side_label, side in (("legacy", result.legacy), ("modern", result.modern)):
-        lines.append(
-            f"  {side_label}: Python {side.python}, {side.seconds:.3f} s wall"
-            + (f", {side.virtual_seconds:g} s virtual" if side.virtual_seconds is not None else ", real time")
-            + (" (DEADLOCK)" if side.deadlock else " (TIMED OUT)" if side.timed_out else "")
-        )
+        lines.append(f"  {side_label}: Python {side.python}, {side.seconds:.3f} s wall, {clock_label(side)}")
+        for leftover in side.leftover:
+            lines.append(f"    LEFTOVER: {leftover}")
     for name in ("stdout", "stderr", "exit", "exception"):
         left, right = getattr(result.legacy, name), getattr(result.modern, name)
         if name in ("stderr", "exception") and not left and not right:

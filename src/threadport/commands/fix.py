@@ -6,7 +6,7 @@ import argparse
 import difflib
 import sys
 
-from threadport.commands.check import add_common, chosen_codes, iter_inputs, min_python
+from threadport.commands.check import add_common, iter_inputs, min_python, settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,7 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     parser.add_argument(
         "--aggressive",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="also rewrite .isAlive() calls on receivers not known to be threads (threading's isAlive fails on 3.9+),"
         " unless a file being processed defines isAlive itself",
     )
@@ -23,17 +24,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_each, fix_file, prefilter, tree_facts
     from threadport.fixer.tree import TreeFacts
+    from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
-    codes = chosen_codes(args)
+    chosen = settings(args)
+    if wants_stdin(args.paths) and stdin_excluded(args, chosen):
+        sys.stdout.buffer.write(read_stdin())  # excluded: the input back, unchanged
+        return 0
+    if wants_stdin(args.paths):
+        return _fix_stdin(args, chosen, read_stdin())
+    codes = chosen.codes
     pattern = prefilter(codes)
     changed = errors = left = 0
-    inputs = list(iter_inputs(args.paths))
+    inputs = iter_inputs(args, chosen)
     # What the other files say (a test double's isAlive, self._thread assigned from a test)
     # decides what is certain in each file: learn it before the first write.
-    oldest = min_python(args)
+    oldest = min_python(args, chosen)
     facts = tree_facts(check_each(inputs, codes, TreeFacts(min_python=oldest)), inputs, oldest)
     for path, explicit in inputs:
-        outcome = fix_file(path, explicit, codes, pattern, aggressive=args.aggressive, write=not args.diff, facts=facts)
+        outcome = fix_file(
+            path, explicit, codes, pattern, aggressive=chosen.aggressive, write=not args.diff, facts=facts
+        )
         if outcome.error:
             errors += 1
             print(f"{path}: error: {outcome.error}", file=sys.stderr)
@@ -56,10 +66,35 @@ def run(args: argparse.Namespace) -> int:
             for finding in outcome.fixed:
                 counts[finding.code] = counts.get(finding.code, 0) + 1
             detail = ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items()))
-            print(f"Rewrote {path} ({detail})")
-    if left:
+            if not args.quiet:
+                print(f"Rewrote {path} ({detail})")
+    if left and not args.quiet:
         print(f"{left} finding{'s' * (left != 1)} left for review: see `threadport check`.", file=sys.stderr)
     if errors:
         print(f"{errors} file{'s' * (errors != 1)} could not be processed.", file=sys.stderr)
         return 2
-    return 1 if changed else 0
+    return 1 if changed and not args.exit_zero else 0
+
+
+def _fix_stdin(args: argparse.Namespace, chosen, data: bytes) -> int:
+    """The fixed source on stdout (or the diff); exit 0 like a formatter, 2 when it cannot be read."""
+    from threadport.stdin_io import process
+
+    result = process(
+        data, args.stdin_filename, chosen.codes, fix=True, aggressive=chosen.aggressive, oldest=min_python(args, chosen)
+    )
+    if args.diff:
+        name = str(result.name)
+        old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
+        sys.stdout.writelines(difflib.unified_diff(old, new, fromfile=name, tofile=name))
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.data)  # the input's own bytes and encoding
+        sys.stdout.buffer.flush()
+    if result.error:
+        print(f"{result.name}: error: {result.error}", file=sys.stderr)
+        return 2
+    left = len(result.findings)
+    if left and not args.quiet:
+        print(f"{left} finding{'s' * (left != 1)} left for review: see `threadport check`.", file=sys.stderr)
+    return 0

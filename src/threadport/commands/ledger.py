@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from threadport.cli import UsageError
+from threadport.errors import UsageError
 
 # exists is the quiet default; warns and gone are what a reader looks for.
 STYLE = {"exists": "green", "warns": "yellow", "gone": "red", "error": "bold red"}
@@ -55,16 +55,14 @@ def plain_table(book) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from threadport import ledger
-    from threadport.interpreters import InterpreterNotFound, resolve
+    from threadport.interpreters import resolve
 
-    try:
-        if args.input:
-            book = ledger.read(args.input)
-        else:
-            pythons = [resolve(spec) for spec in args.python] if args.python else None
-            book = ledger.build(pythons, use_cache=not args.no_cache)
-    except (ledger.LedgerError, InterpreterNotFound) as error:
-        raise UsageError(str(error)) from None
+    # LedgerError and InterpreterNotFound are ThreadportErrors: cli.main prints them.
+    if args.input:
+        book = ledger.read(args.input)
+    else:
+        pythons = [resolve(spec) for spec in args.python] if args.python else None
+        book = ledger.build(pythons, use_cache=not args.no_cache)
     document = book.to_json()
     if args.output:
         try:
@@ -77,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         print()
     else:
         render(book, args.no_color)
+        if not args.input and not args.python:
+            missing = ledger.not_found()
+            if missing:
+                print(f"not probed (not on PATH here): {', '.join(missing)}")
     errors = [
         f"{n} on {c.label}: {c.results[n].detail}"
         for c in book.columns

@@ -1,10 +1,40 @@
-"""`threadport list`: one pair a line, stem TAB title."""
+"""`threadport list`: one pair a line, stem TAB title.
+
+The titles come from the disk cache (threadport.cache) while catalog.toml is the
+file they were read from: parsing the catalogue imports tomllib, dataclasses and
+the ledger, several times the cost of starting Python. A miss parses (and so
+checks) the whole catalogue, as before.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 
-from threadport.catalog import load_catalog
+import threadport
+from threadport import cache
+
+TITLES_CACHE = "catalog-titles"
+
+
+def catalog_file() -> str:
+    """threadport/catalog.toml, found without importing threadport.catalog."""
+    return os.path.join(os.path.dirname(threadport.__file__), "catalog.toml")
+
+
+def titles(path: str | None = None) -> list[tuple[str, str]]:
+    path = path or catalog_file()
+    key = cache.file_key(path)
+    stored = cache.load(TITLES_CACHE, key) if key else None
+    if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 2 for row in stored):
+        return [(stem, title) for stem, title in stored]
+    from threadport.catalog import parse_catalog
+
+    with open(path, encoding="utf-8") as catalog:
+        rows = [(pair.stem, pair.title) for pair in parse_catalog(catalog.read())]
+    if key:
+        cache.store(TITLES_CACHE, key, rows)
+    return rows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -12,6 +42,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for pair in load_catalog():
-        print(f"{pair.stem}\t{pair.title}")
+    for stem, title in titles():
+        print(f"{stem}\t{title}")
     return 0

@@ -29,47 +29,56 @@ def _target(path: Path, root: Path, output_dir: Path | None) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.fixer.migrate import MigrateError, migrate_text
+    from threadport.fixer.migrate import MigrateError, migrate_texts
     from threadport.fixer.source import SourceError, read_source, write_atomic
     from threadport.fixer.walk import iter_files
 
     errors = migrated = 0
-    for root_name in args.paths:
-        root = Path(root_name)
-        for path, _ in iter_files([root_name]):
-            try:
-                source = read_source(path)
-                new_text = migrate_text(source.text, str(path), aggressive=args.aggressive)
-                data = new_text.encode(source.encoding)
-            except (SourceError, MigrateError, UnicodeEncodeError) as error:
-                errors += 1
-                print(f"{path}: error: {error}", file=sys.stderr)
-                continue
-            if args.diff:
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        source.text.splitlines(keepends=True),
-                        new_text.splitlines(keepends=True),
-                        fromfile=str(path),
-                        tofile=str(path),
-                    )
+    found = [(Path(root_name), path) for root_name in args.paths for path, _ in iter_files([root_name])]
+    sources = []
+    for root, path in found:
+        try:
+            sources.append((root, read_source(path)))
+        except SourceError as error:
+            errors += 1
+            print(f"{path}: error: {error}", file=sys.stderr)
+    # one pyupgrade process for all the files (see fixer.migrate)
+    results = migrate_texts([(source.text, str(source.path)) for _, source in sources], aggressive=args.aggressive)
+    for (root, source), new_text in zip(sources, results):
+        path = source.path
+        try:
+            if isinstance(new_text, MigrateError):
+                raise new_text
+            data = new_text.encode(source.encoding)
+        except (MigrateError, UnicodeEncodeError) as error:
+            errors += 1
+            print(f"{path}: error: {error}", file=sys.stderr)
+            continue
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    source.text.splitlines(keepends=True),
+                    new_text.splitlines(keepends=True),
+                    fromfile=str(path),
+                    tofile=str(path),
                 )
-                continue
-            target = _target(path, root, args.output_dir)
-            if target == path and data == source.data:
-                continue
-            try:
-                if target.exists():
-                    write_atomic(target, data)
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-            except OSError as error:
-                errors += 1
-                print(f"{target}: error: cannot write: {error.strerror or error}", file=sys.stderr)
-                continue
-            migrated += 1
-            print(f"Migrated {path}" + ("" if target == path else f" -> {target}"))
+            )
+            continue
+        target = _target(path, root, args.output_dir)
+        if target == path and data == source.data:
+            continue
+        try:
+            if target.exists():
+                write_atomic(target, data)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        except OSError as error:
+            errors += 1
+            print(f"{target}: error: cannot write: {error.strerror or error}", file=sys.stderr)
+            continue
+        migrated += 1
+        print(f"Migrated {path}" + ("" if target == path else f" -> {target}"))
     if errors:
         print(f"{errors} file{'s' * (errors != 1)} could not be migrated.", file=sys.stderr)
         return 2

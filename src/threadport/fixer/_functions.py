@@ -99,6 +99,11 @@ class ModuleFunction:
             kind = receivers.kind_of_name(self.old, name_site.scope)
             if kind != Kind("member", self.old):
                 continue
+            bound = receivers.bindings(self.old, name_site.scope) or []
+            if not all(binding.how == "from" for binding in bound):
+                # ``currentThread = threading.currentThread``: the name is the module's own
+                # variable; its value is renamed at the attribute, the name stays as it is
+                continue
             if renameable is None:
                 renameable = self.renameable(ctx)
             line, col = ctx.start(name_site.node)

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tokenize_rt import Token
+from tokenize_rt import Token, src_to_tokens
 
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
@@ -25,6 +25,8 @@ CERTAIN, POSSIBLE = "certain", "possible"
 def classify(ctx: Context, site: AttributeSite, kinds: frozenset[str], old: str, new: str) -> tuple[str | None, bool]:
     """(CERTAIN | POSSIBLE | None for "not ours", receiver-is-the-class) for ``site``."""
     kind = ctx.receivers.kind_of(site.node.value, site.scope)
+    if kind is None:  # bound in the statements just before? (``t = Thread(); t.setDaemon(1)``)
+        kind = ctx.receivers.kind_from_prior(site.node.value, site.prior, site.scope)
     if kind is None:
         return POSSIBLE, False
     if kind.what == "object":
@@ -67,6 +69,23 @@ def _call_parentheses(tokens: list[Token], i: int) -> tuple[int, int]:
     if tk.has_comment(tokens, i, close):
         raise tk.SkipFix("comment inside the call")
     return open_, close
+
+
+def comment_inside(ctx: Context, call: ast.Call) -> bool:
+    """A comment between the call's parentheses: the edit would drop it, so it is left (and
+    check says so, to agree with fix). Decided from the tokens of the call's lines."""
+    lines = ctx.text.split("\n")[call.lineno - 1 : call.end_lineno]
+    if not any("#" in line for line in lines):
+        return False
+    try:
+        tokens = src_to_tokens("\n".join(lines) + "\n")
+    except Exception:  # noqa: BLE001 - a line that does not tokenize alone: be careful
+        return True
+    last = call.end_lineno - call.lineno + 1
+    return any(
+        token.name == "COMMENT" and (token.line < last or token.utf8_byte_offset < call.end_col_offset)
+        for token in tokens
+    )
 
 
 def _getter(new: str):
@@ -172,12 +191,12 @@ class _Accessor:
             if verdict == POSSIBLE:
                 yield Finding(self.code, line, col, message + f" if the receiver is a {self.what}", possible=True)
             else:
-                yield self.certain(site, class_ref, line, col, message)
+                yield self.certain(ctx, site, class_ref, line, col, message)
 
     def message(self) -> str:
         raise NotImplementedError
 
-    def certain(self, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
+    def certain(self, ctx: Context, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
         raise NotImplementedError
 
 
@@ -188,9 +207,11 @@ class Getter(_Accessor):
     def message(self) -> str:
         return f"{self.old}() -> .{self.new} (deprecated since Python 3.10)"
 
-    def certain(self, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
+    def certain(self, ctx: Context, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
         call = site.call
         if call is not None and not call.args and not call.keywords and not class_ref:
+            if comment_inside(ctx, call):
+                return Finding(self.code, line, col, message + " (a comment inside the call: change it by hand)")
             return Finding(self.code, line, col, message, fixes=[Fix(line, col, _getter(self.new))])
         return Finding(self.code, line, col, message + " (this use has no direct rewrite: change it by hand)")
 
@@ -206,7 +227,7 @@ class Setter(_Accessor):
     def message(self) -> str:
         return f"{self.old}(v) -> .{self.new} = v (deprecated since Python 3.10)"
 
-    def certain(self, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
+    def certain(self, ctx: Context, site: AttributeSite, class_ref: bool, line: int, col: int, message: str) -> Finding:
         call = site.call
         simple = (
             call is not None
@@ -216,6 +237,8 @@ class Setter(_Accessor):
             and not call.keywords
             and not isinstance(call.args[0], (ast.Starred, ast.GeneratorExp))
         )
+        if simple and comment_inside(ctx, call):
+            return Finding(self.code, line, col, message + " (a comment inside the call: change it by hand)")
         if simple:
             edit = _setter(self.new, _needs_parens(call.args[0]))
             return Finding(self.code, line, col, message, fixes=[Fix(line, col, edit)])

@@ -87,6 +87,15 @@ class Context:
         return self._guards
         self._sites: dict[str, list[AttributeSite]] | None = None
 
+    def forget_tree(self) -> None:
+        """Drop the tree and what was learnt from it once the findings are made.
+
+        Fixing needs only the text and its tokens; holding the tree (about 100 bytes
+        per source byte) beside the tokens is what set the peak memory of `fix`.
+        """
+        self.tree = self.parsed.tree = None  # type: ignore[assignment]
+        self.collected = self.receivers = self._guards = self._sites = None  # type: ignore[assignment]
+
     def sites(self, attr: str) -> list[AttributeSite]:
         if self._sites is None:
             self._sites = {}
@@ -190,12 +199,15 @@ def analyze(
 
 def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
-    tokens = list(context.tokens())
-    index = {}
+    wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
+    starts = {(fix.line, fix.col) for finding in wanted for fix in finding.fixes}
+    tokens = Journal(context.tokens())
+    index = {}  # only the positions some fix starts at: a map of every token costs ~100 B each
     for i, token in enumerate(tokens):
         if token.src and token.name != "UNIMPORTANT_WS":
-            index.setdefault((token.line, token.utf8_byte_offset), i)
-    wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
+            position = (token.line, token.utf8_byte_offset)
+            if position in starts:
+                index.setdefault(position, i)
     planned = []
     for finding in wanted:
         try:
@@ -203,7 +215,6 @@ def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[
         except KeyError:  # a position that is not a token start: do not guess
             continue
         planned.append((finding, edits))
-    fixed = []
     # Edits only touch tokens at or after their own start, so applying them from the
     # end backwards keeps every earlier index valid.
     order = sorted(
@@ -216,16 +227,72 @@ def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[
     for i, edit, finding in order:
         if i in done_at or id(finding) in failed:
             continue
-        snapshot = list(tokens)
+        tokens.begin()
         try:
             edit(tokens, i)
         except SkipFix:
-            tokens[:] = snapshot
+            tokens.roll_back()
             failed.add(id(finding))
             continue
         done_at.add(i)
     fixed = [finding for finding, _ in planned if id(finding) not in failed]
     return tokens_to_src(tokens), fixed
+
+
+class Journal(list):
+    """The token list, keeping what the current edit overwrote so a skipped fix can be undone.
+
+    Copying the whole list before every edit made fixing quadratic (tens of thousands
+    of edits on a large file, each copying every token). Edits replace tokens in
+    place; anything that changes the list's length is rare and undone from a copy.
+    """
+
+    def __init__(self, tokens: Iterable[Token]) -> None:
+        super().__init__(tokens)
+        self._undo: list[tuple[int, Token]] | None = None  # None: not inside an edit
+        self._copy: list[Token] | None = None
+
+    def begin(self) -> None:
+        self._undo = []
+        self._copy = None
+
+    def __setitem__(self, key, value) -> None:
+        if isinstance(key, slice):
+            self._keep_copy()
+        elif self._undo is not None:
+            self._undo.append((key, self[key]))
+        super().__setitem__(key, value)
+
+    def _keep_copy(self) -> None:
+        """Before the first change of length: a copy of the list as it was when the edit began."""
+        if self._copy is None and self._undo is not None:
+            self._copy = list(self)
+            for key, old in reversed(self._undo):  # indices still hold: the length has not changed yet
+                self._copy[key] = old
+            self._undo = []
+
+    def roll_back(self) -> None:
+        if self._copy is not None:
+            super().__setitem__(slice(None), self._copy)
+        else:
+            for key, old in reversed(self._undo):
+                super().__setitem__(key, old)
+        self.begin()
+
+
+def _journaled(method):
+    def journaled(self: Journal, *args, **kwargs):
+        self._keep_copy()
+        return method(self, *args, **kwargs)
+
+    journaled.__name__ = method.__name__
+    return journaled
+
+
+# What changes the list's length (or order): undone from a copy taken first.
+for _name in ("__delitem__", "__iadd__", "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"):
+    setattr(Journal, _name, _journaled(getattr(list, _name)))
+del _name
 
 
 class FixBroke(ThreadportError):
@@ -242,9 +309,13 @@ def fix_text(
     for _ in range(3):  # a fix can expose another (nested shapes); settle in a few passes
         if not any(f.fixes and (aggressive or not f.aggressive) for f in findings):
             break
+        context.forget_tree()
         new_text, fixed = apply(context, findings, aggressive)
         if new_text == text:
             break
+        for finding in fixed:
+            finding.fixes = []  # applied; their closures hold the old tree alive
+        context = findings = None  # type: ignore[assignment] # free the old tree and tokens first
         try:
             context, findings = analyze(new_text, rules, facts, path)
         except Exception as error:  # noqa: BLE001 - any failure here is our bug, never the user's

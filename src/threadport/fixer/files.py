@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import re
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
-from threadport.fixer.source import SourceError, read_source, save
+from threadport.fixer.source import ChangedMeanwhile, SourceError, read_source, save
 from threadport.fixer.tree import TreeFacts, scan_outside
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> tuple[str, ...]:
@@ -89,8 +91,8 @@ def check_file(
             finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
     except (SourceError, ParseFailure) as error:
         outcome.error = str(error)
-    except RecursionError:
-        outcome.error = "too deeply nested to analyze"
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        outcome.error = unexpected(error)
     return outcome
 
 
@@ -134,19 +136,34 @@ def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
     pattern = prefilter(codes)
+    return in_order(functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts), inputs)
+
+
+def in_order(function: Callable[[T], R], items: list[T], minimum: int = 200) -> list[R]:
+    """``[function(item) for item in items]``, on every core when there are enough items
+    to pay for the workers (forked: they start in milliseconds, without re-importing)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(inputs) < 200 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [check_file(path, explicit, codes, pattern, facts) for path, explicit in inputs]
-    one = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
-    context = multiprocessing.get_context("fork")  # no re-import: workers start in milliseconds
+    if len(items) < minimum or workers < 2:
+        return [function(item) for item in items]
+    import multiprocessing  # here: a run over a few files never imports a pool
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(one, inputs, chunksize=max(1, len(inputs) // (workers * 8))))
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
 
 
 def _check_pair(
     item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None
 ) -> Outcome:
     return check_file(item[0], item[1], codes, pattern, facts)
+
+
+# How often `fix` starts again on a file that another program rewrote while it was
+# being fixed (each time on the new content) before it reports it.
+ATTEMPTS = 3
 
 
 def fix_file(
@@ -158,6 +175,26 @@ def fix_file(
     aggressive: bool = False,
     write: bool = True,
     facts: TreeFacts | None = None,
+) -> Outcome:
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
+        except ChangedMeanwhile:
+            continue  # compare and swap failed: nothing was written; fix what is there now
+    try:
+        return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
+    except ChangedMeanwhile as error:
+        return Outcome(path, error=f"{error} ({ATTEMPTS} attempts; run fix again)")
+
+
+def _fix_once(
+    path: Path,
+    explicit: bool,
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    aggressive: bool,
+    write: bool,
+    facts: TreeFacts | None,
 ) -> Outcome:
     outcome = Outcome(path)
     try:
@@ -174,13 +211,24 @@ def fix_file(
                 outcome.error = f"the rewrite cannot be encoded as {source.encoding}; file left unchanged"
                 return outcome
             outcome.changed = save(source, new_text) if write else True
+    except ChangedMeanwhile:
+        raise
     except (SourceError, ParseFailure, FixBroke) as error:
         outcome.error = str(error)
-    except RecursionError:
-        outcome.error = "too deeply nested to analyze"
     except OSError as error:
         outcome.error = f"cannot write: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        outcome.error = unexpected(error)
     return outcome
+
+
+def unexpected(error: Exception) -> str:
+    """The line for a failure no check foresaw: what it was, and that it is ours to fix."""
+    if isinstance(error, MemoryError):
+        return f"out of memory while analyzing it ({error or 'MemoryError'})"
+    if isinstance(error, RecursionError):
+        return "too deeply nested to analyze (Python's recursion limit)"
+    return f"internal error ({type(error).__name__}: {error}); file left unchanged, please report it"
 
 
 def set_columns(text: str, findings: list[Finding]) -> None:

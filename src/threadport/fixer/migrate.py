@@ -1,12 +1,20 @@
 """The full Python 2 -> 3 pipeline for one text: lib2to3's fixers (fissix), threadport's
-rules, then pyupgrade --py39-plus.
+rules, then pyupgrade --py39-plus; the result must compile on this Python 3.
 
 2to3 alone leaves ``t.isAlive()`` (runs on 3.8, AttributeError on 3.9+) and every other
 threading alias; pyupgrade does not know them either. The middle step is threadport's.
+
+A file that is already Python 3 skips 2to3 (whose fixers break Python 3 code: a compat
+module's ``basestring = (bytes, str)`` becomes ``str = (bytes, str)``). Python 2
+indentation that mixes tabs and spaces is expanded as 2.7 reads it (8-column tab stops)
+before the Python 3 stages, which refuse it. Output that does not compile is an error
+naming its line, never "Migrated".
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -16,10 +24,88 @@ from pathlib import Path
 from threadport.errors import ThreadportError
 from threadport.fixer import rules
 from threadport.fixer.engine import fix_text
+from threadport.fixer.parsing import _python2_parses
+from threadport.fixer.py2shim import Shim, expand_tabs
 
 
 class MigrateError(ThreadportError):
     """A step of the pipeline refused the text; the message names the step."""
+
+
+_PYTHON3_ONLY = (
+    ast.JoinedStr,
+    ast.AnnAssign,
+    ast.Nonlocal,
+    ast.YieldFrom,
+    ast.AsyncFunctionDef,
+    ast.Await,
+    ast.AsyncFor,
+    ast.AsyncWith,
+    ast.NamedExpr,
+    ast.MatMult,
+)
+
+
+def _python3_only(tree: ast.AST, print_function: bool = False) -> bool:
+    """Syntax Python 2 never had: f-strings, annotations, keyword-only arguments, nonlocal,
+    ``yield from``, async, ``:=``, ``@``, ``raise ... from``, ``print(..., end=...)``."""
+    for node in ast.walk(tree):
+        if isinstance(node, _PYTHON3_ONLY):
+            return True
+        if isinstance(node, ast.arguments) and (node.kwonlyargs or any(a.annotation for a in node.args)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            return True
+        if isinstance(node, ast.Raise) and node.cause is not None:
+            return True
+        if (
+            not print_function
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+            and any(k.arg in ("end", "sep", "file", "flush") for k in node.keywords)
+        ):
+            return True
+    return False
+
+
+def is_python3(text: str) -> bool:
+    """Python 3 source: Python 3 parses it, and Python 2's grammar (print statement) does not
+    or it uses syntax only Python 3 has. 2to3 must not run over it."""
+    try:
+        tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    if "print_function" in text and "__future__" in text:  # print(..., end=...) is Python 2 then
+        return _python3_only(tree, print_function=True)
+    return _python3_only(tree) or _python2_parses(text) is not None
+
+
+def normalise_tabs(text: str) -> str:
+    """Leading tabs expanded to 8-column stops, as Python 2 reads them, when Python 3 would
+    refuse the mix (TabError); everything else, strings included, is left as it is."""
+    try:
+        compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except TabError:
+        return expand_tabs(Shim(text)).text
+    except (SyntaxError, ValueError):
+        pass
+    return text
+
+
+def compile_error(text: str, name: str) -> str | None:
+    """None when ``text`` compiles on this Python 3, else ``line N: message``."""
+    try:
+        compile(text, name, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except ValueError as error:  # NUL bytes and the like
+        return str(error)
+    return None
+
+
+def _version() -> str:
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @lru_cache(maxsize=1)
@@ -42,37 +128,75 @@ def two_to_three(text: str, name: str) -> str:
     return result if text.endswith("\n") or not text else result[:-1]
 
 
-def pyupgrade_py39(text: str) -> str:
-    try:  # the library route: no process per file (pyupgrade has no public API)
-        from pyupgrade._data import Settings
-        from pyupgrade._main import _fix_plugins, _fix_tokens
+# pyupgrade's public interface is its command line (it documents no Python API): one
+# process over many files, never its private functions, so a release cannot break migrate
+# silently. It rewrites files in place and prints "Rewriting NAME" for each it changed.
+PYUPGRADE = [sys.executable, "-m", "pyupgrade", "--py39-plus"]
+ROUNDS = 3  # %-format -> .format() -> f-string takes pyupgrade two runs; a third must change nothing
 
-        settings = Settings(min_version=(3, 9))
-        for _ in range(3):  # like running pyupgrade again: %-format -> .format() -> f-string
-            upgraded = _fix_tokens(_fix_plugins(text, settings=settings))
-            if upgraded == text:
+
+def pyupgrade_py39_many(texts: list[str]) -> list[str]:
+    """``pyupgrade --py39-plus`` over all ``texts`` at once, run again while it still changes one."""
+    if importlib.util.find_spec("pyupgrade") is None:
+        raise MigrateError("pyupgrade is not installed (pip install pyupgrade)")
+    with tempfile.TemporaryDirectory(prefix="threadport-migrate-") as folder:
+        paths = [Path(folder) / f"m{i}.py" for i in range(len(texts))]
+        for path, text in zip(paths, texts):
+            path.write_bytes(text.encode("utf-8"))
+        pending = list(range(len(texts)))
+        for _ in range(ROUNDS):
+            if not pending:
                 break
-            text = upgraded
-        return text
-    except ImportError:  # pragma: no cover - a future pyupgrade that moved its internals
-        return _pyupgrade_subprocess(text)
+            before = [paths[i].read_bytes() for i in pending]
+            done = subprocess.run([*PYUPGRADE, *(str(paths[i]) for i in pending)], capture_output=True, text=True)
+            changed = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
+            if done.returncode not in (0, 1) or (done.returncode == 1 and not changed):
+                complaint = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+                raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
+            pending = changed
+        return [path.read_bytes().decode("utf-8") for path in paths]
 
 
-def _pyupgrade_subprocess(text: str) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "migrated.py"
-        path.write_text(text, encoding="utf-8", newline="")
-        subprocess.run([sys.executable, "-m", "pyupgrade", "--py39-plus", str(path)], capture_output=True)
-        return path.read_text(encoding="utf-8", newline="")
+def pyupgrade_py39(text: str) -> str:
+    return pyupgrade_py39_many([text])[0]
 
 
-def migrate_text(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
-    text = two_to_three(text, name)
+def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
+    """The first two steps: 2to3's fixers (not for a file that is already Python 3), then
+    threadport's rules; what they give must compile here, or the error says which did it."""
+    python3 = is_python3(text)
+    if not python3:
+        text = normalise_tabs(two_to_three(text, name))
     try:
         text, _, _ = fix_text(text, rules(), aggressive)
     except Exception as error:  # noqa: BLE001 - name the step that failed
-        raise MigrateError(f"threadport fix after 2to3: {error}") from None
-    try:
-        return pyupgrade_py39(text)
-    except SyntaxError as error:
-        raise MigrateError(f"pyupgrade: {error}") from None
+        raise MigrateError(f"threadport fix{'' if python3 else ' after 2to3'}: {error}") from None
+    problem = compile_error(text, name)
+    if problem is not None:
+        stages = "threadport fix" if python3 else "2to3 and threadport fix"
+        raise MigrateError(f"does not compile on Python {_version()} after {stages}: {problem}")
+    return text
+
+
+def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> list[str | MigrateError]:
+    """Each ``(text, name)`` migrated, with one pyupgrade process for all; a failure stays with its item."""
+    results: list[str | MigrateError] = []
+    for text, name in items:
+        try:
+            results.append(before_pyupgrade(text, name, aggressive=aggressive))
+        except MigrateError as error:
+            results.append(error)
+    ready = [i for i, result in enumerate(results) if isinstance(result, str)]
+    for i, upgraded in zip(ready, pyupgrade_py39_many([results[i] for i in ready]) if ready else []):
+        problem = compile_error(upgraded, items[i][1])
+        if problem is not None:
+            upgraded = MigrateError(f"does not compile on Python {_version()} after pyupgrade: {problem}")
+        results[i] = upgraded
+    return results
+
+
+def migrate_text(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
+    (result,) = migrate_texts([(text, name)], aggressive=aggressive)
+    if isinstance(result, MigrateError):
+        raise result
+    return result

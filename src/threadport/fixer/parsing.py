@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
 
-from tokenize_rt import Token
+from tokenize_rt import Token, src_to_tokens
 
 from threadport.errors import ThreadportError
 from threadport.fixer.py2shim import Shim, expand_tabs, shim
@@ -35,24 +36,62 @@ def _python2_parses(text: str) -> str | None:
     """None when lib2to3's Python 2 grammar (fissix) accepts ``text``, else its complaint."""
     from fissix import pygram, pytree
     from fissix.pgen2 import driver, parse
+    from fissix.pgen2 import tokenize as pgen_tokenize  # its own TokenError, not the stdlib's
 
     grammar = pygram.python_grammar  # print and exec statements
     try:
         driver.Driver(grammar, convert=pytree.convert).parse_string(text if text.endswith("\n") else text + "\n")
     except parse.ParseError as error:
         return f"line {error.context[1][0]}: bad input {error.value!r}"
-    except (tokenize.TokenError, IndentationError, SyntaxError) as error:
+    except (tokenize.TokenError, pgen_tokenize.TokenError, IndentationError, SyntaxError) as error:
         return str(error)
     return None
 
 
+# What Python 3.9+'s tokenizer says past 200 nested brackets. python2.7 gives up sooner:
+# its parser stack overflows at 99 nested parentheses ("s_push: parser stack overflow",
+# then MemoryError; checked with python2.7.18), so such a file is neither language.
+_TOO_MANY_BRACKETS = "too many nested parentheses"
+
+
+def _hide_string_crs(text: str) -> str:
+    """``text`` with each lone CR inside a string literal made a space (same length).
+
+    ast splits lines on a lone CR but tokenize does not, so positions would disagree; a CR
+    inside a string changes no position the rules use and no shape they look at. A lone
+    CR anywhere else (classic Mac OS line ends) is refused.
+    """
+    if "\r" not in text.replace("\r\n", ""):
+        return text
+    try:
+        tokens = src_to_tokens(text)
+    except Exception:  # noqa: BLE001 - tokenize's own errors vary by version
+        raise ParseFailure("lone CR line ends (classic Mac OS) are not supported") from None
+    pieces = []
+    for token in tokens:
+        if token.name == "STRING":
+            pieces.append(_LONE_CR.sub(" ", token.src))
+        elif _LONE_CR.search(token.src):
+            raise ParseFailure("lone CR line ends (classic Mac OS) are not supported")
+        else:
+            pieces.append(token.src)
+    return "".join(pieces)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def parse(text: str) -> Parsed:
+    text = _hide_string_crs(text)
     try:
         return Parsed(_ast(text), False, None, None)
     except (SyntaxError, ValueError) as error:
         python3_error = error
-    except RecursionError:
-        raise ParseFailure("too deeply nested to parse") from None
+    except (RecursionError, MemoryError) as error:
+        # 3.12+: "Parser stack overflowed - Python source too complex to parse"; earlier
+        # versions raise a bare MemoryError or RecursionError for the same input.
+        raise ParseFailure(_too_deep(error)) from None
+    _refuse_deep_brackets(python3_error)
     try:
         result = shim(text)
     except (tokenize.TokenError, SyntaxError) as error:
@@ -64,9 +103,12 @@ def parse(text: str) -> Parsed:
             return Parsed(_ast(result.text), True, result, None)
         except TabError:
             continue
-        except (SyntaxError, ValueError, RecursionError) as error:
+        except (SyntaxError, ValueError) as error:
             shim_error = error
             break
+        except (RecursionError, MemoryError) as error:
+            raise ParseFailure(_too_deep(error)) from None
+    _refuse_deep_brackets(shim_error)
     complaint = _python2_parses(text)
     if complaint is None:
         raise ParseFailure(
@@ -74,6 +116,20 @@ def parse(text: str) -> Parsed:
             f" ({_where(shim_error)}); please report it"
         )
     raise ParseFailure(_describe(python3_error, complaint))
+
+
+def _refuse_deep_brackets(error: Exception) -> None:
+    """Neither language takes it, though lib2to3's grammar (no depth limit) would."""
+    if isinstance(error, SyntaxError) and error.msg == _TOO_MANY_BRACKETS:
+        raise ParseFailure(
+            f"too deeply nested: line {error.lineno}: more than 200 nested brackets"
+            " (Python 3: too many nested parentheses; python2.7's parser gives up even sooner)"
+        )
+
+
+def _too_deep(error: BaseException) -> str:
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"too deeply nested: Python's parser gives up ({detail})"
 
 
 def _where(error: Exception) -> str:

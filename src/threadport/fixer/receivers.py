@@ -10,6 +10,7 @@ report unknown receivers as "possible" and never rewrite them.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,8 +33,18 @@ FACTORIES = {
     "Semaphore": LOCK,
     "BoundedSemaphore": LOCK,
 }
+# 2.7's classes behind the factory functions Event(), Condition(), Timer()..., which old code
+# subclassed (``class Ticker(threading._Timer)``); checked with python2.7 here.
+_PRIVATE_CLASSES = {"_Timer": THREAD, "_Event": EVENT, "_Condition": CONDITION}
+FACTORIES.update(_PRIVATE_CLASSES)
+FACTORIES.update({"_RLock": LOCK, "_Semaphore": LOCK, "_BoundedSemaphore": LOCK})
 # threading classes a user class may derive from, and what its instances are.
-BASE_CLASSES = {"Thread": THREAD, "Timer": THREAD, "Event": EVENT, "Condition": CONDITION}
+BASE_CLASSES = {"Thread": THREAD, "Timer": THREAD, "Event": EVENT, "Condition": CONDITION, **_PRIVATE_CLASSES}
+# Empty containers, and what iterating over them gives once threading objects are put in.
+_EMPTY_LISTS = frozenset({"list", "set", "deque"})
+_EMPTY_DICTS = frozenset({"dict"})
+# Calls on a container that give back the same kind of container (of the same items).
+_SAME_ITEMS = frozenset({"list", "tuple", "sorted", "set", "reversed", "frozenset"})
 BUILTIN_BASES = frozenset({"object", "Exception", "BaseException", "dict", "list", "set", "tuple", "str", "int"})
 
 
@@ -44,9 +55,54 @@ class Kind:
     what: str
     name: str | None = None  # threading member name, or object kind (Thread, Event, ...)
     cls: ClassInfo | None = None
+    node: object = None  # a function's def (what == "function")
 
 
 MODULE = Kind("module")
+# threading's camelCase module functions and the PEP 8 names they alias (the same object).
+MEMBER_ALIASES = {"currentThread": "current_thread", "activeCount": "active_count"}
+
+
+def _same_member(kind: Kind | None) -> Kind | None:
+    if kind is not None and kind.what == "member" and kind.name in MEMBER_ALIASES:
+        return Kind("member", MEMBER_ALIASES[kind.name])
+    return kind
+
+
+def _element(container: Kind) -> Kind:
+    """What a container of threading objects holds: an object, or an instance of a local class."""
+    if container.cls is not None:
+        return Kind("instance", cls=container.cls)
+    return Kind("object", container.name)
+
+
+_CONTEXT = re.compile(r", ctx=(?:Load|Store|Del)\(\)")
+
+
+def _shape(node: ast.expr) -> str:
+    """The expression's structure, whether it is read or assigned (``t`` in ``t = ...`` and ``t.x``)."""
+    return _CONTEXT.sub("", ast.dump(node))
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _simple_target(node: ast.expr) -> bool:
+    """A name, ``a.b.c`` or ``name[key]`` with a name or constant key."""
+    if isinstance(node, ast.Subscript):
+        return _simple_target(node.value) and isinstance(node.slice, (ast.Name, ast.Constant))
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def _empty_container(node: ast.Call) -> Kind | None:
+    """``list()``, ``dict()``, ``set()``, ``deque()``: an empty container (assuming builtins)."""
+    if isinstance(node.func, ast.Name) and not node.args and not node.keywords:
+        if node.func.id in _EMPTY_LISTS or node.func.id in _EMPTY_DICTS:
+            return Kind("empty", node.func.id)
+    return None
 
 
 class Receivers:
@@ -72,6 +128,17 @@ class Receivers:
                 return Kind("member", name)
             return None
         kinds = {self._binding_kind(binding, depth) for binding in found}
+        if any(kind is not None and kind.what in ("empty", "iterable", "mapping") for kind in kinds):
+            where = scope.lookup(name)
+            inserts = [
+                i for i in self.collected.inserts if _is_name(i.container, name) and i.scope.lookup(name) is where
+            ]
+            return self._container(kinds, inserts, depth)
+        if len(kinds) > 1:
+            # ``me = threading.currentThread`` in one branch, ``threading.current_thread`` in
+            # the other: the same function, and `fix` makes them one spelling. Deciding the
+            # same before the rename keeps check and fix in agreement.
+            kinds = {_same_member(kind) for kind in kinds}
         return kinds.pop() if len(kinds) == 1 else None
 
     def _binding_kind(self, binding: Binding, depth: int) -> Kind | None:
@@ -84,6 +151,8 @@ class Receivers:
             return None
         if binding.how == "class":
             return Kind("class", cls=binding.value)
+        if binding.how == "def":
+            return Kind("function", node=binding.value)
         if binding.how == "self" and binding.value is not None:
             return Kind("self", cls=binding.value)
         if binding.how == "value":
@@ -91,7 +160,7 @@ class Receivers:
         if binding.how == "for":
             iterable = self.kind_of(binding.value, binding.scope, depth + 1)
             if iterable is not None and iterable.what == "iterable":
-                return Kind("object", iterable.name)
+                return _element(iterable)
             return None
         return None
 
@@ -110,10 +179,39 @@ class Receivers:
             if owner.what == "self":
                 return self.attribute_kind(owner.cls, node.attr, depth)
             return None
+        if isinstance(node, ast.Subscript):
+            container = self.kind_of(node.value, scope, depth + 1)
+            if container is None or container.what not in ("iterable", "mapping"):
+                return None
+            if isinstance(node.slice, ast.Slice):
+                return container if container.what == "iterable" else None
+            return _element(container)
         if isinstance(node, ast.Call):
+            empty = _empty_container(node)
+            if empty is not None and scope.lookup(node.func.id) is None:  # the builtin, not a local
+                return empty
+            if isinstance(node.func, ast.Attribute) and not node.keywords:
+                owner = node.func.value
+                method = node.func.attr
+                if method in ("values", "itervalues") or method in ("pop", "get", "popleft", "copy"):
+                    container = self.kind_of(owner, scope, depth + 1)
+                    if container is not None and container.what in ("iterable", "mapping"):
+                        if method == "copy":
+                            return container
+                        if method in ("values", "itervalues"):
+                            if container.what != "mapping":
+                                return None
+                            return Kind("iterable", container.name, container.cls)
+                        return _element(container)
+            if isinstance(node.func, ast.Name) and node.func.id in _SAME_ITEMS and len(node.args) == 1:
+                if scope.lookup(node.func.id) is None:
+                    container = self.kind_of(node.args[0], scope, depth + 1)
+                    return container if container is not None and container.what == "iterable" else None
             function = self.kind_of(node.func, scope, depth + 1)
             if function is None:
                 return None
+            if function.what == "function":
+                return self.returns_kind(function.node, depth)
             if function.what == "member":
                 if function.name in FACTORIES:
                     return Kind("object", FACTORIES[function.name])
@@ -123,6 +221,10 @@ class Receivers:
             if function.what == "class":
                 return Kind("instance", cls=function.cls)
             return None
+        if isinstance(node, (ast.List, ast.Tuple)) and not node.elts:
+            return Kind("empty", "list")
+        if isinstance(node, ast.Dict) and not node.keys:
+            return Kind("empty", "dict")
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts:
             kinds = {self.kind_of(element, scope, depth + 1) for element in node.elts}
             if len(kinds) == 1:
@@ -136,9 +238,92 @@ class Receivers:
                 return Kind("iterable", element.name)
         return None
 
+    def returns_kind(self, function: ast.AST, depth: int) -> Kind | None:
+        """A simple factory: every ``return`` gives the same threading object (not a generator)."""
+        returns = getattr(function, "_threadport_returns", None)
+        if not returns or getattr(function, "_threadport_generator", False):
+            return None
+        kinds = {None if value is None else self.kind_of(value, scope, depth + 1) for value, scope in returns}
+        if len(kinds) == 1:
+            only = kinds.pop()
+            if only is not None and only.what == "object":
+                return only
+        return None
+
+    def _container(self, kinds: set[Kind | None], inserts: list, depth: int) -> Kind | None:
+        """A list/set/dict that is only ever empty, or filled with one kind of threading object."""
+        if None in kinds:
+            return None
+        shapes = set()
+        items = set()  # (object kind name, local class) of what goes in
+        for kind in kinds:
+            if kind.what == "empty":
+                shapes.add("mapping" if kind.name in _EMPTY_DICTS else "iterable")
+            elif kind.what in ("iterable", "mapping"):
+                shapes.add(kind.what)
+                items.add((kind.name, kind.cls))
+            else:
+                return None
+        for insert in inserts:
+            value = self.kind_of(insert.value, insert.scope, depth + 1)
+            if insert.many:
+                if value is None or value.what != "iterable":
+                    return None
+            elif value is None or value.what not in ("object", "instance"):
+                return None
+            items.add((value.name, value.cls))
+        if len(shapes) == 1 and len(items) == 1:
+            name, cls = items.pop()
+            return Kind(shapes.pop(), name, cls)
+        return None
+
+    def method_kind(self, cls: ClassInfo, attr: str) -> Kind | None:
+        """``self.attr`` naming a method: the one def in the class family (or None)."""
+        defs = {
+            binding.value
+            for member in self.family(cls)
+            if member.body is not None
+            for binding in member.body.bindings.get(attr, ())
+        }
+        if len(defs) == 1:
+            only = defs.pop()
+            if isinstance(only, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return Kind("function", node=only)
+        return None
+
+    def kind_from_prior(self, receiver: ast.expr, prior: tuple[ast.stmt, ...], scope: Scope) -> Kind | None:
+        """The receiver was bound in the statements just before (``t = Thread(); t.setDaemon(1)``).
+
+        Walk back over calls on the same receiver (they cannot rebind a name or an
+        attribute of the caller's) to an assignment to it; anything else ends the walk.
+        """
+        wanted = _shape(receiver)
+        if not _simple_target(receiver):
+            return None
+        for statement in prior:
+            if isinstance(statement, ast.Assign):
+                if any(_shape(target) == wanted for target in statement.targets):
+                    kind = self.kind_of(statement.value, scope)
+                    return kind if kind is not None and kind.what == "object" else None
+                return None
+            if (
+                isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Call)
+                and isinstance(statement.value.func, ast.Attribute)
+                and _shape(statement.value.func.value) == wanted
+            ):
+                continue
+            return None
+        return None
+
     def attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:
         """``self.attr`` where every assignment to it in the class family is one kind (or None)."""
         family = self.family(cls)
+        if attr not in self.collected.attr_assigns and not any(
+            member.body is not None and any(b.how == "value" for b in member.body.bindings.get(attr, ()))
+            for member in family
+        ):
+            return self.method_kind(cls, attr)
         kinds = set()
         for assign in self.collected.attr_assigns.get(attr, ()):
             if isinstance(assign.value, ast.Constant) and assign.value.value is None:
@@ -155,6 +340,22 @@ class Receivers:
                 if isinstance(value, ast.Constant) and value.value is None:
                     continue
                 kinds.add(None if value is None else self.kind_of(value, binding.scope, depth + 1))
+        if any(kind is not None and kind.what in ("empty", "iterable", "mapping") for kind in kinds):
+            inserts = []
+            for insert in self.collected.inserts:
+                container = insert.container
+                if not (isinstance(container, ast.Attribute) and container.attr == attr):
+                    continue
+                owner = self.kind_of_name(container.value.id, insert.scope, depth + 1)
+                if owner is None or owner.what != "self":
+                    return None  # filled from outside its class: not provably anything
+                if owner.cls in family:
+                    inserts.append(insert)
+            found = self._container(kinds, inserts, depth)
+            if found is not None:
+                self.assumed.add(attr)
+                return None if self.assigned_elsewhere(attr) else found
+            return None
         if len(kinds) == 1:
             only = kinds.pop()
             if only is not None and only.what in ("object", "instance"):

@@ -76,6 +76,17 @@ class AttributeSite:
     scope: Scope
     call: ast.Call | None  # the call whose function this attribute is
     statement: bool  # that call is a whole expression statement
+    prior: tuple[ast.stmt, ...] = ()  # the statements before this one in its block, nearest first
+
+
+@dataclass
+class Insert:
+    """``container.append(value)`` / ``.add`` / ``.insert`` / ``container[key] = value``."""
+
+    container: ast.expr  # a name or ``owner.attr``
+    value: ast.expr
+    scope: Scope
+    many: bool = False  # ``.extend(iterable)``: value is an iterable of items
 
 
 @dataclass
@@ -120,6 +131,9 @@ class Collector:
         self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
         self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
         self.classes: list[ClassInfo] = []
+        self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
+        self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
+        self._function: ast.AST | None = None  # the function whose returns are being collected
 
     def defined_names(self) -> set[str]:
         """Names defined by a ``def`` anywhere or bound in a class body (methods, aliases)."""
@@ -145,6 +159,9 @@ class Collector:
             self.attr_assigns[target.attr].append(AttrAssign(target.value.id, value, scope))
             self.visit(target.value, scope)
         else:
+            if isinstance(target, ast.Subscript) and _container(target.value):
+                value = binding.value if binding.how == "value" else ast.Constant(...)
+                self.inserts.append(Insert(target.value, value, scope))
             self.visit(target, scope)
 
     def bind_arguments(self, args: ast.arguments, scope: Scope) -> None:
@@ -187,11 +204,14 @@ class Collector:
 
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
         previous = None
-        for statement in body:
+        saved = self._prior
+        for index, statement in enumerate(body):
             if isinstance(statement, ast.Try):
                 self.pairs.append(StatementPair(previous, statement, scope))
+            self._prior = tuple(reversed(body[max(0, index - 8) : index]))
             self.visit(statement, scope)
             previous = statement
+        self._prior = saved
 
     def visit(self, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -220,14 +240,32 @@ class Collector:
             self.visit(node.returns, scope)
         scope.bindings[node.name].append(Binding("def", node, scope))
         inner = self.new_scope("function", scope, node)
+        node._threadport_returns = []  # type: ignore[attr-defined]  # (value, scope) of each return
         if scope.kind == "class" and not any(
             isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in node.decorator_list
         ):
             inner.method_of = scope.node._threadport_class  # type: ignore[attr-defined]
         self.bind_arguments(node.args, inner)
+        saved, self._function = self._function, node
         self.block(node.body, inner)
+        self._function = saved
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Return(self, node, scope, parent=None) -> None:
+        if self._function is not None:
+            self._function._threadport_returns.append((node.value, scope))  # type: ignore[attr-defined]
+        if node.value is not None:
+            self._escapes(node.value, scope)
+            self.visit(node.value, scope)
+
+    def visit_Yield(self, node, scope, parent=None) -> None:
+        if self._function is not None:
+            self._function._threadport_generator = True  # type: ignore[attr-defined]
+        if node.value is not None:
+            self.visit(node.value, scope)
+
+    visit_YieldFrom = visit_Yield
 
     def _defaults(self, args: ast.arguments, scope: Scope) -> None:
         for default in [*args.defaults, *args.kw_defaults]:
@@ -238,7 +276,9 @@ class Collector:
         self._defaults(node.args, scope)
         inner = self.new_scope("lambda", scope, node)
         self.bind_arguments(node.args, inner)
+        saved, self._function = self._function, None
         self.visit(node.body, inner)
+        self._function = saved
 
     def visit_ClassDef(self, node, scope, parent=None) -> None:
         for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
@@ -249,7 +289,9 @@ class Collector:
         scope.bindings[node.name].append(Binding("class", info, scope))
         inner = self.new_scope("class", scope, node)
         info.body = inner
+        saved, self._function = self._function, None
         self.block(node.body, inner)
+        self._function = saved
         info.methods = set(inner.bindings)
 
     def _comprehension(self, node, scope, elements) -> None:
@@ -275,7 +317,16 @@ class Collector:
     def visit_DictComp(self, node, scope, parent=None) -> None:
         self._comprehension(node, scope, [node.key, node.value])
 
+    def _escapes(self, node: ast.expr, scope: Scope) -> None:
+        """A container handed to other code (an argument, another name, a return value) may be
+        filled there with anything: record an unknown insert, so it is not a list of threads."""
+        if isinstance(node, ast.Starred):
+            node = node.value
+        if _container(node):
+            self.inserts.append(Insert(node, ast.Constant(...), scope))
+
     def visit_Assign(self, node, scope, parent=None) -> None:
+        self._escapes(node.value, scope)
         self.visit(node.value, scope)
         for target in node.targets:
             self.bind_target(target, scope, Binding("value", node.value, scope))
@@ -357,13 +408,15 @@ class Collector:
 
     def visit_Name(self, node, scope, parent=None) -> None:
         if node.id in self.trigger_names:
+            if isinstance(parent, ast.Call) and parent.func is node:
+                node._threadport_call = parent  # type: ignore[attr-defined]  # the call it names
             self.names.append(NameSite(node, scope))
 
     def visit_Attribute(self, node, scope, parent=None) -> None:
         if node.attr in self.trigger_attributes:
             call = parent if isinstance(parent, ast.Call) and parent.func is node else None
             statement = call is not None and getattr(call, "_threadport_statement", False)
-            self.attributes.append(AttributeSite(node, scope, call, statement))
+            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior))
         self.visit(node.value, scope, node)
 
     def visit_Expr(self, node, scope, parent=None) -> None:
@@ -372,8 +425,17 @@ class Collector:
         self.visit(node.value, scope, node)
 
     def visit_Call(self, node, scope, parent=None) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _INSERTS and _container(func.value) and node.args:
+            if len(node.args) == _INSERTS[func.attr] and not node.keywords:
+                self.inserts.append(Insert(func.value, node.args[-1], scope, many=func.attr == "extend"))
+            else:  # an odd call shape: whatever went in is unknown
+                self.inserts.append(Insert(func.value, ast.Constant(...), scope))
         self.visit(node.func, scope, node)
+        reads_only = isinstance(func, ast.Name) and func.id in _READS_ONLY
         for argument in node.args:
+            if not reads_only:
+                self._escapes(argument, scope)
             self.visit(argument, scope, node)
         for keyword in node.keywords:
             self.visit(keyword.value, scope, node)
@@ -393,6 +455,44 @@ class Collector:
         if node.rest:
             scope.bindings[node.rest].append(Binding("other"))
         self.generic(node, scope)
+
+
+# builtins that only read the container they are given
+_READS_ONLY = frozenset(
+    {
+        "len",
+        "list",
+        "tuple",
+        "sorted",
+        "set",
+        "frozenset",
+        "iter",
+        "enumerate",
+        "reversed",
+        "min",
+        "max",
+        "any",
+        "all",
+        "sum",
+        "repr",
+        "str",
+        "id",
+        "isinstance",
+        "bool",
+        "print",
+        "zip",
+        "map",
+        "filter",
+        "hash",
+    }
+)
+# container methods that put one item in (or, for extend, many), with their argument count
+_INSERTS = {"append": 1, "add": 1, "insert": 2, "appendleft": 1, "extend": 1, "setdefault": 2}
+
+
+def _container(node: ast.expr) -> bool:
+    """A name or ``owner.attr``: the container shapes receivers.py can follow."""
+    return isinstance(node, ast.Name) or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name))
 
 
 def collect(

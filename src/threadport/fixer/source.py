@@ -2,26 +2,52 @@
 
 A file is read as bytes, its encoding found the way Python finds it (BOM, then a
 PEP 263 coding cookie, else UTF-8), and decoded *without* newline translation, so
-CRLF ends survive. Writing encodes with the same codec (a BOM comes back with
-``utf-8-sig``) into a temporary file in the same folder, which then replaces the
-original by rename: a crash never leaves half a file, and the mode is kept.
+CRLF ends survive. Only regular files are read: a FIFO would block for ever, a
+device never ends.
+
+Writing encodes with the same codec (a BOM comes back with ``utf-8-sig``) into a
+temporary file in the same folder, which then replaces the original by rename: a
+crash never leaves half a file. The replacement keeps what an editor keeps:
+
+- a symlink stays a symlink: the file it points to is rewritten (as ruff and
+  pyupgrade do, and ``sed -i --follow-symlinks``);
+- mode, owner and group are kept; when they cannot be (another user's file), the
+  file is left alone with a reason, as is a read-only file;
+- the file must still hold the bytes that were read (compare and swap, under an
+  advisory lock that concurrent threadport runs take too), so a concurrent edit is
+  never overwritten: the caller fixes the new content again.
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
 import io
 import os
+import re
 import stat
-import tempfile
+import time
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 from threadport.errors import ThreadportError
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, the byte comparison remains
+    fcntl = None  # type: ignore[assignment]
+
 
 class SourceError(ThreadportError):
     """A file that cannot be processed; the message is the reason, without the path."""
+
+
+class ChangedMeanwhile(SourceError):
+    """The file no longer holds the bytes that were read: another program wrote it."""
+
+    def __init__(self) -> None:
+        super().__init__("changed by another program while it was being fixed; left as that program wrote it")
 
 
 @dataclass
@@ -32,6 +58,26 @@ class Source:
     encoding: str  # a codec name that round-trips the bytes (utf-8-sig keeps a BOM)
 
 
+# PEP 263's cookie, as tokenize looks for it in the first two lines.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _bom_and_cookie_disagree(data: bytes) -> str | None:
+    """The cookie's codec when the file starts with a UTF-8 BOM and the cookie is not UTF-8."""
+    if not data.startswith(codecs.BOM_UTF8):
+        return None
+    for line in data[len(codecs.BOM_UTF8) :].splitlines()[:2]:
+        match = _COOKIE.match(line)
+        if match:
+            declared = match.group(1).decode("ascii", "replace")
+            try:
+                name = codecs.lookup(declared).name
+            except LookupError:
+                return None
+            return None if name == "utf-8" else declared
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode source bytes the way the interpreter would, keeping line ends as they are."""
     if b"\0" in data:
@@ -39,6 +85,12 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:  # unknown codec in a cookie, a cookie that contradicts a BOM...
+        declared = _bom_and_cookie_disagree(data)
+        if declared is not None:
+            raise SourceError(
+                f"the file starts with a UTF-8 byte-order mark but its coding cookie says {declared}:"
+                " the BOM and the cookie disagree (remove one of them)"
+            ) from None
         if "invalid or missing encoding declaration" not in str(error):
             raise SourceError(f"bad coding declaration: {error.msg}") from None
         encoding = "utf-8"  # ...or no cookie and non-UTF-8 bytes in the first two lines
@@ -48,32 +100,146 @@ def decode(data: bytes) -> tuple[str, str]:
         line = data[: error.start].count(b"\n") + 1
         hint = " (add a PEP 263 coding cookie if the file is not UTF-8)" if encoding == "utf-8" else ""
         raise SourceError(f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} on line {line}{hint}") from None
-    if "\r" in text.replace("\r\n", ""):
-        # ast splits lines on a lone CR but tokenize does not: positions would disagree.
-        raise SourceError("lone CR line ends (classic Mac OS) are not supported")
+    # A lone CR (not part of CRLF) is judged by parsing.parse, and only for files whose
+    # bytes mention a rule's words: inside a string it is accepted.
     return text, encoding
 
 
-def read_source(path: Path) -> Source:
+_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _not_regular(mode: int) -> SourceError:
+    kind = _KINDS.get(stat.S_IFMT(mode))
+    return SourceError("not a regular file" + (f" ({kind})" if kind else ""))
+
+
+def _unreadable(path: Path, error: OSError) -> SourceError:
+    if os.path.isdir(path):  # the walk hands over a folder it could not list
+        try:
+            os.scandir(path).close()
+        except OSError as listing:
+            return SourceError(f"cannot list folder: {listing.strerror or listing}")
+        return SourceError("is a folder, not a file")
+    return SourceError(f"cannot read: {error.strerror or error}")
+
+
+def _open_regular(path: Path | str) -> int:
+    """A descriptor on the regular file at ``path`` (symlinks followed); never blocks on a FIFO."""
     try:
-        data = path.read_bytes()
+        mode = os.stat(path).st_mode  # refuse pipes and devices before opening them at all
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise _not_regular(mode)
+        # O_NONBLOCK: should the path become a FIFO after the stat, opening it still returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise _unreadable(Path(path), error) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _not_regular(mode)
+    return fd
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``; SourceError (never a hang) for anything else."""
+    fd = _open_regular(path)
+    try:
+        return _read_all(fd)
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
+def read_source(path: Path) -> Source:
+    data = read_bytes(path)
     text, encoding = decode(data)
     return Source(path, data, text, encoding)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data``: temporary file in the same folder, fsync, rename."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".threadport", dir=path.parent)
+# How long to wait for another threadport run that holds a file's lock (it holds it
+# only while it writes one file).
+LOCK_PATIENCE = 30.0
+
+
+def _lock(fd: int) -> None:
+    if fcntl is None:
+        return
+    deadline = time.monotonic() + LOCK_PATIENCE
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise SourceError(f"locked by another program for more than {LOCK_PATIENCE:.0f} s") from None
+            time.sleep(0.01)  # polling, so a lock that is never released cannot hang the run
+        except OSError:  # a file system without flock (some NFS): the byte comparison remains
+            return
+
+
+def _refuse_read_only(path: Path, status: os.stat_result) -> None:
+    mode = stat.S_IMODE(status.st_mode)
+    # Root may write anything; an editor still refuses a file nobody may write, and so do we.
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise SourceError(f"read-only file (mode {mode:04o}); left unchanged")
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Replace the file at ``path`` by ``data``: temporary file in the same folder, fsync, rename.
+
+    A symlink is followed and the file it points to replaced. With ``expected``, the
+    file must still hold exactly those bytes, else ChangedMeanwhile is raised and
+    nothing is written.
+    """
+    target = Path(os.path.realpath(path))
+    fd = _open_regular(target)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        _lock(fd)
+        status = os.fstat(fd)
+        try:
+            now = os.stat(target)
+        except OSError:
+            raise ChangedMeanwhile() from None
+        if (now.st_dev, now.st_ino) != (status.st_dev, status.st_ino):
+            raise ChangedMeanwhile()  # replaced while we waited for the lock
+        if expected is not None and _read_all(fd) != expected:
+            raise ChangedMeanwhile()
+        _refuse_read_only(target, status)
+        _replace(target, data, status)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _replace(target: Path, data: bytes, status: os.stat_result) -> None:
+    import tempfile  # here: `check` never writes, and tempfile pulls in random (a start-up cost)
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".threadport", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+            output.flush()
+            if hasattr(os, "fchown"):
+                _keep_owner(output.fileno(), status)
+            os.chmod(temporary, stat.S_IMODE(status.st_mode))  # after chown, which may clear setuid bits
+            os.fsync(output.fileno())
+        os.replace(temporary, target)
     except BaseException:
         try:
             os.unlink(temporary)
@@ -82,10 +248,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _keep_owner(fd: int, status: os.stat_result) -> None:
+    mine = os.fstat(fd)
+    if (mine.st_uid, mine.st_gid) == (status.st_uid, status.st_gid):
+        return
+    try:
+        os.fchown(fd, status.st_uid, status.st_gid)
+    except PermissionError:
+        raise SourceError(
+            f"owned by uid {status.st_uid}, gid {status.st_gid}: replacing it would change its owner"
+            " or group; left unchanged"
+        ) from None
+
+
 def save(source: Source, new_text: str) -> bool:
-    """Write ``new_text`` back in the file's own encoding; False (no write) when unchanged."""
+    """Write ``new_text`` back in the file's own encoding; False (no write) when unchanged.
+
+    Raises ChangedMeanwhile when the file no longer holds ``source.data``.
+    """
     data = new_text.encode(source.encoding)
     if data == source.data:
         return False
-    write_atomic(source.path, data)
+    write_atomic(source.path, data, expected=source.data)
     return True

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from threadport.fixer.source import SourceError, read_bytes
+
 _OWNER = re.compile(rb"(\w+)[ \t]*\.[ \t]*$")
 
 
@@ -81,8 +83,8 @@ def scan_outside(facts: TreeFacts, paths: Iterable[Path], attrs: set[str]) -> No
         return
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_bytes(path)  # regular files only: a FIFO would block for ever
+        except SourceError:
             continue  # reported by the command that reads it
         for attr in outside_assignments(data, [a for a in attrs if a.encode() in data]):
             facts.assigned_outside.setdefault(attr, set()).add(str(path))

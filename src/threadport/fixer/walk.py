@@ -1,4 +1,13 @@
-"""Which files a command reads: the files named, and the .py files under the folders named."""
+"""Which files a command reads: the files named, and the .py files under the folders named.
+
+Nothing is skipped in silence. Every ``.py`` entry of a folder that is not a folder
+itself is yielded: a FIFO, a socket, a symlink loop or a dangling link then gets its
+one error line when it is read (see source.py). A folder that cannot be listed is
+yielded too, so reading it says why. Symlinks to files are followed (they are read
+and written through); symlinks to folders found while walking are not entered, as
+ruff does (they usually point at a virtualenv or a dependency), but a folder named
+on the command line is walked even when it is a symlink.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +19,36 @@ from pathlib import Path
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "build", "__pycache__"})
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _is_linked_folder(entry: os.DirEntry) -> bool:
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:  # a symlink loop: not a folder; reading it reports the loop
+        return False
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """In name order, entering each folder where it sorts; a stack of listings rather
+    than recursion, so no depth of folders can exhaust Python's stack."""
+    stack = [iter(_listing(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif isinstance(entry, Path):
+            yield entry, True  # a folder that cannot be listed: reading it says why
+        elif entry.is_dir(follow_symlinks=False):
             if entry.name not in SKIPPED_DIRS:
-                yield from _walk(Path(entry.path))
-        elif entry.name.endswith(".py") and entry.is_file():
-            yield Path(entry.path)
+                stack.append(iter(_listing(Path(entry.path))))
+        elif entry.name.endswith(".py") and not _is_linked_folder(entry):
+            yield Path(entry.path), False
+
+
+def _listing(folder: Path) -> list[os.DirEntry] | list[Path]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return [folder]
 
 
 def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path, bool]]:
@@ -31,7 +59,6 @@ def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path, bool]]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            for found in _walk(path):
-                yield found, False
+            yield from _walk(path)
         else:
             yield path, True

@@ -1,0 +1,109 @@
+"""Start-up benchmark: each command's median wall time beside the interpreter's own start.
+
+Measured side by side in one run, rounds interleaved (these machines are shared and
+noisy): `python -S -c pass` and `python -c pass` (the floors threadport cannot go
+below), `ruff --version` and `pyupgrade --help` (peers), then `threadport --help`,
+`threadport list`, `threadport check --help` and `threadport check` on one small file.
+Goal: every threadport command <= 80 ms. CPU is user+system seconds of the child
+(steadier than wall time under load). The children may write bytecode (an unset
+PYTHONDONTWRITEBYTECODE) and one uncounted round warms the caches, as an installed
+package has its .pyc files and a second run its cached answers.
+
+Run: python benchmarks/bench_startup.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SMALL_FILE = "import threading\n\nworker = threading.Thread(target=print)\nif worker.isAlive():\n    pass\n"
+GOAL_MS = 80
+CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """(wall, cpu) seconds of one run of ``command``, its output thrown away."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        try:
+            os.execve(command[0], command, CHILD_ENV)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) == 127:
+        raise SystemExit(f"cannot run {command[0]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def tool(name: str) -> str | None:
+    """A console script next to this interpreter first (the venv's), else on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def commands(small: Path) -> list[tuple[str, list[str] | None, bool]]:
+    """(label, command or None when missing, counts toward the goal)."""
+    python = sys.executable
+    threadport = tool("threadport")
+    ruff, pyupgrade = tool("ruff"), tool("pyupgrade")
+    return [
+        ("python -S -c pass", [python, "-S", "-c", "pass"], False),
+        ("python -c pass", [python, "-c", "pass"], False),
+        ("ruff --version", [ruff, "--version"] if ruff else None, False),
+        ("pyupgrade --help", [pyupgrade, "--help"] if pyupgrade else None, False),
+        ("threadport --help", [threadport, "--help"], True),
+        ("threadport list", [threadport, "list"], True),
+        ("threadport check --help", [threadport, "check", "--help"], True),
+        ("threadport check FILE", [threadport, "check", "--isolated", "--exit-zero", str(small)], True),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21, help="runs of each command (default 21)")
+    args = parser.parse_args()
+    if tool("threadport") is None:
+        raise SystemExit("no threadport console script beside this Python or on PATH (pip install -e .)")
+    with tempfile.TemporaryDirectory() as folder:
+        small = Path(folder, "small.py")
+        small.write_text(SMALL_FILE, encoding="utf-8")
+        rows = commands(small)
+        runs: dict[str, list[tuple[float, float]]] = {label: [] for label, command, _ in rows if command}
+        for round_number in range(args.rounds + 1):  # interleaved: a burst of load hits all alike
+            for label, command, _ in rows:
+                if command:
+                    measured = timed(command)
+                    if round_number:  # round 0 writes the .pyc files and fills the caches
+                        runs[label].append(measured)
+    floor = statistics.median(w for w, _ in runs["python -c pass"])
+    print(f"start-up, median of {args.rounds} interleaved rounds (wall ms, child CPU ms, wall / `python -c pass`)")
+    worst = 0.0
+    for label, command, goal in rows:
+        if not command:
+            print(f"  {label:26s}     (not installed)")
+            continue
+        wall = statistics.median(w for w, _ in runs[label]) * 1000
+        cpu = statistics.median(c for _, c in runs[label]) * 1000
+        print(f"  {label:26s} {wall:7.1f} ms  {cpu:7.1f} ms CPU  {wall / 1000 / floor:5.2f}x")
+        if goal:
+            worst = max(worst, wall)
+    verdict = "met" if worst <= GOAL_MS else "NOT met"
+    load = os.getloadavg()[0]
+    print(f"slowest threadport command {worst:.1f} ms (goal <= {GOAL_MS} ms: {verdict}; load average {load:.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

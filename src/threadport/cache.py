@@ -1,0 +1,68 @@
+"""A small on-disk cache of answers that are slow to get and cheap to invalidate.
+
+Each entry is one JSON file under ``$XDG_CACHE_HOME/threadport`` (else
+``~/.cache/threadport``), holding the key it was computed for: a stale key is a
+miss, never a wrong answer. The cache is a convenience only: an unreadable,
+unwritable or corrupt cache behaves as an empty one, and nothing is ever raised.
+``THREADPORT_NO_CACHE=1`` turns it off.
+
+Only ``os`` and ``json`` are imported: the start-up of `threadport list` uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+NO_CACHE_ENV = "THREADPORT_NO_CACHE"
+
+
+def folder() -> str | None:
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "threadport")
+
+
+def file_key(path: str) -> list | None:
+    """What identifies one version of a file: its real path, inode, size and mtime in ns."""
+    try:
+        real = os.path.realpath(path)
+        info = os.stat(real)
+    except (OSError, ValueError):
+        return None
+    return [real, info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def load(name: str, key: object) -> object | None:
+    """The value stored under ``name`` if it was stored for exactly ``key``, else None."""
+    where = folder()
+    if where is None:
+        return None
+    try:
+        with open(os.path.join(where, f"{name}.json"), encoding="utf-8") as stored:
+            entry = json.load(stored)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    return entry.get("value")
+
+
+def store(name: str, key: object, value: object) -> None:
+    """Best effort: written whole to a temporary file, then renamed over the old entry."""
+    where = folder()
+    if where is None:
+        return
+    target = os.path.join(where, f"{name}.json")
+    temporary = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(where, exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as out:
+            json.dump({"key": key, "value": value}, out)
+        os.replace(temporary, target)
+    except (OSError, TypeError, ValueError):
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass

@@ -1,0 +1,212 @@
+"""Apply a mutation to a temporary copy of the repository and run the checks that must catch it.
+
+    python tests/mutations/mutation_runner.py             # every mutation: caught by what, or SURVIVED
+    python tests/mutations/mutation_runner.py --all-checks clock   # run every check, mutations whose name has "clock"
+
+The copy holds what the checks read (src/, legacy/, modern/, tests/, pyproject.toml);
+the checks import ``threadport`` from the copy's src/ (PYTHONPATH) and find the
+showcase there (THREADPORT_HOME), so the installed package and the real files
+are never involved. Runs go two at a time (CI has two cores).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).parent))
+from mutation_table import MUTATIONS, PYTHON, Check, Mutation  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+COPIED = ("src", "legacy", "modern", "tests", "pyproject.toml")
+LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", "mutations", "browser")
+JOBS = 2
+CHECK_TIMEOUT = 300  # seconds; the runner's own per-run limit is 30 s, so this is a hang
+PASSED, FAILED = 0, 1  # exit status of pytest and threadport: anything else is a broken harness
+
+
+class HarnessError(Exception):
+    """A check could not say pass or fail (usage error, not found, timeout): not a catch."""
+
+
+def copy_repository(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=LEFT_OUT)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def apply(mutation: Mutation, root: Path) -> None:
+    """Replace ``old`` by ``new`` in the copy; ``old`` must occur exactly once."""
+    path = root / mutation.path
+    text = path.read_text(encoding="utf-8")
+    found = text.count(mutation.old)
+    if found != 1:
+        raise HarnessError(
+            f"{mutation.name}: the text to replace occurs {found} times in {mutation.path} (expected once): "
+            "the source has changed, update the mutation"
+        )
+    path.write_bytes(text.replace(mutation.old, mutation.new).encode("utf-8"))
+
+
+@dataclass
+class Outcome:
+    check: Check
+    status: int
+    output: str
+    seconds: float
+
+    @property
+    def tail(self) -> str:
+        return "\n".join(self.output.strip().splitlines()[-15:])
+
+
+def run_check(check: Check, root: Path) -> Outcome:
+    argv = [sys.executable if a == PYTHON else a for a in check.argv]
+    env = dict(os.environ, PYTHONPATH=str(root / "src"), THREADPORT_HOME=str(root), PYTHONDONTWRITEBYTECODE="1")
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", *argv],
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=CHECK_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise HarnessError(f"{check.label}: no answer in {CHECK_TIMEOUT} s") from None
+    outcome = Outcome(check, done.returncode, done.stdout + done.stderr, time.perf_counter() - started)
+    if outcome.status not in (PASSED, FAILED):
+        raise HarnessError(f"{check.label}: exit status {outcome.status}, neither pass nor fail:\n{outcome.tail}")
+    return outcome
+
+
+@dataclass
+class Verdict:
+    mutation: Mutation
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def caught_by(self) -> Check | None:
+        return next((o.check for o in self.outcomes if o.status == FAILED), None)
+
+    @property
+    def caught(self) -> bool:
+        return self.caught_by is not None
+
+
+def mutate_and_check(mutation: Mutation, workdir: Path, pristine: Path, *, all_checks: bool = False) -> Verdict:
+    """Copy, mutate, run the checks in order (all of them with ``all_checks``) until one fails."""
+    started = time.perf_counter()
+    root = workdir / "copy"
+    shutil.copytree(pristine, root)
+    apply(mutation, root)
+    verdict = Verdict(mutation)
+    for check in mutation.checks:
+        verdict.outcomes.append(run_check(check, root))
+        if verdict.outcomes[-1].status == FAILED and not all_checks:
+            break
+    shutil.rmtree(root, ignore_errors=True)
+    verdict.seconds = time.perf_counter() - started
+    return verdict
+
+
+def baseline_checks(mutations: list[Mutation]) -> dict[Check, list[Check]]:
+    """What the unmutated copy must pass: merged run -> the checks of ``mutations`` it covers.
+
+    All pytest node ids go into one pytest run and all compared pairs into one
+    compare run, which costs one start-up instead of one per check.
+    """
+    node_ids, stems, covered = {}, {}, {"pytest": [], "compare": []}
+    merged: dict[Check, list[Check]] = {}
+    for check in dict.fromkeys(c for m in mutations for c in m.checks):
+        if check.argv[0] == "pytest":
+            node_ids.update(dict.fromkeys(a for a in check.argv[1:] if not a.startswith("-") and "no:" not in a))
+            covered["pytest"].append(check)
+        elif check.argv[:2] == ("threadport", "compare"):
+            stems.update(dict.fromkeys(a for a in check.argv[2:] if not a.startswith("-") and a != PYTHON))
+            covered["compare"].append(check)
+        else:
+            merged[check] = [check]
+    if node_ids:
+        merged[Check(("pytest", "-q", "-p", "no:cacheprovider", *node_ids))] = covered["pytest"]
+    if stems:
+        merged[Check(("threadport", "compare", *stems, "--python", PYTHON))] = covered["compare"]
+    return merged
+
+
+def run_all(
+    mutations: list[Mutation], workdir: Path, *, all_checks: bool = False, jobs: int = JOBS
+) -> tuple[dict[Check, Outcome | Exception], dict[str, Verdict | Exception]]:
+    """(baseline outcome per check, verdict per mutation name); errors are returned, not raised."""
+    pristine = copy_repository(workdir / "pristine")
+
+    def guarded(function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # reported per mutation by the caller
+            return error
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        base = {c: pool.submit(guarded, run_check, c, pristine) for c in baseline_checks(mutations)}
+        futures = {
+            m.name: pool.submit(guarded, mutate_and_check, m, workdir / f"m{n}", pristine, all_checks=all_checks)
+            for n, m in enumerate(mutations)
+        }
+        verdicts = {k: f.result() for k, f in futures.items()}
+        baseline = {c: f.result() for c, f in base.items()}
+    # Each check of the table -> the outcome of the merged run that covered it.
+    covering = {check: baseline[run] for run, checks in baseline_checks(mutations).items() for check in checks}
+    return covering, verdicts
+
+
+def main(argv: list[str]) -> int:
+    import tempfile
+
+    all_checks = "--all-checks" in argv
+    words = [a for a in argv if not a.startswith("--")]
+    chosen = [m for m in MUTATIONS if not words or any(w in m.name for w in words)]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="threadport-mutations-") as scratch:
+        base, verdicts = run_all(chosen, Path(scratch), all_checks=all_checks)
+    bad = 0
+    for outcome in {id(o): o for o in base.values()}.values():
+        if isinstance(outcome, Exception) or outcome.status != PASSED:
+            bad += 1
+            detail = outcome if isinstance(outcome, Exception) else outcome.tail
+            print(f"BASELINE FAILS\n{detail}")
+    for mutation in chosen:
+        verdict = verdicts[mutation.name]
+        if isinstance(verdict, Exception):
+            bad += 1
+            print(f"ERROR     {mutation.name}: {verdict}")
+            continue
+        marks = ", ".join(f"{'FAIL' if o.status else 'pass'} {o.check.label}" for o in verdict.outcomes)
+        state = "caught  " if verdict.caught else "SURVIVED"
+        bad += not verdict.caught
+        print(f"{state}  {mutation.name}  ({verdict.seconds:.1f} s)\n          {marks}")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"{len(chosen)} mutations, {bad} survived or broken; {time.perf_counter() - started:.1f} s wall, "
+        f"{children.ru_utime + children.ru_stime:.1f} s CPU in the checks"
+    )
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

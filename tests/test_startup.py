@@ -1,0 +1,86 @@
+"""Start-up stays cheap: what each command imports, and the cached catalogue titles.
+
+Times are benchmarks/bench_startup.py's business; these tests pin the causes: the
+modules a command must not import, and the cache that lets `list` skip the catalogue.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from threadport import cache
+from threadport.catalog import CATALOG_FILE, load_catalog
+from threadport.commands import list_pairs
+
+SMALL = "import threading\nt = threading.Thread(target=print)\nprint(t.isAlive())\n"
+
+
+def imported_after(tmp_path, argv: list[str]) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules loaded by one `threadport ARGV` in a fresh interpreter, and its result."""
+    script = (
+        "import sys\nfrom threadport.cli import main\ntry:\n    code = main(sys.argv[1:])\n"
+        "except SystemExit as done:\n    code = done.code\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop(cache.NO_CACHE_ENV, None)
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env)
+    return set(done.stderr.split()), done
+
+
+def test_list_reads_the_catalogue_once_then_its_cached_titles(tmp_path):
+    first, done = imported_after(tmp_path, ["list"])
+    assert done.returncode == 0 and "threadport.catalog" in first
+    again, done_again = imported_after(tmp_path, ["list"])
+    assert done_again.returncode == 0 and done_again.stdout == done.stdout
+    assert not {"threadport.catalog", "threadport.ledger", "tomllib", "dataclasses"} & again
+    assert done.stdout.splitlines() == [f"{p.stem}\t{p.title}" for p in load_catalog()]
+
+
+def test_the_titles_cache_follows_the_catalogue_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text('[[pair]]\nstem = "one"\ntitle = "First"\n')
+    assert list_pairs.titles(str(catalog)) == [("one", "First")]
+    catalog.write_text('[[pair]]\nstem = "one"\ntitle = "Renamed"\n[[pair]]\nstem = "two"\ntitle = "Second"\n')
+    assert list_pairs.titles(str(catalog)) == [("one", "Renamed"), ("two", "Second")]
+    import threadport.catalog
+
+    def refuse(text):
+        raise AssertionError("parsed again although the file did not change")
+
+    monkeypatch.setattr(threadport.catalog, "parse_catalog", refuse)
+    assert list_pairs.titles(str(catalog)) == [("one", "Renamed"), ("two", "Second")]
+
+
+def test_list_finds_the_catalogue_the_package_reads():
+    assert list_pairs.catalog_file() == str(CATALOG_FILE)
+
+
+def test_a_broken_catalogue_is_still_reported_by_list(tmp_path, monkeypatch):
+    from threadport.catalog import CatalogError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text('[[pair]]\nstem = "one"\n')  # no title
+    with pytest.raises(CatalogError, match="missing key 'title'"):
+        list_pairs.titles(str(catalog))
+
+
+def test_check_imports_its_rules_for_help_only(tmp_path):
+    small = tmp_path / "small.py"
+    small.write_text(SMALL)
+    modules, done = imported_after(tmp_path, ["check", "--isolated", "--exit-zero", "--select", "TP001", str(small)])
+    assert done.returncode == 0 and "TP001" in done.stdout
+    rules = {m for m in modules if m.startswith("threadport.fixer.tp")}
+    assert rules == {"threadport.fixer.tp001_is_alive"}  # the one selected: no epilog built
+    # a few files never start (nor import) a process pool, nor tempfile (check never writes)
+    assert not {"multiprocessing", "concurrent.futures.process", "tempfile", "subprocess"} & modules
+    modules, done = imported_after(tmp_path, ["check", "--help"])
+    assert done.returncode == 0 and "TP001" in done.stdout and "TP010" in done.stdout
+    assert "threadport.fixer.tp010_lock_with" in modules
