@@ -26,6 +26,8 @@ TABLE_MODULES = [
     "test_tp006_to_tp009_accessors",
     "test_tp010_lock_with",
     "test_compat",
+    "test_receivers_inference",
+    "test_tp011_to_tp014_newer_rules",
 ]
 MODULE_LEVEL_ALIAS = src("""
     import threading

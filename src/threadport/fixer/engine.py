@@ -87,6 +87,15 @@ class Context:
         return self._guards
         self._sites: dict[str, list[AttributeSite]] | None = None
 
+    def forget_tree(self) -> None:
+        """Drop the tree and what was learnt from it once the findings are made.
+
+        Fixing needs only the text and its tokens; holding the tree (about 100 bytes
+        per source byte) beside the tokens is what set the peak memory of `fix`.
+        """
+        self.tree = self.parsed.tree = None  # type: ignore[assignment]
+        self.collected = self.receivers = self._guards = self._sites = None  # type: ignore[assignment]
+
     def sites(self, attr: str) -> list[AttributeSite]:
         if self._sites is None:
             self._sites = {}
@@ -300,6 +309,7 @@ def fix_text(
     for _ in range(3):  # a fix can expose another (nested shapes); settle in a few passes
         if not any(f.fixes and (aggressive or not f.aggressive) for f in findings):
             break
+        context.forget_tree()
         new_text, fixed = apply(context, findings, aggressive)
         if new_text == text:
             break

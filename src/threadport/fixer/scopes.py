@@ -408,6 +408,8 @@ class Collector:
 
     def visit_Name(self, node, scope, parent=None) -> None:
         if node.id in self.trigger_names:
+            if isinstance(parent, ast.Call) and parent.func is node:
+                node._threadport_call = parent  # type: ignore[attr-defined]  # the call it names
             self.names.append(NameSite(node, scope))
 
     def visit_Attribute(self, node, scope, parent=None) -> None:

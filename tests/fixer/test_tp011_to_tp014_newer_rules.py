@@ -1,0 +1,107 @@
+"""TP011 dummy_threading, TP012 sys.setcheckinterval, TP013 RLock(args), TP014 _thread synonyms.
+
+Each rule's FACTS (its "since") are checked against the deprecation ledger, which probes
+every interpreter here."""
+
+import pytest
+from availability import unavailable
+from fixer_helpers import findings, fix, src
+
+from threadport import ledger
+from threadport.fixer import rule
+
+REWRITES = [
+    pytest.param("TP011", "import dummy_threading\n", "import threading as dummy_threading\n", id="bare-import"),
+    pytest.param("TP011", "import dummy_threading as t\n", "import threading as t\n", id="aliased-import"),
+    pytest.param("TP011", "import os, dummy_threading\n", "import os, threading as dummy_threading\n", id="in-a-list"),
+    pytest.param(
+        "TP011", "from dummy_threading import Thread, Lock\n", "from threading import Thread, Lock\n", id="from-import"
+    ),
+    pytest.param(
+        "TP014", "import thread\nl = thread.allocate()\n", "import thread\nl = thread.allocate_lock()\n", id="allocate"
+    ),
+    pytest.param(
+        "TP014",
+        "import _thread as t\nt.start_new(f, ())\nt.exit_thread()\n",
+        "import _thread as t\nt.start_new_thread(f, ())\nt.exit()\n",
+        id="start_new-exit_thread",
+    ),
+]
+
+NOOPS = [
+    pytest.param("TP011", "x = 'dummy_threading'\n", id="in-a-string"),
+    pytest.param(
+        "TP011",
+        src("""
+            try:
+                import threading
+            except ImportError:
+                import dummy_threading as threading
+            """),
+        id="the-classic-fallback",
+    ),
+    pytest.param("TP014", "import pool\npool.allocate()\n", id="not-the-thread-module"),
+    pytest.param("TP014", "thread = Worker()\nthread.start_new(f)\n", id="a-variable-named-thread"),
+]
+
+REPORTS = [
+    pytest.param(
+        "TP012",
+        "import sys\nsys.setcheckinterval(10)\n",
+        "setswitchinterval(seconds) is not the same knob",
+        id="setcheckinterval",
+    ),
+    pytest.param("TP012", "import sys\nn = sys.getcheckinterval()\n", "removed in Python 3.9", id="getcheckinterval"),
+    pytest.param("TP012", "from sys import setcheckinterval\n", "removed in Python 3.9", id="from-sys-import"),
+    pytest.param("TP013", "import threading\nr = threading.RLock(None)\n", "warns since Python 3.13", id="rlock-arg"),
+    pytest.param("TP013", "from threading import RLock\nr = RLock(blocking=1)\n", "fails from 3.15", id="rlock-kw"),
+]
+
+NOT_REPORTED = [
+    pytest.param("TP012", "import mysys as sys\nsys.setcheckinterval(10)\n", id="not-sys"),
+    pytest.param("TP013", "import threading\nr = threading.RLock()\n", id="rlock-no-arguments"),
+    pytest.param("TP013", "from mylocks import RLock\nr = RLock(None)\n", id="another-rlock"),
+]
+
+
+@pytest.mark.parametrize(("code", "source", "expected"), REWRITES)
+def test_rewrites(code, source, expected):
+    assert fix(source, code) == expected
+
+
+@pytest.mark.parametrize(("code", "source"), NOOPS)
+def test_noops(code, source):
+    assert fix(source, code) == source
+
+
+@pytest.mark.parametrize(("code", "source", "says"), REPORTS)
+def test_reported_never_rewritten(code, source, says):
+    found = findings(source, code)
+    assert len(found) == 1 and not found[0].fixes and says in found[0].message
+    assert fix(source, code) == source
+
+
+@pytest.mark.parametrize(("code", "source"), NOT_REPORTED)
+def test_not_reported(code, source):
+    assert findings(source, code) == []
+
+
+@pytest.fixture(scope="module")
+def book():
+    found = ledger.load()
+    have = {".".join(map(str, c.version_tuple[:2])) for c in found.columns if not c.free_threaded}
+    missing = [v for v in ("2.7", "3.8", "3.9", "3.12", "3.13") if v not in have]
+    if missing:
+        unavailable(f"the ledger lacks Python {', '.join(missing)}", "THREADPORT_REQUIRE_PYTHONS")
+    return found
+
+
+@pytest.mark.parametrize("code", ["TP011", "TP012", "TP013", "TP014"])
+def test_since_matches_the_ledger(code, book):
+    facts = rule(code).FACTS
+    assert facts and ledger.check_facts(facts, book) == []
+
+
+def test_a_wrong_since_is_caught(book):
+    wrong = [ledger.Fact("import dummy_threading", "removed_in", "3.10")]
+    assert ledger.check_facts(wrong, book)
