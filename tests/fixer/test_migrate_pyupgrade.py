@@ -47,15 +47,20 @@ def test_the_pipeline_ends_in_what_the_pyupgrade_command_makes_of_it(tmp_path):
     )
 
 
-def test_many_files_go_through_one_pyupgrade_process_per_round(monkeypatch):
+def counted_pyupgrades(monkeypatch) -> list[list[str]]:
     calls = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def counting_run(command, *args, **kwargs):
+    def counting_popen(command, *args, **kwargs):
         calls.append(command)
-        return real_run(command, *args, **kwargs)
+        return real_popen(command, *args, **kwargs)
 
-    monkeypatch.setattr(migrate.subprocess, "run", counting_run)
+    monkeypatch.setattr(migrate.subprocess, "Popen", counting_popen)
+    return calls
+
+
+def test_many_files_go_through_one_pyupgrade_process_per_round(monkeypatch):
+    calls = counted_pyupgrades(monkeypatch)
     texts = [f"x{i} = '%s' % (y,)\n" for i in range(5)] + ["class A(object): pass\n", "clean = 1\n"]
     assert migrate.pyupgrade_py39_many(texts) == [f"x{i} = f'{{y}}'\n" for i in range(5)] + [
         "class A: pass\n",
@@ -63,6 +68,18 @@ def test_many_files_go_through_one_pyupgrade_process_per_round(monkeypatch):
     ]
     assert [len(command) - len(migrate.PYUPGRADE) for command in calls] == [7, 6, 5]  # only the changed ones again
     assert all(command[: len(migrate.PYUPGRADE)] == migrate.PYUPGRADE for command in calls)
+
+
+def test_enough_files_are_shared_by_one_pyupgrade_process_per_core(monkeypatch):
+    calls = counted_pyupgrades(monkeypatch)
+    monkeypatch.setattr(migrate.os, "cpu_count", lambda: 2)
+    count = 2 * migrate.PYUPGRADE_FILES_PER_PROCESS + 1
+    texts = [f"x{i} = '%s' % (y,)\n" for i in range(count)]
+    assert migrate.pyupgrade_py39_many(texts) == [f"x{i} = f'{{y}}'\n" for i in range(count)]
+    assert [len(command) - len(migrate.PYUPGRADE) for command in calls] == [count // 2 + 1, count // 2] * 2 + [
+        count // 2 + 1,
+        count // 2,
+    ]
 
 
 def test_a_pyupgrade_that_fails_is_an_error_never_a_silent_pass(monkeypatch, tmp_path, capsys):

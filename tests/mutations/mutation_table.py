@@ -163,7 +163,7 @@ MUTATIONS = (
         "legacy/rmw_counter.py",
         "        lock.acquire()\n        try:\n            value = counter",
         "        try:\n            value = counter",
-        (tests("tests/pairs/test_rmw_counter.py"),),
+        (tests("tests/pairs/test_rmw_counter.py::test_legacy_counter_on_python27"),),
     ),
     Mutation(
         "legacy graceful_stop: waits on the Event like the modern twin (declared difference gone)",
@@ -191,7 +191,7 @@ MUTATIONS = (
         "src/threadport/catalog.toml",
         '  args = ["ok", "cool"]\n  thread = true',
         '  args = ["ok", "hot"]\n  thread = true',
-        (tests("tests/pairs/test_threading_notes.py"),),
+        (tests("tests/pairs/test_threading_notes.py::test_the_seeds_thread_lines_are_thread_entries"),),
     ),
     Mutation(
         "child: a Thread(target=...) entry is called in the main thread, not in a thread of its own",
@@ -200,7 +200,7 @@ MUTATIONS = (
         "            thread.start()\n"
         "            thread.join()\n",
         "            target(*args)\n",
-        (tests("tests/pairs/test_threading_notes.py"),),
+        (tests("tests/pairs/test_threading_notes.py::test_a_thread_entry_runs_in_a_new_thread_with_its_args"),),
     ),
     # -- the virtual clock ----------------------------------------------------------
     Mutation(
@@ -236,7 +236,7 @@ MUTATIONS = (
         "src/threadport/clock/virtual.py",
         "no keywords\n        if kwargs:\n",
         "no keywords\n        if False:\n",
-        (tests("tests/test_clock_signatures.py"),),
+        (tests("tests/test_clock_signatures.py::test_python27_rejects_what_its_c_lock_and_sleep_reject"),),
     ),
     Mutation(
         "clock: time.sleep takes keywords, as the real one does not",
@@ -246,7 +246,7 @@ MUTATIONS = (
         "        if not args and len(kwargs) == 1:  # time.sleep(seconds=1) or any other name\n"
         "            args = tuple(kwargs.values())\n"
         "        if len(args) != 1:\n",
-        (tests("tests/test_clock_signatures.py"),),
+        (tests("tests/test_clock_signatures.py::test_python27_rejects_what_its_c_lock_and_sleep_reject"),),
     ),
     Mutation(
         "clock: a deadlock is not reported",
@@ -310,7 +310,7 @@ MUTATIONS = (
         "src/threadport/commands/compare.py",
         "return 1 if any(r.verdict == MISMATCH for r in results) else 0",
         "return 0",
-        (tests("tests/test_cli.py"),),
+        (tests("tests/test_cli.py::test_compare_exits_1_on_a_mismatch"),),
     ),
     # -- claims -------------------------------------------------------------------------
     Mutation(
@@ -318,35 +318,35 @@ MUTATIONS = (
         "src/threadport/claims.py",
         "printed = [line for line in claim.absent if line in stdout or line in stderr]",
         "printed = []",
-        (tests("tests/test_claims.py"),),
+        (tests("tests/test_claims.py::test_judge_fails_a_run_that_printed_an_absent_line"),),
     ),
     Mutation(
         "claims: stderr is not judged (a thread's traceback passes)",
         "src/threadport/claims.py",
         "    if transcript.stderr:\n",
         "    if False:\n",
-        (tests("tests/test_claims.py"),),
+        (tests("tests/test_claims.py::test_judge_fails_a_run_that_printed_to_stderr_even_with_exit_0"),),
     ),
     Mutation(
         "claims: expected lines may come in any order",
         "src/threadport/claims.py",
         "position = stdout.index(line, position) + 1",
         "stdout.index(line)",
-        (tests("tests/test_claims.py"),),
+        (tests("tests/test_claims.py::test_shown_by_wants_the_lines_in_order_and_the_absent_ones_absent"),),
     ),
     Mutation(
         "claims: a non-zero exit status passes",
         "src/threadport/claims.py",
         "    if transcript.exit != 0:\n",
         "    if False:\n",
-        (tests("tests/test_claims.py"),),
+        (tests("tests/test_claims.py::test_judge_fails_a_run_that_raised_even_if_it_printed_the_lines"),),
     ),
     Mutation(
         "claims: a quote that is not in the seed passes",
         "src/threadport/claims.py",
         "    return fold(quote) in seed_comments()",
         "    return True",
-        (tests("tests/test_claims.py"),),
+        (tests("tests/test_claims.py::test_cli_exits_1_when_the_quote_is_not_in_the_seed"),),
     ),
     # -- the fixer rules --------------------------------------------------------------------
     Mutation(

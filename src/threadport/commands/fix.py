@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.fixer.files import check_each, fix_file, prefilter, tree_facts
+    from threadport.fixer.files import check_each, fix_each, needs_fixing, tree_facts
     from threadport.fixer.tree import TreeFacts
     from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
@@ -33,17 +33,17 @@ def run(args: argparse.Namespace) -> int:
     if wants_stdin(args.paths):
         return _fix_stdin(args, chosen, read_stdin())
     codes = chosen.codes
-    pattern = prefilter(codes)
     changed = errors = left = 0
     inputs = iter_inputs(args, chosen)
     # What the other files say (a test double's isAlive, self._thread assigned from a test)
     # decides what is certain in each file: learn it before the first write.
     oldest = min_python(args, chosen)
-    facts = tree_facts(check_each(inputs, codes, TreeFacts(min_python=oldest)), inputs, oldest)
-    for path, explicit in inputs:
-        outcome = fix_file(
-            path, explicit, codes, pattern, aggressive=chosen.aggressive, write=not args.diff, facts=facts
-        )
+    checked = check_each(inputs, codes, TreeFacts(min_python=oldest))
+    facts = tree_facts(checked, inputs, oldest)
+    # Only the files with something to say are read again, each fixed in a worker (in order).
+    todo = [item for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
+    outcomes = fix_each(todo, codes, facts, aggressive=chosen.aggressive, write=not args.diff)
+    for (path, _), outcome in zip(todo, outcomes):
         if outcome.error:
             errors += 1
             print(f"{path}: error: {outcome.error}", file=sys.stderr)

@@ -166,6 +166,48 @@ def _check_pair(
 ATTEMPTS = 3
 
 
+# Rewriting is parse-and-walk on every file left (they all have findings): a pool pays
+# off from a few dozen files, not the hundreds that check's mostly-prefiltered walk needs.
+FIX_POOL_MINIMUM = 24
+
+
+def fix_each(
+    inputs: list[tuple[Path, bool]],
+    codes: tuple[str, ...],
+    facts: TreeFacts | None,
+    *,
+    aggressive: bool = False,
+    write: bool = True,
+) -> list[Outcome]:
+    """fix_file over many files, in their order, each read, fixed and written in a worker."""
+    one = functools.partial(
+        _fix_pair, codes=codes, pattern=prefilter(codes), aggressive=aggressive, write=write, facts=facts
+    )
+    return in_order(one, inputs, FIX_POOL_MINIMUM)
+
+
+def _fix_pair(
+    item: tuple[Path, bool],
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    aggressive: bool,
+    write: bool,
+    facts: TreeFacts | None,
+) -> Outcome:
+    outcome = fix_file(item[0], item[1], codes, pattern, aggressive=aggressive, write=write, facts=facts)
+    for finding in (*outcome.fixed, *outcome.findings):
+        finding.fixes = []  # closures over the tree: they do not pickle, and the caller needs none
+    if write:
+        outcome.old_text = outcome.new_text = ""  # only --diff shows them: no need to ship them back
+    return outcome
+
+
+def needs_fixing(outcome: Outcome, facts: TreeFacts) -> bool:
+    """After check_each: can fix_file change (or fail on) this file? Without findings it has
+    nothing to rewrite, unless the tree's facts give it some (what check_files re-checks)."""
+    return bool(outcome.findings or outcome.error) or _affected(outcome, facts)
+
+
 def fix_file(
     path: Path,
     explicit: bool,

@@ -14,7 +14,9 @@ naming its line, never "Migrated".
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
+import os
 import subprocess
 import sys
 import tempfile
@@ -148,13 +150,39 @@ def pyupgrade_py39_many(texts: list[str]) -> list[str]:
             if not pending:
                 break
             before = [paths[i].read_bytes() for i in pending]
-            done = subprocess.run([*PYUPGRADE, *(str(paths[i]) for i in pending)], capture_output=True, text=True)
+            runs = _pyupgrade_runs([str(paths[i]) for i in pending])
             changed = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
-            if done.returncode not in (0, 1) or (done.returncode == 1 and not changed):
-                complaint = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-                raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
+            for returncode, stderr in runs:
+                if returncode not in (0, 1) or (returncode == 1 and not changed):
+                    complaint = (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1]
+                    raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
             pending = changed
         return [path.read_bytes().decode("utf-8") for path in paths]
+
+
+# pyupgrade runs one process per core when there are enough files to share: each start
+# costs about as much as a few dozen small files.
+PYUPGRADE_FILES_PER_PROCESS = 32
+
+
+def _pyupgrade_runs(names: list[str]) -> list[tuple[int, str]]:
+    """pyupgrade over ``names``, split into one chunk per core; (exit status, stderr) of each."""
+    chunks = max(1, min(os.cpu_count() or 1, len(names) // PYUPGRADE_FILES_PER_PROCESS))
+    # stderr to files, not pipes: pyupgrade says "Rewriting NAME" there for each file, and a
+    # full pipe would stall one process while another is waited for
+    outputs = [tempfile.TemporaryFile() for _ in range(chunks)]
+    try:
+        started = [
+            subprocess.Popen([*PYUPGRADE, *names[i::chunks]], stdout=subprocess.DEVNULL, stderr=outputs[i])
+            for i in range(chunks)
+        ]
+        codes = [process.wait() for process in started]
+        for output in outputs:
+            output.seek(0)
+        return [(code, output.read().decode("utf-8", "replace")) for code, output in zip(codes, outputs)]
+    finally:
+        for output in outputs:
+            output.close()
 
 
 def pyupgrade_py39(text: str) -> str:
@@ -178,21 +206,35 @@ def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = Fa
     return text
 
 
+# 2to3 and threadport's rules parse every file: worker processes pay off from a few files.
+MIGRATE_POOL_MINIMUM = 8
+
+
 def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> list[str | MigrateError]:
-    """Each ``(text, name)`` migrated, with one pyupgrade process for all; a failure stays with its item."""
-    results: list[str | MigrateError] = []
-    for text, name in items:
-        try:
-            results.append(before_pyupgrade(text, name, aggressive=aggressive))
-        except MigrateError as error:
-            results.append(error)
+    """Each ``(text, name)`` migrated, a failure kept with its item: the per-file stages on
+    every core (in order), then pyupgrade over all the files (one process per core)."""
+    from threadport.fixer.files import in_order
+
+    results = in_order(functools.partial(_before_one, aggressive=aggressive), items, MIGRATE_POOL_MINIMUM)
     ready = [i for i, result in enumerate(results) if isinstance(result, str)]
-    for i, upgraded in zip(ready, pyupgrade_py39_many([results[i] for i in ready]) if ready else []):
-        problem = compile_error(upgraded, items[i][1])
+    upgraded = pyupgrade_py39_many([results[i] for i in ready]) if ready else []
+    checked = [(text, items[i][1]) for i, text in zip(ready, upgraded)]
+    for i, text, problem in zip(ready, upgraded, in_order(_compile_error, checked, MIGRATE_POOL_MINIMUM)):
         if problem is not None:
-            upgraded = MigrateError(f"does not compile on Python {_version()} after pyupgrade: {problem}")
-        results[i] = upgraded
+            text = MigrateError(f"does not compile on Python {_version()} after pyupgrade: {problem}")
+        results[i] = text
     return results
+
+
+def _before_one(item: tuple[str, str], aggressive: bool) -> str | MigrateError:
+    try:
+        return before_pyupgrade(item[0], item[1], aggressive=aggressive)
+    except MigrateError as error:
+        return error
+
+
+def _compile_error(item: tuple[str, str]) -> str | None:
+    return compile_error(*item)
 
 
 def migrate_text(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:

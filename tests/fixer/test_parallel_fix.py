@@ -1,0 +1,114 @@
+"""`fix` on every core: each file fixed and written in a worker, the output in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+
+import pytest
+from availability import unavailable
+
+from threadport.cli import main
+from threadport.fixer import files
+
+THREADED = "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())\nx.getName()\n"
+BROKEN = "import threading\nthreading.currentThread()\ndef f(:\n    pass\n"  # a trigger word: parsed, fails
+DEFINES = "class Double:\n    def isAlive(self):\n        return True\n"
+
+
+def worker_pid(item: int) -> tuple[int, int]:
+    return item, os.getpid()
+
+
+def needs_two_cores() -> None:
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        unavailable("the process pool needs two cores and fork", "THREADPORT_REQUIRE_POOL")
+
+
+def test_in_order_uses_worker_processes_and_keeps_the_order():
+    needs_two_cores()
+    done = files.in_order(worker_pid, list(range(50)), minimum=10)
+    assert [item for item, _ in done] == list(range(50))
+    assert os.getpid() not in {pid for _, pid in done}
+    assert {pid for _, pid in files.in_order(worker_pid, [1, 2, 3], minimum=10)} == {os.getpid()}  # too few
+
+
+def tree(root, count: int):
+    """``count`` files with findings, a clean one, a broken one and a test double between them."""
+    for i in range(count):
+        (root / "pkg" / f"mod{i:02d}.py").parent.mkdir(parents=True, exist_ok=True)
+        (root / "pkg" / f"mod{i:02d}.py").write_text(THREADED)
+    (root / "pkg" / "clean.py").write_text("print('hi')\n")
+    (root / "pkg" / "mod05_broken.py").write_text(BROKEN)
+    (root / "tests" / "double.py").parent.mkdir(parents=True)
+    (root / "tests" / "double.py").write_text(DEFINES)
+
+
+@pytest.mark.parametrize("extra", [[], ["--diff"], ["--aggressive"]])
+def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch, extra):
+    needs_two_cores()
+    count = files.FIX_POOL_MINIMUM + 6
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    tree(parallel, count)
+    shutil.copytree(parallel, serial)
+    used = []
+    real_in_order = files.in_order
+
+    def watched(function, items, minimum=200):
+        used.append(len(items) >= minimum)
+        return real_in_order(function, items, minimum)
+
+    monkeypatch.setattr(files, "in_order", watched)
+    code = main(["fix", str(parallel), *extra])
+    out, err = capsys.readouterr()
+    assert used[-1] is True  # the fix pass went to the pool
+    monkeypatch.setattr(files, "FIX_POOL_MINIMUM", 10**9)
+    assert main(["fix", str(serial), *extra]) == code == 2  # the broken file
+    serial_out, serial_err = capsys.readouterr()
+    assert used[-1] is False
+    assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
+    assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
+    for path in sorted(parallel.rglob("*.py")):
+        assert path.read_text() == (serial / path.relative_to(parallel)).read_text()
+    if "--diff" not in extra:
+        assert "is_alive()" in (parallel / "pkg" / "mod00.py").read_text()
+        rewrote = [line.split()[1] for line in out.splitlines() if line.startswith("Rewrote")]
+        assert rewrote == sorted(rewrote) and len(rewrote) == count  # input order
+    else:
+        assert out.count("+++ ") == count and (parallel / "pkg" / "mod00.py").read_text() == THREADED
+    assert "mod05_broken.py: error:" in err
+
+
+def test_migrate_in_workers_matches_migrate_in_one_process(tmp_path, capsys, monkeypatch):
+    needs_two_cores()
+    from threadport.fixer import migrate
+
+    legacy = "import threading\nt = threading.Thread()\nprint 'alive: %s' % t.isAlive()\n"
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    parallel.mkdir()
+    for i in range(migrate.MIGRATE_POOL_MINIMUM + 2):
+        (parallel / f"old{i:02d}.py").write_text(legacy.replace("alive", f"alive {i}"))
+    (parallel / "old03_broken.py").write_text("print 'unclosed\n")
+    shutil.copytree(parallel, serial)
+    used = []
+    real_in_order = files.in_order
+
+    def watched(function, items, minimum=200):
+        used.append(len(items) >= minimum)
+        return real_in_order(function, items, minimum)
+
+    monkeypatch.setattr(files, "in_order", watched)
+    code = main(["migrate", str(parallel)])
+    out, err = capsys.readouterr()
+    assert used == [True, True]  # the per-file stages and the compile check, in workers
+    monkeypatch.setattr(migrate, "MIGRATE_POOL_MINIMUM", 10**9)
+    assert main(["migrate", str(serial)]) == code == 2  # the broken file
+    serial_out, serial_err = capsys.readouterr()
+    assert used[2:] == [False, False]
+    assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
+    assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
+    assert "old03_broken.py: error:" in err
+    for path in sorted(parallel.glob("*.py")):
+        assert path.read_text() == (serial / path.name).read_text()
+    assert (parallel / "old07.py").read_text().endswith("print('alive 7: %s' % t.is_alive())\n")
