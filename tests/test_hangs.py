@@ -178,3 +178,15 @@ def test_claims_and_timeline_fail_a_run_that_left_a_process_behind(tmp_path):
     assert not check.passed and check.reason == f"left a process behind: {left[0]}"
     cell = classify(run, tmp_path / "converted.py", None)
     assert (cell.status, cell.detail) == (FAILS, f"left a process behind: {left[0]}")
+
+
+def test_the_text_report_lists_each_leftover_process(both, snippet, tmp_path):
+    from threadport.commands.compare import render
+
+    pid_file = tmp_path / "setsid.pid"
+    legacy, modern = run_both(both, snippet, SETSID, str(pid_file), timeout=LONG, real_time=True)
+    text = render(compare("p", Entry("main", "main"), legacy, modern))
+    assert "[MISMATCH]" in text.splitlines()[0]
+    leftover_lines = [line.strip() for line in text.splitlines() if "LEFTOVER:" in line]
+    assert leftover_lines == [f"LEFTOVER: {legacy.leftover[0]}", f"LEFTOVER: {modern.leftover[0]}"]
+    assert "left the run's session (setsid): killed" in leftover_lines[1]
