@@ -449,3 +449,23 @@ def test_migrate_refuses_a_read_only_file_writes_through_links_and_goes_on(tmp_p
     assert error_lines(captured.err) == [f"{locked}: error: read-only file (mode 0444); left unchanged"]
     assert locked.read_text() == python2
     assert (tmp_path / "b_link.py").is_symlink() and "print(t.is_alive())" in target.read_text()
+
+
+def test_analysis_splits_the_text_into_lines_a_bounded_number_of_times():
+    """Each getter/setter site split the whole text to look at its own lines: quadratic."""
+    from threadport.fixer import rules
+    from threadport.fixer.engine import analyze
+
+    class CountingText(str):
+        splits = 0
+
+        def split(self, *args, **kwargs):
+            CountingText.splits += 1
+            return super().split(*args, **kwargs)
+
+    text = "import threading\n" + "".join(
+        f"t{n} = threading.Thread()\nprint(t{n}.getName())  # a comment\nt{n}.setName('w')\n" for n in range(200)
+    )
+    _, findings = analyze(CountingText(text), rules())
+    assert len(findings) == 400
+    assert CountingText.splits <= 5  # not one per site
