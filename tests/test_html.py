@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +18,9 @@ from threadport.html import MARKER, page_name
 from threadport.matrix import minor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
+TOUR = Path(__file__).parent / "fixtures" / "tour"  # real timeline, claims and ledger runs
+EXTRAS = ["--timeline", str(TOUR / "timeline.json"), "--claims", str(TOUR / "claims.json")]
+EXTRAS += ["--ledger", str(TOUR / "ledger.json")]
 
 
 class Page(HTMLParser):
@@ -70,7 +75,7 @@ class Page(HTMLParser):
 @pytest.fixture
 def site(tmp_path) -> Path:
     out = tmp_path / "site"
-    assert main(["html", str(out), "--results", str(FIXTURES)]) == 0
+    assert main(["html", str(out), "--results", str(FIXTURES), *EXTRAS]) == 0
     return out
 
 
@@ -79,7 +84,8 @@ def pages(site: Path) -> dict[str, Page]:
 
 
 def test_one_page_per_catalogue_pair_and_an_index(site):
-    assert {p.name for p in site.glob("*.html")} == {"index.html"} | {page_name(p.stem) for p in load_catalog()}
+    expected = {"index.html", "clock.html"} | {page_name(p.stem) for p in load_catalog()}
+    assert {p.name for p in site.glob("*.html")} == expected
     index = pages(site)["index.html"]
     for pair in load_catalog():
         assert page_name(pair.stem) in index.hrefs
@@ -125,7 +131,7 @@ def test_notes_link_their_references_and_transcripts_name_the_interpreters(site)
 
 def test_the_matrix_has_a_column_per_modern_version(site):
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert "→ Python 3.9</th>" in index and "→ Python 3.13</th>" in index
+    assert ">Python 3.9<span" in index and ">Python 3.13<span" in index
     assert index.index("Python 3.9<") < index.index("Python 3.13<")
     assert 'class="v-equivalent"' in index
 
@@ -170,5 +176,96 @@ def test_the_site_from_a_real_compare_run_of_the_seed(tmp_path, legacy_python, c
     column = minor(".".join(map(str, sys.version_info[:3])))
     index = (tmp_path / "site" / "index.html").read_text()
     entries = len(get_pair("threading_notes").entries)
-    assert f"→ Python {column}</th>" in index
+    assert f">Python {column}<span" in index
     assert f"equivalent {entries}" in index or "declared" in index
+
+
+# ---- the course, the results beside compare's, and what a page must never show ----
+
+
+def test_counts_read_as_english_and_each_page_says_what_it_holds(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"\b1 (entry points|notes|claims)\b", index)
+    assert "1 entry point ·" in index, "graceful_stop has one entry point"
+    pair_page = (site / page_name("graceful_stop")).read_text(encoding="utf-8")
+    assert "every transcript on this page" in pair_page and "every transcript on this page" not in index
+    assert "every transcript below" not in index + pair_page
+
+
+def test_the_index_is_a_course_in_catalogue_order_with_what_each_pair_teaches(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    positions = [index.index(f'href="{page_name(pair.stem)}"') for pair in load_catalog()]
+    assert positions == sorted(positions)
+    for pair in load_catalog():
+        assert pair.learn and len(pair.learn) <= 120 and "\n" not in pair.learn, f"{pair.stem}: one short line"
+        assert pair.learn in html.unescape(index)
+
+
+def test_declared_differences_are_two_transcripts_with_the_differing_lines_marked(site):
+    text = (site / page_name("graceful_stop")).read_text(encoding="utf-8")
+    assert "[&#34;ticker" not in text and "['ticker" not in text, "no Python list dumped"
+    marked = [m for m in re.findall(r'<mark class="differs">([^<]*)</mark>', text) if m != "highlighted"]
+    assert marked == [
+        "main: the ticker stopped 0.5 s after the request, after 3 ticks",
+        "main: the ticker stopped 0.0 s after the request, after 3 ticks",
+    ]
+
+
+def test_each_pair_has_an_exercise_whose_answer_comes_from_a_run(site):
+    timeline = json.loads((TOUR / "timeline.json").read_text())
+    compare = [r for path in FIXTURES.glob("*.json") for r in json.loads(path.read_text())]
+    run_output = {f"{c['status']}: {c['detail']}" for row in timeline["rows"] for c in row["cells"]}
+    run_output |= {line for record in compare for line in record["legacy"]["stdout"]}
+    for pair in load_catalog():
+        text = (site / page_name(pair.stem)).read_text(encoding="utf-8")
+        match = re.search(r'<details class="answer">\s*<summary>[^<]+</summary>\s*<pre>([^<]*)</pre>', text)
+        assert match, f"{pair.stem}: an exercise with a hidden answer"
+        first = html.unescape(match.group(1)).splitlines()[0]
+        assert first in run_output, f"{pair.stem}: the answer {first!r} is not the output of a run"
+
+
+def test_the_seed_page_links_every_claim_with_its_verdicts(site):
+    claims = json.loads((TOUR / "claims.json").read_text())
+    page = Page((site / page_name("threading_notes")).read_text(encoding="utf-8"))
+    for claim in claims:
+        targets = [h for h in page.hrefs if h.startswith(page_name(claim["pair"]) + "#claim-")]
+        assert targets, f"the seed page links the claim {claim['quote'][:40]!r} to its pair"
+
+
+def test_no_path_of_the_building_machine_reaches_a_page(tmp_path):
+    records = json.loads((FIXTURES / "py3.9.json").read_text())
+    root = str(get_pair("threading_notes").legacy_path.parent.parent)
+    records[0]["legacy"]["stderr"] = [f'  File "{root}/legacy/threading_notes.py", line 3', f"{Path.home()}/x"]
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(records))
+    out = tmp_path / "site"
+    assert main(["html", str(out), "--results", str(results), *EXTRAS]) == 0
+    for path in out.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for machine_path in (root, str(Path.home()), str(tmp_path)):
+            assert machine_path not in text, f"{path.name} shows {machine_path}"
+    assert "legacy/threading_notes.py&#34;, line 3" in (out / page_name("threading_notes")).read_text() or (
+        'legacy/threading_notes.py", line 3' in (out / page_name("threading_notes")).read_text()
+    )
+
+
+@pytest.mark.parametrize("option", ["--timeline", "--claims"])
+def test_a_bad_timeline_or_claims_file_is_one_line_naming_it(tmp_path, capsys, option):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"rows": 3}' if option == "--timeline" else '[{"quote": 1}]')
+    assert main(["html", str(tmp_path / "s"), option, str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err
+
+
+def test_timeline_output_feeds_the_tour(tmp_path, capsys):
+    """`threadport timeline --output` on this Python, then the pair page shows that run's row."""
+    out = tmp_path / "results" / "timeline.json"
+    assert main(["timeline", "threading_notes", "--python", sys.executable, "--output", str(out)]) == 0
+    capsys.readouterr()
+    document = json.loads(out.read_text())
+    assert main(["html", str(tmp_path / "site"), "--timeline", str(out)]) == 0
+    text = (tmp_path / "site" / page_name("threading_notes")).read_text()
+    polling = next(row for row in document["rows"] if row["entry"] == "testIsAliveOnSleeper")
+    status = polling["cells"][0]["status"]
+    assert f'class="t-{status}">{status}' in text

@@ -342,3 +342,22 @@ def pair_segments(pair, entry: str | None = None) -> tuple[list[str], list[str],
         return left, right, [align_entry(left, right, chosen.legacy, chosen.modern, chosen.label)]
     triples = [(e.legacy, e.modern, e.label) for e in pair.entries]
     return left, right, align(left, right, triples)
+
+
+def transcript_lines(value: object) -> list[str]:
+    """A transcript field as the lines a reader sees: stdout/stderr lists as they are,
+    an exception as "Type: message", anything else as one line."""
+    if isinstance(value, (list, tuple)):
+        return [str(line) for line in value]
+    if isinstance(value, dict):
+        return [f"{value.get('type')}: {value.get('message')}"]
+    return ["(none)" if value is None else str(value)]
+
+
+def differing_lines(left: list[str], right: list[str]) -> tuple[set[int], set[int]]:
+    """Indexes of the lines of two transcripts that the other side does not print in that place."""
+    left_diff, right_diff = set(range(len(left))), set(range(len(right)))
+    for block in SequenceMatcher(None, left, right, autojunk=False).get_matching_blocks():
+        left_diff -= set(range(block.a, block.a + block.size))
+        right_diff -= set(range(block.b, block.b + block.size))
+    return left_diff, right_diff

@@ -131,6 +131,7 @@ class Pair:
     entries: tuple[Entry, ...]
     notes: tuple[Note, ...]
     claims: tuple[Claim, ...] = field(default=())
+    learn: str = ""  # one line for the tour's course index: what a reader learns here
 
     @property
     def legacy_path(self) -> Path:
@@ -144,7 +145,10 @@ class Pair:
         for entry in self.entries:
             if name in (entry.legacy, entry.modern):
                 return entry
-        known = ", ".join(e.legacy for e in self.entries)
+        # Both names, since either is accepted: "workerArgs (worker_args)".
+        known = ", ".join(
+            dict.fromkeys(e.legacy if e.legacy == e.modern else f"{e.legacy} / {e.modern}" for e in self.entries)
+        )
         raise CatalogError(f"pair {self.stem!r} has no entry point {name!r} (known: {known})")
 
 
@@ -302,6 +306,7 @@ def parse_catalog(text: str) -> tuple[Pair, ...]:
                     title=raw["title"],
                     origin=raw.get("origin", "showcase"),
                     summary=raw.get("summary", ""),
+                    learn=" ".join(raw.get("learn", "").split()),
                     entries=entries,
                     notes=tuple(_note(n) for n in raw.get("note", [])),
                     claims=tuple(_claim(c, raw["stem"], entries) for c in raw.get("claim", [])),

@@ -68,6 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     parser = build_parser(chosen if chosen in COMMANDS else None)
+    if not argv:  # `threadport` alone: the list of commands, not only a usage line
+        parser.print_help()
+        return 2
+    if chosen is not None and chosen not in COMMANDS and argv[0] == chosen:
+        import difflib
+
+        close = difflib.get_close_matches(chosen, COMMANDS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        print(f"threadport: error: no command {chosen!r}{hint}; commands: {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     try:
         return args._run(args)

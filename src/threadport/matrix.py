@@ -116,6 +116,12 @@ def build_matrix(records: list[Record], catalog: tuple = ()) -> Matrix:
     )
 
 
+def heading(matrix: Matrix) -> str:
+    """The line above the table (a table title would wrap to the table's width)."""
+    legacy = sorted({v for versions in matrix.legacy_versions.values() for v in versions}) or ["2.7"]
+    return f"Pairs by interpreter: legacy on Python {', '.join(legacy)}, modern on the Python 3 of each column"
+
+
 def table(matrix: Matrix, width: int = 80):
     """The matrix as a rich Table (rich is imported here: only `threadport matrix` pays for it)."""
     from rich import box
@@ -123,12 +129,10 @@ def table(matrix: Matrix, width: int = 80):
     from rich.text import Text
 
     styles = {EQUIVALENT: "green", DECLARED: "yellow", MISMATCH: "bold red"}
-    legacy = sorted({v for versions in matrix.legacy_versions.values() for v in versions}) or ["2.7"]
-    title = f"Pairs by interpreter: legacy on Python {', '.join(legacy)}, modern on the Python 3 of each column"
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD)
     table.add_column("pair", style="bold", no_wrap=True, min_width=max(map(len, matrix.rows), default=4))
     for column in matrix.columns:
-        table.add_column(column)
+        table.add_column(column, no_wrap=True)  # a cell is one line: "declared 1, equivalent 1"
     # Full words when they fit, else the short forms (equiv / decl / MISMATCH).
     longest = max((len(matrix.cell(p, c).summary()) for p in matrix.rows for c in matrix.columns), default=0)
     short = max(map(len, matrix.rows), default=4) + len(matrix.columns) * (longest + 3) > width
@@ -140,3 +144,10 @@ def table(matrix: Matrix, width: int = 80):
         label = pair + ("  (not in the catalogue)" if pair in matrix.unknown_pairs else "")
         table.add_row(label, *cells)
     return table
+
+
+LEGEND = (
+    "equivalent: both halves printed the same; declared: they differ exactly as the catalogue declares "
+    "(the twin behaves better on purpose); mismatch: any other difference. The numbers count entry points; "
+    "equiv / decl are the short forms used when the table is narrow."
+)

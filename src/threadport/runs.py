@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,30 @@ def run_job(job: Job) -> Transcript:
     )
 
 
+# Called as observer(finished, total) after each run, from the calling thread (a progress bar).
+_observer: Callable[[int, int], None] | None = None
+
+
+@contextmanager
+def observed(observer: Callable[[int, int], None]) -> Iterator[None]:
+    """Report the runs of every run_jobs call inside the block to ``observer``."""
+    global _observer
+    previous, _observer = _observer, observer
+    try:
+        yield
+    finally:
+        _observer = previous
+
+
 def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcript]:
     """A Transcript per job, in order; identical jobs run once and share it."""
     jobs = list(jobs)
     unique = list({job.key: job for job in jobs}.values())
+    observer = _observer
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
-        done = dict(zip((job.key for job in unique), pool.map(run_job, unique)))
+        futures = {pool.submit(run_job, job): job.key for job in unique}
+        for finished, _ in enumerate(as_completed(futures), 1):
+            if observer is not None:
+                observer(finished, len(unique))
+        done = {key: future.result() for future, key in futures.items()}
     return [done[job.key] for job in jobs]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from availability import unavailable
-from browser_support import DEFAULT_AXE, FIXTURES, LAUNCH_ARGS, WIDE
+from browser_support import DEFAULT_AXE, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES, WIDE
 
 
 def missing(reason: str):
@@ -48,8 +48,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The site under test: THREADPORT_SITE (the report env's build from real results), or a
-    build from the checked-in compare output."""
+    """The site under test, built once for every browser test: THREADPORT_SITE (the report env's
+    build from real results), or a build from the checked-in results of real runs."""
     if os.environ.get("THREADPORT_SITE"):
         path = Path(os.environ["THREADPORT_SITE"])
         assert (path / "index.html").is_file(), (
@@ -59,7 +59,12 @@ def site(tmp_path_factory) -> Path:
     from threadport.cli import main
 
     path = tmp_path_factory.mktemp("tour") / "site"
-    assert main(["html", str(path), "--results", str(FIXTURES)]) == 0
+    tour = [
+        *("--timeline", str(TOUR_FIXTURES / "timeline.json")),
+        *("--claims", str(TOUR_FIXTURES / "claims.json")),
+        *("--ledger", str(TOUR_FIXTURES / "ledger.json")),
+    ]
+    assert main(["html", str(path), "--results", str(FIXTURES), *tour]) == 0
     return path
 
 

@@ -436,3 +436,36 @@ def test_check_and_fix_over_one_folder_with_every_hostile_case(shared_tmp, comma
         lines = {"huge.py": "20003:3", "worker.py": "6:29"}
         for path in [*good, root / "read_only.py"]:
             assert f"{path}:{lines.get(path.name, '3:3')}: TP001" in done.stdout
+
+
+def test_migrate_refuses_a_read_only_file_writes_through_links_and_goes_on(tmp_path, capsys):
+    python2 = "import threading\nt = threading.Thread()\nprint t.isAlive()\n"
+    locked = write(tmp_path / "a_locked.py", python2)
+    locked.chmod(0o444)
+    target = write(tmp_path / "real" / "b.py", python2)
+    (tmp_path / "b_link.py").symlink_to(target)
+    assert main(["migrate", str(tmp_path / "a_locked.py"), str(tmp_path / "b_link.py")]) == 2
+    captured = capsys.readouterr()
+    assert error_lines(captured.err) == [f"{locked}: error: read-only file (mode 0444); left unchanged"]
+    assert locked.read_text() == python2
+    assert (tmp_path / "b_link.py").is_symlink() and "print(t.is_alive())" in target.read_text()
+
+
+def test_analysis_splits_the_text_into_lines_a_bounded_number_of_times():
+    """Each getter/setter site split the whole text to look at its own lines: quadratic."""
+    from threadport.fixer import rules
+    from threadport.fixer.engine import analyze
+
+    class CountingText(str):
+        splits = 0
+
+        def split(self, *args, **kwargs):
+            CountingText.splits += 1
+            return super().split(*args, **kwargs)
+
+    text = "import threading\n" + "".join(
+        f"t{n} = threading.Thread()\nprint(t{n}.getName())  # a comment\nt{n}.setName('w')\n" for n in range(200)
+    )
+    _, findings = analyze(CountingText(text), rules())
+    assert len(findings) == 400
+    assert CountingText.splits <= 5  # not one per site

@@ -23,8 +23,21 @@ POOL = """
             return [t for t in self._threads if t.isAlive()]
     """
 
+CYCLE_TEMPLATE = """
+    import threading
+    def shutdown(workers):
+        ts = [threading.Thread() for _ in range(3)]
+        hung = []
+        for w in ts:
+            if w.isAlive():
+                hung.append(w){extra}
+        for w in hung:
+            w.join()
+    """
+
 REWRITES = [
     pytest.param("TP001", src(POOL.format(extra="pass")), "t.is_alive()", id="list-of-threads-attribute"),
+    pytest.param("TP001", src(CYCLE_TEMPLATE.format(extra="")), "w.is_alive()", id="name-and-list-in-a-cycle"),
     pytest.param(
         "TP009",
         src("""
@@ -114,7 +127,11 @@ REWRITES = [
     ),
 ]
 
+
 NOOPS = [
+    pytest.param(
+        "TP001", src(CYCLE_TEMPLATE.format(extra="\n                hung.append(object())")), id="cycle-with-a-stranger"
+    ),
     pytest.param("TP001", src(POOL.format(extra="self._threads.append(object())")), id="list-with-a-stranger"),
     pytest.param("TP001", src(POOL.format(extra="fill(self._threads)")), id="list-handed-to-other-code"),
     pytest.param("TP001", src(POOL.format(extra="alias = self._threads")), id="list-aliased"),

@@ -121,3 +121,24 @@ def test_other_shapes_are_reported():
     assert not finding.possible and not finding.fixable
     (unknown,) = findings("l = get()\nl.acquire()\ntry:\n    a()\nfinally:\n    l.release()\n", "TP010")
     assert unknown.possible
+
+
+@pytest.mark.parametrize(
+    ("acquire", "args"),
+    [("l.acquire(False)", "False"), ("ok = l.acquire(timeout=5)", "timeout=5"), ("l.acquire(0)", "0")],
+)
+def test_conditional_acquire_is_reported_with_why(tmp_path, acquire, args):
+    from threadport.cli import main
+
+    source = f"import threading\nl = threading.Lock()\n{acquire}\ntry:\n    a()\nfinally:\n    l.release()\n"
+    (finding,) = findings(source, "TP010")
+    assert not finding.fixable and f"l.acquire({args}) may not acquire the lock" in finding.message
+    assert "`with l:` always blocks" in finding.message
+    (tmp_path / "m.py").write_text(source)  # the prefilter lets it through when walking a folder
+    assert main(["check", str(tmp_path)]) == 1
+
+
+def test_acquire_inside_the_try_says_why_with_is_better():
+    source = "import threading\nl = threading.Lock()\ntry:\n    l.acquire()\n    a()\nfinally:\n    l.release()\n"
+    (finding,) = findings(source, "TP010")
+    assert "finally would release a lock never taken" in finding.message

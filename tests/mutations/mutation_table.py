@@ -137,6 +137,20 @@ MUTATIONS = (
         (claims(),),
     ),
     Mutation(
+        "modern introspection: the workers are never released (the Event is not set)",
+        "modern/introspection.py",
+        "    release.set()\n",
+        "",
+        (pairs("introspection::census"),),
+    ),
+    Mutation(
+        "modern worker_pool: executor_pool sorts its results (the declared input order is lost)",
+        "modern/worker_pool.py",
+        "for n, squared in zip(numbers, squares):",
+        "for n, squared in sorted(zip(numbers, squares)):",
+        (pairs("worker_pool::pool -> executor_pool"),),
+    ),
+    Mutation(
         "modern rmw_counter: time.sleep(seconds=...), a keyword real Python rejects",
         "modern/rmw_counter.py",
         "            time.sleep(pause)  # another thread reads the same value here",

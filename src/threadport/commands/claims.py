@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from threadport import progress
 from threadport.catalog import load_catalog
 from threadport.commands.options import jobs_option, legacy_choice, minimum_text, modern_choice
 from threadport.errors import UsageError
@@ -24,7 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--legacy-python", metavar="EXE", help="the Python 2.7 for the legacy halves (default: discovered)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="also write the JSON document to FILE (for `threadport html --claims`)",
+    )
     jobs_option(parser)
+    progress.add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
     if not pythons:
         raise UsageError(f"no Python {minimum_text()}+ found for the modern halves (pass --python)")
 
-    results = claims.check(pairs, legacy, pythons, jobs=args.jobs)
+    with progress.shown("claims", quiet=args.quiet):
+        results = claims.check(pairs, legacy, pythons, jobs=args.jobs)
+    if args.output:
+        from threadport.tour_results import write_json
+
+        write_json(args.output, [r.to_json() for r in results])
     if args.json:
         json.dump([r.to_json() for r in results], sys.stdout, indent=1)
         print()

@@ -6,8 +6,10 @@ import argparse
 import re
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 
+from threadport import progress
 from threadport.catalog import get_pair, load_catalog
 from threadport.commands.options import jobs_option, legacy_choice, modern_choice
 from threadport.compare import DECLARED, EQUIVALENT, MISMATCH, Result, run_and_compare
@@ -34,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"hard limit per run (default {DEFAULT_TIMEOUT:g}, or the entry's own)",
     )
     jobs_option(parser)
+    progress.add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,14 +46,15 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise UsageError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
 
-    results = run_and_compare(pairs, legacy, modern, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
+    with progress.shown("compare", quiet=args.quiet or args.json):
+        results = run_and_compare(pairs, legacy, modern, real_time=args.real_time, timeout=args.timeout, jobs=args.jobs)
 
     if args.output:
         write_results(args.output, results)
     if args.json:
         sys.stdout.write(dumps(results))
     else:
-        width = shutil.get_terminal_size((120, 24)).columns
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None  # piped: nothing clipped
         for result in results:
             print(render(result, width))
         print(summary(results))
@@ -61,7 +65,8 @@ def summary(results: list[Result]) -> str:
     counts = {v: sum(r.verdict == v for r in results) for v in (EQUIVALENT, DECLARED, MISMATCH)}
     versions = sorted({f"{r.legacy.python} vs {r.modern.python}" for r in results})
     return (
-        f"{len(results)} entry points: {counts[EQUIVALENT]} equivalent, {counts[DECLARED]} declared, "
+        f"{len(results)} entry point{'' if len(results) == 1 else 's'}: "
+        f"{counts[EQUIVALENT]} equivalent, {counts[DECLARED]} declared, "
         f"{counts[MISMATCH]} mismatch (Python {', '.join(versions)})"
     )
 
@@ -94,9 +99,16 @@ def clock_label(side: Transcript) -> str:
     return clock if plain or not side.ended else f"{clock}, {side.ended}"
 
 
-def render(result: Result, width: int = 120) -> str:
-    """One entry point: a header with the verdict, then the two transcripts in columns."""
-    column = max(20, (width - 12) // 2)
+def render(result: Result, width: int | None = 120) -> str:
+    """One entry point: a header with the verdict, then the two transcripts in columns.
+
+    ``width`` None (a pipe or a file): no line is clipped and nothing is wrapped.
+    """
+    if width is None:
+        texts = [t for name in ("stdout", "stderr", "exit", "exception") for t in _cell(getattr(result.legacy, name))]
+        column = max(20, *map(len, texts))
+    else:
+        column = max(20, (width - 12) // 2)
     marks = {d.field: ("declared" if d.declared else "DIFFERS") for d in result.differences}
     verdict = result.verdict.upper() if result.verdict == MISMATCH else result.verdict
     lines = [f"{result.pair} :: {result.entry.label}  [{verdict}]"]
@@ -125,5 +137,7 @@ def render(result: Result, width: int = 120) -> str:
             label = ""
     for difference in result.differences:
         state = "declared" if difference.declared else "differs"
-        lines.append(f"  {difference.field} {state}" + (f": {difference.why}" if difference.why else ""))
+        text = f"  {difference.field} {state}" + (f": {' '.join(difference.why.split())}" if difference.why else "")
+        # Catalogue prose is wrapped by hand in the TOML: fold it, then wrap to the terminal, indented.
+        lines += textwrap.wrap(text, width, subsequent_indent="    ", break_long_words=False) if width else [text]
     return "\n".join(lines) + "\n"

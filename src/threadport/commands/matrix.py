@@ -28,13 +28,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from threadport.catalog import load_catalog
-    from threadport.matrix import build_matrix, table
+    from threadport.matrix import LEGEND, build_matrix, heading, table
     from threadport.results import load_results
     from threadport.show import emit, make_console
 
     matrix = build_matrix(load_results(args.results), load_catalog())
     console = make_console(no_color=args.no_color)
-    lines = [table(matrix, console.width)]
+    if not console.is_terminal:  # a pipe or a file has no width: never wrap a cell or cut a row
+        console = make_console(width=1000, no_color=args.no_color)
+    lines = [heading(matrix), table(matrix, console.width), LEGEND]
     if matrix.unknown_pairs:
         lines.append(f"not in the catalogue (results from another branch?): {', '.join(matrix.unknown_pairs)}")
     problems = [f"mismatch: {p} on {c}" for p, c in matrix.mismatches]

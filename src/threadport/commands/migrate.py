@@ -69,10 +69,15 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             if target.exists():
-                write_atomic(target, data)
+                # In place: only over the bytes that were read (a concurrent edit is reported, not lost).
+                write_atomic(target, data, expected=source.data if target == path else None)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
+        except SourceError as error:  # read-only, another owner's, changed meanwhile, not a regular file
+            errors += 1
+            print(f"{target}: error: {error}", file=sys.stderr)
+            continue
         except OSError as error:
             errors += 1
             print(f"{target}: error: cannot write: {error.strerror or error}", file=sys.stderr)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from threadport import progress
 from threadport.catalog import get_pair, load_catalog
 from threadport.commands.options import jobs_option
 from threadport.errors import UsageError
@@ -21,7 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a Python 3 to run on (a path, a command or a version like 3.9); repeatable (default: every one found)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of the table")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="also write the JSON document to FILE (for `threadport html --timeline`)",
+    )
     jobs_option(parser)
+    progress.add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,13 +49,18 @@ def run(args: argparse.Namespace) -> int:
         legacy = None
         print(f"threadport timeline: no Python 2.7 to compare output with ({error})", file=sys.stderr)
 
-    rows = timeline.build(pairs, pythons, legacy, jobs=args.jobs)
+    with progress.shown("timeline", quiet=args.quiet):
+        rows = timeline.build(pairs, pythons, legacy, jobs=args.jobs)
+    document = {
+        "converter": "fissix (lib2to3 fork), default fixers",
+        "pythons": [p.version_string for p in pythons],
+        "rows": [row.to_json() for row in rows],
+    }
+    if args.output:
+        from threadport.tour_results import write_json
+
+        write_json(args.output, document)
     if args.json:
-        document = {
-            "converter": "fissix (lib2to3 fork), default fixers",
-            "pythons": [p.version_string for p in pythons],
-            "rows": [row.to_json() for row in rows],
-        }
         json.dump(document, sys.stdout, indent=1)
         print()
     else:

@@ -74,7 +74,7 @@ def _call_parentheses(tokens: list[Token], i: int) -> tuple[int, int]:
 def comment_inside(ctx: Context, call: ast.Call) -> bool:
     """A comment between the call's parentheses: the edit would drop it, so it is left (and
     check says so, to agree with fix). Decided from the tokens of the call's lines."""
-    lines = ctx.text.split("\n")[call.lineno - 1 : call.end_lineno]
+    lines = ctx.lines[call.lineno - 1 : call.end_lineno]
     if not any("#" in line for line in lines):
         return False
     try:

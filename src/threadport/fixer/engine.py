@@ -78,6 +78,15 @@ class Context:
         self._defined: set[str] | None = None
         self._guards: Guards | None = None
         self._sites: dict[str, list[AttributeSite]] | None = None
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines, split once: rules look at the lines of each site (splitting the
+        whole text per site made a large file quadratic)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     @property
     def guards(self) -> Guards:
@@ -94,7 +103,7 @@ class Context:
         per source byte) beside the tokens is what set the peak memory of `fix`.
         """
         self.tree = self.parsed.tree = None  # type: ignore[assignment]
-        self.collected = self.receivers = self._guards = self._sites = None  # type: ignore[assignment]
+        self.collected = self.receivers = self._guards = self._sites = self._lines = None  # type: ignore[assignment]
 
     def sites(self, attr: str) -> list[AttributeSite]:
         if self._sites is None:

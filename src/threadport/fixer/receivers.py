@@ -59,6 +59,7 @@ class Kind:
 
 
 MODULE = Kind("module")
+PENDING = Kind("pending")  # inside a cycle: decided by the other bindings
 # threading's camelCase module functions and the PEP 8 names they alias (the same object).
 MEMBER_ALIASES = {"currentThread": "current_thread", "activeCount": "active_count"}
 
@@ -111,6 +112,7 @@ class Receivers:
         # attr -> is it assigned, from outside its class, in another file of the tree?
         self.assigned_elsewhere = assigned_elsewhere
         self.assumed: set[str] = set()  # self.attr kinds relied on: the tree is checked for them
+        self._visiting: set[tuple[str, int]] = set()  # names being answered (cycles end here)
         self._class_kind: dict[int, str | None] = {}
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
 
@@ -127,7 +129,25 @@ class Receivers:
             if name not in scope.bindings and "threading" in self.collected.star_imports and name in FACTORIES:
                 return Kind("member", name)
             return None
+        # A name whose value depends on itself (``for w in hung: ...`` where ``hung`` gets
+        # ``w`` appended) is answered optimistically inside the cycle: its own reference adds
+        # nothing, and the other bindings decide (a fixpoint). Outside, PENDING means unknown.
+        key = (name, id(scope.lookup(name)))
+        if key in self._visiting:
+            return PENDING
+        self._visiting.add(key)
+        try:
+            kind = self._kind_of_bindings(name, scope, found, depth)
+        finally:
+            self._visiting.discard(key)
+        return None if kind == PENDING and not self._visiting else kind
+
+    def _kind_of_bindings(self, name: str, scope: Scope, found: list[Binding], depth: int) -> Kind | None:
         kinds = {self._binding_kind(binding, depth) for binding in found}
+        if PENDING in kinds:
+            kinds.discard(PENDING)
+            if not kinds:
+                return PENDING
         if any(kind is not None and kind.what in ("empty", "iterable", "mapping") for kind in kinds):
             where = scope.lookup(name)
             inserts = [
@@ -159,6 +179,8 @@ class Receivers:
             return self.kind_of(binding.value, binding.scope, depth + 1)
         if binding.how == "for":
             iterable = self.kind_of(binding.value, binding.scope, depth + 1)
+            if iterable == PENDING:
+                return PENDING
             if iterable is not None and iterable.what == "iterable":
                 return _element(iterable)
             return None
@@ -264,8 +286,12 @@ class Receivers:
                 items.add((kind.name, kind.cls))
             else:
                 return None
+        pending = False
         for insert in inserts:
             value = self.kind_of(insert.value, insert.scope, depth + 1)
+            if value == PENDING:
+                pending = True
+                continue
             if insert.many:
                 if value is None or value.what != "iterable":
                     return None
@@ -275,6 +301,8 @@ class Receivers:
         if len(shapes) == 1 and len(items) == 1:
             name, cls = items.pop()
             return Kind(shapes.pop(), name, cls)
+        if len(shapes) == 1 and not items and pending:
+            return PENDING
         return None
 
     def method_kind(self, cls: ClassInfo, attr: str) -> Kind | None:

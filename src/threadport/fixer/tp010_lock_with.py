@@ -22,9 +22,10 @@ from threadport.fixer.trigger import Trigger
 CODE = "TP010"
 SUMMARY = "lock.acquire(); try: ... finally: lock.release() -> with lock: ..."
 KINDS = frozenset({LOCK, CONDITION})
-# acquire() directly before ``try:`` (blank and comment lines between), or first in it.
-_ACQUIRE_BEFORE_TRY = rb"acquire\s*\(\s*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
-_ACQUIRE_IN_TRY = rb"try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\(\s*\)"
+# acquire(...) directly before ``try:`` (blank and comment lines between), or first in it;
+# with arguments too (a non-blocking or timed acquire is reported with why `with` cannot do it).
+_ACQUIRE_BEFORE_TRY = rb"acquire\s*\([^)\r\n]*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
+_ACQUIRE_IN_TRY = rb"try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\("
 TRIGGER = Trigger(b"acquire", (_ACQUIRE_BEFORE_TRY, _ACQUIRE_IN_TRY))  # the pairs are always collected
 
 
@@ -100,6 +101,29 @@ def _tail_edit(tokens: list[Token], i: int) -> None:
     tk.blank(tokens, start, newline)
 
 
+def _conditional_acquire(statement: ast.stmt | None) -> tuple[ast.expr, str] | None:
+    """``ok = lock.acquire(False)`` / ``lock.acquire(timeout=5)`` / ``if lock.acquire(0):``:
+    the receiver and what makes the acquire conditional."""
+    call = None
+    if isinstance(statement, (ast.Expr, ast.Assign)) and isinstance(statement.value, ast.Call):
+        call = statement.value
+    elif isinstance(statement, ast.If) and isinstance(statement.test, ast.Call):
+        call = statement.test
+    if call is None or not isinstance(call.func, ast.Attribute) or call.func.attr != "acquire":
+        return None
+    if not (call.args or call.keywords):
+        return None
+    words = [ast.unparse(a) for a in call.args] + [f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords]
+    return call.func.value, ", ".join(words)
+
+
+_CONDITIONAL = (
+    "{name}.acquire({args}) may not acquire the lock (non-blocking or timed): `with {name}:` always"
+    " blocks, so it cannot express this; keep the try/finally, and release only when the acquire"
+    " returned True"
+)
+
+
 def find(ctx: Context) -> Iterator[Finding]:
     receivers = ctx.receivers
     for pair in ctx.collected.pairs:
@@ -110,7 +134,20 @@ def find(ctx: Context) -> Iterator[Finding]:
         before = _method_call(pair.first, "acquire")
         inside = _method_call(node.body[0], "acquire") if node.body else None
         acquired = before if before is not None else inside
-        if acquired is None or not any(_same(_method_call(s, "release"), acquired) for s in released):
+        if acquired is None:
+            conditional = _conditional_acquire(pair.first) or (
+                _conditional_acquire(node.body[0]) if node.body else None
+            )
+            if conditional is not None and any(_same(_method_call(s, "release"), conditional[0]) for s in released):
+                receiver, args = conditional
+                kind = receivers.kind_of(receiver, pair.scope)
+                if kind is not None and kind.what == "object" and kind.name in KINDS:
+                    statement = pair.first if _conditional_acquire(pair.first) else node.body[0]
+                    line, col = ctx.start(statement)
+                    name = ast.unparse(receiver)
+                    yield Finding(CODE, line, col, _CONDITIONAL.format(name=name, args=args) + " (by hand)")
+            continue
+        if not any(_same(_method_call(s, "release"), acquired) for s in released):
             continue
         kind = receivers.kind_of(acquired, pair.scope)
         certain = kind is not None and kind.what == "object" and kind.name in KINDS
@@ -144,7 +181,7 @@ def find(ctx: Context) -> Iterator[Finding]:
             )
         else:
             shape = (
-                "acquire() inside the try"
+                "acquire() inside the try: if it raised, finally would release a lock never taken; `with` avoids that"
                 if before is None
                 else "the try has more than release() in finally, or except/else"
             )

@@ -19,8 +19,10 @@ from markupsafe import Markup
 from threadport import __version__
 from threadport.align import BLANK, Segment, intraline, pair_segments
 from threadport.catalog import Pair, showcase_root
+from threadport.emphasis import key_changes, lex, line_marks
 from threadport.errors import ThreadportError
-from threadport.html.highlight import line_html, pygments_css, snippet_html, token_lines
+from threadport.html import course
+from threadport.html.highlight import css_runs, line_html, pygments_css, snippet_html
 from threadport.matrix import MISMATCH, Matrix, Record, build_matrix, minor
 
 MARKER = ".threadport-site"  # lists the files a build wrote; only such folders are rebuilt
@@ -45,6 +47,7 @@ class Line:
     mark: str  # "−", "+" or ""
     html: Markup
     kind: str
+    indent: int = 0  # leading spaces: a wrapped line continues further in than this
 
 
 @dataclass
@@ -61,19 +64,29 @@ class Transcript:
 
 def _code_rows(pair: Pair) -> list[dict]:
     left, right, segments = pair_segments(pair)
-    left_runs = token_lines(left, "python2")
-    right_runs = token_lines(right, "python")
+    left_lexed, right_lexed = lex(left, "python2"), lex(right, "python")
+    left_runs, right_runs = css_runs(left_lexed.runs), css_runs(right_lexed.runs)
+    keys = key_changes(pair.notes)
     out = []
     for index, segment in enumerate(segments):
         rows = []
         for row in segment.rows:
-            left_marks, right_marks = ([], [])
+            left_changed, right_changed = ([], [])
             if row.kind == "changed":
-                left_marks, right_marks = intraline(left[row.left], right[row.right])
+                left_changed, right_changed = intraline(left[row.left], right[row.right])
+            left_marks = right_marks = []
+            if row.left is not None:
+                i = row.left
+                left_marks = line_marks(left[i], left_lexed.runs[i], left_lexed.prose[i], keys.legacy, left_changed)
+            if row.right is not None:
+                j = row.right
+                right_marks = line_marks(
+                    right[j], right_lexed.runs[j], right_lexed.prose[j], keys.modern, right_changed
+                )
             rows.append(
                 (
-                    _line(row.left, left_runs, left_marks, "del", "−" if row.left_changed else "", row.kind),
-                    _line(row.right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind),
+                    _line(row.left, left, left_runs, left_marks, "del", "−" if row.left_changed else "", row.kind),
+                    _line(row.right, right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind),
                 )
             )
         out.append(
@@ -88,10 +101,13 @@ def _code_rows(pair: Pair) -> list[dict]:
     return out
 
 
-def _line(index: int | None, runs: list, marks: list, tag: str, mark: str, kind: str) -> Line:
+def _line(index: int | None, lines: list[str], runs: list, marks: list, tag: str, mark: str, kind: str) -> Line:
     if index is None:
         return Line(None, "", Markup(""), "gap")
-    return Line(index + 1, mark, Markup(line_html(runs[index], marks, tag)), kind if mark or kind == BLANK else "same")
+    text = lines[index]
+    indent = len(text) - len(text.lstrip(" "))
+    html = Markup(line_html(runs[index], marks, tag))
+    return Line(index + 1, mark, html, kind if mark or kind == BLANK else "same", indent)
 
 
 def _group(records: list[Record], side: str) -> list[Transcript]:
@@ -161,6 +177,10 @@ def _environment() -> Environment:
     env.filters["page"] = page_name
     env.filters["relative"] = _relative
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    env.filters["local"] = course.local
+    env.filters["minor"] = minor
+    env.filters["count"] = lambda number, noun: f"{number} {noun}{'' if number == 1 else 's'}"
+    env.filters["ledger_cell"] = course.ledger_cell
     return env
 
 
@@ -187,10 +207,17 @@ def _prepare(outdir: Path) -> set[str]:
 
 
 def build_site(
-    outdir: Path, pairs: tuple[Pair, ...], records: list[Record] | None = None, sources: list[str] = ()
+    outdir: Path,
+    pairs: tuple[Pair, ...],
+    records: list[Record] | None = None,
+    sources: list[str] = (),
+    extras: course.Extras | None = None,
 ) -> list[Path]:
-    """Write the site; returns the files written. ``sources`` names the results files, for the record."""
+    """Write the site; returns the files written. ``sources`` names the results files, for the record;
+    ``extras`` holds the timeline, claims and ledger results, when there are any."""
     records = records or []
+    extras = extras or course.Extras()
+    claims_of, all_claims = course.claims_by_pair(pairs, extras.claims)
     previous = _prepare(outdir)
     matrix = build_matrix(records, pairs)
     env = _environment()
@@ -198,20 +225,37 @@ def build_site(
         "version": __version__,
         "matrix": matrix,
         "pairs": pairs,
-        "sources": list(sources),
+        "sources": [course.local(source) for source in sources],
+        "timeline": extras.timeline,
+        "ledger": extras.ledger,
         "has_results": bool(records),
         "MISMATCH": MISMATCH,
     }
     files: dict[str, str] = {
         "site.css": (STATIC / "site.css").read_text(encoding="utf-8") + "\n" + pygments_css() + "\n"
     }
-    files["index.html"] = env.get_template("index.html").render(**common, page="index")
-    for pair in pairs:
+    files["index.html"] = env.get_template("index.html").render(
+        **common, page="index", all_claims=all_claims, claim_pythons=course.claim_pythons(extras.claims)
+    )
+    files["clock.html"] = env.get_template("clock.html").render(
+        **common, page="clock", seed_run=course.seed_run(records)
+    )
+    for position, pair in enumerate(pairs):
         mine = [r for r in records if r.pair == pair.stem]
         files[page_name(pair.stem)] = env.get_template("pair.html").render(
             **common,
             page="pair",
             pair=pair,
+            position=position + 1,
+            total=len(pairs),
+            prev=pairs[position - 1] if position else None,
+            next=pairs[position + 1] if position + 1 < len(pairs) else None,
+            claims=claims_of.get(pair.stem, []),
+            seed_claims=all_claims if pair.origin == "seed" else [],
+            timeline_rows=extras.timeline.for_pair(pair.stem) if extras.timeline else [],
+            exercise=course.exercise(pair, extras.timeline, mine),
+            declared=course.declared(pair),
+            key_example=course.key_example(pair),
             segments=_code_rows(pair),
             entries=_entries(pair, mine, matrix),
             legacy_path=_relative(pair.legacy_path),

@@ -11,8 +11,9 @@ from __future__ import annotations
 from html import escape
 
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
+
+from threadport.emphasis import lex
 
 LIGHT_STYLE = "default"
 DARK_STYLE = "github-dark"
@@ -26,51 +27,57 @@ def _css_class(ttype) -> str:
 
 def token_lines(lines: list[str], lexer_name: str) -> list[list[tuple[str, str]]]:
     """Per source line, its (css class, text) runs."""
-    lexer = get_lexer_by_name(lexer_name, stripnl=False, ensurenl=True)
-    out: list[list[tuple[str, str]]] = [[]]
-    for ttype, value in lexer.get_tokens("\n".join(lines)):
-        for k, part in enumerate(value.split("\n")):
-            if k:
-                out.append([])
-            if not part:
-                continue
+    return css_runs(lex(lines, lexer_name).runs)
+
+
+def css_runs(lines) -> list[list[tuple[str, str]]]:
+    """Token-typed runs -> (css class, text) runs, neighbours of one class merged."""
+    out = []
+    for runs in lines:
+        line: list[tuple[str, str]] = []
+        for ttype, text in runs:
             css = _css_class(ttype)
-            if out[-1] and out[-1][-1][0] == css:  # one span for "'working'", not three
-                out[-1][-1] = (css, out[-1][-1][1] + part)
+            if line and line[-1][0] == css:
+                line[-1] = (css, line[-1][1] + text)
             else:
-                out[-1].append((css, part))
-    out = out[: len(lines)]
-    return out + [[] for _ in range(len(lines) - len(out))]
+                line.append((css, text))
+        out.append(line)
+    return out
 
 
-def line_html(runs: list[tuple[str, str]], marks: list[tuple[int, int]] = (), tag: str = "del") -> str:
-    """One line's HTML; characters inside ``marks`` ranges are wrapped in ``tag``."""
-    pieces: list[tuple[bool, str, str]] = []  # (marked, css class, text)
+def line_html(runs: list[tuple[str, str]], marks=(), tag: str = "del") -> str:
+    """One line's HTML. ``marks`` are (start, end) or (start, end, kind) ranges: kind "key"
+    (a rename the pair teaches) becomes ``<tag class="key">``, any other kind a plain ``<tag>``."""
+    ranges = [(m[0], m[1], m[2] if len(m) > 2 else "word") for m in marks]
+
+    def kind_at(at: int) -> str | None:
+        kinds = {kind for start, end, kind in ranges if start <= at < end}
+        return "key" if "key" in kinds else ("word" if kinds else None)
+
+    pieces: list[tuple[str | None, str, str]] = []  # (mark kind, css class, text)
     offset = 0
     for css, text in runs:
         cuts = {0, len(text)}
-        for start, end in marks:
+        for start, end, _ in ranges:
             for point in (start - offset, end - offset):
                 if 0 < point < len(text):
                     cuts.add(point)
         edges = sorted(cuts)
         for a, b in zip(edges, edges[1:]):
-            at = offset + a
-            marked = any(start <= at < end for start, end in marks)
-            pieces.append((marked, css, text[a:b]))
+            pieces.append((kind_at(offset + a), css, text[a:b]))
         offset += len(text)
     html: list[str] = []
-    open_mark = False
-    for marked, css, text in pieces:
-        if marked and not open_mark and text.strip():
-            html.append(f"<{tag}>")
-            open_mark = True
-        elif not marked and open_mark:
+    open_kind: str | None = None
+    for kind, css, text in pieces:
+        if kind != open_kind and open_kind is not None:
             html.append(f"</{tag}>")
-            open_mark = False
+            open_kind = None
+        if kind is not None and open_kind is None and text.strip():
+            html.append(f'<{tag} class="key">' if kind == "key" else f"<{tag}>")
+            open_kind = kind
         body = escape(text, quote=False)
         html.append(f'<span class="{css}">{body}</span>' if css else body)
-    if open_mark:
+    if open_kind is not None:
         html.append(f"</{tag}>")
     return "".join(html)
 
