@@ -13,7 +13,7 @@ from typing import TypeVar
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
-from threadport.fixer.source import ChangedMeanwhile, SourceError, read_source, save
+from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, scan_outside
 
 T = TypeVar("T")
@@ -78,9 +78,10 @@ def check_file(
 ) -> Outcome:
     outcome = Outcome(path)
     try:
-        source = read_source(path)
-        if not explicit and not pattern.search(source.data):
-            return outcome  # nothing a selected rule could say: not even parsed
+        data = read_bytes(path)
+        if not explicit and not pattern.search(data):
+            return outcome  # nothing a selected rule could say: not even decoded, nor parsed
+        source = Source(path, data, *decode(data))
         selected = rules(codes)
         context, outcome.findings = analyze(source.text, selected, facts, str(path))
         words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
@@ -240,9 +241,10 @@ def _fix_once(
 ) -> Outcome:
     outcome = Outcome(path)
     try:
-        source = read_source(path)
-        if not explicit and not pattern.search(source.data):
+        data = read_bytes(path)
+        if not explicit and not pattern.search(data):
             return outcome
+        source = Source(path, data, *decode(data))
         new_text, outcome.fixed, outcome.findings = fix_text(source.text, rules(codes), aggressive, facts, str(path))
         outcome.old_text, outcome.new_text = source.text, new_text
         set_columns(new_text, outcome.findings)
