@@ -102,6 +102,18 @@ REWRITES = [
         id="private-2.7-base",
     ),
     pytest.param(
+        "TP005",
+        src("""
+            import threading
+            class Repeater(threading._Timer):
+                def run(self):
+                    while not self.finished.isSet():
+                        self.function()
+            """),
+        "self.finished.is_set()",
+        id="attribute-inherited-from-timer",
+    ),
+    pytest.param(
         "TP009",
         src("""
             import threading
@@ -129,6 +141,19 @@ REWRITES = [
 
 
 NOOPS = [
+    pytest.param(
+        "TP005",
+        src("""
+            import threading
+            class Ticker(threading._Timer):
+                def __init__(self):
+                    threading._Timer.__init__(self, 1, f)
+                    self.finished = Flag()
+                def run(self):
+                    return self.finished.isSet()
+            """),
+        id="inherited-attribute-replaced",
+    ),
     pytest.param(
         "TP001", src(CYCLE_TEMPLATE.format(extra="\n                hung.append(object())")), id="cycle-with-a-stranger"
     ),

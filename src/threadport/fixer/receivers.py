@@ -40,6 +40,9 @@ FACTORIES.update(_PRIVATE_CLASSES)
 FACTORIES.update({"_RLock": LOCK, "_Semaphore": LOCK, "_BoundedSemaphore": LOCK})
 # threading classes a user class may derive from, and what its instances are.
 BASE_CLASSES = {"Thread": THREAD, "Timer": THREAD, "Event": EVENT, "Condition": CONDITION, **_PRIVATE_CLASSES}
+# Public attributes threading's own classes set in __init__: (the classes, what it holds).
+# Timer.finished is the Event cancel() sets, on 2.7 (_Timer) and 3 alike.
+INHERITED_ATTRIBUTES = {"finished": (frozenset({"Timer", "_Timer"}), EVENT)}
 # Empty containers, and what iterating over them gives once threading objects are put in.
 _EMPTY_LISTS = frozenset({"list", "set", "deque"})
 _EMPTY_DICTS = frozenset({"dict"})
@@ -347,6 +350,15 @@ class Receivers:
     def attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:
         """``self.attr`` where every assignment to it in the class family is one kind (or None)."""
         family = self.family(cls)
+        inherited = INHERITED_ATTRIBUTES.get(attr)
+        if (
+            inherited is not None
+            and attr not in self.collected.attr_assigns
+            and not any(member.body is not None and attr in member.body.bindings for member in family)
+            and self.derives_from(cls, inherited[0])
+        ):
+            self.assumed.add(attr)  # set by threading's own __init__, unless a test replaces it
+            return None if self.assigned_elsewhere(attr) else Kind("object", inherited[1])
         if attr not in self.collected.attr_assigns and not any(
             member.body is not None and any(b.how == "value" for b in member.body.bindings.get(attr, ()))
             for member in family
@@ -394,6 +406,20 @@ class Receivers:
         return None
 
     # -- classes ----------------------------------------------------------------------
+    def derives_from(self, cls: ClassInfo, members: frozenset[str], seen: frozenset[int] = frozenset()) -> bool:
+        """The class derives (locally, transitively) from one of threading's ``members``."""
+        if id(cls) in seen:
+            return False
+        for base in cls.node.bases:
+            kind = self.kind_of(base, cls.scope)
+            if kind is None:
+                continue
+            if kind.what == "member" and kind.name in members:
+                return True
+            if kind.what == "class" and self.derives_from(kind.cls, members, seen | {id(cls)}):
+                return True
+        return False
+
     def parents(self, cls: ClassInfo) -> list[ClassInfo | None]:
         """Local base classes; None for a base that is neither local nor a builtin."""
         key = id(cls)
