@@ -269,3 +269,14 @@ def test_timeline_output_feeds_the_tour(tmp_path, capsys):
     polling = next(row for row in document["rows"] if row["entry"] == "testIsAliveOnSleeper")
     status = polling["cells"][0]["status"]
     assert f'class="t-{status}">{status}' in text
+
+
+def test_the_seed_code_view_shows_each_claim_beside_the_comment_that_makes_it(site):
+    claims = json.loads((TOUR / "claims.json").read_text())
+    text = (site / page_name("threading_notes")).read_text(encoding="utf-8")
+    notes = re.findall(r'<div class="line modern gap claim-note">(.*?)</div>', text)
+    links = [link for note in notes for link in re.findall(r'<a href="([^"]+)">claim (?:shown|not shown)', note)]
+    assert len(links) == len([c for c in claims if c["in_seed"]]) >= 10
+    for claim in claims:
+        assert any(link.startswith(page_name(claim["pair"]) + "#claim-") for link in links), claim["quote"][:40]
+    assert all("2.7&nbsp;" in note and "3.13&nbsp;" in note for note in notes), "a verdict per interpreter"

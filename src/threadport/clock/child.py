@@ -27,6 +27,13 @@ def _text(value):
         return repr(value)
 
 
+def _version():
+    # A free-threaded build (PEP 703: ABI flag "t") is a row of its own: "3.14.0t", as
+    # discovery names it. Python 2 has no sys.abiflags.
+    free_threaded = "t" in getattr(sys, "abiflags", "")
+    return ".".join(str(part) for part in sys.version_info[:3]) + ("t" if free_threaded else "")
+
+
 def _write_result(path, result):
     # Binary mode: text mode may import a codec, and this also runs inside the
     # clock's deadlock report, where an import would wait on the clock.
@@ -37,7 +44,7 @@ def _write_result(path, result):
 def main():
     result_path, source_path, entry, args_json, mode = sys.argv[1:6]
     result = {
-        "python": ".".join(str(part) for part in sys.version_info[:3]),
+        "python": _version(),
         "exception": None,
         "deadlock": False,
         "virtual_seconds": None,

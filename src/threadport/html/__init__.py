@@ -62,7 +62,9 @@ class Transcript:
         return ", ".join(self.pythons)
 
 
-def _code_rows(pair: Pair) -> list[dict]:
+def _code_rows(pair: Pair, notes: dict[int, Markup] | None = None) -> list[dict]:
+    """Rows of the code view; ``notes`` puts a claim's note in the gap facing a legacy line."""
+    notes = notes or {}
     left, right, segments = pair_segments(pair)
     left_lexed, right_lexed = lex(left, "python2"), lex(right, "python")
     left_runs, right_runs = css_runs(left_lexed.runs), css_runs(right_lexed.runs)
@@ -83,11 +85,11 @@ def _code_rows(pair: Pair) -> list[dict]:
                 right_marks = line_marks(
                     right[j], right_lexed.runs[j], right_lexed.prose[j], keys.modern, right_changed
                 )
+            modern = _line(row.right, right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind)
+            if row.right is None and row.left in notes:
+                modern = Line(None, "", notes[row.left], "claim")
             rows.append(
-                (
-                    _line(row.left, left, left_runs, left_marks, "del", "−" if row.left_changed else "", row.kind),
-                    _line(row.right, right, right_runs, right_marks, "ins", "+" if row.right_changed else "", row.kind),
-                )
+                (_line(row.left, left, left_runs, left_marks, "del", "−" if row.left_changed else "", row.kind), modern)
             )
         out.append(
             {
@@ -256,7 +258,7 @@ def build_site(
             exercise=course.exercise(pair, extras.timeline, mine),
             declared=course.declared(pair),
             key_example=course.key_example(pair),
-            segments=_code_rows(pair),
+            segments=_code_rows(pair, course.claim_notes(pair, all_claims) if pair.origin == "seed" else None),
             entries=_entries(pair, mine, matrix),
             legacy_path=_relative(pair.legacy_path),
             modern_path=_relative(pair.modern_path),

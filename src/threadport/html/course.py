@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from threadport.align import differing_lines, source_lines, transcript_lines
 from threadport.catalog import Pair, showcase_root
 from threadport.emphasis import key_changes
@@ -195,3 +197,44 @@ def ledger_cell(status, kind: str) -> str:
     if kind == "behaviour":
         return {"exists": "yes", "gone": "no"}.get(status.status, status.status)
     return {"exists": "ok"}.get(status.status, status.status)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def claim_lines(pair: Pair, quotes: list[str]) -> dict[str, int]:
+    """Where each quote starts in the legacy file's comments: quote -> 0-based line index."""
+    joined, starts = "", []
+    for index, line in enumerate(source_lines(pair.legacy_path)):
+        if line.strip().startswith("#"):
+            text = _fold(re.sub(r"^#+", "", line.strip()))
+            if text:
+                starts.append((len(joined) + (1 if joined else 0), index))
+                joined = f"{joined} {text}" if joined else text
+    found = {}
+    for quote in quotes:
+        at = joined.find(_fold(quote))
+        if at >= 0:
+            found[quote] = max(index for start, index in starts if start <= at)
+    return found
+
+
+def claim_notes(pair: Pair, claims: list[dict]) -> dict[int, Markup]:
+    """For the seed's code view: beside the comment line where a claim starts, where it is shown
+    and its verdict on each interpreter."""
+    from threadport.html import page_name
+
+    where = claim_lines(pair, [claim["quote"] for claim in claims])
+    notes: dict[int, list[str]] = {}
+    for claim in claims:
+        if claim["quote"] not in where:
+            continue
+        verdicts = " ".join(f"{minor(check.python)}&nbsp;{'✓' if check.passed else '✗'}" for check in claim["checks"])
+        label = "shown" if claim["passed"] else "not shown everywhere"
+        notes.setdefault(where[claim["quote"]], []).append(
+            f'<a href="{escape(page_name(claim["pair"]))}#{escape(claim["anchor"])}">'
+            + f"claim {label} by {escape(claim['pair'])}::{escape(claim['entry'])}</a>"
+            + f' <span class="verdicts-inline">{verdicts}</span>'
+        )
+    return {index: Markup("<br>".join(parts)) for index, parts in notes.items()}
