@@ -95,7 +95,7 @@ def test_resolve_by_version_and_by_bad_name():
 @pytest.fixture
 def probe_cache(tmp_path, monkeypatch):
     """A fresh disk cache and a counted stand-in for running an interpreter."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv(disk_cache.NO_CACHE_ENV, raising=False)
     runs: list[str] = []
 
@@ -153,11 +153,11 @@ def test_scripts_are_probed_every_time(tmp_path, probe_cache):
 def test_an_unusable_cache_is_no_cache(tmp_path, probe_cache, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # threadport/ cannot be made under a file
+    monkeypatch.setenv("THREADPORT_CACHE", str(blocker))  # threadport/ cannot be made under a file
     exe = compiled(tmp_path)
     assert probe_again(exe).version == (3, 12, 1)
     assert probe_again(exe).version == (3, 12, 1) and len(probe_cache) == 2
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
     (tmp_path / "cache" / "threadport").mkdir(parents=True)
     (tmp_path / "cache" / "threadport" / f"{interpreters.PROBE_CACHE}.json").write_text("{not json")
     assert probe_again(exe).version == (3, 12, 1) and len(probe_cache) == 3
@@ -169,7 +169,7 @@ def test_an_unusable_cache_is_no_cache(tmp_path, probe_cache, monkeypatch):
 
 def test_a_pyenv_shim_is_never_run_its_versions_are_probed_instead(tmp_path, monkeypatch):
     """A shim costs a pyenv start per probe; it can only run one of pyenv's versions."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
     major, minor, micro = sys.version_info[:3]
     ran = tmp_path / "the shim ran"
     shims = tmp_path / "pyenv" / "shims"

@@ -26,7 +26,7 @@ def imported_after(tmp_path, argv: list[str]) -> tuple[set[str], subprocess.Comp
         "except SystemExit as done:\n    code = done.code\n"
         "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {**os.environ, "THREADPORT_CACHE": str(tmp_path / "cache")}
     env.pop(cache.NO_CACHE_ENV, None)
     done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env)
     return set(done.stderr.split()), done
@@ -42,7 +42,7 @@ def test_list_reads_the_catalogue_once_then_its_cached_titles(tmp_path):
 
 
 def test_the_titles_cache_follows_the_catalogue_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
     catalog = tmp_path / "catalog.toml"
     catalog.write_text('[[pair]]\nstem = "one"\ntitle = "First"\n')
@@ -65,7 +65,7 @@ def test_list_finds_the_catalogue_the_package_reads():
 def test_a_broken_catalogue_is_still_reported_by_list(tmp_path, monkeypatch):
     from threadport.catalog import CatalogError
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
     catalog = tmp_path / "catalog.toml"
     catalog.write_text('[[pair]]\nstem = "one"\n')  # no title
     with pytest.raises(CatalogError, match="missing key 'title'"):
@@ -80,7 +80,7 @@ def test_check_imports_its_rules_for_help_only(tmp_path):
     rules = {m for m in modules if m.startswith("threadport.fixer.tp")}
     assert rules == {"threadport.fixer.tp001_is_alive"}  # the one selected: no epilog built
     # a few files never start (nor import) a process pool, nor tempfile (check never writes)
-    assert not {"multiprocessing", "concurrent.futures.process", "tempfile", "subprocess"} & modules
+    assert not {"multiprocessing", "concurrent.futures", "tempfile", "subprocess", "hashlib"} & modules
     modules, done = imported_after(tmp_path, ["check", "--help"])
     assert done.returncode == 0 and "TP001" in done.stdout and "TP010" in done.stdout
     assert "threadport.fixer.tp010_lock_with" in modules

@@ -1,9 +1,10 @@
 """A small on-disk cache of answers that are slow to get and cheap to invalidate.
 
-Each entry is one JSON file under ``$XDG_CACHE_HOME/threadport`` (else
-``~/.cache/threadport``), holding the key it was computed for: a stale key is a
-miss, never a wrong answer. The cache is a convenience only: an unreadable,
-unwritable or corrupt cache behaves as an empty one, and nothing is ever raised.
+Each entry is one JSON file under ``$THREADPORT_CACHE/threadport`` (else
+``$XDG_CACHE_HOME/threadport``, else ``~/.cache/threadport``, as the ledger's),
+holding the key it was computed for: a stale key is a miss, never a wrong answer.
+The cache is a convenience only: an unreadable, unwritable or corrupt cache
+behaves as an empty one, and nothing is ever raised.
 ``THREADPORT_NO_CACHE=1`` turns it off.
 
 Only ``os`` and ``json`` are imported: the start-up of `threadport list` uses it.
@@ -20,7 +21,11 @@ NO_CACHE_ENV = "THREADPORT_NO_CACHE"
 def folder() -> str | None:
     if os.environ.get(NO_CACHE_ENV):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = (
+        os.environ.get("THREADPORT_CACHE")
+        or os.environ.get("XDG_CACHE_HOME")
+        or os.path.join(os.path.expanduser("~"), ".cache")
+    )
     return os.path.join(base, "threadport")
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -99,6 +98,8 @@ def probe(path: str) -> Interpreter | None:
 
 
 def _run_probe(path: str) -> Interpreter | None:
+    import subprocess  # here: with the cache, most commands never start one
+
     try:
         done = subprocess.run(
             # Python 2.7 runs this too; Py_GIL_DISABLED is 1 only in a free-threaded build (0 or

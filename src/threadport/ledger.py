@@ -40,12 +40,9 @@ The JSON file (``threadport ledger --output FILE``, written by tox's report env 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -168,6 +165,8 @@ def _cache_dir() -> Path:
 
 def _cache_key(path: str) -> str:
     """Same interpreter file (path, size, mtime) and same probe script -> same answers."""
+    import hashlib  # here and below: the rules import Fact from this module, at every check's start
+
     real = os.path.realpath(path)
     stat = os.stat(real)
     script = hashlib.sha256(PROBE_SCRIPT.read_bytes()).hexdigest()
@@ -184,6 +183,8 @@ def _column(document: dict, path: str) -> Column:
 
 def probe_interpreter(path: str, *, use_cache: bool = True) -> tuple[Column, list[tuple[str, str]]]:
     """Run the probe on one interpreter (or read its cached answers)."""
+    import subprocess
+
     cache = _cache_dir() / f"{_cache_key(path)}.json"
     document = None
     if use_cache and cache.is_file():
@@ -240,6 +241,8 @@ def not_found() -> list[str]:
 
 def build(pythons: list[Interpreter] | None = None, *, use_cache: bool = True) -> Ledger:
     """Probe each interpreter (in parallel) into one ledger, oldest first."""
+    from concurrent.futures import ThreadPoolExecutor
+
     pythons = interpreters() if pythons is None else pythons
     if not pythons:
         raise LedgerError("no interpreter found to probe (see `threadport compare --help` for where they come from)")

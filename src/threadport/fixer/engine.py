@@ -92,7 +92,7 @@ class Context:
     def guards(self) -> Guards:
         """The compatibility fallbacks of this file (compat.py)."""
         if self._guards is None:
-            self._guards = Guards(self.tree)
+            self._guards = Guards(self.collected.branches)
         return self._guards
         self._sites: dict[str, list[AttributeSite]] | None = None
 
