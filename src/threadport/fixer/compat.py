@@ -10,6 +10,7 @@ silently gone. So findings inside such a guard are reported ``[compat]`` and nev
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 # Exceptions a fallback catches when a name or module is missing on an old Python.
 _MISSING = frozenset({"ImportError", "AttributeError", "NameError", "ModuleNotFoundError"})
@@ -44,10 +45,15 @@ def _catches_missing(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(kind, ast.Name) and kind.id in _MISSING for kind in kinds)
 
 
-def guarded_lines(tree: ast.Module) -> list[tuple[int, int]]:
-    """Line ranges (first, last) of compatibility guards, outermost first."""
+# The only nodes guarded_lines looks at (engine.Context indexes them once for all rules).
+GUARD_NODES = (ast.If, ast.IfExp, ast.Try)
+
+
+def guarded_lines(tree: ast.Module, nodes: Iterable[ast.AST] | None = None) -> list[tuple[int, int]]:
+    """Line ranges (first, last) of compatibility guards, outermost first; ``nodes``: the
+    tree's GUARD_NODES when the caller has them already."""
     ranges = []
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if nodes is None else nodes:
         if isinstance(node, (ast.If, ast.IfExp)) and (_mentions_version(node.test) or _probes_attribute(node.test)):
             ranges.append((node.lineno, node.end_lineno))
         elif (
@@ -61,8 +67,8 @@ def guarded_lines(tree: ast.Module) -> list[tuple[int, int]]:
 
 
 class Guards:
-    def __init__(self, tree: ast.Module) -> None:
-        self.ranges = guarded_lines(tree)
+    def __init__(self, tree: ast.Module, nodes: Iterable[ast.AST] | None = None) -> None:
+        self.ranges = guarded_lines(tree, nodes)
 
     def __contains__(self, line: int) -> bool:
         return any(first <= line <= last for first, last in self.ranges)
