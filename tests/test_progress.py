@@ -48,3 +48,14 @@ def test_piped_commands_print_no_progress(capsys, tmp_path):
     assert main(["timeline", "threading_notes", "--python", sys.executable, "--output", str(out)]) == 0
     _, err = capsys.readouterr()
     assert "timeline" not in err and "\x1b[" not in err
+
+
+def test_the_html_build_spins_on_a_terminal_only():
+    for stream, quiet, expect_output in (
+        (Terminal(), False, True),
+        (io.StringIO(), False, False),
+        (Terminal(), True, False),
+    ):
+        with progress.status("building the tour", quiet=quiet, stream=stream):
+            pass
+        assert (stream.getvalue() != "") is expect_output, (type(stream).__name__, quiet)

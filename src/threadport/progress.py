@@ -39,3 +39,16 @@ def shown(label: str, *, quiet: bool = False, stream=None) -> Iterator[None]:
 
 def add_quiet(parser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar (none is shown when piped anyway)")
+
+
+@contextmanager
+def status(message: str, *, quiet: bool = False, stream=None) -> Iterator[None]:
+    """A spinner with ``message`` while the block runs (work that has no runs to count), terminal only."""
+    stream = stream or sys.stderr
+    if quiet or not stream.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(file=stream, force_terminal=True).status(message):
+        yield

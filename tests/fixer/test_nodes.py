@@ -19,20 +19,3 @@ def test_the_index_has_every_node_ast_walk_visits_once():
         indexed = sorted((kind.__name__, id(node)) for kind, nodes in index_nodes(tree).items() for node in nodes)
         assert indexed == walked
         assert all(type(node) is kind for kind, nodes in index_nodes(tree).items() for node in nodes)
-
-
-def test_guards_from_the_index_match_guards_from_a_walk():
-    tree = ast.parse(Path(compat.__file__).read_text(encoding="utf-8") + GUARDED)
-    nodes = [node for kind in compat.GUARD_NODES for node in index_nodes(tree).get(kind, ())]
-    assert compat.guarded_lines(tree, nodes) == compat.guarded_lines(tree) != []
-
-
-GUARDED = """
-import sys
-if sys.version_info < (3,):
-    name = 'a'
-try:
-    from threading import current_thread
-except ImportError:
-    from threading import currentThread as current_thread
-"""

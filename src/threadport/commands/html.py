@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from threadport import progress
 from threadport.errors import UsageError
 
 
@@ -23,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeline", type=Path, metavar="FILE", help="a `threadport timeline --output` file")
     parser.add_argument("--claims", type=Path, metavar="FILE", help="a `threadport claims --output` file")
     parser.add_argument("--ledger", type=Path, metavar="FILE", help="a `threadport ledger --output` file")
+    progress.add_quiet(parser)
 
 
 def _shown(path: Path) -> str:
@@ -59,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         ledger=_ledger(args.ledger) if args.ledger else None,
     )
     try:
-        written = build_site(args.outdir, pairs, records, sources=[_shown(s) for s in sources], extras=extras)
+        with progress.status(f"building the tour in {args.outdir}", quiet=args.quiet):
+            written = build_site(args.outdir, pairs, records, sources=[_shown(s) for s in sources], extras=extras)
     except OSError as error:
         raise UsageError(f"{error.filename or args.outdir}: {error.strerror}") from None
     index = args.outdir / "index.html"

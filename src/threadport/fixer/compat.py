@@ -10,7 +10,6 @@ silently gone. So findings inside such a guard are reported ``[compat]`` and nev
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 
 # Exceptions a fallback catches when a name or module is missing on an old Python.
 _MISSING = frozenset({"ImportError", "AttributeError", "NameError", "ModuleNotFoundError"})
@@ -45,16 +44,11 @@ def _catches_missing(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(kind, ast.Name) and kind.id in _MISSING for kind in kinds)
 
 
-# The only nodes guarded_lines looks at (engine.Context indexes them once for all rules).
-GUARD_NODES = (ast.If, ast.IfExp, ast.Try)
-
-
-def guarded_lines(tree: ast.Module, nodes: Iterable[ast.AST] | None = None) -> list[tuple[int, int]]:
-    """Line ranges (first, last) of compatibility guards, outermost first; ``nodes``: the
-    tree's GUARD_NODES when the caller has them already."""
+def guarded_lines(branches: list[ast.stmt]) -> list[tuple[int, int]]:
+    """Line ranges (first, last) of compatibility guards among the ``if``/``try`` statements."""
     ranges = []
-    for node in ast.walk(tree) if nodes is None else nodes:
-        if isinstance(node, (ast.If, ast.IfExp)) and (_mentions_version(node.test) or _probes_attribute(node.test)):
+    for node in branches:
+        if isinstance(node, ast.If) and (_mentions_version(node.test) or _probes_attribute(node.test)):
             ranges.append((node.lineno, node.end_lineno))
         elif (
             isinstance(node, ast.Try)
@@ -67,8 +61,8 @@ def guarded_lines(tree: ast.Module, nodes: Iterable[ast.AST] | None = None) -> l
 
 
 class Guards:
-    def __init__(self, tree: ast.Module, nodes: Iterable[ast.AST] | None = None) -> None:
-        self.ranges = guarded_lines(tree, nodes)
+    def __init__(self, branches: list[ast.stmt]) -> None:
+        self.ranges = guarded_lines(branches)
 
     def __contains__(self, line: int) -> bool:
         return any(first <= line <= last for first, last in self.ranges)
