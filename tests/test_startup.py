@@ -79,7 +79,10 @@ def test_check_imports_its_rules_for_help_only(tmp_path):
     assert done.returncode == 0 and "TP001" in done.stdout
     rules = {m for m in modules if m.startswith("threadport.fixer.tp")}
     assert rules == {"threadport.fixer.tp001_is_alive"}  # the one selected: no epilog built
-    # a few files never start (nor import) a process pool, nor tempfile (check never writes)
+    # with every rule: a few files never import a process pool, nor tempfile (check never
+    # writes), nor what the ledger needs to probe (the rules import only its Fact)
+    modules, done = imported_after(tmp_path, ["check", "--isolated", "--exit-zero", str(small)])
+    assert done.returncode == 0 and "threadport.fixer.tp014_thread_synonyms" in modules
     assert not {"multiprocessing", "concurrent.futures", "tempfile", "subprocess", "hashlib"} & modules
     modules, done = imported_after(tmp_path, ["check", "--help"])
     assert done.returncode == 0 and "TP001" in done.stdout and "TP010" in done.stdout

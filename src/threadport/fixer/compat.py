@@ -44,11 +44,11 @@ def _catches_missing(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(kind, ast.Name) and kind.id in _MISSING for kind in kinds)
 
 
-def guarded_lines(tree: ast.Module) -> list[tuple[int, int]]:
-    """Line ranges (first, last) of compatibility guards, outermost first."""
+def guarded_lines(branches: list[ast.stmt]) -> list[tuple[int, int]]:
+    """Line ranges (first, last) of compatibility guards among the ``if``/``try`` statements."""
     ranges = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.If, ast.IfExp)) and (_mentions_version(node.test) or _probes_attribute(node.test)):
+    for node in branches:
+        if isinstance(node, ast.If) and (_mentions_version(node.test) or _probes_attribute(node.test)):
             ranges.append((node.lineno, node.end_lineno))
         elif (
             isinstance(node, ast.Try)
@@ -61,8 +61,8 @@ def guarded_lines(tree: ast.Module) -> list[tuple[int, int]]:
 
 
 class Guards:
-    def __init__(self, tree: ast.Module) -> None:
-        self.ranges = guarded_lines(tree)
+    def __init__(self, branches: list[ast.stmt]) -> None:
+        self.ranges = guarded_lines(branches)
 
     def __contains__(self, line: int) -> bool:
         return any(first <= line <= last for first, last in self.ranges)

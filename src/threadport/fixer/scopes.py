@@ -131,6 +131,7 @@ class Collector:
         self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
         self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
         self.classes: list[ClassInfo] = []
+        self.branches: list[ast.stmt] = []  # every if and try statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
         self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
         self._function: ast.AST | None = None  # the function whose returns are being collected
@@ -208,6 +209,8 @@ class Collector:
         for index, statement in enumerate(body):
             if isinstance(statement, ast.Try):
                 self.pairs.append(StatementPair(previous, statement, scope))
+            if isinstance(statement, (ast.If, ast.Try)):
+                self.branches.append(statement)  # compat.py looks for fallbacks among these
             self._prior = tuple(reversed(body[max(0, index - 8) : index]))
             self.visit(statement, scope)
             previous = statement

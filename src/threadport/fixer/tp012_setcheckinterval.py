@@ -45,8 +45,8 @@ def find(ctx: Context) -> Iterator[Finding]:
                 f"sys.{name} was removed in Python 3.9 (change it by hand"
                 + (f": {what}, usually the call can go)" if what else ")"),
             )
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "sys" and not node.level:
+    for node in ctx.nodes(ast.ImportFrom):
+        if node.module == "sys" and not node.level:
             for alias in node.names:
                 if alias.name in ("setcheckinterval", "getcheckinterval"):
                     line, col = ctx.start(node)
