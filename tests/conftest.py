@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 from availability import unavailable
 
-from threadport.interpreters import InterpreterNotFound, find_legacy, python3s
+from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, python3s
+
+
+def pytest_collection_modifyitems(items):
+    # A test parametrized over discovery's interpreters spans them all by itself: one env of
+    # the tox matrix runs it (py311), not each of them (the same runs five times over).
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if any(isinstance(value, Interpreter) for value in params.values()):
+            item.add_marker(pytest.mark.every_python)
 
 
 @pytest.fixture(scope="session")

@@ -1,21 +1,61 @@
-"""The shared node index holds exactly the nodes ast.walk visits, by class."""
+"""The shared statement index holds exactly the statements ast.walk visits, by class."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 from threadport.fixer import compat
-from threadport.fixer.nodes import index_nodes
+from threadport.fixer.nodes import index_statements
 
 SEED = Path(__file__).resolve().parents[2] / "modern" / "threading_notes.py"
 
 
-def test_the_index_has_every_node_ast_walk_visits_once():
-    source = compat.__file__  # a real module with ifs, tries, nested expressions and comprehensions
-    for path in (Path(source), SEED):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        walked = sorted((type(node).__name__, id(node)) for node in ast.walk(tree))
-        indexed = sorted((kind.__name__, id(node)) for kind, nodes in index_nodes(tree).items() for node in nodes)
+NESTED = """
+import a
+def f():
+    import b
+    class C:
+        import c
+        def g(self):
+            try:
+                import d
+            except ImportError:
+                import e
+            else:
+                import f
+            finally:
+                import g
+    while x:
+        import h
+    else:
+        import i
+    for y in z:
+        with w:
+            if q:
+                import j
+            elif r:
+                import k
+            else:
+                import l
+async def h():
+    async for u in v:
+        async with t:
+            import m
+"""
+MATCH = "match p:\n    case 1:\n        import n\n    case _:\n        import o\n"
+
+
+def test_the_index_has_every_statement_ast_walk_visits_once():
+    texts = [Path(compat.__file__).read_text(encoding="utf-8"), SEED.read_text(encoding="utf-8"), NESTED]
+    if sys.version_info >= (3, 10):
+        texts.append(MATCH)
+    for text in texts:
+        tree = ast.parse(text)
+        walked = sorted((type(node).__name__, id(node)) for node in ast.walk(tree) if isinstance(node, ast.stmt))
+        index = index_statements(tree)
+        indexed = sorted((kind.__name__, id(node)) for kind, nodes in index.items() for node in nodes)
         assert indexed == walked
-        assert all(type(node) is kind for kind, nodes in index_nodes(tree).items() for node in nodes)
+        assert all(type(node) is kind for kind, nodes in index.items() for node in nodes)
+    assert len(index_statements(ast.parse(NESTED))[ast.Import]) == 13

@@ -14,7 +14,7 @@ from threadport.fixer.scopes import Scope
 
 def imports_of(ctx: Context, modules: frozenset[str]) -> Iterator[tuple[ast.stmt, ast.alias]]:
     """``import M [as x]`` and ``from M import ...`` statements for M in ``modules``."""
-    for node in ctx.nodes(ast.Import, ast.ImportFrom):
+    for node in ctx.statements(ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in modules:

@@ -11,7 +11,7 @@ from tokenize_rt import Token, src_to_tokens, tokens_to_src
 
 from threadport.errors import ThreadportError
 from threadport.fixer.compat import Guards
-from threadport.fixer.nodes import index_nodes
+from threadport.fixer.nodes import index_statements
 from threadport.fixer.parsing import Parsed, parse
 from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
@@ -80,15 +80,15 @@ class Context:
         self._guards: Guards | None = None
         self._sites: dict[str, list[AttributeSite]] | None = None
         self._lines: list[str] | None = None
-        self._nodes: dict[type, list[ast.AST]] | None = None
+        self._statements: dict[type, list[ast.stmt]] | None = None
 
-    def nodes(self, *kinds: type) -> list[ast.AST]:
-        """Every node of exactly these ast classes (no order promised). One pass over the
-        tree serves every rule: an ``ast.walk`` per rule (TP011, TP012, TP014) was much of the
-        time `check` spent on a large Python 2 tree."""
-        if self._nodes is None:
-            self._nodes = index_nodes(self.tree)
-        return [node for kind in kinds for node in self._nodes.get(kind, ())]
+    def statements(self, *kinds: type) -> list[ast.stmt]:
+        """Every statement of exactly these ast classes (no order promised). One pass over
+        the blocks serves every rule: an ``ast.walk`` per rule (TP011, TP012, TP014) was much
+        of the time `check` spent on a large Python 2 tree."""
+        if self._statements is None:
+            self._statements = index_statements(self.tree)
+        return [node for kind in kinds for node in self._statements.get(kind, ())]
 
     @property
     def lines(self) -> list[str]:
@@ -114,7 +114,7 @@ class Context:
         """
         self.tree = self.parsed.tree = None  # type: ignore[assignment]
         self.collected = self.receivers = self._guards = self._sites = self._lines = None  # type: ignore[assignment]
-        self._nodes = None
+        self._statements = None
 
     def sites(self, attr: str) -> list[AttributeSite]:
         if self._sites is None:

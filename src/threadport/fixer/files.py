@@ -129,10 +129,10 @@ def tree_facts(
 
 def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     """Could another file's facts change this file's findings?"""
+    # Only what changes certainty: a name defined elsewhere changes no finding check shows
+    # but --aggressive's reach, which `fix` decides with the same facts.
     path = str(outcome.path)
-    if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
-        return True
-    return any(facts.defines(name, path) for name in facts.defined) and any(f.possible for f in outcome.findings)
+    return any(facts.assigns_outside(attr, path) for attr in outcome.assumed)
 
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:

@@ -1,23 +1,25 @@
-"""The nodes of a tree by class, gathered once for every rule (see engine.Context.nodes)."""
+"""The statements of a tree by class, gathered once for every rule (see engine.Context.statements)."""
 
 from __future__ import annotations
 
 import ast
 
+# Where statements nest: bodies, else/finally blocks, except handlers and match cases (a
+# handler or a case is not a statement itself but holds a body). Expressions never hold one.
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
-def index_nodes(tree: ast.AST) -> dict[type, list[ast.AST]]:
-    """The tree's nodes by class, in one pass (several times faster than ``ast.walk``,
-    whose generators per node and per field cost more than the visit itself)."""
-    found: dict[type, list[ast.AST]] = {}
+
+def index_statements(tree: ast.AST) -> dict[type, list[ast.stmt]]:
+    """Every statement of the tree by class, in one pass over the blocks only: a tenth of
+    the nodes ``ast.walk`` visits, and no generator per node and per field."""
+    found: dict[type, list[ast.stmt]] = {}
     stack = [tree]
-    node_class = ast.AST
     while stack:
         node = stack.pop()
-        found.setdefault(type(node), []).append(node)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, node_class))
-            elif isinstance(value, node_class):
-                stack.append(value)
+        if isinstance(node, ast.stmt):
+            found.setdefault(type(node), []).append(node)
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if block:
+                stack.extend(block)
     return found

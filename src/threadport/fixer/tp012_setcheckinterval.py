@@ -45,7 +45,7 @@ def find(ctx: Context) -> Iterator[Finding]:
                 f"sys.{name} was removed in Python 3.9 (change it by hand"
                 + (f": {what}, usually the call can go)" if what else ")"),
             )
-    for node in ctx.nodes(ast.ImportFrom):
+    for node in ctx.statements(ast.ImportFrom):
         if node.module == "sys" and not node.level:
             for alias in node.names:
                 if alias.name in ("setcheckinterval", "getcheckinterval"):

@@ -20,7 +20,8 @@ from threadport.ledger import Fact
 CODE = "TP014"
 SUMMARY = "_thread.start_new / allocate / exit_thread -> start_new_thread / allocate_lock / exit"
 SYNONYMS = {"start_new": "start_new_thread", "allocate": "allocate_lock", "exit_thread": "exit"}
-TRIGGER = Trigger.words("thread", *SYNONYMS, attributes=tuple(SYNONYMS))
+# Calls only (``allocate`` alone is a common word in comments), each pattern literal-first.
+TRIGGER = Trigger(b"thread", tuple(rb"%s\s*\(" % old.encode() for old in SYNONYMS), frozenset(SYNONYMS))
 # They exist, without a warning, on every interpreter the ledger probes (2.7, 3.6-3.13).
 FACTS = [Fact(f"_thread.{old}", "exists_from", "2.7") for old in SYNONYMS]
 MODULES = frozenset({"thread", "_thread"})
