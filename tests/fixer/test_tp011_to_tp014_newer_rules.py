@@ -105,3 +105,30 @@ def test_since_matches_the_ledger(code, book):
 def test_a_wrong_since_is_caught(book):
     wrong = [ledger.Fact("import dummy_threading", "removed_in", "3.10")]
     assert ledger.check_facts(wrong, book)
+
+
+WAIT_USED = [
+    pytest.param("import threading\nc = threading.Condition()\nwith c:\n    ok = c.wait(1)\n", 1, id="assigned"),
+    pytest.param(
+        "import threading\nc = threading.Condition()\nwith c:\n    if c.wait(1) is None:\n        x()\n", 1, id="tested"
+    ),
+    pytest.param("import threading\nc = threading.Condition()\nwith c:\n    c.wait(1)\n", 0, id="value-unused"),
+    pytest.param("import threading\ne = threading.Event()\nok = e.wait(1)\n", 0, id="event-wait-returned-the-flag"),
+    pytest.param(
+        "import threading\nclass Q(threading.Condition):\n    def get(self):\n        return self.wait(1)\n",
+        1,
+        id="condition-subclass",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "count"), WAIT_USED)
+def test_condition_wait_value_is_reported(source, count):
+    found = findings(source, "TP015")
+    assert len(found) == count
+    assert all("returned None on Python 2" in f.message and not f.fixes for f in found)
+    assert fix(source, "TP015") == source
+
+
+def test_tp015_since_matches_the_ledger(book):
+    assert ledger.check_facts(rule("TP015").FACTS, book) == []
