@@ -469,3 +469,22 @@ def test_analysis_splits_the_text_into_lines_a_bounded_number_of_times():
     _, findings = analyze(CountingText(text), rules())
     assert len(findings) == 400
     assert CountingText.splits <= 5  # not one per site
+
+
+def test_fix_waits_for_the_lock_another_run_holds_and_never_writes_under_it(tmp_path, capsys, monkeypatch):
+    """The compare and the rename happen under an advisory lock that every threadport run takes."""
+    try:
+        import fcntl
+    except ImportError:
+        unavailable("advisory locks are POSIX only (elsewhere the byte comparison remains)", "THREADPORT_REQUIRE_FLOCK")
+    import threadport.fixer.source as source_module
+
+    path = write(tmp_path / "held.py", GOOD)
+    monkeypatch.setattr(source_module, "LOCK_PATIENCE", 0.2)
+    with open(path, "rb") as other_run:
+        fcntl.flock(other_run.fileno(), fcntl.LOCK_EX)  # another run is between its compare and rename
+        assert main(["fix", str(path)]) == 2
+    assert error_lines(capsys.readouterr().err) == [f"{path}: error: locked by another program for more than 0.2 s"]
+    assert path.read_text() == GOOD
+    assert main(["fix", str(path)]) == 1  # released: fixed
+    assert path.read_text() == FIXED

@@ -188,7 +188,7 @@ def _lock(fd: int) -> None:
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise SourceError(f"locked by another program for more than {LOCK_PATIENCE:.0f} s") from None
+                raise SourceError(f"locked by another program for more than {LOCK_PATIENCE:g} s") from None
             time.sleep(0.01)  # polling, so a lock that is never released cannot hang the run
         except OSError:  # a file system without flock (some NFS): the byte comparison remains
             return
