@@ -21,9 +21,9 @@ def test_the_run_service_reports_each_finished_run_to_the_observer(monkeypatch):
     jobs = [runs.Job(python=PY, source=None, entry=name) for name in ("a", "b", "a", "c")]
     with runs.observed(lambda done, total: seen.append((done, total))):
         assert runs.run_jobs(jobs, workers=2) == ["ran a", "ran b", "ran a", "ran c"]
-    assert seen == [(1, 3), (2, 3), (3, 3)], "identical jobs run once, each finished run reported"
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)], "the total first, then each finished run (identical jobs once)"
     runs.run_jobs(jobs[:1], workers=1)
-    assert len(seen) == 3, "outside the block nothing is reported"
+    assert len(seen) == 4, "outside the block nothing is reported"
 
 
 def test_a_terminal_gets_a_bar_a_pipe_and_quiet_get_nothing(monkeypatch):

@@ -28,7 +28,7 @@ def shown(label: str, *, quiet: bool = False, stream=None) -> Iterator[None]:
     bar = Progress(
         TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
     )
-    task = bar.add_task(label, total=None)
+    task = bar.add_task(label, total=1)  # the run service reports the real total first (rich 12 needs a number)
 
     def observe(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)

@@ -102,6 +102,8 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
     observer = _observer
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
         futures = {pool.submit(run_job, job): job.key for job in unique}
+        if observer is not None:
+            observer(0, len(unique))  # the total, before the first run ends
         for finished, _ in enumerate(as_completed(futures), 1):
             if observer is not None:
                 observer(finished, len(unique))

@@ -20,7 +20,12 @@ from threadport.ledger import Fact
 CODE = "TP015"
 SUMMARY = "value of Condition.wait(): None on 2.x, True/False on 3.2+ (report only)"
 # Only certain receivers are reported, and they need a Condition in the same file.
-TRIGGER = Trigger(b"Condition", (rb"\.wait\s*\(",), frozenset({"wait"}))
+# The value used: assigned, tested or returned (run only on files that mention Condition).
+TRIGGER = Trigger(
+    b"Condition",
+    (rb"=[ \t]*[\w.]+\.wait[ \t]*\(", rb"(?:if|while|return|not|and|or)[ \t]+[\w.]+\.wait[ \t]*\("),
+    frozenset({"wait"}),
+)
 FACTS = [Fact("Condition.wait() returns a bool", "exists_from", "3.2")]
 
 
