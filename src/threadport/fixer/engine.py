@@ -104,7 +104,6 @@ class Context:
         if self._guards is None:
             self._guards = Guards(self.collected.branches)
         return self._guards
-        self._sites: dict[str, list[AttributeSite]] | None = None
 
     def forget_tree(self) -> None:
         """Drop the tree and what was learnt from it once the findings are made.
