@@ -5,13 +5,14 @@ Never a fall back to discovery, never a run on an interpreter the modern twins d
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from threadport.cli import main
-from threadport.interpreters import find_legacy
+from threadport.interpreters import find_legacy, resolve
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +64,12 @@ def test_python_2_7_is_refused_for_the_modern_side_by_version(capsys, legacy_pyt
     assert one_error_line(capsys, "threadport compare: error: --python 2.7 is Python 2.7.").endswith(
         "the modern side needs Python 3.9+\n"
     )
+
+
+def test_a_relative_interpreter_path_is_made_absolute(monkeypatch):
+    """Runs start in a scratch folder, where `--python .venv/bin/python` would name nothing."""
+    here = Path(sys.executable).parent
+    monkeypatch.chdir(here.parent)
+    relative = os.path.join(here.name, Path(sys.executable).name)
+    found = resolve(relative)
+    assert os.path.isabs(found.path) and os.path.samefile(found.path, sys.executable)
