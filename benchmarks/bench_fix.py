@@ -17,32 +17,21 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_check import copy_corpus, pyenv_root  # noqa: E402 - the same corpora as bench_check
+from child_timing import run_child  # noqa: E402
 
 GOAL = 1.2
 
 
 def run(command: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one whole run."""
-    started = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        try:
-            os.execv(command[0], command)
-        finally:
-            os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
+    wall, cpu, code = run_child(command)
     if code not in (0, 1, 2):  # 2: some files could not be processed (the corpora have bad ones on purpose)
         raise SystemExit(f"{' '.join(command)} exited {code}")
-    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+    return wall, cpu
 
 
 def main() -> int:

@@ -20,8 +20,10 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from child_timing import run_child  # noqa: E402 - beside this script
 
 SMALL_FILE = "import threading\n\nworker = threading.Thread(target=print)\nif worker.isAlive():\n    pass\n"
 GOAL_MS = 80
@@ -30,21 +32,10 @@ CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHO
 
 def timed(command: list[str]) -> tuple[float, float]:
     """(wall, cpu) seconds of one run of ``command``, its output thrown away."""
-    started = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        try:
-            os.execve(command[0], command, CHILD_ENV)
-        finally:
-            os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) == 127:
+    wall, cpu, code = run_child(command, CHILD_ENV)
+    if code == 127:
         raise SystemExit(f"cannot run {command[0]}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, cpu
 
 
 def tool(name: str) -> str | None:
