@@ -45,14 +45,9 @@ def tree(root, count: int):
     (root / "tests" / "double.py").write_text(DEFINES)
 
 
-@pytest.mark.parametrize("extra", [[], ["--diff"], ["--aggressive"]])
-def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch, extra):
-    needs_two_cores()
-    count = files.FIX_POOL_MINIMUM + 6
-    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
-    tree(parallel, count)
-    shutil.copytree(parallel, serial)
-    used = []
+def pool_use(monkeypatch) -> list[bool]:
+    """For each call of files.in_order from now on: did it go to the worker pool?"""
+    used: list[bool] = []
     real_in_order = files.in_order
 
     def watched(function, items, minimum=200):
@@ -60,6 +55,17 @@ def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch
         return real_in_order(function, items, minimum)
 
     monkeypatch.setattr(files, "in_order", watched)
+    return used
+
+
+@pytest.mark.parametrize("extra", [[], ["--diff"], ["--aggressive"]])
+def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch, extra):
+    needs_two_cores()
+    count = files.FIX_POOL_MINIMUM + 6
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    tree(parallel, count)
+    shutil.copytree(parallel, serial)
+    used = pool_use(monkeypatch)
     code = main(["fix", str(parallel), *extra])
     out, err = capsys.readouterr()
     assert used[-1] is True  # the fix pass went to the pool
@@ -91,14 +97,7 @@ def test_migrate_in_workers_matches_migrate_in_one_process(tmp_path, capsys, mon
         (parallel / f"old{i:02d}.py").write_text(legacy.replace("alive", f"alive {i}"))
     (parallel / "old03_broken.py").write_text("print 'unclosed\n")
     shutil.copytree(parallel, serial)
-    used = []
-    real_in_order = files.in_order
-
-    def watched(function, items, minimum=200):
-        used.append(len(items) >= minimum)
-        return real_in_order(function, items, minimum)
-
-    monkeypatch.setattr(files, "in_order", watched)
+    used = pool_use(monkeypatch)
     code = main(["migrate", str(parallel)])
     out, err = capsys.readouterr()
     assert used == [True, True]  # the per-file stages and the compile check, in workers
