@@ -73,19 +73,29 @@ def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> 
         return [(_tree(t), _findings(t), _fixed(t, False), _fixed(t, True)) for t in texts]
 
 
-@pytest.mark.parametrize("piece", [1, 80])
-def test_pieces_give_the_whole_file_findings_and_rewrite(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+def test_pieces_give_the_whole_file_findings_and_rewrite(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = _texts()
     assert len(texts) > 100  # the rule tables' snippets are found
     whole = _outcomes(texts, monkeypatch, WHOLE)
     calls = []
     real_parse = ast.parse
     monkeypatch.setattr(ast, "parse", lambda source, *a, **k: calls.append(len(source)) or real_parse(source, *a, **k))
-    pieces = _outcomes(texts, monkeypatch, piece)
+    pieces = _outcomes(texts, monkeypatch, 1)  # a cut before every top-level statement that allows one
     # The pieces were used: many more parses than texts (else this compares whole with whole).
     assert len(calls) > 4 * len(texts)
     for text, expected, got in zip(texts, whole, pieces):
         assert got == expected, text[:200]
+
+
+def test_pieces_of_some_size_give_the_whole_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of several statements, joined where a cut fell inside a docstring."""
+    texts = _texts()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        monkeypatch.setattr(chunks, "PIECE", WHOLE)
+        whole = [_tree(text) for text in texts]
+        monkeypatch.setattr(chunks, "PIECE", 80)
+        assert [_tree(text) for text in texts] == whole
 
 
 def test_a_cut_inside_a_string_or_brackets_joins_the_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
