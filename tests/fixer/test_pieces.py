@@ -130,3 +130,18 @@ def test_fix_of_one_file_parses_it_twice_not_three_times(tmp_path, monkeypatch, 
     assert path.read_text() == "import threading\nt = threading.Thread()\nprint(t.is_alive())\n"
     assert len(parsed) == 2
     assert "Rewrote" in capsys.readouterr().out
+
+
+def test_the_edits_of_one_finding_stay_in_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TP010's acquire and its try are two top-level statements: no cut between them."""
+    text = (
+        "import threading\nlock = threading.Lock()\nlock.acquire()\ntry:\n    print(1)\nfinally:\n    lock.release()\n"
+        "t = threading.Thread()\nprint(t.isAlive())\n"
+    )
+    monkeypatch.setattr(chunks, "PIECE", 1)
+    new, fixed, _ = fix_text(text, rules())
+    assert new == (
+        "import threading\nlock = threading.Lock()\nwith lock:\n    print(1)\n"
+        "t = threading.Thread()\nprint(t.is_alive())\n"
+    )
+    assert [f.code for f in fixed] == ["TP010", "TP001"]

@@ -99,3 +99,16 @@ def _shift(tree: ast.AST, by: int, lines: dict[int, int]) -> None:
                 stack.append(value)
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST))
+
+
+def top_level_lines(tree: ast.Module) -> list[int]:
+    """The lines where a top-level statement (with its decorators) starts, alone at column 0
+    on a line after the previous statement's last: where the tokens of a text can be cut."""
+    lines = []
+    previous_end = None
+    for statement in tree.body:
+        first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+        if previous_end is not None and statement.col_offset == 0 and first > previous_end:
+            lines.append(first)
+        previous_end = statement.end_lineno
+    return lines
