@@ -14,7 +14,7 @@ from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
-from threadport.fixer.tree import TreeFacts, scan_outside
+from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,6 +71,8 @@ class Outcome:
     new_text: str = ""
     defined: set[str] = field(default_factory=set)  # rule words this file defines (def/class body)
     assumed: set[str] = field(default_factory=set)  # self.attr kinds its findings relied on
+    imports: set[str] = field(default_factory=set)  # modules it imports (absolute names)
+    reexports: frozenset[str] | None = None  # it re-exports threading: the names it binds itself
 
 
 def check_file(
@@ -79,6 +81,7 @@ def check_file(
     outcome = Outcome(path)
     try:
         data = read_bytes(path)
+        outcome.reexports = threading_reexport(data)  # a module other files get threading from?
         if not explicit and not pattern.search(data):
             return outcome  # nothing a selected rule could say: not even decoded, nor parsed
         source = Source(path, data, *decode(data))
@@ -87,6 +90,7 @@ def check_file(
         words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
         outcome.defined = context.collected.defined_names() & words
         outcome.assumed = set(context.receivers.assumed)
+        outcome.imports = context.collected.imported
         set_columns(source.text, outcome.findings)
         for finding in outcome.findings:
             finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
@@ -124,6 +128,8 @@ def tree_facts(
         for name in outcome.defined:
             facts.defined.setdefault(name, set()).add(str(outcome.path))
     scan_outside(facts, [path for path, _ in inputs], {attr for o in outcomes for attr in o.assumed})
+    found = {str(o.path): o.reexports for o in outcomes if o.reexports is not None}
+    gather_reexports(facts, found, [path for path, _ in inputs])
     return facts
 
 
@@ -132,7 +138,9 @@ def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     # Only what changes certainty: a name defined elsewhere changes no finding check shows
     # but --aggressive's reach, which `fix` decides with the same facts.
     path = str(outcome.path)
-    return any(facts.assigns_outside(attr, path) for attr in outcome.assumed)
+    if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
+        return True
+    return any(module in facts.reexports for module in outcome.imports)  # it gets threading through one
 
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:

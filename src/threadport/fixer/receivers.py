@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from threadport.fixer.scopes import THREADING_MODULES, Binding, ClassInfo, Collector, Scope
@@ -110,8 +110,15 @@ def _empty_container(node: ast.Call) -> Kind | None:
 
 
 class Receivers:
-    def __init__(self, collected: Collector, assigned_elsewhere: Callable[[str], bool] = lambda attr: False) -> None:
+    def __init__(
+        self,
+        collected: Collector,
+        assigned_elsewhere: Callable[[str], bool] = lambda attr: False,
+        reexports: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.collected = collected
+        # modules of the tree that re-export threading (tree.py), with the names they bind themselves
+        self.reexports = reexports or {}
         # attr -> is it assigned, from outside its class, in another file of the tree?
         self.assigned_elsewhere = assigned_elsewhere
         self.assumed: set[str] = set()  # self.attr kinds relied on: the tree is checked for them
@@ -129,9 +136,7 @@ class Receivers:
     def kind_of_name(self, name: str, scope: Scope, depth: int = 0) -> Kind | None:
         found = self.bindings(name, scope)
         if not found:
-            if name not in scope.bindings and "threading" in self.collected.star_imports and name in FACTORIES:
-                return Kind("member", name)
-            return None
+            return self._star_imported(name) if name not in scope.bindings else None
         # A name whose value depends on itself (``for w in hung: ...`` where ``hung`` gets
         # ``w`` appended) is answered optimistically inside the cycle: its own reference adds
         # nothing, and the other bindings decide (a fixpoint). Outside, PENDING means unknown.
@@ -144,6 +149,25 @@ class Receivers:
         finally:
             self._visiting.discard(key)
         return None if kind == PENDING and not self._visiting else kind
+
+    def _reexported(self, module: str, member: str) -> Kind | None:
+        """``module.member`` of a module re-exporting threading: threading's, unless the module
+        binds the name itself, or it is private (a star import does not bring those)."""
+        if member.startswith("_") or member in self.reexports[module]:
+            return None
+        return Kind("member", member)
+
+    def _star_imported(self, name: str) -> Kind | None:
+        """A name no statement binds: threading's when every star import is threading's."""
+        stars = self.collected.star_imports
+        if not stars or name.startswith("_") or name not in FACTORIES:
+            return None
+        for module in stars:
+            if module in THREADING_MODULES:
+                continue
+            if module not in self.reexports or self._reexported(module, name) is None:
+                return None  # another module's star import may bring its own ``name``
+        return Kind("member", name)
 
     def _kind_of_bindings(self, name: str, scope: Scope, found: list[Binding], depth: int) -> Kind | None:
         kinds = {self._binding_kind(binding, depth) for binding in found}
@@ -166,11 +190,19 @@ class Receivers:
 
     def _binding_kind(self, binding: Binding, depth: int) -> Kind | None:
         if binding.how == "import":
-            return MODULE if binding.value in THREADING_MODULES else Kind("other-module")
+            if binding.value in THREADING_MODULES:
+                return MODULE
+            if binding.value in self.reexports:
+                return Kind("module", binding.value)
+            return Kind("other-module", binding.value)
         if binding.how == "from":
             module, member = binding.value
             if module in THREADING_MODULES:
                 return Kind("member", member)
+            if module in self.reexports:
+                return self._reexported(module, member)
+            if f"{module}.{member}" in self.reexports:  # ``from Pyro4 import threadutil``
+                return Kind("module", f"{module}.{member}")
             return None
         if binding.how == "class":
             return Kind("class", cls=binding.value)
@@ -200,7 +232,9 @@ class Receivers:
             if owner is None:
                 return None
             if owner.what == "module":
-                return Kind("member", node.attr)
+                return Kind("member", node.attr) if owner.name is None else self._reexported(owner.name, node.attr)
+            if owner.what == "other-module" and f"{owner.name}.{node.attr}" in self.reexports:
+                return Kind("module", f"{owner.name}.{node.attr}")  # ``import Pyro4.threadutil``
             if owner.what == "self":
                 return self.attribute_kind(owner.cls, node.attr, depth)
             return None

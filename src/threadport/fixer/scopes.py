@@ -130,6 +130,7 @@ class Collector:
         self.pairs: list[StatementPair] = []
         self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
         self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
+        self.imported: set[str] = set()  # every module an absolute import names (tree.py: re-exports)
         self.classes: list[ClassInfo] = []
         self.branches: list[ast.stmt] = []  # every if and try statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
@@ -381,6 +382,7 @@ class Collector:
 
     def visit_Import(self, node, scope, parent=None) -> None:
         for alias in node.names:
+            self.imported.add(alias.name)
             if alias.asname:
                 scope.bindings[alias.asname].append(Binding("import", alias.name, scope))
             else:  # ``import a.b`` binds ``a``
@@ -391,6 +393,9 @@ class Collector:
         module = node.module or ""
         if module in THREADING_MODULES and not node.level:
             self.imports.append(ImportSite(node, scope))
+        if not node.level:
+            self.imported.add(module)
+            self.imported.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
         for alias in node.names:
             if alias.name == "*":
                 if scope.kind == "module" and not node.level:
