@@ -77,6 +77,9 @@ class AttributeSite:
     call: ast.Call | None  # the call whose function this attribute is
     statement: bool  # that call is a whole expression statement
     prior: tuple[ast.stmt, ...] = ()  # the statements before this one in its block, nearest first
+    # (block, index) from the enclosing def's body down to the site's statement (receivers.py:
+    # the assignment that every path to the site goes through)
+    path: tuple[tuple[list[ast.stmt], int], ...] = ()
 
 
 @dataclass
@@ -135,6 +138,7 @@ class Collector:
         self.branches: list[ast.stmt] = []  # every if and try statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
         self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
+        self._path: list[tuple[list[ast.stmt], int]] = []  # blocks entered since the enclosing def
         self._function: ast.AST | None = None  # the function whose returns are being collected
 
     def defined_names(self) -> set[str]:
@@ -170,7 +174,7 @@ class Collector:
         positional = [*getattr(args, "posonlyargs", []), *args.args]
         for index, arg in enumerate(positional + [*args.kwonlyargs]):
             how = "self" if index == 0 and scope.method_of is not None and positional else "param"
-            scope.bindings[arg.arg].append(Binding(how, scope.method_of if how == "self" else None, scope))
+            scope.bindings[arg.arg].append(Binding(how, scope.method_of if how == "self" else arg.arg, scope))
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 scope.bindings[arg.arg].append(Binding("param"))
@@ -207,7 +211,9 @@ class Collector:
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
         previous = None
         saved = self._prior
+        self._path.append((body, 0))
         for index, statement in enumerate(body):
+            self._path[-1] = (body, index)
             if isinstance(statement, ast.Try):
                 self.pairs.append(StatementPair(previous, statement, scope))
             if isinstance(statement, (ast.If, ast.Try)):
@@ -216,6 +222,7 @@ class Collector:
             self.visit(statement, scope)
             previous = statement
         self._prior = saved
+        self._path.pop()
 
     def visit(self, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -251,8 +258,9 @@ class Collector:
             inner.method_of = scope.node._threadport_class  # type: ignore[attr-defined]
         self.bind_arguments(node.args, inner)
         saved, self._function = self._function, node
+        saved_path, self._path = self._path, []
         self.block(node.body, inner)
-        self._function = saved
+        self._function, self._path = saved, saved_path
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -294,8 +302,9 @@ class Collector:
         inner = self.new_scope("class", scope, node)
         info.body = inner
         saved, self._function = self._function, None
+        saved_path, self._path = self._path, []
         self.block(node.body, inner)
-        self._function = saved
+        self._function, self._path = saved, saved_path
         info.methods = set(inner.bindings)
 
     def _comprehension(self, node, scope, elements) -> None:
@@ -424,7 +433,7 @@ class Collector:
         if node.attr in self.trigger_attributes:
             call = parent if isinstance(parent, ast.Call) and parent.func is node else None
             statement = call is not None and getattr(call, "_threadport_statement", False)
-            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior))
+            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior, tuple(self._path)))
         self.visit(node.value, scope, node)
 
     def visit_Expr(self, node, scope, parent=None) -> None:
