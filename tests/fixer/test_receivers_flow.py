@@ -137,3 +137,44 @@ def test_a_public_method_is_anyones_to_call():
 def test_a_class_with_a_base_from_elsewhere_may_call_init_its_own_way():
     source = src(LOCAL_CLASS.format(extra="pass")).replace("(threading.Thread)", "(threading.Thread, Mixin)")
     assert "possible" in severities(source, "TP005")
+
+
+def _work(monkeypatch, source: str) -> int:
+    """How many bindings and attribute assignments the receivers went over for ``source``."""
+    from threadport.fixer import receivers
+
+    count = 0
+    binding_kind, attribute_kind = receivers.Receivers._binding_kind, receivers.Receivers._attribute_kind
+
+    def counting_binding(self, *args):
+        nonlocal count
+        count += 1
+        return binding_kind(self, *args)
+
+    def counting_attribute(self, *args):
+        nonlocal count
+        count += 1
+        return attribute_kind(self, *args)
+
+    monkeypatch.setattr(receivers.Receivers, "_binding_kind", counting_binding)
+    monkeypatch.setattr(receivers.Receivers, "_attribute_kind", counting_attribute)
+    assert set(severities(source, "TP009")) == {"certain"}
+    return count
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["t = threading.Thread(target=f)\nt.setDaemon(True)\n", "self.t = threading.Thread()\nself.t.setDaemon(True)\n"],
+    ids=["module-level-name", "attribute"],
+)
+def test_many_bindings_of_one_name_cost_linear_work(monkeypatch, line):
+    def module(n):
+        body = "".join(("        " + text + "\n") for _ in range(n) for text in line.splitlines())
+        return (
+            "import threading\nclass C(object):\n    def f(self):\n" + body
+            if "self" in line
+            else ("import threading\n" + line * n)
+        )
+
+    small, large = _work(monkeypatch, module(50)), _work(monkeypatch, module(200))
+    assert large <= 5 * small  # 4x the sites: linear is 4x the work, quadratic would be 16x

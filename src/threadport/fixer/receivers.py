@@ -190,6 +190,8 @@ class Receivers:
         self._visiting: set[tuple[str, int]] = set()  # names being answered (cycles end here)
         self._class_kind: dict[int, str | None] = {}
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
+        self._answers: dict[tuple[tuple[str, int], int], Kind | None] = {}  # kind_of_name outside cycles
+        self._attributes: dict[tuple[int, str, int], Kind | None] = {}  # attribute_kind outside cycles
 
     # -- names ------------------------------------------------------------------------
     def bindings(self, name: str, scope: Scope) -> list[Binding] | None:
@@ -208,12 +210,22 @@ class Receivers:
         key = (name, id(scope.lookup(name)))
         if key in self._visiting:
             return PENDING
+        # Outside any cycle the answer is the name's, wherever it is read: remembered, so a
+        # module with thousands of ``t = Thread(); t.setDaemon(True)`` is not thousands of
+        # sites each going over thousands of bindings (that was quadratic). Inside a cycle
+        # it depends on what is pending, and is worked out each time.
+        outermost = not self._visiting
+        if outermost and (key, depth) in self._answers:
+            return self._answers[(key, depth)]
         self._visiting.add(key)
         try:
             kind = self._kind_of_bindings(name, scope, found, depth)
         finally:
             self._visiting.discard(key)
-        return None if kind == PENDING and not self._visiting else kind
+        kind = None if kind == PENDING and not self._visiting else kind
+        if outermost:
+            self._answers[(key, depth)] = kind
+        return kind
 
     def _reexported(self, module: str, member: str) -> Kind | None:
         """``module.member`` of a module re-exporting threading: threading's, unless the module
@@ -573,7 +585,18 @@ class Receivers:
         return None
 
     def attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:
-        """``self.attr`` where every assignment to it in the class family is one kind (or None)."""
+        """``self.attr`` where every assignment to it in the class family is one kind (or None).
+
+        Remembered outside cycles, as names are: a class assigning and using ``self.t``
+        thousands of times went over every assignment at every use."""
+        if self._visiting:
+            return self._attribute_kind(cls, attr, depth)
+        key = (id(cls), attr, depth)
+        if key not in self._attributes:
+            self._attributes[key] = self._attribute_kind(cls, attr, depth)
+        return self._attributes[key]
+
+    def _attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:
         family = self.family(cls)
         inherited = INHERITED_ATTRIBUTES.get(attr)
         if (
