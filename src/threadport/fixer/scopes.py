@@ -108,6 +108,7 @@ class StatementPair:
     first: ast.stmt | None
     second: ast.Try
     scope: Scope
+    earlier: ast.stmt | None = None  # the statement before ``first`` (TP010: two acquires, then try)
 
 
 @dataclass
@@ -208,7 +209,8 @@ class Collector:
         saved = self._prior
         for index, statement in enumerate(body):
             if isinstance(statement, ast.Try):
-                self.pairs.append(StatementPair(previous, statement, scope))
+                earlier = body[index - 2] if index >= 2 else None
+                self.pairs.append(StatementPair(previous, statement, scope, earlier))
             if isinstance(statement, (ast.If, ast.Try)):
                 self.branches.append(statement)  # compat.py looks for fallbacks among these
             self._prior = tuple(reversed(body[max(0, index - 8) : index]))
