@@ -15,24 +15,25 @@ it works line by line so the block's comments and indentation stay as they were:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from tokenize_rt import Token
 
 from threadport.fixer import tokens as tk
+from threadport.records import Record
 
 Position = tuple[int, int]  # (line, UTF-8 byte column) of a statement's first token
 _INDENTATION = ("INDENT", "UNIMPORTANT_WS")
 
 
-@dataclass
-class Plan:
-    names: list[str]  # the locks, in acquire order: ``with a, b:``
-    before: int  # acquire statements before the try, starting at the edit's own token
-    try_at: Position  # the (outer) try keyword
-    drop: list[Position] = field(default_factory=list)  # statements whose lines go
-    finals: list[tuple[Position, int]] = field(default_factory=list)  # (first release, how many)
-    dedent: tuple[Position, Position, int] | None = None  # (inner try, its first statement, last line)
+class Plan(Record):
+    __slots__ = ("names", "before", "try_at", "drop", "finals", "dedent")
+
+    def __init__(self, names: list[str], before: int, try_at: Position) -> None:
+        self.names = names  # the locks, in acquire order: ``with a, b:``
+        self.before = before  # acquire statements before the try, starting at the edit's own token
+        self.try_at = try_at  # the (outer) try keyword
+        self.drop: list[Position] = []  # statements whose lines go
+        self.finals: list[tuple[Position, int]] = []  # (first release, how many releases)
+        self.dedent: tuple[Position, Position, int] | None = None  # (inner try, its first statement, last line)
 
 
 def edit(plan: Plan):

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from threadport.fixer._lock_edits import Plan, edit
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import CONDITION, LOCK
 from threadport.fixer.trigger import Trigger
+from threadport.records import Record
 
 CODE = "TP010"
 SUMMARY = "lock.acquire(); try: ... finally: lock.release() -> with lock: ..."
@@ -92,15 +92,17 @@ _CONDITIONAL = (
 )
 
 
-@dataclass
-class Shape:
+class Shape(Record):
     """Locks taken by bare acquire() statements and released by a ``finally`` holding only
     their release() calls, in reverse order: what ``with a[, b]:`` does exactly."""
 
-    locks: list[ast.expr]  # in acquire order
-    before: list[ast.stmt]  # the acquire statements right before the try
-    inside: list[ast.stmt]  # the acquire statements first in the try
-    try_: ast.Try
+    __slots__ = ("locks", "before", "inside", "try_")
+
+    def __init__(self, locks: list[ast.expr], before: list[ast.stmt], inside: list[ast.stmt], try_: ast.Try) -> None:
+        self.locks = locks  # in acquire order
+        self.before = before  # the acquire statements right before the try
+        self.inside = inside  # the acquire statements first in the try
+        self.try_ = try_
 
     @property
     def body(self) -> list[ast.stmt]:
@@ -208,13 +210,9 @@ def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     if not all(_certain(ctx, lock, scope) for lock in locks):
         unknown = "it is a threading lock" if len(names) == 1 else "they are threading locks"
         return Finding(CODE, line, col, f"{_message(names)} if {unknown}", possible=True)
-    plan = Plan(
-        names,
-        before=len(shape.before),
-        try_at=ctx.start(shape.try_),
-        drop=[ctx.start(s) for s in shape.inside],
-        finals=[(ctx.start(shape.try_.finalbody[0]), len(shape.try_.finalbody))],
-    )
+    plan = Plan(names, before=len(shape.before), try_at=ctx.start(shape.try_))
+    plan.drop = [ctx.start(s) for s in shape.inside]
+    plan.finals = [(ctx.start(shape.try_.finalbody[0]), len(shape.try_.finalbody))]
     if inner is not None:
         plan.drop += [ctx.start(s) for s in (*inner.before, inner.try_, *inner.inside)]
         plan.finals.insert(0, (ctx.start(inner.try_.finalbody[0]), 1))
