@@ -14,6 +14,9 @@ from threadport import processes
 
 @pytest.fixture
 def marked_process():
+    # The run's root stands in as a process of its own, older than the marked one (this
+    # test process would not do: its other children, fork servers, are its descendants).
+    root = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
     token = uuid.uuid4().hex
     child = subprocess.Popen(
         [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(600)"],
@@ -23,16 +26,16 @@ def marked_process():
     )
     # Until its exec, the child has this process's environment block, without the marker.
     assert child.stdout.readline() == b"started\n"
-    yield child, token
+    yield root.pid, child, token
     child.stdout.close()
-    child.kill()
-    child.wait()
+    for process in (child, root):
+        process.kill()
+        process.wait()
 
 
 def test_a_pid_remembered_as_older_is_read_again_when_its_proc_folder_is_another(marked_process):
-    child, token = marked_process
-    me = os.getpid()
-    found = lambda: [p.pid for p in processes.snapshot(me, processes.started(me), token)]  # noqa: E731
+    root, child, token = marked_process
+    found = lambda: [p.pid for p in processes.snapshot(root, processes.started(root), token)]  # noqa: E731
     assert found() == [child.pid]
     inode = os.stat(f"/proc/{child.pid}").st_ino
     # The pid's folder has another inode than remembered: a new process with a reused pid.
