@@ -93,6 +93,15 @@ def test_fix_aggressive_renames_isAlive_on_any_receiver(tmp_path, capsys):
     assert path.read_text() == "def poll(worker):\n    return worker.is_alive()\n"
 
 
+def test_check_says_when_aggressive_leaves_a_call_to_a_method_defined_in_another_file(tmp_path, capsys):
+    write(tmp_path, "spawn.py", "class Spawn(object):\n    def isAlive(self):\n        return True\n")
+    use = write(tmp_path, "use.py", "def poll(p):\n    return p.isAlive()\n")
+    assert main(["check", str(tmp_path)]) == 1
+    assert "isAlive is defined in this tree, so it is left alone" in capsys.readouterr().out
+    assert main(["fix", "--aggressive", str(tmp_path)]) == 0
+    assert use.read_text() == "def poll(p):\n    return p.isAlive()\n"
+
+
 def test_fix_keeps_file_mode(tmp_path):
     path = write(tmp_path, "tool.py", THREADED)
     path.chmod(0o751)
