@@ -38,10 +38,16 @@ def run(args: argparse.Namespace) -> int:
     # What the other files say (a test double's isAlive, self._thread assigned from a test)
     # decides what is certain in each file: learn it before the first write.
     oldest = min_python(args, chosen)
-    checked = check_each(inputs, codes, TreeFacts(min_python=oldest))
-    facts = tree_facts(checked, inputs, oldest)
-    # Only the files with something to say are read again, each fixed in a worker (in order).
-    todo = [item for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
+    if len(inputs) == 1:
+        # One file: what the tree says comes from that file alone, and facts never count
+        # the file itself (TreeFacts.defines/assigns_outside), so a first pass to learn
+        # them would be a whole analysis (a third of the time on a large file) for nothing.
+        facts, todo = TreeFacts(min_python=oldest), inputs
+    else:
+        checked = check_each(inputs, codes, TreeFacts(min_python=oldest))
+        facts = tree_facts(checked, inputs, oldest)
+        # Only the files with something to say are read again, each fixed in a worker (in order).
+        todo = [item for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
     outcomes = fix_each(todo, codes, facts, aggressive=chosen.aggressive, write=not args.diff)
     for (path, _), outcome in zip(todo, outcomes):
         if outcome.error:

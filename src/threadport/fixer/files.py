@@ -6,18 +6,21 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, scan_outside
+from threadport.records import Record
 
-T = TypeVar("T")
-R = TypeVar("R")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+    R = TypeVar("R")
 
 
 def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> tuple[str, ...]:
@@ -60,17 +63,30 @@ def prefilter(codes: tuple[str, ...]) -> Prefilter:
     return Prefilter(codes)
 
 
-@dataclass
-class Outcome:
-    path: Path
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    changed: bool = False
-    fixed: list[Finding] = field(default_factory=list)
-    old_text: str = ""
-    new_text: str = ""
-    defined: set[str] = field(default_factory=set)  # rule words this file defines (def/class body)
-    assumed: set[str] = field(default_factory=set)  # self.attr kinds its findings relied on
+class Outcome(Record):
+    __slots__ = ("path", "findings", "error", "changed", "fixed", "old_text", "new_text", "defined", "assumed")
+
+    def __init__(
+        self,
+        path: Path,
+        findings: list[Finding] | None = None,
+        error: str | None = None,
+        changed: bool = False,
+        fixed: list[Finding] | None = None,
+        old_text: str = "",
+        new_text: str = "",
+        defined: set[str] | None = None,
+        assumed: set[str] | None = None,
+    ) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.error = error
+        self.changed = changed
+        self.fixed = [] if fixed is None else fixed
+        self.old_text = old_text
+        self.new_text = new_text
+        self.defined = set() if defined is None else defined  # rule words this file defines (def/class body)
+        self.assumed = set() if assumed is None else assumed  # self.attr kinds its findings relied on
 
 
 def check_file(

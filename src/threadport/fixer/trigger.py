@@ -9,7 +9,8 @@ declares its words here needs nothing registered anywhere else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from threadport.records import Record
 
 
 def whole_word(word: str) -> bytes:
@@ -18,12 +19,20 @@ def whole_word(word: str) -> bytes:
     return re.escape(word).encode() + rb"(?!\w)"
 
 
-@dataclass(frozen=True)
-class Trigger:
-    literal: bytes  # every candidate file contains these bytes (a memchr-speed test)
-    patterns: tuple[bytes, ...]  # ...and matches one of these regexes
-    attributes: frozenset[str] = frozenset()  # ``x.WORD`` sites the rule reads (ctx.sites)
-    names: frozenset[str] = frozenset()  # bare ``WORD`` sites the rule reads (ctx.collected.names)
+class Trigger(Record, frozen=True):
+    __slots__ = ("literal", "patterns", "attributes", "names")
+
+    def __init__(
+        self,
+        literal: bytes,
+        patterns: tuple[bytes, ...],
+        attributes: frozenset[str] = frozenset(),
+        names: frozenset[str] = frozenset(),
+    ) -> None:
+        self.literal = literal  # every candidate file contains these bytes (a memchr-speed test)
+        self.patterns = patterns  # ...and matches one of these regexes
+        self.attributes = attributes  # ``x.WORD`` sites the rule reads (ctx.sites)
+        self.names = names  # bare ``WORD`` sites the rule reads (ctx.collected.names)
 
     @classmethod
     def attribute(cls, word: str, *, name: bool = False) -> Trigger:
