@@ -145,10 +145,23 @@ def tree_facts(
 
 def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     """Could another file's facts change this file's findings?"""
-    # Only what changes certainty: a name defined elsewhere changes no finding check shows
-    # but --aggressive's reach, which `fix` decides with the same facts.
+    # An outside assignment changes certainty. A name defined elsewhere changes --aggressive's
+    # reach, and a possible finding's message says so ("... defined in this tree, so it is
+    # left alone"): check must say it as `fix --aggressive` does it.
     path = str(outcome.path)
-    return any(facts.assigns_outside(attr, path) for attr in outcome.assumed)
+    if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
+        return True
+    return any(
+        finding.possible and facts.defines(name, path)
+        for finding in outcome.findings
+        for name in _aggressive_names(finding.code)
+    )
+
+
+def _aggressive_names(code: str) -> tuple[str, ...]:
+    """The alias a rule renames on unknown receivers with --aggressive (TP001's isAlive)."""
+    renames = getattr(rule(code), "RULE", None)
+    return (renames.old,) if getattr(renames, "aggressive", False) else ()
 
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
