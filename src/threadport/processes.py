@@ -46,17 +46,24 @@ def read_process(pid: int) -> Process | None:
     return Process(pid, int(rest[1]), int(rest[3]), int(rest[19]), name, rest[0])
 
 
-def _carries(pid: int, mark: bytes) -> bool:
+def _carries(pid: int, marks: set[bytes]) -> bool:
     try:
         with open(f"{PROC}/{pid}/environ", "rb") as handle:
-            return mark in handle.read().split(b"\0")
+            return not marks.isdisjoint(handle.read().split(b"\0"))
     except OSError:
         return False
 
 
-def snapshot(root: int, root_started: int | None, token: str) -> list[Process]:
+def snapshot(
+    root: int, root_started: int | None, token: str, server_token: str | None = None, server: int | None = None
+) -> list[Process]:
     """The run's processes now (the root excluded): its descendants by parentage, and
-    every younger process carrying the run's marker, with their descendants."""
+    every younger process carrying the run's marker, with their descendants.
+
+    A run forked by a fork server (threadport.forkserver) has the server's environment
+    block: what it forks without an exec carries the server's marker instead (the run's
+    own is in os.environ, which exec passes on). The server runs one run at a time, so
+    a younger process with its marker belongs to this run; the server is never one."""
     if not os.path.isdir(PROC):
         return []
     table = {}
@@ -65,12 +72,14 @@ def snapshot(root: int, root_started: int | None, token: str) -> list[Process]:
             found = read_process(int(name))
             if found is not None and found.state != "Z":
                 table[found.pid] = found
-    mark = f"{RUN_MARK}={token}".encode()
+    marks = {f"{RUN_MARK}={token}".encode()}
+    if server_token:
+        marks.add(f"{RUN_MARK}={server_token}".encode())
     members = {root}
     for process in table.values():
         # Only a process younger than the run can be part of it: older ones skip the environ read.
-        if root_started is not None and process.started >= root_started and process.pid != os.getpid():
-            if process.session == root or _carries(process.pid, mark):
+        if root_started is not None and process.started >= root_started and process.pid not in (os.getpid(), server):
+            if process.session == root or _carries(process.pid, marks):
                 members.add(process.pid)
     changed = True
     while changed:  # close over parentage: children of members are members
@@ -81,6 +90,7 @@ def snapshot(root: int, root_started: int | None, token: str) -> list[Process]:
                 changed = True
     members.discard(root)
     members.discard(os.getpid())
+    members.discard(server)
     return sorted((table[pid] for pid in members if pid in table), key=lambda p: p.pid)
 
 
@@ -89,9 +99,11 @@ def alive(process: Process) -> bool:
     return now is not None and now.started == process.started and now.state != "Z"
 
 
-def contain(root: int, root_started: int | None, token: str) -> list[str]:
+def contain(
+    root: int, root_started: int | None, token: str, server_token: str | None = None, server: int | None = None
+) -> list[str]:
     """Kill the run's process group and every leftover process of the run; one line each."""
-    found = snapshot(root, root_started, token)  # before any kill: killing reparents
+    found = snapshot(root, root_started, token, server_token, server)  # before any kill: killing reparents
     try:
         os.killpg(root, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

@@ -6,9 +6,7 @@ import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
@@ -16,12 +14,15 @@ from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, scan_outside
 from threadport.fixer.trigger import Matcher
+from threadport.records import Record
 
-if TYPE_CHECKING:  # a run over a few files never imports a pool
-    from concurrent.futures import Executor
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from concurrent.futures import Executor  # a run over a few files never imports a pool
+    from typing import TypeVar
 
-T = TypeVar("T")
-R = TypeVar("R")
+    T = TypeVar("T")
+    R = TypeVar("R")
 
 
 def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> tuple[str, ...]:
@@ -60,17 +61,30 @@ def prefilter(codes: tuple[str, ...]) -> Prefilter:
     return Prefilter(codes)
 
 
-@dataclass
-class Outcome:
-    path: Path
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    changed: bool = False
-    fixed: list[Finding] = field(default_factory=list)
-    old_text: str = ""
-    new_text: str = ""
-    defined: set[str] = field(default_factory=set)  # rule words this file defines (def/class body)
-    assumed: set[str] = field(default_factory=set)  # self.attr kinds its findings relied on
+class Outcome(Record):
+    __slots__ = ("path", "findings", "error", "changed", "fixed", "old_text", "new_text", "defined", "assumed")
+
+    def __init__(
+        self,
+        path: Path,
+        findings: list[Finding] | None = None,
+        error: str | None = None,
+        changed: bool = False,
+        fixed: list[Finding] | None = None,
+        old_text: str = "",
+        new_text: str = "",
+        defined: set[str] | None = None,
+        assumed: set[str] | None = None,
+    ) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.error = error
+        self.changed = changed
+        self.fixed = [] if fixed is None else fixed
+        self.old_text = old_text
+        self.new_text = new_text
+        self.defined = set() if defined is None else defined  # rule words this file defines (def/class body)
+        self.assumed = set() if assumed is None else assumed  # self.attr kinds its findings relied on
 
 
 def check_file(
@@ -129,10 +143,23 @@ def tree_facts(
 
 def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     """Could another file's facts change this file's findings?"""
-    # Only what changes certainty: a name defined elsewhere changes no finding check shows
-    # but --aggressive's reach, which `fix` decides with the same facts.
+    # An outside assignment changes certainty. A name defined elsewhere changes --aggressive's
+    # reach, and a possible finding's message says so ("... defined in this tree, so it is
+    # left alone"): check must say it as `fix --aggressive` does it.
     path = str(outcome.path)
-    return any(facts.assigns_outside(attr, path) for attr in outcome.assumed)
+    if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
+        return True
+    return any(
+        finding.possible and facts.defines(name, path)
+        for finding in outcome.findings
+        for name in _aggressive_names(finding.code)
+    )
+
+
+def _aggressive_names(code: str) -> tuple[str, ...]:
+    """The alias a rule renames on unknown receivers with --aggressive (TP001's isAlive)."""
+    renames = getattr(rule(code), "RULE", None)
+    return (renames.old,) if getattr(renames, "aggressive", False) else ()
 
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:

@@ -6,29 +6,37 @@ import ast
 import re
 import tokenize
 import warnings
-from dataclasses import dataclass
 
 from tokenize_rt import Token, src_to_tokens
 
 from threadport.errors import ThreadportError
+from threadport.fixer import chunks
 from threadport.fixer.py2shim import Shim, expand_tabs, shim
+from threadport.records import Record
 
 
 class ParseFailure(ThreadportError):
     """Neither grammar accepts the file; the message says where and why."""
 
 
-@dataclass
-class Parsed:
-    tree: ast.Module
-    python2: bool
-    shim: Shim | None  # how positions map back, for Python 2 files
-    tokens: list[Token] | None  # tokenize-rt's, made on demand (only fixing needs them)
+class Parsed(Record):
+    __slots__ = ("tree", "python2", "shim", "tokens")
+
+    def __init__(self, tree: ast.Module, python2: bool, shim: Shim | None, tokens: list[Token] | None) -> None:
+        self.tree = tree
+        self.python2 = python2
+        self.shim = shim  # how positions map back, for Python 2 files
+        self.tokens = tokens  # tokenize-rt's, made on demand (only fixing needs them)
 
 
 def _ast(text: str) -> ast.Module:
     with warnings.catch_warnings():  # invalid escapes etc. are the file's business, not ours
         warnings.simplefilter("ignore")
+        if len(text) > chunks.PIECE:  # a large file: half the peak memory (chunks.py), same tree
+            try:
+                return chunks.parse_in_pieces(text, ast.parse)
+            except chunks.Uncut:
+                pass  # parsed whole below: its error, word for word
         return ast.parse(text)
 
 

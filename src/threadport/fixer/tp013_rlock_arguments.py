@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from threadport.facts import Fact
 from threadport.fixer.engine import Context, Finding
 from threadport.fixer.receivers import Kind
 from threadport.fixer.trigger import CALL, GAP, WORD_START, Trigger
-from threadport.ledger import Fact
 
 CODE = "TP013"
 SUMMARY = "threading.RLock(...) with arguments: deprecated in 3.13, an error in 3.15 (report only)"

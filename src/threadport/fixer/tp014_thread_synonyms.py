@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from threadport.facts import Fact
 from threadport.fixer._imports import is_module
 from threadport.fixer._methods import _rename
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.trigger import Attribute, Trigger
-from threadport.ledger import Fact
 
 CODE = "TP014"
 SUMMARY = "_thread.start_new / allocate / exit_thread -> start_new_thread / allocate_lock / exit"

@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from threadport.facts import Fact
 from threadport.fixer.engine import Context, Finding
 from threadport.fixer.receivers import CONDITION
 from threadport.fixer.trigger import CALL, Attribute, Trigger
-from threadport.ledger import Fact
 
 CODE = "TP015"
 SUMMARY = "value of Condition.wait(): None on 2.x, True/False on 3.2+ (report only)"

@@ -14,8 +14,8 @@ benchmarks/prefilter_recall.py does the same over whole standard libraries.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Union
+
+from threadport.records import Record
 
 # No identifier byte just before: ``x.getName``, ``x . getName``, never ``widgetName``. A
 # name or attribute token never follows an ASCII letter, digit or underscore of another
@@ -32,8 +32,7 @@ def whole_word(word: str) -> bytes:
     return WORD_START + re.escape(word).encode() + rb"(?!\w)"
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(Record, frozen=True):
     """``x.word`` in code, ``then`` right after the word (a regex; default: the word ends).
 
     For words a rule reads only as ``x.word`` sites (never a bare name, nor a definition the
@@ -41,27 +40,45 @@ class Attribute:
     reason to parse a file.
     """
 
-    word: str
-    then: bytes = rb"(?!\w)"
+    __slots__ = ("word", "then")
+
+    def __init__(self, word: str, then: bytes = rb"(?!\w)") -> None:
+        self.word = word
+        self.then = then
 
 
-@dataclass(frozen=True)
-class InOrder:
+class InOrder(Record, frozen=True):
     """Each part found after the one before it ends (``acquire`` ... ``finally`` ... ``release()``)."""
 
-    parts: tuple[Pattern, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Pattern, ...]) -> None:
+        self.parts = parts
 
 
-Pattern = Union[bytes, Attribute, InOrder]  # bytes: a regex, which must start in code
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Union
+
+    Pattern = Union[bytes, Attribute, InOrder]  # bytes: a regex, which must start in code
 
 
-@dataclass(frozen=True)
-class Trigger:
-    literal: bytes  # every candidate file contains these bytes (a memchr-speed test)
-    patterns: tuple[Pattern, ...]  # ...and matches one of these
-    attributes: frozenset[str] = frozenset()  # ``x.WORD`` sites the rule reads (ctx.sites)
-    names: frozenset[str] = frozenset()  # bare ``WORD`` sites the rule reads (ctx.collected.names)
-    requires: tuple[Pattern, ...] = ()  # ...and every one of these
+class Trigger(Record, frozen=True):
+    __slots__ = ("literal", "patterns", "attributes", "names", "requires")
+
+    def __init__(
+        self,
+        literal: bytes,
+        patterns: tuple[Pattern, ...],
+        attributes: frozenset[str] = frozenset(),
+        names: frozenset[str] = frozenset(),
+        requires: tuple[Pattern, ...] = (),
+    ) -> None:
+        self.literal = literal  # every candidate file contains these bytes (a memchr-speed test)
+        self.patterns = patterns  # ...and matches one of these (bytes: a regex that must start in code)
+        self.attributes = attributes  # ``x.WORD`` sites the rule reads (ctx.sites)
+        self.names = names  # bare ``WORD`` sites the rule reads (ctx.collected.names)
+        self.requires = requires  # ...and every one of these
 
     @classmethod
     def attribute(cls, word: str, *, name: bool = False) -> Trigger:
