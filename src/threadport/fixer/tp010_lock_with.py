@@ -12,12 +12,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tokenize_rt import Token
-
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import CONDITION, LOCK
 from threadport.fixer.trigger import Trigger
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 CODE = "TP010"
 SUMMARY = "lock.acquire(); try: ... finally: lock.release() -> with lock: ..."
