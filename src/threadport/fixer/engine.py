@@ -120,6 +120,11 @@ class Context:
         return [node for kind in kinds for node in self._statements.get(kind, ())]
 
     @property
+    def min_python(self) -> tuple[int, int]:
+        """The oldest Python a rewrite may need (--min-python): a rule with two rewrites picks."""
+        return self.facts.min_python if self.facts is not None else DEFAULT_MIN_PYTHON
+
+    @property
     def lines(self) -> list[str]:
         """The text's lines, split once: rules look at the lines of each site (splitting the
         whole text per site made a large file quadratic)."""

@@ -138,12 +138,13 @@ class ImportSite(Record):
 class StatementPair(Record):
     """A ``try`` statement and the statement right before it in its block (None if first)."""
 
-    __slots__ = ("first", "second", "scope")
+    __slots__ = ("first", "second", "scope", "earlier")
 
-    def __init__(self, first: ast.stmt | None, second: ast.Try, scope: Scope) -> None:
+    def __init__(self, first: ast.stmt | None, second: ast.Try, scope: Scope, earlier: ast.stmt | None = None) -> None:
         self.first = first
         self.second = second
         self.scope = scope
+        self.earlier = earlier  # the statement before ``first`` (TP010: two acquires, then try)
 
 
 class AttrAssign(Record):
@@ -246,7 +247,8 @@ class Collector:
         saved = self._prior
         for index, statement in enumerate(body):
             if isinstance(statement, ast.Try):
-                self.pairs.append(StatementPair(previous, statement, scope))
+                earlier = body[index - 2] if index >= 2 else None
+                self.pairs.append(StatementPair(previous, statement, scope, earlier))
             if isinstance(statement, (ast.If, ast.Try)):
                 self.branches.append(statement)  # compat.py looks for fallbacks among these
             self._prior = tuple(reversed(body[max(0, index - 8) : index]))
