@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from threadport.facts import Fact
 from threadport.fixer._imports import is_module
 from threadport.fixer._methods import _rename
 from threadport.fixer.engine import Context, Finding, Fix
-from threadport.fixer.trigger import Trigger
-from threadport.ledger import Fact
+from threadport.fixer.trigger import Attribute, Trigger
 
 CODE = "TP014"
 SUMMARY = "_thread.start_new / allocate / exit_thread -> start_new_thread / allocate_lock / exit"
 SYNONYMS = {"start_new": "start_new_thread", "allocate": "allocate_lock", "exit_thread": "exit"}
-# Calls only (``allocate`` alone is a common word in comments), each pattern literal-first.
-TRIGGER = Trigger(b"thread", tuple(rb"%s\s*\(" % old.encode() for old in SYNONYMS), frozenset(SYNONYMS))
+# Any ``thread.allocate`` site, called or not (``f = thread.allocate`` is reported too).
+TRIGGER = Trigger(b"thread", tuple(Attribute(old) for old in SYNONYMS), frozenset(SYNONYMS))
 # They exist, without a warning, on every interpreter the ledger probes (2.7, 3.6-3.13).
 FACTS = [Fact(f"_thread.{old}", "exists_from", "2.7") for old in SYNONYMS]
 MODULES = frozenset({"thread", "_thread"})

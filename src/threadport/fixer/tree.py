@@ -21,23 +21,31 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from threadport.fixer.source import SourceError, read_bytes
+from threadport.records import Record
 
 _OWNER = re.compile(rb"(\w+)[ \t]*\.[ \t]*$")
 
 
-@dataclass
-class TreeFacts:
+class TreeFacts(Record):
     """Names defined in the tree and attributes assigned from outside, with the files saying so."""
 
-    defined: dict[str, set[str]] = field(default_factory=dict)  # name -> files defining it
-    assigned_outside: dict[str, set[str]] = field(default_factory=dict)  # attr -> files
-    min_python: tuple[int, int] = (2, 6)  # no rewrite may need a newer Python (--min-python)
-    # dotted module name -> the names it binds itself, for modules that re-export threading
-    reexports: dict[str, frozenset[str]] = field(default_factory=dict)
+    __slots__ = ("defined", "assigned_outside", "min_python", "reexports")
+
+    def __init__(
+        self,
+        defined: dict[str, set[str]] | None = None,
+        assigned_outside: dict[str, set[str]] | None = None,
+        min_python: tuple[int, int] = (2, 6),
+        reexports: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.defined = {} if defined is None else defined  # name -> files defining it
+        self.assigned_outside = {} if assigned_outside is None else assigned_outside  # attr -> files
+        self.min_python = min_python  # no rewrite may need a newer Python (--min-python)
+        # dotted module name -> the names it binds itself, for modules that re-export threading
+        self.reexports = {} if reexports is None else reexports
 
     def defines(self, name: str, except_file: str | None = None) -> bool:
         return any(path != except_file for path in self.defined.get(name, ()))
