@@ -402,3 +402,4 @@ def test_acquire_inside_the_try_says_why_with_is_better():
     source = "import threading\nl = threading.Lock()\ntry:\n    l.acquire()\n    a()\nfinally:\n    l.release()\n"
     (finding,) = findings(source, "TP010")
     assert finding.fixable and "finally would have released a lock never taken" in finding.message
+    assert (finding.line, finding.col) == (4, 4)  # at the acquire, as before the shape was rewritten

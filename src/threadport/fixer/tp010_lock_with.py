@@ -205,8 +205,8 @@ def find(ctx: Context) -> Iterator[Finding]:
 def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     locks = [*shape.locks, *(inner.locks if inner else [])]
     names = [ast.unparse(lock) for lock in locks]
-    head = shape.before[0] if shape.before else shape.try_
-    line, col = ctx.start(head)
+    line, col = ctx.start((shape.before or shape.inside)[0])  # reported at the first acquire
+    head = ctx.start(shape.before[0] if shape.before else shape.try_)  # the edit starts here
     if not all(_certain(ctx, lock, scope) for lock in locks):
         unknown = "it is a threading lock" if len(names) == 1 else "they are threading locks"
         return Finding(CODE, line, col, f"{_message(names)} if {unknown}", possible=True)
@@ -221,7 +221,7 @@ def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     if shape.inside and not inner:
         message += " (acquire() was inside the try: had it failed, finally would have released a lock never taken)"
     needs = MULTIPLE_ITEMS if len(locks) > 1 else (2, 6)
-    return Finding(CODE, line, col, message, fixes=[Fix(line, col, edit(plan))], needs=needs)
+    return Finding(CODE, line, col, message, fixes=[Fix(*head, edit(plan))], needs=needs)
 
 
 def _by_hand(ctx: Context, pair) -> Iterator[Finding]:
