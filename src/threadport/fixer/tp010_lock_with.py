@@ -184,13 +184,15 @@ def find(ctx: Context) -> Iterator[Finding]:
         if shape is not None:
             shapes[id(pair.second)] = shape
     merged = {}  # outer try -> inner shape, when `with a, b:` may be written
-    for key, shape in shapes.items():
-        inner = _nested(shape, shapes)
-        if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
-            merged[key] = inner
-    if ctx.min_python < MULTIPLE_ITEMS:
-        merged = {}  # nested `with a:` / `with b:` instead: each try is its own finding
-    absorbed = {id(inner.try_) for inner in merged.values()}
+    absorbed = set()  # the inner trys merged into their outer one
+    if ctx.min_python >= MULTIPLE_ITEMS:  # below, nested `with a:` / `with b:`: each try its own finding
+        for key, shape in shapes.items():  # outer before inner (the walk's order): a, b, c -> `with a, b:` + `with c:`
+            if key in absorbed:
+                continue
+            inner = _nested(shape, shapes)
+            if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
+                merged[key] = inner
+                absorbed.add(id(inner.try_))
     for pair in ctx.collected.pairs:
         key = id(pair.second)
         if key in absorbed:
