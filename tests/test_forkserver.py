@@ -236,3 +236,9 @@ def test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed(any_python, s
     assert t.exit == 0 and t.seconds < 30
     assert t.leftover == [f"pid {pid} ({Path(any_python).name[:15]}) had left the run's session (setsid): killed"]
     assert gone(pid)
+
+
+def test_a_source_that_names_gc_runs_in_a_fresh_process(any_python, snippet):
+    # A forked run's gc holds the server's objects frozen (3.7+); gc is the one witness.
+    path = snippet("import gc\ndef main():\n    print(getattr(gc, 'get_freeze_count', lambda: 0)())\n")
+    assert run_entry(any_python, path, "main").stdout == ["0"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -142,6 +143,15 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
     return f"exit status {returncode}"
 
 
+# gc's state is what a forked run shows differently from a fresh one (the server's
+# objects are frozen, its counts are the server's): a source that names gc runs fresh.
+_GC = re.compile(rb"\bgc\b")
+
+
+def asks_gc(source: Path) -> bool:
+    return bool(_GC.search(source.read_bytes()))
+
+
 def _follow(process, process_started, token, timeout, *also):
     """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
     out, output held open, leftover lines). ``also``: a fork server's marker and pid."""
@@ -188,7 +198,7 @@ def run_entry(
         token = uuid.uuid4().hex
         environment = _child_environment()
         started = time.perf_counter()
-        forked = forkserver.wanted() if fresh is None else not fresh
+        forked = (forkserver.wanted() and not asks_gc(source)) if fresh is None else not fresh
         if forked:
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:

@@ -92,6 +92,16 @@ def _serve():
 
         virtual.install()
         fork = virtual.fork
+    # Python 3.7+: what the server made goes to gc's permanent generation, which the
+    # collection at each run's exit does not walk: it would write to (and so copy) every
+    # page of it. Only gc itself can tell (its counts, get_objects, get_freeze_count): a
+    # source that names gc runs in a fresh process (threadport.runner). gc goes back out
+    # of sys.modules, where a fresh run does not have it.
+    import gc
+
+    if hasattr(gc, "freeze"):
+        gc.freeze()
+    del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")
     pending = [b""]
     decode = getattr(os, "fsdecode", None) or (lambda raw: raw)  # Python 2: argv is bytes

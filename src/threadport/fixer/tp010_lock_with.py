@@ -27,22 +27,24 @@ from collections.abc import Iterator
 from threadport.fixer._lock_edits import Plan, edit
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import CONDITION, LOCK
-from threadport.fixer.trigger import Trigger
+from threadport.fixer.trigger import CALL, NO_ARGUMENTS, Attribute, InOrder, Trigger, whole_word
 from threadport.records import Record
 
 CODE = "TP010"
 SUMMARY = "lock.acquire(); try: ... finally: lock.release() -> with lock: ..."
 KINDS = frozenset({LOCK, CONDITION})
-# acquire(...) directly before ``try:`` (blank and comment lines between), or first in it;
-# with arguments too (a non-blocking or timed acquire is reported with why `with` cannot do it).
-_ACQUIRE_BEFORE_TRY = rb"acquire\s*\([^)\r\n]*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
-_ACQUIRE_IN_TRY = rb"try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\("
-_IF_ACQUIRE = rb"if[ \t(]+(?:not[ \t(]+)?[\w.]+\.acquire\s*\("  # if [not] lock.acquire(False): (the try after it)
 # ``with a, b:`` (several items in one with statement) came in 2.7 (trunk r72924, May 2009,
 # after 2.6 shipped; 2.6's Grammar/Grammar reads ``with_stmt: 'with' test [ with_var ] ':'
 # suite``). Nested ``with a:`` / ``with b:`` run on 2.6 and are written below that.
 MULTIPLE_ITEMS = (2, 7)
-TRIGGER = Trigger(b"acquire", (_ACQUIRE_BEFORE_TRY, _ACQUIRE_IN_TRY, _IF_ACQUIRE))  # the pairs are always collected
+# Every finding needs ``x.acquire(`` (a call before the try or first in it), then
+# ``finally`` and ``x.release()`` in it, in that order. Only the words are required, not
+# their layout: a layout regex (acquire on its own line, try on the next) missed
+# ``l.acquire();``, ``try: l.acquire()`` and arguments over several lines, all reported.
+TRIGGER = Trigger(
+    b"acquire",
+    (InOrder((Attribute("acquire", CALL), whole_word("finally"), Attribute("release", NO_ARGUMENTS))),),
+)
 
 
 def _simple_receiver(node: ast.expr) -> bool:

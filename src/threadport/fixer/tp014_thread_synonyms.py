@@ -20,15 +20,15 @@ from threadport.fixer import tokens as tk
 from threadport.fixer._imports import imports_of, is_module
 from threadport.fixer._methods import _rename
 from threadport.fixer.engine import Context, Finding, Fix
-from threadport.fixer.trigger import Trigger
+from threadport.fixer.trigger import Attribute, Trigger
 
 CODE = "TP014"
 SUMMARY = "_thread.start_new / allocate / exit_thread -> start_new_thread / allocate_lock / exit"
 SYNONYMS = {"start_new": "start_new_thread", "allocate": "allocate_lock", "exit_thread": "exit"}
-# Calls only (``allocate`` alone is a common word in comments), each pattern literal-first,
-# and ``from [_]thread import`` (a synonym imported under another name is never called as one).
-_CALLS = tuple(rb"%s\s*\(" % old.encode() for old in SYNONYMS)
-TRIGGER = Trigger(b"thread", (*_CALLS, rb"thread[ \t]+import[ \t(]"), frozenset(SYNONYMS))
+# Any ``thread.allocate`` site, called or not (``f = thread.allocate`` is reported too), and
+# ``from [_]thread import`` (a synonym imported under another name is never called as one).
+_SITES = tuple(Attribute(old) for old in SYNONYMS)
+TRIGGER = Trigger(b"thread", (*_SITES, rb"thread[ \t]+import[ \t(]"), frozenset(SYNONYMS))
 # They exist, without a warning, on every interpreter the ledger probes (2.7, 3.6-3.13).
 FACTS = [Fact(f"_thread.{old}", "exists_from", "2.7") for old in SYNONYMS]
 MODULES = frozenset({"thread", "_thread"})
