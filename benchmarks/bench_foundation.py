@@ -6,7 +6,8 @@
     `python3 -S -B -u -c pass` per entry point), run with the same parallelism as compare
     (CPU count, and one at a time for `--jobs 1`). Goal <= 1.5x, both ways. Beside it, the
     run service alone: as many runs of an entry point that does nothing, on the same two
-    interpreters, which is threadport's own cost without the snippets' work. Wall and CPU
+    interpreters, which is threadport's own cost without the snippets' work, and compare
+    with every run in a fresh process (THREADPORT_FRESH_RUNS=1, no fork server). Wall and CPU
     of every process involved (os.wait4 for a whole command, the floor's starts summed).
 
 Run: python benchmarks/bench_foundation.py [--rounds N] [--skip-real-time]
@@ -26,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from threadport.catalog import get_pair, load_catalog
+from threadport.forkserver import FRESH_RUNS_ENV
 from threadport.interpreters import find_legacy
 from threadport.runner import run_entry
 
@@ -87,9 +89,9 @@ def floor(commands: list[list[str]], jobs: int) -> tuple[float, float]:
     return time.perf_counter() - started, cpu
 
 
-def measured(command: list[str]) -> tuple[float, float]:
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of one whole run of ``command`` and every process under it."""
-    seconds, cpu, status = run_child(command)
+    seconds, cpu, status = run_child(command, env)
     if status != 0:
         raise SystemExit(f"exit status {status}: {' '.join(command)}")
     return seconds, cpu
@@ -101,6 +103,7 @@ def compare_ratio(legacy: str, rounds: int) -> None:
     runs = 2 * entries
     compare = [sys.executable, "-m", "threadport", "compare", "--json", "--legacy-python", legacy]
     floor_cmds = [[legacy, *CHILD_FLAGS], [sys.executable, *CHILD_FLAGS]] * entries
+    fresh_runs = {**os.environ, FRESH_RUNS_ENV: "1"}  # every run a fresh process, as before the fork server
     with tempfile.TemporaryDirectory() as folder:
         empty = Path(folder) / "empty.py"
         # An entry point per pair of runs, no arguments: distinct jobs (identical ones run once).
@@ -111,6 +114,7 @@ def compare_ratio(legacy: str, rounds: int) -> None:
             for width, tag in ((jobs, ""), (1, " -j1")):
                 for name, value in (
                     ("compare", measured([*compare, "--jobs", str(width)])),
+                    ("compare fresh", measured([*compare, "--jobs", str(width)], fresh_runs)),
                     ("floor", floor(floor_cmds, width)),
                     ("empty runs", measured([*service, str(width)])),
                 ):
@@ -120,14 +124,16 @@ def compare_ratio(legacy: str, rounds: int) -> None:
     print(f"    wall and CPU (every process, median of {rounds}); one fork server per interpreter and worker")
     rows = [
         ("compare", f"{jobs} at a time, with its own start-up"),
+        ("compare fresh", f"the same, every run a fresh process ({FRESH_RUNS_ENV}=1)"),
         ("floor", f"{runs} bare `-S -B -u -c pass` starts, {jobs} at a time"),
         ("empty runs", f"{runs} runs of an empty entry point, {jobs} at a time"),
         ("compare -j1", "one run at a time"),
+        ("compare fresh -j1", "one fresh process at a time"),
         ("floor -j1", "the same starts one after another"),
         ("empty runs -j1", "one run at a time"),
     ]
     for name, what in rows:
-        print(f"    {name:15}{m[name][0]:7.3f} s wall {m[name][1]:7.3f} s CPU   ({what})")
+        print(f"    {name:18}{m[name][0]:7.3f} s wall {m[name][1]:7.3f} s CPU   ({what})")
     for tag, label in (("", "parallel"), (" -j1", "serial  ")):
         ratio = m["compare" + tag][0] / m["floor" + tag][0]
         service_ratio = m["empty runs" + tag][0] / m["floor" + tag][0]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 

@@ -440,7 +440,7 @@ def fork():
     import os
     import threading
 
-    ours = dict((name, getattr(threading, name)) for name in _threading_before)
+    ours = {name: getattr(threading, name) for name in _threading_before}
     for name, value in _threading_before.items():
         setattr(threading, name, value)
     try:

@@ -7,12 +7,15 @@ import re
 import tokenize
 import warnings
 
-from tokenize_rt import Token, src_to_tokens
-
 from threadport.errors import ThreadportError
 from threadport.fixer import chunks
-from threadport.fixer.py2shim import Shim, expand_tabs, shim
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
+    from threadport.fixer.py2shim import Shim
 
 
 class ParseFailure(ThreadportError):
@@ -71,6 +74,8 @@ def _hide_string_crs(text: str) -> str:
     """
     if "\r" not in text.replace("\r\n", ""):
         return text
+    from tokenize_rt import src_to_tokens
+
     try:
         tokens = src_to_tokens(text)
     except Exception:  # noqa: BLE001 - tokenize's own errors vary by version
@@ -100,6 +105,8 @@ def parse(text: str) -> Parsed:
         # versions raise a bare MemoryError or RecursionError for the same input.
         raise ParseFailure(_too_deep(error)) from None
     _refuse_deep_brackets(python3_error)
+    from threadport.fixer.py2shim import expand_tabs, shim  # here: most files are Python 3 (its regexes cost)
+
     try:
         result = shim(text)
     except (tokenize.TokenError, SyntaxError) as error:
