@@ -10,6 +10,7 @@ command over all the files, again over those it changed, up to three runs.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from threadport.fixer.parsing import _python2_parses
 from threadport.fixer.py2shim import Shim, expand_tabs
 
 ROUNDS = 3
+BATCH = 100
 
 
 def plain_is_python3(text: str) -> bool:
@@ -35,10 +37,15 @@ def plain_is_python3(text: str) -> bool:
     return _python3_only(tree) or _python2_parses(text) is not None
 
 
-def plain_two_to_three(text: str, name: str) -> str:
+@functools.lru_cache(maxsize=1)
+def plain_tool():
     from fissix.refactor import RefactoringTool, get_fixers_from_package
 
-    tool = RefactoringTool(get_fixers_from_package("fissix.fixes"))
+    return RefactoringTool(get_fixers_from_package("fissix.fixes"))
+
+
+def plain_two_to_three(text: str, name: str) -> str:
+    tool = plain_tool()
     ended = text if text.endswith("\n") or not text else text + "\n"
     result = str(tool.refactor_string(ended, name))
     return result if text.endswith("\n") or not text else result[:-1]
@@ -114,16 +121,20 @@ def compare_folder(folder: Path) -> int:
             items.append((read_source(path).text, str(path)))
         except SourceError:
             continue
-    fast = migrate_texts(items)
-    plain = plain_migrate(items, workers=os.cpu_count() or 1)
-    identical = both_refused = 0
-    for (_, name), new, old in zip(items, fast, plain):
-        if isinstance(new, MigrateError) and old is None:
-            both_refused += 1
-        elif new == old:
-            identical += 1
-        else:
-            print(f"DIFFERENT: {name}")
+    identical = both_refused = done = 0
+    for start in range(0, len(items), BATCH):  # a running count: a long run tells as it goes
+        batch = items[start : start + BATCH]
+        fast = migrate_texts(batch)
+        plain = plain_migrate(batch, workers=os.cpu_count() or 1)
+        for (_, name), new, old in zip(batch, fast, plain):
+            if isinstance(new, MigrateError) and old is None:
+                both_refused += 1
+            elif new == old:
+                identical += 1
+            else:
+                print(f"DIFFERENT: {name}", flush=True)
+        done += len(batch)
+        print(f"{done}/{len(items)} files: {identical} identical, {both_refused} refused by both", flush=True)
     different = len(items) - identical - both_refused
     print(f"{len(items)} files: {identical} identical, {both_refused} refused by both, {different} different")
     return 1 if different else 0

@@ -156,16 +156,28 @@ def _default_fixers() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 @lru_cache(maxsize=None)  # at most 2**5 tools, built once per process
 def _refactoring_tool(fixers: tuple[str, ...] | None = None):
+    """fissix's tool with ``fixers`` (default: all default fixers), in fissix's order; one
+    with fewer fixers shares the full tool's fixer objects (their patterns, compiled once)."""
     from fissix.refactor import RefactoringTool
 
-    return RefactoringTool(list(fixers if fixers is not None else (name for name, _ in _default_fixers())))
+    if fixers is None:
+        return RefactoringTool([name for name, _ in _default_fixers()])
+    full = _refactoring_tool()
+    kept = set(fixers)
+
+    class FewerFixers(RefactoringTool):
+        def get_fixers(self):
+            return [f for f in full.pre_order if type(f).__module__ in kept], [
+                f for f in full.post_order if type(f).__module__ in kept
+            ]
+
+    return FewerFixers(list(fixers))
 
 
 def _tool_for(text: str):
     """The tool with every default fixer that could match something in ``text``."""
-    return _refactoring_tool(
-        tuple(name for name, words in _default_fixers() if not words or any(word in text for word in words))
-    )
+    fixers = tuple(name for name, words in _default_fixers() if not words or any(word in text for word in words))
+    return _refactoring_tool(fixers if len(fixers) < len(_default_fixers()) else None)
 
 
 def two_to_three(text: str, name: str, tree=None) -> str:
