@@ -112,3 +112,22 @@ def test_what_compare_writes_loads_back(tmp_path):
         "3.12",
     )
     assert loaded.legacy["ended"] == "exit status 0" and loaded.modern["stdout"] == ["working"]
+
+
+def test_result_files_are_readable_by_others_as_open_would_make_them(tmp_path):
+    """Both result writers go through one atomic writer; its temporary file is 0600, and a
+    results file that only its writer can read broke sharing a CI artifact folder."""
+    import os
+
+    from threadport.results import write_results
+    from threadport.tour_results import write_json
+
+    old = os.umask(0o022)
+    try:
+        write_results(tmp_path / "compare.json", [])
+        write_json(tmp_path / "tour" / "claims.json", [])
+    finally:
+        os.umask(old)
+    assert oct((tmp_path / "compare.json").stat().st_mode & 0o777) == oct(0o644)
+    assert oct((tmp_path / "tour" / "claims.json").stat().st_mode & 0o777) == oct(0o644)
+    assert load_results([tmp_path / "compare.json"]) == []

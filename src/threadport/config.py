@@ -20,10 +20,10 @@ file; a key the file does not set takes the built-in default.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from threadport.errors import UsageError
+from threadport.records import Record
 
 FAIL_ON = ("certain", "possible")
 
@@ -32,26 +32,53 @@ class ConfigError(UsageError):
     """A pyproject.toml that cannot be used as it is: one line naming the file and the key."""
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(Record, frozen=True):
     """An exclude glob and the folder its relative form is relative to."""
 
-    glob: str
-    base: Path
+    __slots__ = ("glob", "base")
+
+    def __init__(self, glob: str, base: Path) -> None:
+        self.glob = glob
+        self.base = base
 
 
-@dataclass
-class Settings:
-    select: list[str] | None = None
-    ignore: list[str] | None = None
-    exclude: list[Pattern] = field(default_factory=list)
-    extend_exclude: list[Pattern] = field(default_factory=list)
-    aggressive: bool = False
-    fail_on: str = "possible"
-    respect_gitignore: bool = True
-    min_python: str | None = None  # None: from the project's requires-python (fixer.min_python)
-    source: Path | None = None  # the pyproject.toml read, if any
-    codes: tuple[str, ...] = ()  # select/ignore resolved against the known codes (commands.check.settings)
+class Settings(Record):
+    __slots__ = (
+        "select",
+        "ignore",
+        "exclude",
+        "extend_exclude",
+        "aggressive",
+        "fail_on",
+        "respect_gitignore",
+        "min_python",
+        "source",
+        "codes",
+    )
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        exclude: list[Pattern] | None = None,
+        extend_exclude: list[Pattern] | None = None,
+        aggressive: bool = False,
+        fail_on: str = "possible",
+        respect_gitignore: bool = True,
+        min_python: str | None = None,
+        source: Path | None = None,
+        codes: tuple[str, ...] = (),
+    ) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.exclude = [] if exclude is None else exclude
+        self.extend_exclude = [] if extend_exclude is None else extend_exclude
+        self.aggressive = aggressive
+        self.fail_on = fail_on
+        self.respect_gitignore = respect_gitignore
+        self.min_python = min_python  # None: from the project's requires-python (fixer.min_python)
+        self.source = source  # the pyproject.toml read, if any
+        self.codes = codes  # select/ignore resolved against the known codes (commands.check.settings)
 
     @property
     def excludes(self) -> list[Pattern]:

@@ -48,6 +48,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from threadport.errors import ThreadportError
+from threadport.facts import Fact  # here since the rules import it without the ledger
 from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, probe, python3s
 
 FORMAT = "threadport-ledger/1"
@@ -165,7 +166,7 @@ def _cache_dir() -> Path:
 
 def _cache_key(path: str) -> str:
     """Same interpreter file (path, size, mtime) and same probe script -> same answers."""
-    import hashlib  # here and below: the rules import Fact from this module, at every check's start
+    import hashlib  # here and below: only probing needs them, not every command that reads the ledger
 
     real = os.path.realpath(path)
     stat = os.stat(real)
@@ -296,28 +297,6 @@ def read(path: Path) -> Ledger:
 
 
 # --- facts ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One version fact about one ledger name, as the catalogue and the rules state it.
-
-    kind: exists_from (absent before, present from), warns_from (warns with
-    ``category`` from this version on, until the next fact), removed_in (gone from).
-    defined_as: on ``version`` the name exists and the function that runs is
-    ``value`` (2.7's Thread.is_alive is defined as isAlive: there the old name is
-    the real method and is_alive the alias).
-    """
-
-    name: str
-    kind: str
-    version: str
-    category: str = ""  # warns_from: the warning class
-    value: str = ""  # defined_as: the defining function's name
-
-    def __str__(self) -> str:
-        extra = f" ({self.category or self.value})" if self.category or self.value else ""
-        return f"{self.name}: {self.kind} {self.version}{extra}"
 
 
 def expected(facts: list[Fact], version: tuple[int, ...]) -> tuple[str, str] | None:

@@ -241,11 +241,20 @@ def dumps(results: Iterable[Result]) -> str:
 
 def write_results(path: Path, results: Iterable[Result]) -> None:
     """Write the document whole or not at all (a reader never sees half a file)."""
-    text = dumps(results)
+    write_whole(path, dumps(results))
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write a result file whole: a temporary file renamed into place, so a reader never
+    sees half a file. Its mode is what ``open()`` would have made (0666 less the umask),
+    not the temporary file's private 0600, so others can read the results."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
             out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(out.name, 0o666 & ~umask)
         os.replace(out.name, path)
     except OSError as error:
         raise ResultsError(f"{path}: cannot write it ({error.strerror or error})") from None

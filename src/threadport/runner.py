@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -23,7 +24,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from threadport import processes
+from threadport import forkserver, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, probe
 from threadport.processes import RUN_MARK
@@ -142,6 +143,33 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
     return f"exit status {returncode}"
 
 
+# gc's state is what a forked run shows differently from a fresh one (the server's
+# objects are frozen, its counts are the server's): a source that names gc runs fresh.
+_GC = re.compile(rb"\bgc\b")
+
+
+def asks_gc(source: Path) -> bool:
+    return bool(_GC.search(source.read_bytes()))
+
+
+def _follow(process, process_started, token, timeout, *also):
+    """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
+    out, output held open, leftover lines). ``also``: a fork server's marker and pid."""
+    try:
+        out, err, timed_out, held_open = _read_until(process, timeout)
+        # Whatever is left of the run goes now, the main process included when it timed out.
+        leftover = processes.contain(process.pid, process_started, token, *also)
+        out += _drain(process.stdout, OUTPUT_GRACE)
+        err += _drain(process.stderr, OUTPUT_GRACE)
+        process.wait()
+    finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
+        if process.poll() is None:
+            processes.contain(process.pid, process_started, token, *also)
+        process.stdout.close()
+        process.stderr.close()
+    return out, err, timed_out, held_open, leftover
+
+
 def run_entry(
     python: Interpreter | str,
     source: Path | str,
@@ -151,50 +179,53 @@ def run_entry(
     real_time: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     warnings: tuple[str, ...] | list[str] = (),
+    fresh: bool | None = None,
 ) -> Transcript:
-    """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file."""
+    """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
+
+    The run is a child forked from a warm server for ``python`` (threadport.forkserver)
+    or, with ``fresh=True`` (default: unless THREADPORT_FRESH_RUNS=1 or no os.fork),
+    a fresh interpreter process."""
     known = python if isinstance(python, Interpreter) else None
     python = python.path if isinstance(python, Interpreter) else python
     source = Path(source)
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
+    mode = "real" if real_time else "virtual"
     with tempfile.TemporaryDirectory(prefix="threadport-") as scratch:
         result_file = Path(scratch) / "result.txt"
-        command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
-        for spec in warnings:
-            command += ["-W", spec]
-        command += [
-            str(CHILD_SCRIPT),
-            str(result_file),
-            str(source.resolve()),
-            entry,
-            json.dumps(list(args)),
-            "real" if real_time else "virtual",
-        ]
-        started = time.perf_counter()
+        argv = [str(result_file), str(source.resolve()), entry, json.dumps(list(args)), mode]
         token = uuid.uuid4().hex
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=scratch,  # files a snippet writes land in a folder that is thrown away
-            env={**_child_environment(), RUN_MARK: token},  # descendants inherit the marker
-            start_new_session=True,
-        )
-        process_started = processes.started(process.pid)
-        try:
-            out, err, timed_out, held_open = _read_until(process, timeout)
-            # Whatever is left of the run goes now, the main process included when it timed out.
-            leftover = processes.contain(process.pid, process_started, token)
-            out += _drain(process.stdout, OUTPUT_GRACE)
-            err += _drain(process.stderr, OUTPUT_GRACE)
-            process.wait()
-        finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
-            if process.poll() is None:
-                processes.contain(process.pid, process_started, token)
-            process.stdout.close()
-            process.stderr.close()
+        environment = _child_environment()
+        started = time.perf_counter()
+        forked = (forkserver.wanted() and not asks_gc(source)) if fresh is None else not fresh
+        if forked:
+            try:
+                with forkserver.lease(python, mode, tuple(warnings), environment) as server:
+                    process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
+                    try:
+                        out, err, timed_out, held_open, leftover = _follow(
+                            process, process.started, token, timeout, server.token, server.process.pid
+                        )
+                    finally:
+                        process.unlink()
+                    err = server.preamble + err
+            except forkserver.ServerFailed:
+                forked = False  # the run goes to a fresh process, which says what is wrong
+        if not forked:
+            command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
+            for spec in warnings:
+                command += ["-W", spec]
+            process = subprocess.Popen(
+                [*command, str(CHILD_SCRIPT), *argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=scratch,  # files a snippet writes land in a folder that is thrown away
+                env={**environment, RUN_MARK: token},  # descendants inherit the marker
+                start_new_session=True,
+            )
+            out, err, timed_out, held_open, leftover = _follow(process, processes.started(process.pid), token, timeout)
         if held_open:
             leftover.insert(0, "a leftover process held the output open after the entry point's process exited")
         seconds = time.perf_counter() - started
@@ -205,7 +236,7 @@ def run_entry(
         found = known or probe(python)
         result["python"] = found.version_string if found else "?"
     deadlock = bool(result.get("deadlock"))
-    clock = "real" if real_time else "virtual"
+    clock = mode
     exit_status = None if timed_out else process.returncode
     return Transcript(
         python=result["python"],

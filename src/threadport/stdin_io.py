@@ -10,7 +10,6 @@ result is encoded back the same way.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from threadport.errors import UsageError
@@ -18,19 +17,31 @@ from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.files import set_columns
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import SourceError, decode
+from threadport.records import Record
 
 STDIN = "-"
 
 
-@dataclass
-class StdinResult:
-    name: Path
-    data: bytes  # what fix writes to stdout: the fixed source, or the input unchanged
-    findings: list[Finding] = field(default_factory=list)  # left for review (check: all of them)
-    fixed: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    old_text: str = ""  # decoded with the input's own encoding (for --diff)
-    new_text: str = ""
+class StdinResult(Record):
+    __slots__ = ("name", "data", "findings", "fixed", "error", "old_text", "new_text")
+
+    def __init__(
+        self,
+        name: Path,
+        data: bytes,
+        findings: list[Finding] | None = None,
+        fixed: list[Finding] | None = None,
+        error: str | None = None,
+        old_text: str = "",
+        new_text: str = "",
+    ) -> None:
+        self.name = name
+        self.data = data  # what fix writes to stdout: the fixed source, or the input unchanged
+        self.findings = [] if findings is None else findings  # left for review (check: all of them)
+        self.fixed = [] if fixed is None else fixed
+        self.error = error
+        self.old_text = old_text  # decoded with the input's own encoding (for --diff)
+        self.new_text = new_text
 
 
 def wants_stdin(paths: list[str]) -> bool:

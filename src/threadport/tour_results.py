@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from threadport.results import ResultsError
+from threadport.results import ResultsError, write_whole
 
 TIMELINE_STATUSES = ("ok", "warns", "differs", "fails")
 
@@ -135,17 +135,5 @@ def read_claims(path: Path) -> list[ClaimResult]:
 
 
 def write_json(path: Path, document: object) -> None:
-    """Write a result file whole (a temporary file renamed into place)."""
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
-            out.write(json.dumps(document, indent=1) + "\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(out.name, 0o666 & ~umask)  # as open() would have made it, not the temporary file's 0600
-        os.replace(out.name, path)
-    except OSError as error:
-        raise ResultsError(f"{path}: cannot write it ({error.strerror or error})") from None
+    """Write a result file whole (results.write_whole)."""
+    write_whole(path, json.dumps(document, indent=1) + "\n")

@@ -11,6 +11,11 @@
 # goes to the real stdout/stderr; what the runner needs to know besides
 # (version, exception, virtual time) goes to RESULT_FILE as a Python literal.
 #
+#   python -S -B -u child.py --serve virtual|real REQUEST_FD REPLY_FD
+#
+# is the fork server (threadport.forkserver): one warm interpreter per Python,
+# clock mode and -W flags, which forks a child per run; see _serve.
+#
 # Start-up is most of a run's cost, so nothing is imported that a run does not
 # need: json (7 ms on Python 3) only when there are arguments to decode.
 
@@ -39,6 +44,97 @@ def _write_result(path, result):
     # clock's deadlock report, where an import would wait on the clock.
     with open(path, "wb") as handle:
         handle.write(repr(result).encode("ascii", "backslashreplace"))
+
+
+SERVE = "--serve"
+RUN_MARK = "THREADPORT_RUN"  # threadport.processes.RUN_MARK
+REQUEST_FIELDS = 9
+
+
+def _read_request(fd, pending):
+    """The next request: REQUEST_FIELDS byte strings, each ended by NUL; None at EOF."""
+    while pending[0].count(b"\0") < REQUEST_FIELDS:
+        data = os.read(fd, 65536)
+        if not data:
+            return None
+        pending[0] += data
+    fields = pending[0].split(b"\0")
+    pending[0] = b"\0".join(fields[REQUEST_FIELDS:])
+    return fields[:REQUEST_FIELDS]
+
+
+def _started(pid):
+    # The child's start time in clock ticks (threadport.processes.started), read here
+    # because this process reaps it: the runner may look only after it is gone.
+    try:
+        with open("/proc/" + str(pid) + "/stat", "rb") as handle:
+            stat = handle.read()
+        return stat[stat.rindex(b")") + 2 :].split()[19].decode("ascii")
+    except Exception:  # Python 2 raises IOError, a class of its own there; any failure: unknown
+        return "-"
+
+
+def _serve():
+    """The fork server: warm up once, then fork one child per request.
+
+    The warm-up is what every run of this mode does before the snippet (the clock
+    installed under time and threading, in virtual mode; nothing in real mode), so
+    a forked child is where a fresh `python child.py ...` process would be at that
+    point. The child becomes the run: its own session, stdout and stderr on the
+    run's FIFOs, the run's directory and marker, the fresh run's sys.argv; then it
+    returns, and main() runs it as in a fresh process, exit and interpreter shutdown
+    included. This process waits for it and replies its pid, start time and status.
+    """
+    mode, request_fd, reply_fd = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    fork = os.fork
+    if mode == "virtual":
+        import virtual
+
+        virtual.install()
+        fork = virtual.fork
+    # Python 3.7+: what the server made goes to gc's permanent generation, which the
+    # collection at each run's exit does not walk: it would write to (and so copy) every
+    # page of it. Only gc itself can tell (its counts, get_objects, get_freeze_count): a
+    # source that names gc runs in a fresh process (threadport.runner). gc goes back out
+    # of sys.modules, where a fresh run does not have it.
+    import gc
+
+    if hasattr(gc, "freeze"):
+        gc.freeze()
+    del sys.modules["gc"]
+    os.write(reply_fd, b"ready\n")
+    pending = [b""]
+    decode = getattr(os, "fsdecode", None) or (lambda raw: raw)  # Python 2: argv is bytes
+    while True:
+        request = _read_request(request_fd, pending)
+        if request is None:  # the runner is done with this server
+            os._exit(0)
+        fields = [decode(field) for field in request]
+        out_path, err_path, directory, token = fields[5:9]
+        out_fd = os.open(out_path, os.O_WRONLY)  # the runner holds the read ends open
+        err_fd = os.open(err_path, os.O_WRONLY)
+        pid = fork()
+        if pid == 0:
+            os.setsid()
+            os.dup2(out_fd, 1)
+            os.dup2(err_fd, 2)
+            for fd in (out_fd, err_fd, request_fd, reply_fd):
+                os.close(fd)
+            os.chdir(directory)
+            os.environ[RUN_MARK] = token
+            sys.argv = [sys.argv[0]] + fields[:5]
+            if hasattr(sys, "orig_argv"):  # Python 3.10+: the command line a fresh run has
+                flags = sys.orig_argv[: len(sys.orig_argv) - 5]
+                sys.orig_argv = flags + sys.argv
+            if mode == "virtual":
+                virtual.CLOCK.epoch = virtual._real_time()  # time.time() starts at the run's start
+            return
+        os.close(out_fd)
+        os.close(err_fd)
+        os.write(reply_fd, (str(pid) + " " + _started(pid) + "\n").encode("ascii"))
+        status = os.waitpid(pid, 0)[1]
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        os.write(reply_fd, (str(code) + "\n").encode("ascii"))
 
 
 def main():
@@ -121,4 +217,6 @@ def main():
     sys.exit(status)
 
 
+if sys.argv[1] == SERVE:
+    _serve()  # returns in each forked run, set up as a fresh run of main() would be
 main()

@@ -289,7 +289,8 @@ class VirtualLock:
         self._queue = collections.deque()
 
     def acquire(self, *args, **kwargs):
-        blocking, timeout = _lock_arguments(args, kwargs)
+        # Condition.wait's acquire() has no arguments: the defaults, without the checks.
+        blocking, timeout = _lock_arguments(args, kwargs) if args or kwargs else (True, -1)
         clock = CLOCK
         clock._mutex.acquire()
         if not self._locked:
@@ -417,8 +418,47 @@ def _install_thread_module():
     sys.modules[_thread_module.__name__] = proxy
 
 
+# The names install() sets on the threading module, with their values before it did.
+_threading_before = {}
+
+
+def _set_threading(threading, name, value):
+    _threading_before.setdefault(name, getattr(threading, name, None))
+    setattr(threading, name, value)
+
+
+def fork():
+    """os.fork() for the fork server (child.py --serve), with the clock installed.
+
+    In the child, fork runs threading's _after_fork (3.7+: os.register_at_fork; 2.7
+    and 3.6 only once a thread has started, which the server never does), which
+    makes new registry locks (_active_limbo_lock, _shutdown_locks_lock, the main
+    thread's Event) from threading's lock factories: with the clock's in place they
+    would be virtual, where a fresh run has real ones (made at import, before
+    install). So the factories are put back for the fork and the clock's restored
+    after it, in parent and child alike (tests/test_forkserver.py shows both).
+    """
+    import os
+    import threading
+
+    ours = {name: getattr(threading, name) for name in _threading_before}
+    for name, value in _threading_before.items():
+        setattr(threading, name, value)
+    try:
+        return os.fork()
+    finally:
+        for name, value in ours.items():
+            setattr(threading, name, value)
+
+
 def install():
-    """Put the virtual clock under time and threading; returns the clock."""
+    """Put the virtual clock under time and threading; returns the clock.
+
+    Installed once per process: a run forked from a warm server (child.py --serve)
+    finds it in place and gets the same clock back.
+    """
+    if _original:
+        return CLOCK
     # time first: modules imported later (threading, queue) bind these at import.
     _time_module.sleep = CLOCK.sleep
     _time_module.time = CLOCK.time
@@ -434,16 +474,16 @@ def install():
 
     # threading's own module-level locks (the registry of threads) were made
     # before this point and stay real; everything made from now on is virtual.
-    threading.Lock = VirtualLock
-    threading._allocate_lock = VirtualLock
+    _set_threading(threading, "Lock", VirtualLock)
+    _set_threading(threading, "_allocate_lock", VirtualLock)
     if PY2:
-        threading._sleep = CLOCK.sleep
-        threading._time = CLOCK.time
+        _set_threading(threading, "_sleep", CLOCK.sleep)
+        _set_threading(threading, "_time", CLOCK.time)
         bootstrap_name = "_Thread__bootstrap_inner"
     else:
-        threading._CRLock = None  # RLock() -> the pure-Python RLock over VirtualLock
-        threading._PyRLock = _python3_rlock(threading._PyRLock)
-        threading._time = CLOCK.monotonic
+        _set_threading(threading, "_CRLock", None)  # RLock() -> the pure-Python RLock over VirtualLock
+        _set_threading(threading, "_PyRLock", _python3_rlock(threading._PyRLock))
+        _set_threading(threading, "_time", CLOCK.monotonic)
         bootstrap_name = "_bootstrap_inner"
     _original["start"] = threading.Thread.start
     _original["join"] = threading.Thread.join

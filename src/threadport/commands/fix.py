@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 
 from threadport.commands.check import add_common, iter_inputs, min_python, settings
+from threadport.diffs import unified_diff
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,10 +38,16 @@ def run(args: argparse.Namespace) -> int:
     # What the other files say (a test double's isAlive, self._thread assigned from a test)
     # decides what is certain in each file: learn it before the first write.
     oldest = min_python(args, chosen)
-    checked = check_each(inputs, codes, TreeFacts(min_python=oldest))
-    facts = tree_facts(checked, inputs, oldest)
-    # Only the files with something to say are read again, each fixed in a worker (in order).
-    todo = [item for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
+    if len(inputs) == 1:
+        # One file: what the tree says comes from that file alone, and facts never count
+        # the file itself (TreeFacts.defines/assigns_outside), so a first pass to learn
+        # them would be a whole analysis (a third of the time on a large file) for nothing.
+        facts, todo = TreeFacts(min_python=oldest), inputs
+    else:
+        checked = check_each(inputs, codes, TreeFacts(min_python=oldest))
+        facts = tree_facts(checked, inputs, oldest)
+        # Only the files with something to say are read again, each fixed in a worker (in order).
+        todo = [item for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
     outcomes = fix_each(todo, codes, facts, aggressive=chosen.aggressive, write=not args.diff)
     for (path, _), outcome in zip(todo, outcomes):
         if outcome.error:
@@ -53,14 +59,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         changed += 1
         if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    outcome.old_text.splitlines(keepends=True),
-                    outcome.new_text.splitlines(keepends=True),
-                    fromfile=str(path),
-                    tofile=str(path),
-                )
-            )
+            sys.stdout.writelines(unified_diff(outcome.old_text, outcome.new_text, str(path)))
         else:
             counts: dict[str, int] = {}
             for finding in outcome.fixed:
@@ -85,8 +84,7 @@ def _fix_stdin(args: argparse.Namespace, chosen, data: bytes) -> int:
     )
     if args.diff:
         name = str(result.name)
-        old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
-        sys.stdout.writelines(difflib.unified_diff(old, new, fromfile=name, tofile=name))
+        sys.stdout.writelines(unified_diff(result.old_text, result.new_text, name))
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(result.data)  # the input's own bytes and encoding

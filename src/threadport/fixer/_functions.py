@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-from tokenize_rt import Token
 
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import MODULE, Kind
 from threadport.fixer.scopes import Scope
 from threadport.fixer.trigger import Trigger
+from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 
 def _all_scopes(module: Scope) -> Iterator[Scope]:
@@ -53,11 +55,13 @@ def _rename_in_import(old: str, new: str):
     return edit
 
 
-@dataclass(frozen=True)
-class ModuleFunction:
-    code: str
-    old: str
-    new: str
+class ModuleFunction(Record, frozen=True):
+    __slots__ = ("code", "old", "new")
+
+    def __init__(self, code: str, old: str, new: str) -> None:
+        self.code = code
+        self.old = old
+        self.new = new
 
     @property
     def trigger(self) -> Trigger:

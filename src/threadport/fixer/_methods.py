@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-from tokenize_rt import Token, src_to_tokens
 
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.scopes import AttributeSite
 from threadport.fixer.trigger import Trigger
+from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 CERTAIN, POSSIBLE = "certain", "possible"
 
@@ -77,6 +79,8 @@ def comment_inside(ctx: Context, call: ast.Call) -> bool:
     lines = ctx.lines[call.lineno - 1 : call.end_lineno]
     if not any("#" in line for line in lines):
         return False
+    from tokenize_rt import src_to_tokens
+
     try:
         tokens = src_to_tokens("\n".join(lines) + "\n")
     except Exception:  # noqa: BLE001 - a line that does not tokenize alone: be careful
@@ -119,17 +123,21 @@ def _setter(new: str, keep_parens: bool):
     return edit
 
 
-@dataclass(frozen=True)
-class MethodRename:
+class MethodRename(Record, frozen=True):
     """A deprecated alias with a same-signature snake_case method: calls and references."""
 
-    code: str
-    old: str
-    new: str
-    kinds: frozenset[str]
-    what: str  # "threading.Thread" etc., for messages
-    note: str  # why it matters
-    aggressive: bool = False  # --aggressive may rename unknown receivers' calls
+    __slots__ = ("code", "old", "new", "kinds", "what", "note", "aggressive")
+
+    def __init__(
+        self, code: str, old: str, new: str, kinds: frozenset[str], what: str, note: str, aggressive: bool = False
+    ) -> None:
+        self.code = code
+        self.old = old
+        self.new = new
+        self.kinds = kinds
+        self.what = what  # "threading.Thread" etc., for messages
+        self.note = note  # why it matters
+        self.aggressive = aggressive  # --aggressive may rename unknown receivers' calls
 
     @property
     def trigger(self) -> Trigger:
@@ -164,18 +172,20 @@ class MethodRename:
                 )
 
 
-@dataclass(frozen=True)
-class _Accessor:
+class _Accessor(Record, frozen=True):
     """What Getter and Setter share: the table fields, the sites, the "possible" findings.
 
     A subclass says how its message reads and what a certain site becomes.
     """
 
-    code: str
-    old: str
-    new: str
-    kinds: frozenset[str]
-    what: str
+    __slots__ = ("code", "old", "new", "kinds", "what")
+
+    def __init__(self, code: str, old: str, new: str, kinds: frozenset[str], what: str) -> None:
+        self.code = code
+        self.old = old
+        self.new = new
+        self.kinds = kinds
+        self.what = what
 
     @property
     def trigger(self) -> Trigger:
@@ -200,9 +210,10 @@ class _Accessor:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
 class Getter(_Accessor):
     """``t.getName()`` -> ``t.name``: a zero-argument call on a known Thread."""
+
+    __slots__ = ()
 
     def message(self) -> str:
         return f"{self.old}() -> .{self.new} (deprecated since Python 3.10)"
@@ -220,9 +231,10 @@ def _needs_parens(value: ast.expr) -> bool:
     return isinstance(value, (ast.NamedExpr, ast.Yield, ast.YieldFrom))
 
 
-@dataclass(frozen=True)
 class Setter(_Accessor):
     """``t.setName(v)`` as a whole statement -> ``t.name = v`` on a known Thread."""
+
+    __slots__ = ()
 
     def message(self) -> str:
         return f"{self.old}(v) -> .{self.new} = v (deprecated since Python 3.10)"

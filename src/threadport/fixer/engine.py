@@ -5,45 +5,74 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-
-from tokenize_rt import Token, src_to_tokens, tokens_to_src
 
 from threadport.errors import ThreadportError
 from threadport.fixer.compat import Guards
 from threadport.fixer.nodes import index_statements
 from threadport.fixer.parsing import Parsed, parse
-from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
 from threadport.fixer.scopes import AttributeSite, collect
 from threadport.fixer.tokens import SkipFix
 from threadport.fixer.tree import TreeFacts
+from threadport.records import Record
 
-Edit = Callable[[list[Token], int], None]
+# typing.TYPE_CHECKING without importing typing; tokenize-rt (which imports typing) is
+# imported where tokens are made: `check` rarely needs them, and every start-up paid for both.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
+    Edit = Callable[[list[Token], int], None]
 
 
-@dataclass
-class Fix:
-    line: int
-    col: int  # UTF-8 byte offset of the token the edit starts at
-    edit: Edit
+class Fix(Record):
+    __slots__ = ("line", "col", "edit")
+
+    def __init__(self, line: int, col: int, edit: Edit) -> None:
+        self.line = line
+        self.col = col  # UTF-8 byte offset of the token the edit starts at
+        self.edit = edit
 
 
-@dataclass
-class Finding:
-    code: str
-    line: int
-    col: int  # UTF-8 byte offset in the original line (0-based)
-    message: str
-    possible: bool = False  # the receiver is not known to be a threading object
-    fixes: list[Fix] = field(default_factory=list)  # empty: reported only
-    aggressive: bool = False  # the fixes apply only with --aggressive
-    column: int = 0  # 1-based character column, filled in for display
-    needs: tuple[int, int] = (2, 6)  # the oldest Python the rewrite runs on (PEP 8 names: 2.6)
-    compat: bool = False  # inside a compatibility fallback (compat.py): reported, never fixed
-    fixable: bool = field(init=False)  # `fix` rewrites it (kept when fixes are dropped for pickling)
+class Finding(Record):
+    __slots__ = (
+        "code",
+        "line",
+        "col",
+        "message",
+        "possible",
+        "fixes",
+        "aggressive",
+        "column",
+        "needs",
+        "compat",
+        "fixable",
+    )
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        code: str,
+        line: int,
+        col: int,
+        message: str,
+        possible: bool = False,
+        fixes: list[Fix] | None = None,
+        aggressive: bool = False,
+        column: int = 0,
+        needs: tuple[int, int] = (2, 6),
+        compat: bool = False,
+    ) -> None:
+        self.code = code
+        self.line = line
+        self.col = col  # UTF-8 byte offset in the original line (0-based)
+        self.message = message
+        self.possible = possible  # the receiver is not known to be a threading object
+        self.fixes = [] if fixes is None else fixes  # empty: reported only
+        self.aggressive = aggressive  # the fixes apply only with --aggressive
+        self.column = column  # 1-based character column, filled in for display
+        self.needs = needs  # the oldest Python the rewrite runs on (PEP 8 names: 2.6)
+        self.compat = compat  # inside a compatibility fallback (compat.py): reported, never fixed
+        # `fix` rewrites it (kept when fixes are dropped for pickling)
         self.fixable = bool(self.fixes) and not self.aggressive
 
     def leave(self, why: str, *, compat: bool = False) -> None:
@@ -89,6 +118,11 @@ class Context:
         if self._statements is None:
             self._statements = index_statements(self.tree)
         return [node for kind in kinds for node in self._statements.get(kind, ())]
+
+    @property
+    def min_python(self) -> tuple[int, int]:
+        """The oldest Python a rewrite may need (--min-python): a rule with two rewrites picks."""
+        return self.facts.min_python if self.facts is not None else DEFAULT_MIN_PYTHON
 
     @property
     def lines(self) -> list[str]:
@@ -142,6 +176,8 @@ class Context:
 
     def tokens(self) -> list[Token]:
         if self.parsed.tokens is None:
+            from tokenize_rt import src_to_tokens
+
             try:
                 self.parsed.tokens = src_to_tokens(self.text)
             except (TabError, IndentationError):
@@ -154,6 +190,10 @@ class Context:
         Tokenize with the indentation expanded (as the shim parsed it), then give each line
         its original indentation back and shift the positions on those lines to match.
         """
+        from tokenize_rt import src_to_tokens, tokens_to_src
+
+        from threadport.fixer.py2shim import Shim, expand_tabs
+
         expanded = expand_tabs(Shim(self.text))
         original_lines = self.text.split("\n")
         tokens = []
@@ -218,6 +258,8 @@ def analyze(
 
 def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
+    from tokenize_rt import tokens_to_src
+
     wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
     starts = {(fix.line, fix.col) for finding in wanted for fix in finding.fixes}
     tokens = Journal(context.tokens())

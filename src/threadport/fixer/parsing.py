@@ -6,29 +6,40 @@ import ast
 import re
 import tokenize
 import warnings
-from dataclasses import dataclass
-
-from tokenize_rt import Token, src_to_tokens
 
 from threadport.errors import ThreadportError
-from threadport.fixer.py2shim import Shim, expand_tabs, shim
+from threadport.fixer import chunks
+from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
+    from threadport.fixer.py2shim import Shim
 
 
 class ParseFailure(ThreadportError):
     """Neither grammar accepts the file; the message says where and why."""
 
 
-@dataclass
-class Parsed:
-    tree: ast.Module
-    python2: bool
-    shim: Shim | None  # how positions map back, for Python 2 files
-    tokens: list[Token] | None  # tokenize-rt's, made on demand (only fixing needs them)
+class Parsed(Record):
+    __slots__ = ("tree", "python2", "shim", "tokens")
+
+    def __init__(self, tree: ast.Module, python2: bool, shim: Shim | None, tokens: list[Token] | None) -> None:
+        self.tree = tree
+        self.python2 = python2
+        self.shim = shim  # how positions map back, for Python 2 files
+        self.tokens = tokens  # tokenize-rt's, made on demand (only fixing needs them)
 
 
 def _ast(text: str) -> ast.Module:
     with warnings.catch_warnings():  # invalid escapes etc. are the file's business, not ours
         warnings.simplefilter("ignore")
+        if len(text) > chunks.PIECE:  # a large file: half the peak memory (chunks.py), same tree
+            try:
+                return chunks.parse_in_pieces(text, ast.parse)
+            except chunks.Uncut:
+                pass  # parsed whole below: its error, word for word
         return ast.parse(text)
 
 
@@ -68,6 +79,8 @@ def _hide_string_crs(text: str) -> str:
     """
     if "\r" not in text.replace("\r\n", ""):
         return text
+    from tokenize_rt import src_to_tokens
+
     try:
         tokens = src_to_tokens(text)
     except Exception:  # noqa: BLE001 - tokenize's own errors vary by version
@@ -97,6 +110,8 @@ def parse(text: str) -> Parsed:
         # versions raise a bare MemoryError or RecursionError for the same input.
         raise ParseFailure(_too_deep(error)) from None
     _refuse_deep_brackets(python3_error)
+    from threadport.fixer.py2shim import expand_tabs, shim  # here: most files are Python 3 (its regexes cost)
+
     try:
         result = shim(text)
     except (tokenize.TokenError, SyntaxError) as error:

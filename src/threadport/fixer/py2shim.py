@@ -28,16 +28,13 @@ only, and the column shift is recorded per line so positions can be mapped back.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from collections import namedtuple
 
+from threadport.records import Record
 
-class Token(NamedTuple):
-    """A token as the shim sees it: kind, text, absolute character offset."""
-
-    name: str
-    src: str
-    offset: int
+# A token as the shim sees it: kind, text, absolute character offset. (collections, not
+# typing.NamedTuple: importing typing costs `threadport check` several ms at start-up.)
+Token = namedtuple("Token", ("name", "src", "offset"))
 
 
 # A lexer for exactly what the shim needs (Python 2 and 3 share these token shapes):
@@ -69,11 +66,13 @@ _UNICODE_ESCAPE = re.compile(r"\\(?:\\|([uUN]))")
 _KINDS = {"string": "STRING", "name": "NAME", "number": "NUMBER", "op": "OP"}
 
 
-@dataclass
-class Shim:
-    text: str
-    # line -> (indent width in the shim, extra columns) where leading tabs were expanded
-    shifted: dict[int, tuple[int, int]] = field(default_factory=dict)
+class Shim(Record):
+    __slots__ = ("text", "shifted")
+
+    def __init__(self, text: str, shifted: dict[int, tuple[int, int]] | None = None) -> None:
+        self.text = text
+        # line -> (indent width in the shim, extra columns) where leading tabs were expanded
+        self.shifted = {} if shifted is None else shifted
 
     def original_col(self, line: int, col: int) -> int:
         """Map a UTF-8 column of the shim back to the original line."""

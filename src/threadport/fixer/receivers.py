@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from threadport.fixer.scopes import THREADING_MODULES, Binding, ClassInfo, Collector, Scope
+from threadport.records import Record
 
 THREAD, EVENT, CONDITION, LOCK = "Thread", "Event", "Condition", "Lock"
 
@@ -51,14 +51,16 @@ _SAME_ITEMS = frozenset({"list", "tuple", "sorted", "set", "reversed", "frozense
 BUILTIN_BASES = frozenset({"object", "Exception", "BaseException", "dict", "list", "set", "tuple", "str", "int"})
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Record, frozen=True):
     """What an expression is. ``what``: module, member, object, instance, self, iterable."""
 
-    what: str
-    name: str | None = None  # threading member name, or object kind (Thread, Event, ...)
-    cls: ClassInfo | None = None
-    node: object = None  # a function's def (what == "function")
+    __slots__ = ("what", "name", "cls", "node")
+
+    def __init__(self, what: str, name: str | None = None, cls: ClassInfo | None = None, node: object = None) -> None:
+        self.what = what
+        self.name = name  # threading member name, or object kind (Thread, Event, ...)
+        self.cls = cls
+        self.node = node  # a function's def (what == "function")
 
 
 MODULE = Kind("module")

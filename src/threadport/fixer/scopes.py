@@ -12,38 +12,57 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from dataclasses import dataclass, field
+
+from threadport.records import Record
 
 THREADING_MODULES = frozenset({"threading", "dummy_threading", "_dummy_threading"})
 
 
-@dataclass(eq=False)
-class Binding:
+class Binding(Record, eq=False):
     """One way a name gets a value: ``how`` is value/for/import/from/class/def/param/self/other."""
 
-    how: str
-    value: object = None  # the value expression, loop iterable, imported name, ClassInfo...
-    scope: Scope | None = None  # where ``value`` is evaluated
+    __slots__ = ("how", "value", "scope")
+
+    def __init__(self, how: str, value: object = None, scope: Scope | None = None) -> None:
+        self.how = how
+        self.value = value  # the value expression, loop iterable, imported name, ClassInfo...
+        self.scope = scope  # where ``value`` is evaluated
 
 
-@dataclass(eq=False)
-class ClassInfo:
-    name: str
-    node: ast.ClassDef
-    scope: Scope  # the scope the class statement is in (its bases are evaluated there)
-    methods: set[str] = field(default_factory=set)  # every name the class body binds
-    body: Scope | None = None  # the class body's own scope
+class ClassInfo(Record, eq=False):
+    __slots__ = ("name", "node", "scope", "methods", "body")
+
+    def __init__(
+        self, name: str, node: ast.ClassDef, scope: Scope, methods: set[str] | None = None, body: Scope | None = None
+    ) -> None:
+        self.name = name
+        self.node = node
+        self.scope = scope  # the scope the class statement is in (its bases are evaluated there)
+        self.methods = set() if methods is None else methods  # every name the class body binds
+        self.body = body  # the class body's own scope
 
 
-@dataclass(eq=False)
-class Scope:
-    kind: str  # module, class, function, lambda, comprehension
-    parent: Scope | None
-    node: ast.AST
-    bindings: dict[str, list[Binding]] = field(default_factory=lambda: defaultdict(list))
-    globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
-    method_of: ClassInfo | None = None  # set on a method's scope; its first parameter is self
+class Scope(Record, eq=False):
+    # __dict__: Collector.new_scope adds ``children`` to the scopes that have some
+    __slots__ = ("kind", "parent", "node", "bindings", "globals", "nonlocals", "method_of", "__dict__")
+
+    def __init__(
+        self,
+        kind: str,
+        parent: Scope | None,
+        node: ast.AST,
+        bindings: dict[str, list[Binding]] | None = None,
+        globals: set[str] | None = None,
+        nonlocals: set[str] | None = None,
+        method_of: ClassInfo | None = None,
+    ) -> None:
+        self.kind = kind  # module, class, function, lambda, comprehension
+        self.parent = parent
+        self.node = node
+        self.bindings = defaultdict(list) if bindings is None else bindings
+        self.globals = set() if globals is None else globals
+        self.nonlocals = set() if nonlocals is None else nonlocals
+        self.method_of = method_of  # set on a method's scope; its first parameter is self
 
     def lookup(self, name: str) -> Scope | None:
         """The scope whose binding of ``name`` is seen here (None: builtin or undefined)."""
@@ -70,51 +89,71 @@ class Scope:
         return scope
 
 
-@dataclass
-class AttributeSite:
-    node: ast.Attribute
-    scope: Scope
-    call: ast.Call | None  # the call whose function this attribute is
-    statement: bool  # that call is a whole expression statement
-    prior: tuple[ast.stmt, ...] = ()  # the statements before this one in its block, nearest first
+class AttributeSite(Record):
+    __slots__ = ("node", "scope", "call", "statement", "prior")
+
+    def __init__(
+        self,
+        node: ast.Attribute,
+        scope: Scope,
+        call: ast.Call | None,
+        statement: bool,
+        prior: tuple[ast.stmt, ...] = (),
+    ) -> None:
+        self.node = node
+        self.scope = scope
+        self.call = call  # the call whose function this attribute is
+        self.statement = statement  # that call is a whole expression statement
+        self.prior = prior  # the statements before this one in its block, nearest first
 
 
-@dataclass
-class Insert:
+class Insert(Record):
     """``container.append(value)`` / ``.add`` / ``.insert`` / ``container[key] = value``."""
 
-    container: ast.expr  # a name or ``owner.attr``
-    value: ast.expr
-    scope: Scope
-    many: bool = False  # ``.extend(iterable)``: value is an iterable of items
+    __slots__ = ("container", "value", "scope", "many")
+
+    def __init__(self, container: ast.expr, value: ast.expr, scope: Scope, many: bool = False) -> None:
+        self.container = container  # a name or ``owner.attr``
+        self.value = value
+        self.scope = scope
+        self.many = many  # ``.extend(iterable)``: value is an iterable of items
 
 
-@dataclass
-class NameSite:
-    node: ast.Name
-    scope: Scope
+class NameSite(Record):
+    __slots__ = ("node", "scope")
+
+    def __init__(self, node: ast.Name, scope: Scope) -> None:
+        self.node = node
+        self.scope = scope
 
 
-@dataclass
-class ImportSite:
-    node: ast.ImportFrom
-    scope: Scope
+class ImportSite(Record):
+    __slots__ = ("node", "scope")
+
+    def __init__(self, node: ast.ImportFrom, scope: Scope) -> None:
+        self.node = node
+        self.scope = scope
 
 
-@dataclass
-class StatementPair:
+class StatementPair(Record):
     """A ``try`` statement and the statement right before it in its block (None if first)."""
 
-    first: ast.stmt | None
-    second: ast.Try
-    scope: Scope
+    __slots__ = ("first", "second", "scope", "earlier")
+
+    def __init__(self, first: ast.stmt | None, second: ast.Try, scope: Scope, earlier: ast.stmt | None = None) -> None:
+        self.first = first
+        self.second = second
+        self.scope = scope
+        self.earlier = earlier  # the statement before ``first`` (TP010: two acquires, then try)
 
 
-@dataclass
-class AttrAssign:
-    owner: str  # the name on the left of ``owner.attr = value``
-    value: ast.expr | None  # None: bound some other way (augmented, loop target, del...)
-    scope: Scope
+class AttrAssign(Record):
+    __slots__ = ("owner", "value", "scope")
+
+    def __init__(self, owner: str, value: ast.expr | None, scope: Scope) -> None:
+        self.owner = owner  # the name on the left of ``owner.attr = value``
+        self.value = value  # None: bound some other way (augmented, loop target, del...)
+        self.scope = scope
 
 
 class Collector:
@@ -208,7 +247,8 @@ class Collector:
         saved = self._prior
         for index, statement in enumerate(body):
             if isinstance(statement, ast.Try):
-                self.pairs.append(StatementPair(previous, statement, scope))
+                earlier = body[index - 2] if index >= 2 else None
+                self.pairs.append(StatementPair(previous, statement, scope, earlier))
             if isinstance(statement, (ast.If, ast.Try)):
                 self.branches.append(statement)  # compat.py looks for fallbacks among these
             self._prior = tuple(reversed(body[max(0, index - 8) : index]))

@@ -28,10 +28,10 @@ import re
 import stat
 import time
 import tokenize
-from dataclasses import dataclass
 from pathlib import Path
 
 from threadport.errors import ThreadportError
+from threadport.records import Record
 
 try:
     import fcntl
@@ -50,12 +50,14 @@ class ChangedMeanwhile(SourceError):
         super().__init__("changed by another program while it was being fixed; left as that program wrote it")
 
 
-@dataclass
-class Source:
-    path: Path
-    data: bytes
-    text: str
-    encoding: str  # a codec name that round-trips the bytes (utf-8-sig keeps a BOM)
+class Source(Record):
+    __slots__ = ("path", "data", "text", "encoding")
+
+    def __init__(self, path: Path, data: bytes, text: str, encoding: str) -> None:
+        self.path = path
+        self.data = data
+        self.text = text
+        self.encoding = encoding  # a codec name that round-trips the bytes (utf-8-sig keeps a BOM)
 
 
 # PEP 263's cookie, as tokenize looks for it in the first two lines.

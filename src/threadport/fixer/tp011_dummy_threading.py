@@ -13,10 +13,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from threadport.facts import Fact
 from threadport.fixer._imports import imports_of, rename_module_in_import
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.trigger import Trigger
-from threadport.ledger import Fact
 
 CODE = "TP011"
 SUMMARY = "dummy_threading -> threading (removed in 3.9)"

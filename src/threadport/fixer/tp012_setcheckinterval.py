@@ -11,10 +11,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from threadport.facts import Fact
 from threadport.fixer._imports import is_module
 from threadport.fixer.engine import Context, Finding
 from threadport.fixer.trigger import Trigger
-from threadport.ledger import Fact
 
 CODE = "TP012"
 SUMMARY = "sys.setcheckinterval / getcheckinterval: removed in 3.9 (report only)"

@@ -1,0 +1,230 @@
+"""Warm interpreters that fork one child per run: the start-up is paid once, not per run.
+
+A fresh run pays an interpreter start, ``import threading`` and the virtual clock's
+set-up every time, which is most of what it costs. A ForkServer is one
+``python -S -B -u [-W ...] child.py --serve MODE`` process per interpreter, clock
+mode and set of -W flags: it does that set-up once, then forks a child per run
+(clock/child.py, _serve). The child becomes the run exactly where a fresh process
+would be before the snippet (its own session, its own stdout and stderr, the run's
+directory, environment marker and sys.argv) and ends through the interpreter's
+normal shutdown, so exit codes, atexit, daemon threads and os._exit behave as in a
+fresh process: it is still a real interpreter of that version running the snippet.
+tests/test_forkserver.py holds the two ways side by side over the whole catalogue.
+
+The child's stdout and stderr are FIFOs the runner made and holds open (a pipe
+cannot be handed to a process that is already running); the server opens their
+write ends before it forks, so they have a writer from the first instant. A server
+runs one run at a time (the runner leases it), replies the child's pid and start
+time at once and its exit status when it has reaped it. ``THREADPORT_FRESH_RUNS=1``
+makes every run a fresh process again (runner.run_entry).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from threadport.clock import CHILD_SCRIPT
+from threadport.processes import RUN_MARK
+
+FRESH_RUNS_ENV = "THREADPORT_FRESH_RUNS"
+READY_TIMEOUT = 60.0  # seconds for a server to start (a loaded machine, a cold disk)
+REQUEST_FIELDS = 9  # clock/child.py REQUEST_FIELDS
+
+
+class ServerFailed(RuntimeError):
+    """The server died or said something unexpected; the run is retried in a fresh process."""
+
+
+def wanted() -> bool:
+    """Fork servers where they can be used: os.fork and /proc-free FIFOs are POSIX only."""
+    return hasattr(os, "fork") and hasattr(os, "mkfifo") and not os.environ.get(FRESH_RUNS_ENV)
+
+
+def _read_line(fd: int, buffer: bytearray, timeout: float | None) -> bytes | None:
+    """One line from ``fd`` (bytes without the newline); None when ``timeout`` passes first."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while b"\n" not in buffer:
+        if deadline is not None:
+            remaining = max(0.0, deadline - time.monotonic())  # 0: a look without waiting
+            if not select.select([fd], [], [], remaining)[0]:  # one call, no epoll set-up per look
+                return None
+        data = os.read(fd, 4096)
+        if not data:
+            raise ServerFailed("the fork server closed its reply pipe")
+        buffer += data
+    line, _, rest = bytes(buffer).partition(b"\n")
+    buffer[:] = rest
+    return line
+
+
+class ForkedRun:
+    """One run forked by a server, with the part of subprocess.Popen the runner uses."""
+
+    def __init__(self, server: ForkServer, pid: int, started: int | None, fifos: list[str], readers: list[int]):
+        self.server = server
+        self.pid = pid
+        self.started = started
+        self.returncode: int | None = None
+        self.lost = False  # the server died before it replied the status
+        self._fifos = fifos
+        self.stdout = open(readers[0], "rb", buffering=0)
+        self.stderr = open(readers[1], "rb", buffering=0)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self._status(0.0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and not self._status(timeout):
+            if self.lost:
+                raise RuntimeError(f"the fork server of run {self.pid} died: its exit status is lost")
+            raise subprocess.TimeoutExpired(str(self.pid), timeout)
+        return self.returncode
+
+    def _status(self, timeout: float | None) -> bool:
+        if self.lost:
+            return False
+        try:
+            line = _read_line(self.server.replies, self.server.buffer, timeout)
+        except ServerFailed:
+            self.lost = True  # the run itself is still contained by the runner, as on a timeout
+            return False
+        if line is None:
+            return False
+        self.returncode = int(line)
+        return True
+
+    def unlink(self) -> None:
+        for path in self._fifos:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+class ForkServer:
+    def __init__(self, python: str, mode: str, warnings: tuple[str, ...], environment: dict[str, str]):
+        self.folder = tempfile.mkdtemp(prefix="threadport-server-")
+        self.token = uuid.uuid4().hex  # the marker a run's forked-only descendants carry
+        self.buffer = bytearray()
+        request_read, self.requests = os.pipe()
+        self.replies, reply_write = os.pipe()
+        command = [python, "-S", "-B", "-u"]
+        for spec in warnings:
+            command += ["-W", spec]
+        command += [str(CHILD_SCRIPT), "--serve", mode, str(request_read), str(reply_write)]
+        try:
+            # stdout and stderr are a pipe, as a fresh run's are (sys.stdout decides
+            # seekable() and buffering once, at start-up, from what fd 1 is).
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(request_read, reply_write),
+                cwd=self.folder,
+                env={**environment, RUN_MARK: self.token},
+                start_new_session=True,  # a Ctrl-C at the terminal is the runner's to handle
+            )
+        finally:
+            os.close(request_read)
+            os.close(reply_write)
+        if _read_line(self.replies, self.buffer, READY_TIMEOUT) != b"ready":
+            self.close()
+            raise ServerFailed(f"the fork server for {python} did not start")
+        # What the interpreter wrote while starting (an invalid -W option, say) is what
+        # a fresh run's stderr starts with.
+        self.preamble = self._startup_output()
+        self.count = 0
+
+    def _startup_output(self) -> bytes:
+        os.set_blocking(self.process.stdout.fileno(), False)
+        try:
+            return self.process.stdout.read() or b""
+        except BlockingIOError:
+            return b""
+
+    def start(self, argv: list[str], directory: str, token: str) -> ForkedRun:
+        """Fork the run of ``child.py ARGV`` in ``directory`` with the run's marker ``token``."""
+        self.count += 1
+        fifos = [os.path.join(self.folder, f"{self.count}.{name}") for name in ("out", "err")]
+        readers = []
+        for path in fifos:
+            os.mkfifo(path, 0o600)
+            # Non-blocking: opening a FIFO's read end waits for a writer otherwise.
+            readers.append(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        fields = [*argv, *fifos, directory, token]
+        assert len(fields) == REQUEST_FIELDS
+        os.write(self.requests, b"".join(os.fsencode(field) + b"\0" for field in fields))
+        reply = _read_line(self.replies, self.buffer, READY_TIMEOUT)
+        if reply is None:
+            raise ServerFailed("the fork server did not fork")
+        pid, started = reply.split()
+        return ForkedRun(self, int(pid), None if started == b"-" else int(started), fifos, readers)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        for fd in (self.requests, self.replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            self.process.wait(READY_TIMEOUT)  # EOF on its request pipe ends it
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_idle: dict[tuple, list[ForkServer]] = {}
+_idle_lock = threading.Lock()
+MAX_IDLE = 4  # per interpreter and mode: one per parallel run is all a pool can use
+
+
+@contextmanager
+def lease(python: str, mode: str, warnings: tuple[str, ...], environment: dict[str, str]) -> Iterator[ForkServer]:
+    """A server of its own for one run; it goes back to the idle ones if it is still sound."""
+    # The environment is part of the key: the caller's may change between runs (tests do).
+    key = (python, mode, tuple(warnings), tuple(environment.items()))
+    with _idle_lock:
+        idle = _idle.get(key)
+        server = idle.pop() if idle else None
+    if server is None:
+        server = ForkServer(python, mode, tuple(warnings), environment)
+    sound = False
+    try:
+        yield server
+        sound = server.alive()
+    finally:
+        if sound:
+            with _idle_lock:
+                idle = _idle.setdefault(key, [])
+                if len(idle) < MAX_IDLE:
+                    idle.append(server)
+                    server = None
+        if server is not None:
+            server.close()
+
+
+@atexit.register
+def close_all() -> None:
+    with _idle_lock:
+        servers = [server for idle in _idle.values() for server in idle]
+        _idle.clear()
+    for server in servers:
+        server.close()

@@ -1,0 +1,122 @@
+"""A large file is parsed (and rewritten) in pieces of top-level statements (chunks.py): the
+findings and the fixed text must be exactly those of the whole file at once.
+
+Forcing a tiny piece size makes every fixture, legacy and modern file and every snippet of
+the rule tables go through the pieces, cut at nearly every top-level statement.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from pathlib import Path
+
+import pytest
+
+from threadport.fixer import chunks, rules
+from threadport.fixer.engine import analyze, fix_text
+from threadport.fixer.parsing import ParseFailure, parse
+
+ROOT = Path(__file__).resolve().parents[2]
+WHOLE = 1 << 40  # a piece size no text reaches: parsed whole, as before pieces existed
+
+
+def _files() -> list[Path]:
+    found = []
+    for folder in ("tests/fixtures", "tests/fixer", "legacy", "modern"):
+        found.extend(sorted((ROOT / folder).rglob("*.py")))
+    return found
+
+
+def _snippets() -> list[str]:
+    """The multi-line string constants of the rule tables (their sources and expected texts)."""
+    texts = []
+    for path in sorted((ROOT / "tests/fixer").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.count("\n") > 1:
+                texts.append(node.value)
+    return texts
+
+
+def _texts() -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in _files()] + _snippets()
+
+
+def _tree(text: str) -> str:
+    try:
+        parsed = parse(text)
+    except ParseFailure as error:
+        return f"ParseFailure: {error}"
+    return f"{parsed.python2} " + ast.dump(parsed.tree, include_attributes=True)
+
+
+def _findings(text: str) -> object:
+    try:
+        _, found = analyze(text, rules())
+    except ParseFailure as error:
+        return f"ParseFailure: {error}"
+    return [(f.code, f.line, f.col, f.message, f.possible, f.fixable, f.aggressive, f.needs, f.compat) for f in found]
+
+
+def _fixed(text: str, aggressive: bool) -> object:
+    try:
+        new, fixed, left = fix_text(text, rules(), aggressive)
+    except ParseFailure as error:
+        return f"ParseFailure: {error}"
+    return new, [(f.code, f.line, f.col) for f in fixed], [(f.code, f.line, f.col, f.message) for f in left]
+
+
+def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> list[object]:
+    monkeypatch.setattr(chunks, "PIECE", piece)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [(_tree(t), _findings(t), _fixed(t, False), _fixed(t, True)) for t in texts]
+
+
+@pytest.mark.parametrize("piece", [1, 80])
+def test_pieces_give_the_whole_file_findings_and_rewrite(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    texts = _texts()
+    assert len(texts) > 100  # the rule tables' snippets are found
+    whole = _outcomes(texts, monkeypatch, WHOLE)
+    calls = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda source, *a, **k: calls.append(len(source)) or real_parse(source, *a, **k))
+    pieces = _outcomes(texts, monkeypatch, piece)
+    # The pieces were used: many more parses than texts (else this compares whole with whole).
+    assert len(calls) > 4 * len(texts)
+    for text, expected, got in zip(texts, whole, pieces):
+        assert got == expected, text[:200]
+
+
+def test_a_cut_inside_a_string_or_brackets_joins_the_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = 'x = """\ndef inside():\n  pass\n"""\ny = (\n1,\nz)\n@d\ndef f():\n  pass\nclass C:\n  pass\n'
+    monkeypatch.setattr(chunks, "PIECE", 1)
+    assert len(chunks.cuts(text, 1)) > 4  # cuts inside the string, the brackets, after the decorator
+    tree = chunks.parse_in_pieces(text, ast.parse)
+    assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(text), include_attributes=True)
+
+
+def test_a_piece_that_never_parses_gives_up_on_pieces() -> None:
+    text = "x = 1\n" * 10 + "print 'python 2'\n" + "y = 2\n" * 10
+    with pytest.raises(chunks.Uncut):
+        chunks.parse_in_pieces(text, ast.parse, 1)
+    # and parse() then parses it whole: a Python 2 file, through the shim, as always
+    assert parse(text).python2 is True
+
+
+def test_fix_of_one_file_parses_it_twice_not_three_times(tmp_path, monkeypatch, capsys) -> None:
+    """The rewrite and the check of the rewrite; no first pass to learn what the other files
+    say, as there are none (the facts never count the file itself)."""
+    from threadport.cli import main
+    from threadport.fixer import parsing
+
+    path = tmp_path / "app.py"
+    path.write_text("import threading\nt = threading.Thread()\nprint(t.isAlive())\n")
+    parsed = []
+    real = parsing.parse
+    monkeypatch.setattr(parsing, "parse", lambda text: parsed.append(text) or real(text))
+    monkeypatch.setattr("threadport.fixer.engine.parse", parsing.parse)
+    assert main(["fix", str(path)]) == 1
+    assert path.read_text() == "import threading\nt = threading.Thread()\nprint(t.is_alive())\n"
+    assert len(parsed) == 2
+    assert "Rewrote" in capsys.readouterr().out

@@ -1,0 +1,244 @@
+"""Runs forked from a warm server (threadport.forkserver) against fresh processes.
+
+A forked run must be indistinguishable from a fresh `python child.py ...` run: the
+same transcript for every entry point of the catalogue on 2.7 and on every Python 3,
+and the same answers to what a snippet could ask about its process (modules loaded,
+threads and their locks, descriptors, session, argv, environment, signals, stdio).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from threadport import forkserver
+from threadport.catalog import load_catalog
+from threadport.interpreters import python3s
+from threadport.runner import DEFAULT_TIMEOUT, run_entry
+
+
+def comparable(transcript) -> dict:
+    """Every field of a transcript but its wall time and its virtual time. The virtual
+    time can differ from run to run of the same kind: condition_rlock's wake_waiters
+    polls once before its first sleep, so whether it sleeps 0.01 s more depends on how
+    fast its threads reach wait() in real time (15 fresh runs on 2.7: 2.0 s six times,
+    2.01 s eight times, 2.02 s once). compare does not look at it."""
+    fields = dataclasses.asdict(transcript)
+    del fields["seconds"], fields["virtual_seconds"]
+    return fields
+
+
+def both_ways(python, path, entry, args=(), **options):
+    fresh = run_entry(python, path, entry, list(args), fresh=True, **options)
+    forked = run_entry(python, path, entry, list(args), fresh=False, **options)
+    return comparable(fresh), comparable(forked)
+
+
+def catalogue_runs(legacy_python):
+    """Legacy halves on 2.7, modern halves on every Python 3 discovery finds."""
+    runs = []
+    for pair in load_catalog():
+        for entry in pair.entries:
+            timeout = entry.timeout or DEFAULT_TIMEOUT
+            runs.append((legacy_python, pair.legacy_path, entry.target(entry.legacy), entry.args, timeout))
+            for python in python3s():
+                runs.append((python.path, pair.modern_path, entry.target(entry.modern), entry.args, timeout))
+    return runs
+
+
+@pytest.mark.legacy
+@pytest.mark.every_python
+def test_every_catalogue_transcript_is_the_same_forked_and_fresh(legacy_python):
+    runs = catalogue_runs(legacy_python)
+    assert len({python for python, *_ in runs}) >= 2
+
+    def one(run):
+        python, path, entry, args, timeout = run
+        return run, both_ways(python, path, entry, args, timeout=timeout)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        outcomes = list(pool.map(one, runs))
+    differing = [(run[0], run[2], fresh, forked) for run, (fresh, forked) in outcomes if fresh != forked]
+    assert differing == []
+    # The catalogue's runs end normally: a comparison of two broken runs would prove little.
+    assert all(fresh["ended"] == "exit status 0" for _, (fresh, _) in outcomes if fresh["python"].startswith("2."))
+
+
+# What a snippet can ask about the process it runs in. Varying values (the scratch
+# folder, the run's marker) are printed by shape only; everything else as it is.
+PROBE = """
+from __future__ import print_function
+import os, signal, stat, sys
+
+def show(name, value):
+    print(name, value)
+
+def main():
+    show("exc_info", sys.exc_info())
+    import threading
+    scratch = os.getcwd()
+    show("cwd", (os.path.basename(scratch).startswith("threadport-"), os.listdir(".")))
+    show("modules", list(sys.modules))
+    show("main", sorted(vars(sys.modules["__main__"])))
+    show("argv", [a.replace(scratch, "SCRATCH") for a in sys.argv])
+    orig = getattr(sys, "orig_argv", [])
+    show("orig_argv", [a.replace(scratch, "SCRATCH") for a in orig])
+    show("path", sys.path)
+    show("flags", sys.flags)
+    show("warnoptions", sys.warnoptions)
+    env = dict(os.environ)
+    show("environ", [(k, len(v) if k == "THREADPORT_RUN" else v) for k, v in env.items()])
+    show("session", os.getsid(0) == os.getpid() == os.getpgrp())
+    fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+    show("fds", fds)
+    import fcntl
+    for fd in (0, 1, 2):
+        mode = os.fstat(fd).st_mode
+        show("fd", (fd, stat.S_ISFIFO(mode), stat.S_ISCHR(mode), fcntl.fcntl(fd, fcntl.F_GETFL) & 3))
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        facts = [type(stream).__name__, stream.isatty(), getattr(stream, "encoding", None)]
+        facts += [getattr(stream, "line_buffering", None), getattr(stream, "write_through", None)]
+        if hasattr(stream, "seekable"):
+            facts.append(stream.seekable())
+        show("stream", facts)
+    show("stdin", repr(sys.stdin.read()))
+    show("signals", [(n, signal.getsignal(n) in (signal.SIG_DFL, signal.SIG_IGN) and int(signal.getsignal(n)))
+                     for n in range(1, signal.NSIG) if n not in (signal.SIGKILL, signal.SIGSTOP)])
+    show("threads", [(t.name, t.daemon) for t in threading.enumerate()])
+    main_thread = threading.current_thread()
+    try:
+        from threading import get_ident
+    except ImportError:
+        from thread import get_ident
+    show("main ident", main_thread.ident == get_ident())
+    if hasattr(threading, "main_thread"):
+        show("main thread", threading.main_thread() is main_thread)
+    # threading's registry locks and the main thread's own: fork re-makes them (3.7+).
+    kind = lambda value: type(value).__module__ + "." + type(value).__name__
+    registry = ("_active_limbo_lock", "_shutdown_locks_lock")
+    show("registry locks", [kind(getattr(threading, name)) for name in registry if hasattr(threading, name)])
+    internals = [name for name in vars(main_thread) if "lock" in name.lower() or "block" in name.lower()]
+    show("main locks", sorted((name, kind(getattr(main_thread, name))) for name in internals))
+    started = getattr(main_thread, "_started", None) or getattr(main_thread, "_Thread__started")
+    condition = getattr(started, "_cond", None) or getattr(started, "_Event__cond")
+    show("started lock", kind(getattr(condition, "_lock", None) or getattr(condition, "_Condition__lock")))
+    worker = threading.Thread(target=lambda: None)
+    worker.start()
+    worker.join()
+    show("thread name", worker.name)
+    show("hash", hash("threadport"))
+    show("depth", len(__import__("traceback").extract_stack()))
+    show("recursion", sys.getrecursionlimit())
+    import datetime, time
+    show("clock", abs(time.time() - (datetime.datetime.now() - datetime.datetime(1970, 1, 1)).total_seconds()
+                      - (time.timezone if not time.localtime().tm_isdst else time.altzone)) < 60)
+"""
+
+# How a run ends: each must end the same way forked as fresh.
+ENDINGS = {
+    "atexit": "import atexit\ndef main():\n    atexit.register(lambda: __import__('sys').stdout.write('bye\\n'))\n",
+    "daemon": (
+        "import threading\n"
+        "def main():\n"
+        "    e = threading.Event()\n"
+        "    t = threading.Thread(target=e.wait)\n"
+        "    t.daemon = True\n"
+        "    t.start()\n"
+        "    print('main done')\n"
+    ),
+    "os._exit": "import os, sys\ndef main():\n    sys.stdout.write('x\\n')\n    os._exit(5)\n",
+    "exit message": "import sys\ndef main():\n    sys.exit('no more')\n",
+    "exception": "def main():\n    raise KeyboardInterrupt\n",
+    "killed": "import os, signal\ndef main():\n    os.kill(os.getpid(), signal.SIGTERM)\n",
+    "deadlock": "import threading\ndef main():\n    l = threading.Lock()\n    l.acquire()\n    l.acquire()\n",
+    "non-daemon": (
+        "from __future__ import print_function\nimport threading, time\n"
+        "def main():\n"
+        "    threading.Thread(target=lambda: (time.sleep(3), print('late'))).start()\n"
+        "    print('early')\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("real_time", [False, True], ids=["virtual", "real time"])
+def test_a_snippet_sees_the_same_process_forked_and_fresh(any_python, snippet, real_time):
+    fresh, forked = both_ways(any_python, snippet(PROBE), "main", real_time=real_time, timeout=30)
+    assert fresh["ended"] == "exit status 0", fresh["stderr"]
+    assert fresh == forked
+
+
+@pytest.mark.legacy
+@pytest.mark.every_python
+def test_every_interpreter_shows_a_snippet_the_same_process_forked_and_fresh(legacy_python, snippet):
+    path = snippet(PROBE)
+    for python in [legacy_python, *(found.path for found in python3s())]:
+        for real_time in (False, True):
+            fresh, forked = both_ways(python, path, "main", real_time=real_time, timeout=30)
+            assert fresh["ended"] == "exit status 0", (python, fresh["stderr"])
+            assert fresh == forked, python
+
+
+@pytest.mark.parametrize("name", sorted(ENDINGS))
+def test_every_way_a_run_ends_is_the_same_forked_and_fresh(any_python, snippet, name):
+    fresh, forked = both_ways(any_python, snippet(ENDINGS[name]), "main", timeout=30)
+    assert fresh == forked
+
+
+def test_warning_flags_and_their_complaints_are_the_same_forked_and_fresh(snippet):
+    path = snippet("import warnings\ndef main():\n    warnings.warn('old', DeprecationWarning)\n")
+    for flags in (["error::DeprecationWarning"], ["nonsense::Spec"]):
+        fresh, forked = both_ways(sys.executable, path, "main", warnings=flags, timeout=30)
+        assert fresh == forked
+    assert any("Invalid -W option" in line for line in fresh["stderr"])
+
+
+def test_fresh_runs_can_be_asked_for(monkeypatch):
+    monkeypatch.setenv(forkserver.FRESH_RUNS_ENV, "1")
+    assert not forkserver.wanted()
+    monkeypatch.delenv(forkserver.FRESH_RUNS_ENV)
+    assert forkserver.wanted()
+
+
+# A daemon made by fork alone (no exec), in a session of its own and orphaned before
+# the run ends: only the environment block it shares with the run names it. In a
+# forked run that block is the server's, so the server's marker must find it.
+FORKED_DAEMON = """
+import os, time
+def main(pid_file):
+    first = os.fork()
+    if first == 0:
+        os.setsid()
+        second = os.fork()
+        if second == 0:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            time.sleep(600)
+            os._exit(0)
+        open(pid_file, "w").write(str(second))
+        os._exit(0)
+    os.waitpid(first, 0)
+"""
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "forked"])
+def test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed(any_python, snippet, tmp_path, fresh):
+    from test_hangs import gone
+
+    pid_file = tmp_path / "daemon.pid"
+    t = run_entry(any_python, snippet(FORKED_DAEMON), "main", [str(pid_file)], real_time=True, timeout=60, fresh=fresh)
+    pid = int(pid_file.read_text())
+    assert t.exit == 0 and t.seconds < 30
+    assert t.leftover == [f"pid {pid} ({Path(any_python).name[:15]}) had left the run's session (setsid): killed"]
+    assert gone(pid)
+
+
+def test_a_source_that_names_gc_runs_in_a_fresh_process(any_python, snippet):
+    # A forked run's gc holds the server's objects frozen (3.7+); gc is the one witness.
+    path = snippet("import gc\ndef main():\n    print(getattr(gc, 'get_freeze_count', lambda: 0)())\n")
+    assert run_entry(any_python, path, "main").stdout == ["0"]
