@@ -121,7 +121,8 @@ def main() -> int:
     for label, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
-        print(f"  {label:8s} {wall:8.2f} s   CPU {cpu:8.2f} s   CPU/wall {cpu / wall:.2f}   refused {len(refused[label])}")
+        share = f"CPU/wall {cpu / wall:.2f}"
+        print(f"  {label:8s} {wall:8.2f} s   CPU {cpu:8.2f} s   {share}   refused {len(refused[label])}")
         for name in refused[label]:
             print(f"      {name}")
     ratio = statistics.median(w for w, _ in times["migrate"]) / statistics.median(w for w, _ in times["by hand"])

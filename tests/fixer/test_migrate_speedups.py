@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from plain_migrate import plain_migrate
 
 from threadport.fixer import migrate
 from threadport.fixer.migrate import MigrateError, migrate_texts
-
-from plain_migrate import plain_migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,7 +23,6 @@ import ast
 import contextlib
 import functools
 import io
-import os
 import sys
 import tempfile
 from functools import lru_cache
@@ -154,7 +153,7 @@ def _default_fixers() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((name, words.get(name, ())) for name in get_fixers_from_package("fissix.fixes"))
 
 
-@lru_cache(maxsize=None)  # at most 2**5 tools, built once per process
+@functools.cache  # at most 2**5 tools, built once per process
 def _refactoring_tool(fixers: tuple[str, ...] | None = None):
     """fissix's tool with ``fixers`` (default: all default fixers), in fissix's order; one
     with fewer fixers shares the full tool's fixer objects (their patterns, compiled once)."""
@@ -299,31 +298,23 @@ MIGRATE_POOL_MINIMUM = 8
 
 
 def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> list[str | MigrateError]:
-    """Each ``(text, name)`` migrated, a failure kept with its item, on every core.
+    """Each ``(text, name)`` migrated, a failure kept with its item, every stage of a file
+    in one worker, on every core.
 
-    The largest files are handed out first, one at a time: a few huge files at the end of
-    the list would otherwise leave one core working alone (a file costs 10-1000 ms).
+    The workers take the files largest first (in chunks that shrink with them), so the run
+    ends on small files: a few huge files at the end of the list would leave one core
+    working alone (a file costs 10 ms to seconds).
     """
     from threadport.fixer import CODES
-    from threadport.fixer.files import prefilter
+    from threadport.fixer.files import in_order, prefilter
 
     if items:
         _pyupgrade_command()  # found once, before the workers fork
         _default_fixers()
     one = functools.partial(_migrate_one, aggressive=aggressive, prefilter=prefilter(CODES))
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < MIGRATE_POOL_MINIMUM or workers < 2:
-        return [one(item) for item in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [one(item) for item in items]
     order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = list(pool.map(one, [items[i] for i in order]))
     results: list[str | MigrateError] = [""] * len(items)
-    for i, result in zip(order, done):
+    for i, result in zip(order, in_order(one, [items[i] for i in order], MIGRATE_POOL_MINIMUM)):
         results[i] = result
     return results
 
