@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import re
 import tokenize
 import warnings
 
 from threadport.errors import ThreadportError
 from threadport.fixer import chunks
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
 TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
@@ -96,7 +96,7 @@ def _hide_string_crs(text: str) -> str:
     return "".join(pieces)
 
 
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = lazy_compile(r"\r(?!\n)")
 
 
 def parse(text: str) -> Parsed:

@@ -13,14 +13,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tokenize_rt import Token
-
 from threadport.facts import Fact
 from threadport.fixer import tokens as tk
 from threadport.fixer._imports import imports_of, is_module
 from threadport.fixer._methods import _rename
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.trigger import Attribute, Trigger
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 CODE = "TP014"
 SUMMARY = "_thread.start_new / allocate / exit_thread -> start_new_thread / allocate_lock / exit"

@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from threadport.fixer.source import SourceError, read_bytes
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
-_OWNER = re.compile(rb"(\w+)[ \t]*\.[ \t]*$")
+_OWNER = lazy_compile(rb"(\w+)[ \t]*\.[ \t]*$")
 
 
 class TreeFacts(Record):
