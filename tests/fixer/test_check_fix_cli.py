@@ -105,9 +105,7 @@ def test_check_says_when_aggressive_leaves_a_call_to_a_method_defined_in_another
 def test_fix_diff_is_a_patch_of_the_file_as_patch_reads_it(tmp_path, capsys):
     # A form feed between sections, a CR inside a triple-quoted string, a CRLF line and no
     # newline at the end: patch tools split lines at "\n" only, so must the diff.
-    source = (
-        'import threading\n\x0c\nDOC = """a\rb"""\r\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())'
-    )
+    source = 'import threading\n\x0c\nDOC = """a\rb"""\r\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())'
     path = write(tmp_path, "app.py", source)
     assert main(["fix", "--diff", str(path)]) == 1
     diff = capsys.readouterr().out

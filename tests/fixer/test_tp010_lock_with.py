@@ -227,6 +227,14 @@ REWRITES_27 = [
         "except E:\n    pass\nfinally:\n    a.release()\n",
         id="nested-outer-with-except-only-inner",
     ),
+    pytest.param(
+        "import threading\na = threading.Lock()\nb = threading.Lock()\nc = threading.Lock()\n"
+        "a.acquire()\ntry:\n    b.acquire()\n    try:\n        c.acquire()\n        try:\n            w()\n"
+        "        finally:\n            c.release()\n    finally:\n        b.release()\nfinally:\n    a.release()\n",
+        "import threading\na = threading.Lock()\nb = threading.Lock()\nc = threading.Lock()\n"
+        "with a, b:\n    with c:\n        w()\n",
+        id="three-nested-locks",
+    ),
 ]
 
 WITH_EXCEPT = (
@@ -402,3 +410,4 @@ def test_acquire_inside_the_try_says_why_with_is_better():
     source = "import threading\nl = threading.Lock()\ntry:\n    l.acquire()\n    a()\nfinally:\n    l.release()\n"
     (finding,) = findings(source, "TP010")
     assert finding.fixable and "finally would have released a lock never taken" in finding.message
+    assert (finding.line, finding.col) == (4, 4)  # at the acquire, as before the shape was rewritten

@@ -186,13 +186,15 @@ def find(ctx: Context) -> Iterator[Finding]:
         if shape is not None:
             shapes[id(pair.second)] = shape
     merged = {}  # outer try -> inner shape, when `with a, b:` may be written
-    for key, shape in shapes.items():
-        inner = _nested(shape, shapes)
-        if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
-            merged[key] = inner
-    if ctx.min_python < MULTIPLE_ITEMS:
-        merged = {}  # nested `with a:` / `with b:` instead: each try is its own finding
-    absorbed = {id(inner.try_) for inner in merged.values()}
+    absorbed = set()  # the inner trys merged into their outer one
+    if ctx.min_python >= MULTIPLE_ITEMS:  # below, nested `with a:` / `with b:`: each try its own finding
+        for key, shape in shapes.items():  # outer before inner (the walk's order): a, b, c -> `with a, b:` + `with c:`
+            if key in absorbed:
+                continue
+            inner = _nested(shape, shapes)
+            if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
+                merged[key] = inner
+                absorbed.add(id(inner.try_))
     for pair in ctx.collected.pairs:
         key = id(pair.second)
         if key in absorbed:
@@ -207,8 +209,8 @@ def find(ctx: Context) -> Iterator[Finding]:
 def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     locks = [*shape.locks, *(inner.locks if inner else [])]
     names = [ast.unparse(lock) for lock in locks]
-    head = shape.before[0] if shape.before else shape.try_
-    line, col = ctx.start(head)
+    line, col = ctx.start((shape.before or shape.inside)[0])  # reported at the first acquire
+    head = ctx.start(shape.before[0] if shape.before else shape.try_)  # the edit starts here
     if not all(_certain(ctx, lock, scope) for lock in locks):
         unknown = "it is a threading lock" if len(names) == 1 else "they are threading locks"
         return Finding(CODE, line, col, f"{_message(names)} if {unknown}", possible=True)
@@ -223,7 +225,7 @@ def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     if shape.inside and not inner:
         message += " (acquire() was inside the try: had it failed, finally would have released a lock never taken)"
     needs = MULTIPLE_ITEMS if len(locks) > 1 else (2, 6)
-    return Finding(CODE, line, col, message, fixes=[Fix(line, col, edit(plan))], needs=needs)
+    return Finding(CODE, line, col, message, fixes=[Fix(*head, edit(plan))], needs=needs)
 
 
 def _by_hand(ctx: Context, pair) -> Iterator[Finding]:

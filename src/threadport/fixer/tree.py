@@ -18,15 +18,16 @@ with a literal search, so a tree with no threading code costs one read per file.
 
 from __future__ import annotations
 
-import ast
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from threadport.fixer.source import SourceError, read_bytes
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
-_OWNER = re.compile(rb"(\w+)[ \t]*\.[ \t]*$")
+_OWNER = lazy_compile(rb"(\w+)[ \t]*\.[ \t]*$")
 
 
 class TreeFacts(Record):
@@ -88,16 +89,17 @@ def outside_assignments(data: bytes, attrs: Iterable[str]) -> set[str]:
     return found
 
 
-def scan_outside(facts: TreeFacts, paths: Iterable[Path], attrs: set[str]) -> None:
-    """Fill ``facts.assigned_outside`` for ``attrs`` from every readable file in ``paths``."""
+def scan_outside(facts: TreeFacts, paths: list[Path], attrs: set[str], map_files: Callable | None = None) -> None:
+    """Fill ``facts.assigned_outside`` for ``attrs`` from every readable file in ``paths``.
+
+    ``map_files(function, paths)`` runs ``outside_in`` over them (files.py passes its
+    worker pool's: a large tree is read again here); by default, one after the other.
+    """
     if not attrs:
         return
-    for path in paths:
-        try:
-            data = read_bytes(path)  # regular files only: a FIFO would block for ever
-        except SourceError:
-            continue  # reported by the command that reads it
-        for attr in outside_assignments(data, [a for a in attrs if a.encode() in data]):
+    found = (map_files or _one_by_one)(functools.partial(outside_in, attrs=frozenset(attrs)), paths)
+    for path, assigned in zip(paths, found):
+        for attr in assigned:
             facts.assigned_outside.setdefault(attr, set()).add(str(path))
 
 
@@ -107,7 +109,7 @@ def scan_outside(facts: TreeFacts, paths: Iterable[Path], attrs: set[str]) -> No
 # ``threadutil`` is ``try: from threading2 import * / except ImportError: from threading
 # import *`` and the rest of Pyro4 calls ``threadutil.Thread(...)``, ``threadutil.Event()``.
 #
-# threading2 (PyPI, R. Kelly, 0.3.1, read at github.com/rfk/threading2) calls itself "a
+# threading2 (PyPI, R. Kelly, 0.3.1; read in its source, rfk/threading2) calls itself "a
 # drop-in replacement and extension for the default threading module": its module does
 # ``from threading import *`` and replaces some classes; its Thread and Timer subclass
 # threading's (the PEP 8 names are inherited, none is overridden), its Condition and RLock
@@ -115,7 +117,7 @@ def scan_outside(facts: TreeFacts, paths: Iterable[Path], attrs: set[str]) -> No
 # its ``__all__`` lists current_thread and active_count beside the camelCase names. So
 # every rewrite threadport makes on a threading object is also right on threading2's.
 DROP_INS = frozenset({"threading2"})
-_STAR = re.compile(rb"^[ \t]*from[ \t]+(?:threading|dummy_threading|threading2)[ \t]+import[ \t]+\*", re.MULTILINE)
+_STAR = lazy_compile(rb"^[ \t]*from[ \t]+(?:threading|dummy_threading|threading2)[ \t]+import[ \t]+\*", re.MULTILINE)
 
 
 def threading_reexport(data: bytes) -> frozenset[str] | None:
@@ -128,6 +130,8 @@ def threading_reexport(data: bytes) -> frozenset[str] | None:
     """
     if b"*" not in data or not _STAR.search(data):
         return None  # a memchr and a regex: most files stop here
+    import ast  # here: most runs find no such module, and never need it
+
     from threadport.fixer.parsing import ParseFailure, parse
     from threadport.fixer.scopes import THREADING_MODULES
     from threadport.fixer.source import decode
@@ -217,3 +221,16 @@ def gather_reexports(facts: TreeFacts, found: dict[str, frozenset[str]], paths: 
         name = names[path]
         if taken.get(name, 1) == 1 and not _package_rebinds(Path(path)):
             facts.reexports[name] = own
+
+
+def _one_by_one(function: Callable, items: list) -> list:
+    return [function(item) for item in items]
+
+
+def outside_in(path: Path, attrs: frozenset[str]) -> set[str]:
+    """The ``attrs`` the file at ``path`` assigns from outside (nothing if it cannot be read)."""
+    try:
+        data = read_bytes(path)  # regular files only: a FIFO would block for ever
+    except SourceError:
+        return set()  # reported by the command that reads it
+    return outside_assignments(data, [a for a in attrs if a.encode() in data])
