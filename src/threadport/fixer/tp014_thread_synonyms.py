@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tokenize_rt import Token
-
 from threadport.facts import Fact
 from threadport.fixer import tokens as tk
 from threadport.fixer._imports import imports_of, is_module
@@ -32,6 +30,9 @@ TRIGGER = Trigger(b"thread", (*_SITES, rb"thread[ \t]+import[ \t(]"), frozenset(
 # They exist, without a warning, on every interpreter the ledger probes (2.7, 3.6-3.13).
 FACTS = [Fact(f"_thread.{old}", "exists_from", "2.7") for old in SYNONYMS]
 MODULES = frozenset({"thread", "_thread"})
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 
 def find(ctx: Context) -> Iterator[Finding]:
