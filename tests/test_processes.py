@@ -33,7 +33,9 @@ def marked_process():
         process.wait()
 
 
-def test_a_pid_remembered_as_older_is_read_again_when_its_proc_folder_is_another(marked_process):
+@pytest.mark.parametrize("listing", [True, False], ids=["inodes from listing /proc", "inodes from stat()"])
+def test_a_pid_remembered_as_older_is_read_again_when_its_proc_folder_is_another(marked_process, monkeypatch, listing):
+    monkeypatch.setattr(processes, "_listing_inodes", listing)
     root, child, token = marked_process
     found = lambda: [p.pid for p in processes.snapshot(root, processes.started(root), token)]  # noqa: E731
     assert found() == [child.pid]
@@ -44,3 +46,9 @@ def test_a_pid_remembered_as_older_is_read_again_when_its_proc_folder_is_another
     # The same inode remembered as older than the run: that process is skipped unread.
     processes._seen[child.pid] = (inode, 0)
     assert found() == []
+
+
+def test_listing_proc_gives_each_folder_its_own_inode_here(monkeypatch):
+    # On this kernel the cheap way is taken; the check itself is what decides that.
+    monkeypatch.setattr(processes, "_listing_inodes", None)
+    assert processes._inodes_listed() is True

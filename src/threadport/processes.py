@@ -71,11 +71,27 @@ def _carries(pid: int, marks: set[bytes]) -> bool:
 
 
 # pid -> (inode of /proc/PID, start time) of processes read before. Reading a process's
-# stat costs about four times a stat() of its /proc folder, and most processes on a
-# machine are older than any run: a pid whose folder has the same inode is the same
-# process (procfs makes a new inode for a new process, even one that reuses the pid),
-# so its start time is known. Entries of pids no longer listed go at the next snapshot.
+# stat costs far more than listing /proc, and most processes on a machine are older
+# than any run: a pid whose folder has the same inode is the same process (procfs
+# makes a new inode for a new process, even one that reuses the pid), so its start
+# time is known. Entries of pids no longer listed go at the next snapshot.
 _seen: dict[int, tuple[int, int]] = {}
+_listing_inodes: bool | None = None  # does listing /proc give each folder's own inode?
+
+
+def _inodes_listed() -> bool:
+    """Linux's procfs reports each /proc/PID folder's inode when /proc is listed (one
+    call for all, against a stat() each); an older kernel reporting a stand-in would
+    make every process look alike, so this is checked once, on this process's folder."""
+    global _listing_inodes
+    if _listing_inodes is None:
+        mine = str(os.getpid())
+        try:
+            listed = next((entry.inode() for entry in os.scandir(PROC) if entry.name == mine), None)
+            _listing_inodes = listed is not None and listed > 1 and listed == os.stat(f"{PROC}/{mine}").st_ino
+        except OSError:
+            _listing_inodes = False
+    return _listing_inodes
 
 
 def snapshot(
@@ -92,13 +108,15 @@ def snapshot(
         return []
     table = {}
     listed = set()
-    for name in os.listdir(PROC):
+    from_listing = _inodes_listed()
+    for entry in os.scandir(PROC):
+        name = entry.name
         if not name.isdigit():
             continue
         pid = int(name)
         listed.add(pid)
         try:
-            inode = os.stat(f"{PROC}/{name}").st_ino
+            inode = entry.inode() if from_listing else os.stat(f"{PROC}/{name}").st_ino
         except OSError:
             continue
         known = _seen.get(pid)

@@ -15,6 +15,12 @@ from threadport.fixer import files
 
 THREADED = "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())\nx.getName()\n"
 BROKEN = "import threading\nthreading.currentThread()\ndef f(:\n    pass\n"
+# certain alone; possible once another file of the tree assigns its _thread (tree facts)
+SCHEDULER = (
+    "import threading\nclass Scheduler(object):\n    def start(self):\n"
+    "        self._thread = threading.Thread()\n    def running(self):\n        return self._thread.isAlive()\n"
+)
+DOUBLE = "import scheduler\ns = scheduler.Scheduler()\ns._thread = object()\n"
 
 
 def tree(root, quiet: int) -> None:
@@ -25,6 +31,8 @@ def tree(root, quiet: int) -> None:
     for i in range(6):
         (root / f"hit{i}.py").write_text(THREADED + "pass\n" * (1000 * i))
     (root / "hit2_broken.py").write_text(BROKEN)
+    (root / "scheduler.py").write_text(SCHEDULER)
+    (root / "zz_double.py").write_text(DOUBLE)  # read only by the tree facts' scan
 
 
 def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeypatch):
@@ -53,5 +61,6 @@ def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeyp
     assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
     assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
     reported = [line.split(":")[0] for line in out.splitlines() if ": TP" in line]
-    assert reported == sorted(reported) and len(set(reported)) == 6  # every hit, in the walk's order
+    assert reported == sorted(reported) and len(set(reported)) == 7  # every hit, in the walk's order
+    assert "scheduler.py:6:29: TP001 [possible]" in out  # the tree facts, gathered by the workers
     assert "hit2_broken.py: error:" in err

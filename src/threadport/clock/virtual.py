@@ -289,7 +289,8 @@ class VirtualLock:
         self._queue = collections.deque()
 
     def acquire(self, *args, **kwargs):
-        blocking, timeout = _lock_arguments(args, kwargs)
+        # Condition.wait's acquire() has no arguments: the defaults, without the checks.
+        blocking, timeout = _lock_arguments(args, kwargs) if args or kwargs else (True, -1)
         clock = CLOCK
         clock._mutex.acquire()
         if not self._locked:

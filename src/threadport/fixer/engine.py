@@ -14,6 +14,7 @@ from threadport.fixer.receivers import Receivers
 from threadport.fixer.scopes import AttributeSite, collect
 from threadport.fixer.tokens import SkipFix
 from threadport.fixer.tree import TreeFacts
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
 # typing.TYPE_CHECKING without importing typing; tokenize-rt (which imports typing) is
@@ -211,7 +212,7 @@ class Context:
         return tokens
 
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_NOQA = lazy_compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:

@@ -118,26 +118,32 @@ def check_files(
 
     Then what the tree says (tree.py) is gathered from the outcomes, and the few files
     whose findings it changes are checked again with it, so each file's findings are
-    those of the whole tree.
+    those of the whole tree. One pool of workers serves the three passes.
     """
-    outcomes = check_each(inputs, codes, TreeFacts(min_python=min_python))
-    facts = tree_facts(outcomes, inputs, min_python)
-    again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
-    if again:
-        redone = {o.path: o for o in check_each(again, codes, facts)}
-        outcomes = [redone.get(o.path, o) for o in outcomes]
+    with _workers(len(inputs)) as pool:
+        outcomes = _check_each(pool, inputs, codes, TreeFacts(min_python=min_python))
+        facts = tree_facts(outcomes, inputs, min_python, pool)
+        again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
+        if again:
+            redone = {o.path: o for o in _check_each(pool, again, codes, facts)}
+            outcomes = [redone.get(o.path, o) for o in outcomes]
     return outcomes
 
 
 def tree_facts(
-    outcomes: list[Outcome], inputs: list[tuple[Path, bool]], min_python: tuple[int, int] = (2, 6)
+    outcomes: list[Outcome],
+    inputs: list[tuple[Path, bool]],
+    min_python: tuple[int, int] = (2, 6),
+    pool: Executor | None = None,
 ) -> TreeFacts:
-    """Definitions from the files checked, outside assignments of the attributes relied on."""
+    """Definitions from the files checked, outside assignments of the attributes relied on
+    (every file read again: by ``pool``'s workers when there is one)."""
     facts = TreeFacts(min_python=min_python)
     for outcome in outcomes:
         for name in outcome.defined:
             facts.defined.setdefault(name, set()).add(str(outcome.path))
-    scan_outside(facts, [path for path, _ in inputs], {attr for o in outcomes for attr in o.assumed})
+    attrs = {attr for o in outcomes for attr in o.assumed}
+    scan_outside(facts, [path for path, _ in inputs], attrs, functools.partial(_map, pool))
     return facts
 
 
@@ -163,7 +169,15 @@ def _aggressive_names(code: str) -> tuple[str, ...]:
 
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
-    """check_file over many files, in two passes on every core when there are enough files.
+    """check_file over many files, on every core when there are enough files."""
+    with _workers(len(inputs)) as pool:
+        return _check_each(pool, inputs, codes, facts)
+
+
+def _check_each(
+    pool: Executor | None, inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None
+) -> list[Outcome]:
+    """check_file over ``inputs``, in two passes.
 
     First every file is read and screened by the prefilter (chunks of files per task); then
     the few it lets through are parsed and walked one per task, largest first: a parse costs
@@ -171,13 +185,12 @@ def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: T
     queue up on one core while the other sat idle.
     """
     pattern = prefilter(codes)
-    with _workers(len(inputs)) as pool:
-        sizes = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
-        todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
-        outcomes = [Outcome(path) for path, _ in inputs]  # what a file the prefilter stops gets
-        check = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
-        for i, outcome in zip(todo, _map(pool if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
-            outcomes[i] = outcome
+    sizes = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
+    todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
+    outcomes = [Outcome(path) for path, _ in inputs]  # what a file the prefilter stops gets
+    check = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
+    for i, outcome in zip(todo, _map(pool if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
+        outcomes[i] = outcome
     return outcomes
 
 

@@ -20,6 +20,10 @@ from threadport.fixer._methods import _rename
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.trigger import Attribute, Trigger
 
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
 CODE = "TP014"
 SUMMARY = "_thread.start_new / allocate / exit_thread -> start_new_thread / allocate_lock / exit"
 SYNONYMS = {"start_new": "start_new_thread", "allocate": "allocate_lock", "exit_thread": "exit"}

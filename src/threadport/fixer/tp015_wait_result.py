@@ -26,7 +26,7 @@ TRIGGER = Trigger(
     b"Condition",
     (Attribute("wait", CALL),),
     frozenset({"wait"}),
-    requires=(rb"(?<![A-Za-z0-9])_?Condition(?!\w)",),
+    requires=(rb"(?<![A-Za-z0-9])Condition(?!\w)",),  # an underscore may come before: _Condition
 )
 FACTS = [Fact("Condition.wait() returns a bool", "exists_from", "3.2")]
 

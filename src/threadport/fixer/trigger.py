@@ -166,13 +166,17 @@ class Matcher:
 
     def __init__(self, trigger: Trigger) -> None:
         self.literal = trigger.literal
-        self.requires = [Shape(pattern) for pattern in trigger.requires]
-        self.patterns = [Shape(pattern) for pattern in trigger.patterns]
+        self.trigger = trigger
+        # Compiled when a file first holds the literal: a regex costs about 0.5 ms to compile,
+        # and `check` on a few files compiled every rule's at each start-up for nothing.
+        self.requires: list[Shape] | None = None
+        self.patterns: list[Shape] | None = None
 
     def search(self, data: bytes) -> bool:
         # ``in`` on bytes is a memchr-speed scan that rejects almost every file.
-        return (
-            self.literal in data
-            and all(shape.search(data) for shape in self.requires)
-            and any(shape.search(data) for shape in self.patterns)
-        )
+        if self.literal not in data:
+            return False
+        if self.requires is None or self.patterns is None:
+            self.requires = [Shape(pattern) for pattern in self.trigger.requires]
+            self.patterns = [Shape(pattern) for pattern in self.trigger.patterns]
+        return all(shape.search(data) for shape in self.requires) and any(shape.search(data) for shape in self.patterns)
