@@ -227,6 +227,27 @@ REWRITES_27 = [
         "except E:\n    pass\nfinally:\n    a.release()\n",
         id="nested-outer-with-except-only-inner",
     ),
+    pytest.param(
+        "import threading\na = threading.Lock()\nb = threading.Lock()\nc = threading.Lock()\n"
+        "a.acquire()\ntry:\n    b.acquire()\n    try:\n        c.acquire()\n        try:\n            w()\n"
+        "        finally:\n            c.release()\n    finally:\n        b.release()\nfinally:\n    a.release()\n",
+        "import threading\na = threading.Lock()\nb = threading.Lock()\nc = threading.Lock()\n"
+        "with a, b:\n    with c:\n        w()\n",
+        id="three-nested-locks",
+    ),
+    pytest.param(
+        "import threading\na = threading.Lock()\nb = threading.Lock()\n"
+        "a.acquire()\ntry:\n    b.acquire()\n    try: w()\n    finally: b.release()\nfinally:\n    a.release()\n",
+        "import threading\na = threading.Lock()\nb = threading.Lock()\nwith a:\n    with b: w()\n",
+        id="one-line-inner-try-stays-nested",
+    ),
+]
+
+# Shapes `with` would do exactly, in a layout the token edit refuses: reported by hand.
+refused_layouts = [
+    "import threading\nl = threading.Lock()\ntry:\n    l.acquire(); a()\nfinally:\n    l.release()\n",
+    "import threading\nl = threading.Lock()\ntry: l.acquire(); a()\nfinally: l.release()\n",
+    "import threading\nl = threading.Lock()\nl.acquire()\ntry:\n    a()\nfinally:\n    l.release()  # unlock\n",
 ]
 
 WITH_EXCEPT = (
@@ -256,6 +277,9 @@ NOOPS = [
         "import threading\nl = threading.Lock()\ntry:\n    l.acquire()\nfinally:\n    l.release()\n",
         id="nothing-left-to-guard",
     ),
+    pytest.param(refused_layouts[0], id="acquire-shares-its-line"),
+    pytest.param(refused_layouts[1], id="one-line-try"),
+    pytest.param(refused_layouts[2], id="comment-beside-release"),
     pytest.param(
         "import threading\nl = threading.Lock()\nl.acquire()\nx = f()\ntry:\n    a()\nfinally:\n    l.release()\n",
         id="code-between-acquire-and-try",
@@ -325,6 +349,12 @@ def test_rewrites_from_python_2_7(source, expected):
 @pytest.mark.parametrize("min_python", [(2, 6), (2, 7)])
 def test_noops(source, min_python):
     assert fix(source, "TP010", min_python=min_python) == source
+
+
+@pytest.mark.parametrize("source", refused_layouts)
+def test_a_layout_the_edit_refuses_is_reported_by_hand_at_check_time(source):
+    (finding,) = findings(source, "TP010")
+    assert not finding.fixable and not finding.possible and "(by hand: " in finding.message
 
 
 def test_flat_two_locks_need_python_2_7():
@@ -402,3 +432,4 @@ def test_acquire_inside_the_try_says_why_with_is_better():
     source = "import threading\nl = threading.Lock()\ntry:\n    l.acquire()\n    a()\nfinally:\n    l.release()\n"
     (finding,) = findings(source, "TP010")
     assert finding.fixable and "finally would have released a lock never taken" in finding.message
+    assert (finding.line, finding.col) == (4, 4)  # at the acquire, as before the shape was rewritten

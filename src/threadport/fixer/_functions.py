@@ -11,14 +11,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tokenize_rt import Token
-
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import MODULE, Kind
 from threadport.fixer.scopes import Scope
 from threadport.fixer.trigger import Trigger
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 
 def _all_scopes(module: Scope) -> Iterator[Scope]:

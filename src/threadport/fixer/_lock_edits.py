@@ -15,10 +15,12 @@ it works line by line so the block's comments and indentation stay as they were:
 
 from __future__ import annotations
 
-from tokenize_rt import Token
-
 from threadport.fixer import tokens as tk
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 Position = tuple[int, int]  # (line, UTF-8 byte column) of a statement's first token
 _INDENTATION = ("INDENT", "UNIMPORTANT_WS")

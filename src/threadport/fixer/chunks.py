@@ -25,6 +25,8 @@ import ast
 import re
 from collections.abc import Callable
 
+from threadport.lazyre import lazy_compile
+
 # Texts up to this size are parsed whole; larger ones in pieces of about this size
 # (the arena of one piece is what stays on top of the tree: a few MB).
 PIECE = 64 * 1024
@@ -32,7 +34,7 @@ PIECE = 64 * 1024
 # inside a long string or between a decorator and its def) before giving up.
 JOINS = 3
 
-_CUT = re.compile(r"^(?=[A-Za-z_@])(?!(?:else|elif|except|finally)\b)", re.MULTILINE)
+_CUT = lazy_compile(r"^(?=[A-Za-z_@])(?!(?:else|elif|except|finally)\b)", re.MULTILINE)
 
 
 class Uncut(Exception):

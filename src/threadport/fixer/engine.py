@@ -6,20 +6,24 @@ import ast
 import re
 from collections.abc import Callable, Iterable
 
-from tokenize_rt import Token, src_to_tokens, tokens_to_src
-
 from threadport.errors import ThreadportError
 from threadport.fixer.compat import Guards
 from threadport.fixer.nodes import index_statements
 from threadport.fixer.parsing import Parsed, parse
-from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
 from threadport.fixer.scopes import AttributeSite, collect
 from threadport.fixer.tokens import SkipFix
 from threadport.fixer.tree import TreeFacts
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
-Edit = Callable[[list[Token], int], None]
+# typing.TYPE_CHECKING without importing typing; tokenize-rt (which imports typing) is
+# imported where tokens are made: `check` rarely needs them, and every start-up paid for both.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
+    Edit = Callable[[list[Token], int], None]
 
 
 class Fix(Record):
@@ -173,6 +177,8 @@ class Context:
 
     def tokens(self) -> list[Token]:
         if self.parsed.tokens is None:
+            from tokenize_rt import src_to_tokens
+
             try:
                 self.parsed.tokens = src_to_tokens(self.text)
             except (TabError, IndentationError):
@@ -185,6 +191,10 @@ class Context:
         Tokenize with the indentation expanded (as the shim parsed it), then give each line
         its original indentation back and shift the positions on those lines to match.
         """
+        from tokenize_rt import src_to_tokens, tokens_to_src
+
+        from threadport.fixer.py2shim import Shim, expand_tabs
+
         expanded = expand_tabs(Shim(self.text))
         original_lines = self.text.split("\n")
         tokens = []
@@ -202,7 +212,7 @@ class Context:
         return tokens
 
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_NOQA = lazy_compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:
@@ -249,6 +259,8 @@ def analyze(
 
 def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
+    from tokenize_rt import tokens_to_src
+
     wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
     starts = {(fix.line, fix.col) for finding in wanted for fix in finding.fixes}
     tokens = Journal(context.tokens())

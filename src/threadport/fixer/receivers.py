@@ -10,10 +10,10 @@ report unknown receivers as "possible" and never rewrite them.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 
 from threadport.fixer.scopes import THREADING_MODULES, Binding, ClassInfo, Collector, Scope
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
 THREAD, EVENT, CONDITION, LOCK = "Thread", "Event", "Condition", "Lock"
@@ -82,7 +82,7 @@ def _element(container: Kind) -> Kind:
     return Kind("object", container.name)
 
 
-_CONTEXT = re.compile(r", ctx=(?:Load|Store|Del)\(\)")
+_CONTEXT = lazy_compile(r", ctx=(?:Load|Store|Del)\(\)")
 
 
 def _shape(node: ast.expr) -> str:

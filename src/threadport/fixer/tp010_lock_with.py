@@ -25,24 +25,27 @@ import ast
 from collections.abc import Iterator
 
 from threadport.fixer._lock_edits import Plan, edit
-from threadport.fixer.engine import Context, Finding, Fix
+from threadport.fixer.engine import Context, Finding, Fix, Journal
 from threadport.fixer.receivers import CONDITION, LOCK
-from threadport.fixer.trigger import Trigger
+from threadport.fixer.tokens import SkipFix
+from threadport.fixer.trigger import CALL, NO_ARGUMENTS, Attribute, InOrder, Trigger, whole_word
 from threadport.records import Record
 
 CODE = "TP010"
 SUMMARY = "lock.acquire(); try: ... finally: lock.release() -> with lock: ..."
 KINDS = frozenset({LOCK, CONDITION})
-# acquire(...) directly before ``try:`` (blank and comment lines between), or first in it;
-# with arguments too (a non-blocking or timed acquire is reported with why `with` cannot do it).
-_ACQUIRE_BEFORE_TRY = rb"acquire\s*\([^)\r\n]*\)[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*try[ \t]*:"
-_ACQUIRE_IN_TRY = rb"try[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[\w.]+\.acquire\s*\("
-_IF_ACQUIRE = rb"if[ \t(]+(?:not[ \t(]+)?[\w.]+\.acquire\s*\("  # if [not] lock.acquire(False): (the try after it)
 # ``with a, b:`` (several items in one with statement) came in 2.7 (trunk r72924, May 2009,
 # after 2.6 shipped; 2.6's Grammar/Grammar reads ``with_stmt: 'with' test [ with_var ] ':'
 # suite``). Nested ``with a:`` / ``with b:`` run on 2.6 and are written below that.
 MULTIPLE_ITEMS = (2, 7)
-TRIGGER = Trigger(b"acquire", (_ACQUIRE_BEFORE_TRY, _ACQUIRE_IN_TRY, _IF_ACQUIRE))  # the pairs are always collected
+# Every finding needs ``x.acquire(`` (a call before the try or first in it), then
+# ``finally`` and ``x.release()`` in it, in that order. Only the words are required, not
+# their layout: a layout regex (acquire on its own line, try on the next) missed
+# ``l.acquire();``, ``try: l.acquire()`` and arguments over several lines, all reported.
+TRIGGER = Trigger(
+    b"acquire",
+    (InOrder((Attribute("acquire", CALL), whole_word("finally"), Attribute("release", NO_ARGUMENTS))),),
+)
 
 
 def _simple_receiver(node: ast.expr) -> bool:
@@ -145,6 +148,11 @@ def _shape(try_: ast.Try, before: list[ast.stmt]) -> Shape | None:
     return None
 
 
+def _span(shape: Shape) -> tuple[int, int]:
+    """The lines of the shape: its first acquire (or the try) through the end of the try."""
+    return (shape.before or [shape.try_])[0].lineno, shape.try_.end_lineno
+
+
 def _nested(shape: Shape, by_try: dict[int, Shape]) -> Shape | None:
     """``a.acquire(); try: [b.acquire()]; try: ... finally: b.release() finally: a.release()``:
     the inner shape when the outer block holds nothing else (-> ``with a, b:``)."""
@@ -183,30 +191,80 @@ def find(ctx: Context) -> Iterator[Finding]:
         shape = _shape(pair.second, [s for s in (pair.earlier, pair.first) if s is not None])
         if shape is not None:
             shapes[id(pair.second)] = shape
-    merged = {}  # outer try -> inner shape, when `with a, b:` may be written
-    for key, shape in shapes.items():
-        inner = _nested(shape, shapes)
-        if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
-            merged[key] = inner
-    if ctx.min_python < MULTIPLE_ITEMS:
-        merged = {}  # nested `with a:` / `with b:` instead: each try is its own finding
-    absorbed = {id(inner.try_) for inner in merged.values()}
+    single = {key: _rewrite(ctx, shape, None, scopes[key]) for key, shape in shapes.items()}
+    pairs = {}  # outer try -> `with a, b:` over it and its inner try
+    if ctx.min_python >= MULTIPLE_ITEMS:  # below, nested `with a:` / `with b:`: each try its own finding
+        for key, shape in shapes.items():
+            inner = _nested(shape, shapes)
+            if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
+                pairs[key] = (_rewrite(ctx, shape, inner, scopes[key]), id(inner.try_))
+    trial = _Trial(ctx)
+    merged = {}
+    absorbed = set()  # the inner trys merged into their outer one
+    # Outer before inner (the walk's order): a, b, c -> `with a, b:` + `with c:`.
+    for key, (finding, inner) in pairs.items():
+        if key not in absorbed and trial.why_not(finding, _span(shapes[key])) is None:
+            merged[key] = finding
+            absorbed.add(inner)
     for pair in ctx.collected.pairs:
         key = id(pair.second)
         if key in absorbed:
             continue
-        if key in shapes:
-            yield _rewrite(ctx, shapes[key], merged.get(key), pair.scope)
+        if key in merged:
+            yield merged[key]
+        elif key in single:
+            finding = single[key]
+            why = trial.why_not(finding, _span(shapes[key])) if finding.fixes else None
+            if why is not None:
+                finding.leave(f"by hand: {why}")
+            yield finding
         else:
             yield from _by_hand(ctx, pair)
     yield from _conditional_ifs(ctx)
 
 
+class _Trial:
+    """Each rewrite tried at check time on the tokens of its own lines: what the token edit
+    refuses (a statement sharing its line, a comment beside release()...) is reported by
+    hand with why, so check never calls fixable what fix then leaves. Only the lines of
+    the shape are tokenized (all of a large file's tokens beside its tree cost much memory)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def why_not(self, finding: Finding, span: tuple[int, int]) -> str | None:
+        import tokenize  # here: only files with a shape to rewrite need tokens (start-up)
+
+        from tokenize_rt import src_to_tokens
+
+        first, last = span
+        lines = self.ctx.lines[first - 1 : last]
+        head = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t\f"))]
+        wrapper = "if 1:\n" if head else ""  # an indented block tokenizes inside a block
+        offset = first - 1 - wrapper.count("\n")
+        try:
+            tokens = [
+                token._replace(line=token.line + offset) if token.line is not None else token
+                for token in src_to_tokens(wrapper + "\n".join(lines) + "\n")
+            ]
+        except (SyntaxError, tokenize.TokenError):  # Python 2 tab/space mixes: as fix tokenizes them
+            tokens = self.ctx.tokens()
+        (fix,) = finding.fixes
+        starts = [i for i, t in enumerate(tokens) if (t.line, t.utf8_byte_offset) == (fix.line, fix.col) and t.src]
+        if not starts:
+            return "the rewrite does not start at a token"
+        try:
+            fix.edit(Journal(tokens), starts[0])
+        except SkipFix as refused:
+            return str(refused)
+        return None
+
+
 def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     locks = [*shape.locks, *(inner.locks if inner else [])]
     names = [ast.unparse(lock) for lock in locks]
-    head = shape.before[0] if shape.before else shape.try_
-    line, col = ctx.start(head)
+    line, col = ctx.start((shape.before or shape.inside)[0])  # reported at the first acquire
+    head = ctx.start(shape.before[0] if shape.before else shape.try_)  # the edit starts here
     if not all(_certain(ctx, lock, scope) for lock in locks):
         unknown = "it is a threading lock" if len(names) == 1 else "they are threading locks"
         return Finding(CODE, line, col, f"{_message(names)} if {unknown}", possible=True)
@@ -221,7 +279,7 @@ def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:
     if shape.inside and not inner:
         message += " (acquire() was inside the try: had it failed, finally would have released a lock never taken)"
     needs = MULTIPLE_ITEMS if len(locks) > 1 else (2, 6)
-    return Finding(CODE, line, col, message, fixes=[Fix(line, col, edit(plan))], needs=needs)
+    return Finding(CODE, line, col, message, fixes=[Fix(*head, edit(plan))], needs=needs)
 
 
 def _by_hand(ctx: Context, pair) -> Iterator[Finding]:

@@ -18,14 +18,16 @@ with a literal search, so a tree with no threading code costs one read per file.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from threadport.fixer.source import SourceError, read_bytes
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
-_OWNER = re.compile(rb"(\w+)[ \t]*\.[ \t]*$")
+_OWNER = lazy_compile(rb"(\w+)[ \t]*\.[ \t]*$")
 
 
 class TreeFacts(Record):
@@ -84,14 +86,28 @@ def outside_assignments(data: bytes, attrs: Iterable[str]) -> set[str]:
     return found
 
 
-def scan_outside(facts: TreeFacts, paths: Iterable[Path], attrs: set[str]) -> None:
-    """Fill ``facts.assigned_outside`` for ``attrs`` from every readable file in ``paths``."""
+def scan_outside(facts: TreeFacts, paths: list[Path], attrs: set[str], map_files: Callable | None = None) -> None:
+    """Fill ``facts.assigned_outside`` for ``attrs`` from every readable file in ``paths``.
+
+    ``map_files(function, paths)`` runs ``outside_in`` over them (files.py passes its
+    worker pool's: a large tree is read again here); by default, one after the other.
+    """
     if not attrs:
         return
-    for path in paths:
-        try:
-            data = read_bytes(path)  # regular files only: a FIFO would block for ever
-        except SourceError:
-            continue  # reported by the command that reads it
-        for attr in outside_assignments(data, [a for a in attrs if a.encode() in data]):
+    found = (map_files or _one_by_one)(functools.partial(outside_in, attrs=frozenset(attrs)), paths)
+    for path, assigned in zip(paths, found):
+        for attr in assigned:
             facts.assigned_outside.setdefault(attr, set()).add(str(path))
+
+
+def _one_by_one(function: Callable, items: list) -> list:
+    return [function(item) for item in items]
+
+
+def outside_in(path: Path, attrs: frozenset[str]) -> set[str]:
+    """The ``attrs`` the file at ``path`` assigns from outside (nothing if it cannot be read)."""
+    try:
+        data = read_bytes(path)  # regular files only: a FIFO would block for ever
+    except SourceError:
+        return set()  # reported by the command that reads it
+    return outside_assignments(data, [a for a in attrs if a.encode() in data])
