@@ -36,6 +36,9 @@ TRIGGER = Trigger(b"thread", (*_SITES, _IMPORT), frozenset(SYNONYMS))
 # They exist, without a warning, on every interpreter the ledger probes (2.7, 3.6-3.13).
 FACTS = [Fact(f"_thread.{old}", "exists_from", "2.7") for old in SYNONYMS]
 MODULES = frozenset({"thread", "_thread"})
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 
 def find(ctx: Context) -> Iterator[Finding]:
