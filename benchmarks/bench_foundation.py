@@ -4,7 +4,11 @@
 (b) `threadport compare` over all pairs vs the fair floor: the same number of bare
     interpreter starts with the child's own flags (`python2.7 -S -B -u -c pass` and
     `python3 -S -B -u -c pass` per entry point), run with the same parallelism as compare
-    (CPU count, and one at a time for `--jobs 1`). Goal <= 1.5x, both ways.
+    (CPU count, and one at a time for `--jobs 1`). Goal <= 1.5x, both ways. Beside it, the
+    run service alone: as many runs of an entry point that does nothing, on the same two
+    interpreters, which is threadport's own cost without the snippets' work, and compare
+    with every run in a fresh process (THREADPORT_FRESH_RUNS=1, no fork server). Wall and CPU
+    of every process involved (os.wait4 for a whole command, the floor's starts summed).
 
 Run: python benchmarks/bench_foundation.py [--rounds N] [--skip-real-time]
 """
@@ -13,15 +17,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from threadport.catalog import get_pair, load_catalog
+from threadport.forkserver import FRESH_RUNS_ENV
 from threadport.interpreters import find_legacy
 from threadport.runner import run_entry
+
+sys.path.insert(0, str(Path(__file__).parent))
+from child_timing import run_child  # noqa: E402 - beside this script
 
 
 def wall(command: list[str]) -> float:
@@ -53,34 +64,80 @@ def clock_ratio(legacy: str, rounds: int) -> None:
 # that the runs never import, and flatter compare.
 CHILD_FLAGS = ["-S", "-B", "-u", "-c", "pass"]
 
+# (c): the run service alone, on entry points that do nothing, as many runs as compare
+# makes, on the same interpreters: what threadport costs per run, without the snippets' work.
+EMPTY_RUNS = """
+import sys
+from pathlib import Path
+from threadport.interpreters import probe
+from threadport.runs import Job, run_jobs
+legacy, modern, source, count, jobs = sys.argv[1:6]
+pythons = [probe(legacy), probe(modern)]
+planned = [Job(pythons[i % 2], Path(source), f"e{i // 2}") for i in range(int(count))]
+assert all(t.exit == 0 and t.ended == "exit status 0" for t in run_jobs(planned, workers=int(jobs)))
+"""
 
-def floor(commands: list[list[str]], jobs: int) -> float:
-    """Wall seconds to start and end every command, ``jobs`` at a time (compare's pool shape)."""
+
+def floor(commands: list[list[str]], jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds to start and end every command, ``jobs`` at a time (compare's pool shape)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(wall, commands))
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return time.perf_counter() - started, cpu
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one whole run of ``command`` and every process under it."""
+    seconds, cpu, status = run_child(command, env)
+    if status != 0:
+        raise SystemExit(f"exit status {status}: {' '.join(command)}")
+    return seconds, cpu
 
 
 def compare_ratio(legacy: str, rounds: int) -> None:
     entries = sum(len(p.entries) for p in load_catalog())
     jobs = os.cpu_count() or 2
+    runs = 2 * entries
     compare = [sys.executable, "-m", "threadport", "compare", "--json", "--legacy-python", legacy]
     floor_cmds = [[legacy, *CHILD_FLAGS], [sys.executable, *CHILD_FLAGS]] * entries
-    times: dict[str, list[float]] = {"compare": [], "floor": [], "compare -j1": [], "floor -j1": []}
-    for _ in range(rounds):  # interleaved, so drift in machine load hits all alike
-        times["compare"].append(wall([*compare, "--jobs", str(jobs)]))
-        times["floor"].append(floor(floor_cmds, jobs))
-        times["compare -j1"].append(wall([*compare, "--jobs", "1"]))
-        times["floor -j1"].append(floor(floor_cmds, 1))
-    m = {name: statistics.median(values) for name, values in times.items()}
-    print(f"(b) threadport compare over {len(load_catalog())} pairs, {entries} entry points ({2 * entries} runs)")
-    print(f"    compare        {m['compare']:8.3f} s   ({jobs} at a time; median of {rounds}; with its own start-up)")
-    print(f"    fair floor     {m['floor']:8.3f} s   ({2 * entries} bare `-S -B -u -c pass` starts, {jobs} at a time)")
-    print(f"    compare -j1    {m['compare -j1']:8.3f} s   (one run at a time)")
-    print(f"    fair floor -j1 {m['floor -j1']:8.3f} s   (the same starts one after another)")
-    print(f"    RATIO parallel {m['compare'] / m['floor']:8.2f}x the floor   (goal <= 1.5x)")
-    print(f"    RATIO serial   {m['compare -j1'] / m['floor -j1']:8.2f}x the floor   (goal <= 1.5x)")
+    fresh_runs = {**os.environ, FRESH_RUNS_ENV: "1"}  # every run a fresh process, as before the fork server
+    with tempfile.TemporaryDirectory() as folder:
+        empty = Path(folder) / "empty.py"
+        # An entry point per pair of runs, no arguments: distinct jobs (identical ones run once).
+        empty.write_text("".join(f"def e{i}():\n    pass\n" for i in range(entries)))
+        service = [sys.executable, "-c", EMPTY_RUNS, legacy, sys.executable, str(empty), str(runs)]
+        figures = {}
+        for _ in range(rounds):  # interleaved, so drift in machine load hits all alike
+            for width, tag in ((jobs, ""), (1, " -j1")):
+                for name, value in (
+                    ("compare", measured([*compare, "--jobs", str(width)])),
+                    ("compare fresh", measured([*compare, "--jobs", str(width)], fresh_runs)),
+                    ("floor", floor(floor_cmds, width)),
+                    ("empty runs", measured([*service, str(width)])),
+                ):
+                    figures.setdefault(name + tag, []).append(value)
+    m = {name: tuple(statistics.median(v[i] for v in values) for i in (0, 1)) for name, values in figures.items()}
+    print(f"(b) threadport compare over {len(load_catalog())} pairs, {entries} entry points ({runs} runs),")
+    print(f"    wall and CPU (every process, median of {rounds}); one fork server per interpreter and worker")
+    rows = [
+        ("compare", f"{jobs} at a time, with its own start-up"),
+        ("compare fresh", f"the same, every run a fresh process ({FRESH_RUNS_ENV}=1)"),
+        ("floor", f"{runs} bare `-S -B -u -c pass` starts, {jobs} at a time"),
+        ("empty runs", f"{runs} runs of an empty entry point, {jobs} at a time"),
+        ("compare -j1", "one run at a time"),
+        ("compare fresh -j1", "one fresh process at a time"),
+        ("floor -j1", "the same starts one after another"),
+        ("empty runs -j1", "one run at a time"),
+    ]
+    for name, what in rows:
+        print(f"    {name:18}{m[name][0]:7.3f} s wall {m[name][1]:7.3f} s CPU   ({what})")
+    for tag, label in (("", "parallel"), (" -j1", "serial  ")):
+        ratio = m["compare" + tag][0] / m["floor" + tag][0]
+        service_ratio = m["empty runs" + tag][0] / m["floor" + tag][0]
+        print(f"    RATIO {label} {ratio:6.2f}x the floor (goal <= 1.5x); the run service alone {service_ratio:.2f}x")
 
 
 def main() -> int:

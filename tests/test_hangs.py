@@ -19,7 +19,10 @@ from threadport.commands.compare import clock_label
 from threadport.compare import compare
 from threadport.runner import run_entry
 
-SHORT = 2.0  # seconds: the timeout of runs that are meant to hang
+# seconds: the timeout of runs that busy-loop on purpose (each burns a core until then), and
+# only of those: a run that must end by itself, or a deadlock (the virtual clock reports it at
+# once), gets LONG, so that a start-up slowed by a busy machine cannot pass for a hang
+SHORT = 0.5
 LONG = 60.0  # the timeout of runs that must end long before it
 
 BUSY = """
@@ -72,14 +75,15 @@ def both(legacy_python):
     return [legacy_python, sys.executable]
 
 
-def run_both(both, snippet, source, *args, timeout=SHORT, real_time=False):
+def run_both(both, snippet, source, *args, timeout, real_time=False):
     path = snippet(source)
     return [run_entry(python, path, "main", list(args), timeout=timeout, real_time=real_time) for python in both]
 
 
 @pytest.mark.parametrize("kind", ["busy loop", "deadlock"])
 def test_a_hang_on_both_sides_is_a_mismatch_unless_declared(both, snippet, kind):
-    legacy, modern = run_both(both, snippet, BUSY if kind == "busy loop" else DEADLOCK)
+    busy = kind == "busy loop"
+    legacy, modern = run_both(both, snippet, BUSY if busy else DEADLOCK, timeout=SHORT if busy else LONG)
     assert legacy.timed_out and modern.timed_out
     assert (legacy.deadlock, modern.deadlock) == ((kind == "deadlock"),) * 2
     result = compare("p", Entry("main", "main"), legacy, modern)
@@ -91,8 +95,8 @@ def test_a_hang_on_both_sides_is_a_mismatch_unless_declared(both, snippet, kind)
 
 
 def test_a_hang_on_one_side_is_a_mismatch(both, snippet):
-    hangs = run_both(both[:1], snippet, BUSY)[0]
-    fine = run_entry(both[1], snippet("def main():\n    pass\n", "fine.py"), "main", timeout=SHORT)
+    hangs = run_both(both[:1], snippet, BUSY, timeout=SHORT)[0]
+    fine = run_entry(both[1], snippet("def main():\n    pass\n", "fine.py"), "main", timeout=LONG)
     assert compare("p", Entry("main", "main"), hangs, fine).verdict == "mismatch"
 
 

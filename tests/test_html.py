@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -72,11 +73,18 @@ class Page(HTMLParser):
             self._text.append(data)
 
 
-@pytest.fixture
-def site(tmp_path) -> Path:
-    out = tmp_path / "site"
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """One build from the checked-in results for every test that only reads it (a test that
+    changes a site works on its own copy: `site_copy`)."""
+    out = tmp_path_factory.mktemp("tour") / "site"
     assert main(["html", str(out), "--results", str(FIXTURES), *EXTRAS]) == 0
     return out
+
+
+@pytest.fixture
+def site_copy(site, tmp_path) -> Path:
+    return Path(shutil.copytree(site, tmp_path / "site"))
 
 
 def pages(site: Path) -> dict[str, Page]:
@@ -93,8 +101,9 @@ def test_one_page_per_catalogue_pair_and_an_index(site):
 
 def test_the_code_view_holds_both_files_verbatim(site):
     """Every line of both sources, in order, as text: highlighting and marks lose nothing."""
+    all_pages = pages(site)
     for pair in load_catalog():
-        page = pages(site)[page_name(pair.stem)]
+        page = all_pages[page_name(pair.stem)]
         assert page.code["legacy"] == pair.legacy_path.read_text(encoding="utf-8").splitlines()
         assert page.code["modern"] == pair.modern_path.read_text(encoding="utf-8").splitlines()
 
@@ -150,7 +159,8 @@ def test_a_folder_that_is_not_a_site_is_never_overwritten(tmp_path, capsys):
     assert (mine / "index.html").read_text() == "my own page"
 
 
-def test_an_earlier_build_is_rebuilt_in_place(site):
+def test_an_earlier_build_is_rebuilt_in_place(site_copy):
+    site = site_copy
     (site / "pair-gone.html").write_text("old")
     listed = (site / MARKER).read_text()
     (site / MARKER).write_text(listed + "pair-gone.html\n")

@@ -22,11 +22,18 @@ PAIRS = list(load_catalog())
 ROW = re.compile(r"^ *(?P<number>\d+)?(?: (?P<mark>[-+ ↪])(?: (?P<code>.*))?)?$")
 
 
+_PIPED: dict[tuple[str, int], list[str]] = {}
+
+
 def piped(stem: str, width: int, capsys) -> list[str]:
-    assert main(["show", stem, "--width", str(width)]) == 0
-    out, err = capsys.readouterr()
-    assert err == ""
-    return out.splitlines()
+    """`threadport show STEM --width WIDTH` into a pipe, run once per stem and width for
+    the whole module: the tests only read the lines."""
+    if (stem, width) not in _PIPED:
+        assert main(["show", stem, "--width", str(width)]) == 0
+        out, err = capsys.readouterr()
+        assert err == ""
+        _PIPED[stem, width] = out.splitlines()
+    return list(_PIPED[stem, width])
 
 
 def sides(lines: list[str]) -> dict[str, list[str]]:

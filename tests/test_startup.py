@@ -87,3 +87,64 @@ def test_check_imports_its_rules_for_help_only(tmp_path):
     modules, done = imported_after(tmp_path, ["check", "--help"])
     assert done.returncode == 0 and "TP001" in done.stdout and "TP010" in done.stdout
     assert "threadport.fixer.tp010_lock_with" in modules
+
+
+# What the check path once imported and must not again, and why each is heavy.
+HEAVY = {
+    "dataclasses": "imports inspect; each decorated class compiles code (threadport.records instead)",
+    "inspect": "dis, tokenize, linecache...",
+    "typing": "several ms on 3.11 (pkgutil, tokenize-rt and NamedTuple pulled it in)",
+    "tokenize_rt": "only fixing (and a comment inside a call) needs tokens",
+    "pkgutil": "the rules are found by file name",
+    "json": "only --output-format json/sarif",
+    "threadport.ledger": "the rules need only threadport.facts.Fact",
+    "threadport.interpreters": "interpreter discovery",
+    "threadport.fixer.py2shim": "its Python 2 lexer compiles at import; only Python 2 files need it",
+}
+
+
+def test_check_on_a_small_file_imports_nothing_heavy(tmp_path):
+    small = tmp_path / "small.py"
+    small.write_text(SMALL)
+    modules, done = imported_after(tmp_path, ["check", "--isolated", "--exit-zero", str(small)])
+    assert done.returncode == 0 and "TP001" in done.stdout
+    assert {name: why for name, why in HEAVY.items() if name in modules} == {}
+
+
+def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):
+    import re
+
+    from threadport.lazyre import lazy_compile
+
+    compiled = []
+    real_compile = re.compile
+    monkeypatch.setattr(re, "compile", lambda *args: compiled.append(args) or real_compile(*args))
+    pattern = lazy_compile(r"#\s*noqa", re.IGNORECASE)
+    assert compiled == []
+    assert pattern.search("x = 1  # NOQA").group() == "# NOQA"
+    assert pattern.sub("", "a # noqa") == "a "
+    assert compiled == [(r"#\s*noqa", re.IGNORECASE)]  # once: the bound methods are kept
+
+
+def test_a_command_given_first_gets_its_sub_parser_alone(monkeypatch, capsys):
+    import argparse
+
+    from threadport import cli
+
+    made = []
+    real_add_parser = argparse._SubParsersAction.add_parser
+    monkeypatch.setattr(
+        argparse._SubParsersAction,
+        "add_parser",
+        lambda self, name, **kw: made.append(name) or real_add_parser(self, name, **kw),
+    )
+    with pytest.raises(SystemExit):
+        cli.main(["list", "--help"])
+    assert made == ["list"]
+    assert "usage: threadport list" in capsys.readouterr().out
+    made.clear()
+    with pytest.raises(SystemExit):  # an option before the command: the main parser's help, every command
+        cli.main(["--help", "list"])
+    assert made == list(cli.COMMANDS)
+    shown = capsys.readouterr().out
+    assert all(f"    {name}" in shown for name in cli.COMMANDS)

@@ -19,6 +19,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 SAME = "same"  # identical lines
 CHANGED = "changed"  # similar lines: the changed parts are emphasised
@@ -339,9 +340,24 @@ def pair_segments(pair, entry: str | None = None) -> tuple[list[str], list[str],
     left, right = source_lines(pair.legacy_path), source_lines(pair.modern_path)
     if entry is not None:
         chosen = pair.entry(entry)  # CatalogError names the known entries
-        return left, right, [align_entry(left, right, chosen.legacy, chosen.modern, chosen.label)]
-    triples = [(e.legacy, e.modern, e.label) for e in pair.entries]
-    return left, right, align(left, right, triples)
+        return left, right, [_aligned_entry(tuple(left), tuple(right), chosen.legacy, chosen.modern, chosen.label)]
+    triples = tuple((e.legacy, e.modern, e.label) for e in pair.entries)
+    return left, right, list(_aligned(tuple(left), tuple(right), triples))
+
+
+# The alignment is a pure function of the two files' lines (and the entries), and its
+# result is immutable: a process that lays out the same pair again (`show` at another
+# width, the tour built again, the test suite) reuses it instead of running the line
+# matcher's thousands of comparisons once more. Keyed by the text, so an edited file
+# is aligned anew.
+@lru_cache(maxsize=64)
+def _aligned(left: tuple[str, ...], right: tuple[str, ...], entries: tuple) -> tuple[Segment, ...]:
+    return tuple(align(list(left), list(right), entries))
+
+
+@lru_cache(maxsize=64)
+def _aligned_entry(left: tuple[str, ...], right: tuple[str, ...], legacy: str, modern: str, label: str) -> Segment:
+    return align_entry(list(left), list(right), legacy, modern, label)
 
 
 def transcript_lines(value: object) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import atexit
 import os
-import selectors
+import select
 import shutil
 import subprocess
 import tempfile
@@ -56,10 +56,8 @@ def _read_line(fd: int, buffer: bytearray, timeout: float | None) -> bytes | Non
     while b"\n" not in buffer:
         if deadline is not None:
             remaining = max(0.0, deadline - time.monotonic())  # 0: a look without waiting
-            with selectors.DefaultSelector() as selector:
-                selector.register(fd, selectors.EVENT_READ)
-                if not selector.select(remaining):
-                    return None
+            if not select.select([fd], [], [], remaining)[0]:  # one call, no epoll set-up per look
+                return None
         data = os.read(fd, 4096)
         if not data:
             raise ServerFailed("the fork server closed its reply pipe")

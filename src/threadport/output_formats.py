@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
@@ -76,6 +75,8 @@ def as_json(findings, errors, files: int) -> str:
         "errors": [{"path": str(path), "reason": reason} for path, reason in errors],
         "files": files,
     }
+    import json  # here: the concise output, the default, never needs it
+
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -174,4 +175,6 @@ def sarif(findings, errors, files: int) -> str:
             }
         ],
     }
+    import json  # here: the concise output, the default, never needs it
+
     return json.dumps(document, indent=2) + "\n"

@@ -34,12 +34,31 @@ class Process:
     state: str
 
 
-def read_process(pid: int) -> Process | None:
+def _read(path: str) -> bytes | None:
+    # os.open/os.read: a snapshot reads every process's stat, and a file object per read
+    # costs more than the read itself.
     try:
-        with open(f"{PROC}/{pid}/stat", "rb") as handle:
-            stat = handle.read().decode("utf-8", "replace")
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_process(pid: int) -> Process | None:
+    raw = _read(f"{PROC}/{pid}/stat")
+    if raw is None:
+        return None
+    stat = raw.decode("utf-8", "replace")
     # The name is in parentheses and may hold spaces or parentheses itself.
     name = stat[stat.index("(") + 1 : stat.rindex(")")]
     rest = stat[stat.rindex(")") + 2 :].split()
@@ -47,11 +66,32 @@ def read_process(pid: int) -> Process | None:
 
 
 def _carries(pid: int, marks: set[bytes]) -> bool:
-    try:
-        with open(f"{PROC}/{pid}/environ", "rb") as handle:
-            return not marks.isdisjoint(handle.read().split(b"\0"))
-    except OSError:
-        return False
+    environ = _read(f"{PROC}/{pid}/environ")
+    return environ is not None and not marks.isdisjoint(environ.split(b"\0"))
+
+
+# pid -> (inode of /proc/PID, start time) of processes read before. Reading a process's
+# stat costs far more than listing /proc, and most processes on a machine are older
+# than any run: a pid whose folder has the same inode is the same process (procfs
+# makes a new inode for a new process, even one that reuses the pid), so its start
+# time is known. Entries of pids no longer listed go at the next snapshot.
+_seen: dict[int, tuple[int, int]] = {}
+_listing_inodes: bool | None = None  # does listing /proc give each folder's own inode?
+
+
+def _inodes_listed() -> bool:
+    """Linux's procfs reports each /proc/PID folder's inode when /proc is listed (one
+    call for all, against a stat() each); an older kernel reporting a stand-in would
+    make every process look alike, so this is checked once, on this process's folder."""
+    global _listing_inodes
+    if _listing_inodes is None:
+        mine = str(os.getpid())
+        try:
+            listed = next((entry.inode() for entry in os.scandir(PROC) if entry.name == mine), None)
+            _listing_inodes = listed is not None and listed > 1 and listed == os.stat(f"{PROC}/{mine}").st_ino
+        except OSError:
+            _listing_inodes = False
+    return _listing_inodes
 
 
 def snapshot(
@@ -67,18 +107,38 @@ def snapshot(
     if not os.path.isdir(PROC):
         return []
     table = {}
-    for name in os.listdir(PROC):
-        if name.isdigit():
-            found = read_process(int(name))
-            if found is not None and found.state != "Z":
-                table[found.pid] = found
+    listed = set()
+    from_listing = _inodes_listed()
+    for entry in os.scandir(PROC):
+        name = entry.name
+        if not name.isdigit():
+            continue
+        pid = int(name)
+        listed.add(pid)
+        try:
+            inode = entry.inode() if from_listing else os.stat(f"{PROC}/{name}").st_ino
+        except OSError:
+            continue
+        known = _seen.get(pid)
+        if root_started is not None and known is not None and known[0] == inode and known[1] < root_started:
+            continue  # a process older than the run, seen before: its stat need not be read again
+        found = read_process(pid)
+        if found is None:
+            continue
+        _seen[pid] = (inode, found.started)
+        # Only a process younger than the run can be part of it, or a descendant of it.
+        if found.state != "Z" and (root_started is None or found.started >= root_started):
+            table[found.pid] = found
+    for pid in list(_seen):
+        if pid not in listed:
+            _seen.pop(pid, None)
     marks = {f"{RUN_MARK}={token}".encode()}
     if server_token:
         marks.add(f"{RUN_MARK}={server_token}".encode())
     members = {root}
     for process in table.values():
         # Only a process younger than the run can be part of it: older ones skip the environ read.
-        if root_started is not None and process.started >= root_started and process.pid not in (os.getpid(), server):
+        if root_started is not None and process.pid not in (os.getpid(), server):
             if process.session == root or _carries(process.pid, marks):
                 members.add(process.pid)
     changed = True

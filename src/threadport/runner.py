@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -142,6 +143,18 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
     return f"exit status {returncode}"
 
 
+# What a forked run shows differently from a fresh one (tests/test_forkserver.py holds
+# the rest alike): gc's state (the driver's objects frozen, its counts), the parent
+# process (the driver) and the command line in /proc/self/cmdline (the driver's), and
+# what stdout and stderr are under the name (FIFOs, where a fresh run has pipes: fstat,
+# /proc/self/fd, /dev/stdout). A source that names any of these runs fresh.
+_TELLS_APART = re.compile(rb"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|readlink")
+
+
+def needs_fresh_process(source: Path) -> bool:
+    return bool(_TELLS_APART.search(source.read_bytes()))
+
+
 def _follow(process, process_started, token, timeout, *also):
     """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
     out, output held open, leftover lines). ``also``: a fork server's marker and pid."""
@@ -188,7 +201,7 @@ def run_entry(
         token = uuid.uuid4().hex
         environment = _child_environment()
         started = time.perf_counter()
-        forked = forkserver.wanted() if fresh is None else not fresh
+        forked = (forkserver.wanted() and not needs_fresh_process(source)) if fresh is None else not fresh
         if forked:
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,16 +97,50 @@ def observed(observer: Callable[[int, int], None]) -> Iterator[None]:
 
 
 def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcript]:
-    """A Transcript per job, in order; identical jobs run once and share it."""
+    """A Transcript per job, in order; identical jobs run once and share it.
+
+    ``workers`` threads (CPU count by default) take the jobs in order; a plain thread
+    pool, since concurrent.futures (and the logging it imports) would cost `compare`
+    more start-up than a few of its runs. An error in a run is raised once every run
+    that started has ended; a Ctrl-C stops the start of further runs."""
     jobs = list(jobs)
     unique = list({job.key: job for job in jobs}.values())
     observer = _observer
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
-        futures = {pool.submit(run_job, job): job.key for job in unique}
+    waiting = list(reversed(unique))  # popped from the end: catalogue order
+    ended: queue.SimpleQueue = queue.SimpleQueue()  # (key, transcript, error)
+
+    def work() -> None:
+        while True:
+            try:
+                job = waiting.pop()  # atomic: one worker per job
+            except IndexError:
+                return
+            try:
+                ended.put((job.key, run_job(job), None))
+            except BaseException as error:  # handed to the calling thread, raised there
+                ended.put((job.key, None, error))
+
+    count = min(workers or os.cpu_count() or 2, len(unique))
+    threads = [threading.Thread(target=work, name=f"threadport-run-{n}", daemon=True) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    done: dict[str, Transcript] = {}
+    errors: dict[str, BaseException] = {}
+    try:
         if observer is not None:
             observer(0, len(unique))  # the total, before the first run ends
-        for finished, _ in enumerate(as_completed(futures), 1):
+        for finished in range(1, len(unique) + 1):
+            key, transcript, error = ended.get()
+            if error is not None:
+                errors[key] = error
+            done[key] = transcript
             if observer is not None:
                 observer(finished, len(unique))
-        done = {key: future.result() for future, key in futures.items()}
+    finally:
+        waiting.clear()  # interrupted: no new run starts; the ones under way end and contain theirs
+        for thread in threads:
+            thread.join()
+    for job in unique:  # the first failed job in order, as the caller listed them
+        if job.key in errors:
+            raise errors[job.key]
     return [done[job.key] for job in jobs]

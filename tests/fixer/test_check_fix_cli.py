@@ -93,6 +93,29 @@ def test_fix_aggressive_renames_isAlive_on_any_receiver(tmp_path, capsys):
     assert path.read_text() == "def poll(worker):\n    return worker.is_alive()\n"
 
 
+def test_check_says_when_aggressive_leaves_a_call_to_a_method_defined_in_another_file(tmp_path, capsys):
+    write(tmp_path, "spawn.py", "class Spawn(object):\n    def isAlive(self):\n        return True\n")
+    use = write(tmp_path, "use.py", "def poll(p):\n    return p.isAlive()\n")
+    assert main(["check", str(tmp_path)]) == 1
+    assert "isAlive is defined in this tree, so it is left alone" in capsys.readouterr().out
+    assert main(["fix", "--aggressive", str(tmp_path)]) == 0
+    assert use.read_text() == "def poll(p):\n    return p.isAlive()\n"
+
+
+def test_fix_diff_is_a_patch_of_the_file_as_patch_reads_it(tmp_path, capsys):
+    # A form feed between sections, a CR inside a triple-quoted string, a CRLF line and no
+    # newline at the end: patch tools split lines at "\n" only, so must the diff.
+    source = 'import threading\n\x0c\nDOC = """a\rb"""\r\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())'
+    path = write(tmp_path, "app.py", source)
+    assert main(["fix", "--diff", str(path)]) == 1
+    diff = capsys.readouterr().out
+    old = set(source.split("\n"))
+    hunk = diff.split("\n")[3:]  # after the ---, +++ and @@ lines
+    assert all(line[1:] in old for line in hunk if line[:1] in (" ", "-")), diff
+    assert hunk[-3:] == ["+print(t.is_alive())", "\\ No newline at end of file", ""], diff
+    assert path.read_bytes().decode() == source
+
+
 def test_fix_keeps_file_mode(tmp_path):
     path = write(tmp_path, "tool.py", THREADED)
     path.chmod(0o751)

@@ -1,5 +1,5 @@
 """migrate's last step is `pyupgrade --py39-plus`, called through its public interface (the
-command line, one process over many files), never its private functions."""
+console command's entry point, in migrate's own process), never its private functions."""
 
 from __future__ import annotations
 
@@ -49,48 +49,56 @@ def test_the_pipeline_ends_in_what_the_pyupgrade_command_makes_of_it(tmp_path):
 
 def counted_pyupgrades(monkeypatch) -> list[list[str]]:
     calls = []
-    real_popen = subprocess.Popen
+    command = migrate._pyupgrade_command()
 
-    def counting_popen(command, *args, **kwargs):
-        calls.append(command)
-        return real_popen(command, *args, **kwargs)
+    def counting(argv):
+        calls.append(argv)
+        return command(argv)
 
-    monkeypatch.setattr(migrate.subprocess, "Popen", counting_popen)
+    monkeypatch.setattr(migrate, "_pyupgrade_command", lambda: counting)
     return calls
 
 
-def test_many_files_go_through_one_pyupgrade_process_per_round(monkeypatch):
+def test_pyupgrade_runs_again_only_while_it_changes_the_text(monkeypatch):
     calls = counted_pyupgrades(monkeypatch)
-    texts = [f"x{i} = '%s' % (y,)\n" for i in range(5)] + ["class A(object): pass\n", "clean = 1\n"]
-    assert migrate.pyupgrade_py39_many(texts) == [f"x{i} = f'{{y}}'\n" for i in range(5)] + [
-        "class A: pass\n",
-        "clean = 1\n",
-    ]
-    assert [len(command) - len(migrate.PYUPGRADE) for command in calls] == [7, 6, 5]  # only the changed ones again
-    assert all(command[: len(migrate.PYUPGRADE)] == migrate.PYUPGRADE for command in calls)
+    assert migrate.pyupgrade_py39("x = '%s' % (y,)\n") == "x = f'{y}'\n"
+    assert len(calls) == 3  # .format(), then the f-string, then nothing left to change
+    assert migrate.pyupgrade_py39("class A(object): pass\n") == "class A: pass\n"
+    assert migrate.pyupgrade_py39("clean = 1\n") == "clean = 1\n"
+    assert len(calls) == 3 + 2 + 1
+    assert all(argv[:-1] == ["--py39-plus"] for argv in calls)
 
 
-def test_enough_files_are_shared_by_one_pyupgrade_process_per_core(monkeypatch):
-    calls = counted_pyupgrades(monkeypatch)
-    monkeypatch.setattr(migrate.os, "cpu_count", lambda: 2)
-    count = 2 * migrate.PYUPGRADE_FILES_PER_PROCESS + 1
-    texts = [f"x{i} = '%s' % (y,)\n" for i in range(count)]
-    assert migrate.pyupgrade_py39_many(texts) == [f"x{i} = f'{{y}}'\n" for i in range(count)]
-    assert [len(command) - len(migrate.PYUPGRADE) for command in calls] == [count // 2 + 1, count // 2] * 2 + [
-        count // 2 + 1,
-        count // 2,
-    ]
+def test_the_pyupgrade_run_is_the_console_command():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="pyupgrade")
+    assert migrate._pyupgrade_command() is script.load()
 
 
 def test_a_pyupgrade_that_fails_is_an_error_never_a_silent_pass(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(migrate, "PYUPGRADE", [sys.executable, "-c", "import sys; sys.exit('pyupgrade: boom')"])
+    def boom(argv):
+        sys.exit("pyupgrade: boom")
+
+    monkeypatch.setattr(migrate, "_pyupgrade_command", lambda: boom)
     with pytest.raises(migrate.MigrateError, match="pyupgrade --py39-plus failed: pyupgrade: boom"):
         migrate.migrate_text("print 'hi'\n")
     source = tmp_path / "old.py"
     source.write_text("print 'hi'\n")
-    assert main(["migrate", str(source)]) == 2  # one line for the whole run, nothing written
-    assert capsys.readouterr().err == "threadport migrate: error: pyupgrade --py39-plus failed: pyupgrade: boom\n"
+    assert main(["migrate", str(source)]) == 2  # that file's line, nothing written
+    assert capsys.readouterr().err == (
+        f"{source}: error: pyupgrade --py39-plus failed: pyupgrade: boom\n1 file could not be migrated.\n"
+    )
     assert source.read_text() == "print 'hi'\n"
+
+
+def test_a_pyupgrade_crash_names_its_exception(monkeypatch):
+    def crash(argv):
+        raise AssertionError("unexpected token")
+
+    monkeypatch.setattr(migrate, "_pyupgrade_command", lambda: crash)
+    with pytest.raises(migrate.MigrateError, match="failed: AssertionError: unexpected token"):
+        migrate.migrate_text("x = 1\n")
 
 
 def test_no_private_pyupgrade_module_is_imported():

@@ -64,6 +64,6 @@ def test_python2_tabs_and_spaces_are_normalised_as_27_reads_them(legacy_python, 
 def test_migrate_error_names_pyupgrade_only_when_it_broke_the_code(monkeypatch):
     import threadport.fixer.migrate as migrate
 
-    monkeypatch.setattr(migrate, "pyupgrade_py39_many", lambda texts: ["def broken(:\n" for _ in texts])
+    monkeypatch.setattr(migrate, "pyupgrade_py39", lambda text: "def broken(:\n")
     with pytest.raises(MigrateError, match="after pyupgrade: line 1"):
         migrate.migrate_text("x = 1\n")

@@ -73,10 +73,19 @@ def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> 
         return [(_tree(t), _findings(t), _fixed(t, False), _fixed(t, True)) for t in texts]
 
 
-def test_pieces_give_the_whole_file_findings_and_rewrite(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def whole_outcomes() -> tuple[list[str], list[object]]:
+    """The texts and what each gives parsed whole: computed once, both tests compare with it."""
     texts = _texts()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return texts, _outcomes(texts, monkeypatch, WHOLE)
+
+
+def test_pieces_give_the_whole_file_findings_and_rewrite(
+    monkeypatch: pytest.MonkeyPatch, whole_outcomes: tuple[list[str], list[object]]
+) -> None:
+    texts, whole = whole_outcomes
     assert len(texts) > 100  # the rule tables' snippets are found
-    whole = _outcomes(texts, monkeypatch, WHOLE)
     calls = []
     real_parse = ast.parse
     monkeypatch.setattr(ast, "parse", lambda source, *a, **k: calls.append(len(source)) or real_parse(source, *a, **k))
@@ -87,15 +96,15 @@ def test_pieces_give_the_whole_file_findings_and_rewrite(monkeypatch: pytest.Mon
         assert got == expected, text[:200]
 
 
-def test_pieces_of_some_size_give_the_whole_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pieces_of_some_size_give_the_whole_tree(
+    monkeypatch: pytest.MonkeyPatch, whole_outcomes: tuple[list[str], list[object]]
+) -> None:
     """Pieces of several statements, joined where a cut fell inside a docstring."""
-    texts = _texts()
+    texts, whole = whole_outcomes
+    monkeypatch.setattr(chunks, "PIECE", 80)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        monkeypatch.setattr(chunks, "PIECE", WHOLE)
-        whole = [_tree(text) for text in texts]
-        monkeypatch.setattr(chunks, "PIECE", 80)
-        assert [_tree(text) for text in texts] == whole
+        assert [_tree(text) for text in texts] == [outcome[0] for outcome in whole]
 
 
 def test_a_cut_inside_a_string_or_brackets_joins_the_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,15 +142,26 @@ def test_fix_of_one_file_parses_it_twice_not_three_times(tmp_path, monkeypatch, 
 
 
 def test_the_edits_of_one_finding_stay_in_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
-    """TP010's acquire and its try are two top-level statements: no cut between them."""
+    """TP010's edit reads from the acquire to the finally, through several top-level
+    statements: the text is only cut between defs and classes."""
     text = (
         "import threading\nlock = threading.Lock()\nlock.acquire()\ntry:\n    print(1)\nfinally:\n    lock.release()\n"
-        "t = threading.Thread()\nprint(t.isAlive())\n"
+        "def f():\n    lock.acquire()\n    try:\n        pass\n    finally:\n        lock.release()\n"
+        "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.isAlive())\n"
     )
     monkeypatch.setattr(chunks, "PIECE", 1)
+    from threadport.fixer import engine
+
+    edited = []  # the first line of each piece edited: the pieces are used, not the whole text
+    real_edit = engine._edit
+    monkeypatch.setattr(
+        engine, "_edit", lambda tokens, *args: edited.append(tokens[0].line) or real_edit(tokens, *args)
+    )
     new, fixed, _ = fix_text(text, rules())
+    assert edited == [1, 14]  # module-level statements and f in one piece (f follows no def), then C
     assert new == (
         "import threading\nlock = threading.Lock()\nwith lock:\n    print(1)\n"
-        "t = threading.Thread()\nprint(t.is_alive())\n"
+        "def f():\n    with lock:\n        pass\n"
+        "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.is_alive())\n"
     )
-    assert [f.code for f in fixed] == ["TP010", "TP001"]
+    assert [f.code for f in fixed] == ["TP010", "TP010", "TP001"]

@@ -26,6 +26,25 @@ REWRITES = [
         "import _thread as t\nt.start_new_thread(f, ())\nt.exit()\n",
         id="start_new-exit_thread",
     ),
+    pytest.param(
+        "TP014",
+        "from thread import start_new, allocate as alloc, get_ident\nstart_new(f, ())\nl = alloc()\n",
+        "from thread import start_new_thread as start_new, allocate_lock as alloc, get_ident\n"
+        "start_new(f, ())\nl = alloc()\n",
+        id="from-thread-import",
+    ),
+    pytest.param(
+        "TP014",
+        "from _thread import (exit_thread,  # leave\n    get_ident)\n",
+        "from _thread import (exit as exit_thread,  # leave\n    get_ident)\n",
+        id="from-_thread-import-parenthesized",
+    ),
+    pytest.param(
+        "TP014",
+        "from thread import exit_thread as allocate\n",
+        "from thread import exit as allocate\n",
+        id="local-name-like-a-synonym",
+    ),
 ]
 
 NOOPS = [
@@ -42,6 +61,8 @@ NOOPS = [
     ),
     pytest.param("TP014", "import pool\npool.allocate()\n", id="not-the-thread-module"),
     pytest.param("TP014", "thread = Worker()\nthread.start_new(f)\n", id="a-variable-named-thread"),
+    pytest.param("TP014", "from pool import allocate\nallocate()\n", id="from-another-module"),
+    pytest.param("TP014", "from thread import start_new_thread as start_new\n", id="already-the-documented-name"),
 ]
 
 REPORTS = [
@@ -84,6 +105,13 @@ def test_reported_never_rewritten(code, source, says):
 @pytest.mark.parametrize(("code", "source"), NOT_REPORTED)
 def test_not_reported(code, source):
     assert findings(source, code) == []
+
+
+def test_a_synonym_imported_under_another_name_is_found_walking_a_folder(tmp_path):
+    from threadport.cli import main
+
+    (tmp_path / "m.py").write_text("from thread import allocate as new_lock\nl = new_lock()\n")
+    assert main(["check", str(tmp_path)]) == 1
 
 
 @pytest.fixture(scope="module")

@@ -67,10 +67,10 @@ def _started(pid):
     # The child's start time in clock ticks (threadport.processes.started), read here
     # because this process reaps it: the runner may look only after it is gone.
     try:
-        with open("/proc/%d/stat" % pid, "rb") as handle:
+        with open("/proc/" + str(pid) + "/stat", "rb") as handle:
             stat = handle.read()
         return stat[stat.rindex(b")") + 2 :].split()[19].decode("ascii")
-    except (IOError, OSError, IndexError, ValueError):
+    except Exception:  # Python 2 raises IOError, a class of its own there; any failure: unknown
         return "-"
 
 
@@ -92,6 +92,16 @@ def _serve():
 
         virtual.install()
         fork = virtual.fork
+    # Python 3.7+: what the server made goes to gc's permanent generation, which the
+    # collection at each run's exit does not walk: it would write to (and so copy) every
+    # page of it. Only gc itself can tell (its counts, get_objects, get_freeze_count): a
+    # source that names gc runs in a fresh process (threadport.runner). gc goes back out
+    # of sys.modules, where a fresh run does not have it.
+    import gc
+
+    if hasattr(gc, "freeze"):
+        gc.freeze()
+    del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")
     pending = [b""]
     decode = getattr(os, "fsdecode", None) or (lambda raw: raw)  # Python 2: argv is bytes
@@ -121,10 +131,10 @@ def _serve():
             return
         os.close(out_fd)
         os.close(err_fd)
-        os.write(reply_fd, ("%d %s\n" % (pid, _started(pid))).encode("ascii"))
+        os.write(reply_fd, (str(pid) + " " + _started(pid) + "\n").encode("ascii"))
         status = os.waitpid(pid, 0)[1]
         code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        os.write(reply_fd, ("%d\n" % code).encode("ascii"))
+        os.write(reply_fd, (str(code) + "\n").encode("ascii"))
 
 
 def main():

@@ -289,7 +289,8 @@ class VirtualLock:
         self._queue = collections.deque()
 
     def acquire(self, *args, **kwargs):
-        blocking, timeout = _lock_arguments(args, kwargs)
+        # Condition.wait's acquire() has no arguments: the defaults, without the checks.
+        blocking, timeout = _lock_arguments(args, kwargs) if args or kwargs else (True, -1)
         clock = CLOCK
         clock._mutex.acquire()
         if not self._locked:
@@ -440,7 +441,7 @@ def fork():
     import os
     import threading
 
-    ours = dict((name, getattr(threading, name)) for name in _threading_before)
+    ours = {name: getattr(threading, name) for name in _threading_before}
     for name, value in _threading_before.items():
         setattr(threading, name, value)
     try:

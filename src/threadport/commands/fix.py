@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 
 from threadport.commands.check import add_common, iter_inputs, min_python, settings
+from threadport.diffs import unified_diff
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,14 +59,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         changed += 1
         if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    outcome.old_text.splitlines(keepends=True),
-                    outcome.new_text.splitlines(keepends=True),
-                    fromfile=str(path),
-                    tofile=str(path),
-                )
-            )
+            sys.stdout.writelines(unified_diff(outcome.old_text, outcome.new_text, str(path)))
         else:
             counts: dict[str, int] = {}
             for finding in outcome.fixed:
@@ -91,8 +84,7 @@ def _fix_stdin(args: argparse.Namespace, chosen, data: bytes) -> int:
     )
     if args.diff:
         name = str(result.name)
-        old, new = result.old_text.splitlines(True), result.new_text.splitlines(True)
-        sys.stdout.writelines(difflib.unified_diff(old, new, fromfile=name, tofile=name))
+        sys.stdout.writelines(unified_diff(result.old_text, result.new_text, name))
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(result.data)  # the input's own bytes and encoding

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
+
+from threadport.diffs import unified_diff
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,14 +56,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: error: {error}", file=sys.stderr)
             continue
         if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    source.text.splitlines(keepends=True),
-                    new_text.splitlines(keepends=True),
-                    fromfile=str(path),
-                    tofile=str(path),
-                )
-            )
+            sys.stdout.writelines(unified_diff(source.text, new_text, str(path)))
             continue
         target = _target(path, root, args.output_dir)
         if target == path and data == source.data:

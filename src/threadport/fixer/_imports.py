@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tokenize_rt import Token
-
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context
 from threadport.fixer.scopes import Scope
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 
 def imports_of(ctx: Context, modules: frozenset[str]) -> Iterator[tuple[ast.stmt, ast.alias]]:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tokenize_rt import Token, src_to_tokens
-
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.scopes import AttributeSite
 from threadport.fixer.trigger import Trigger
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
 
 CERTAIN, POSSIBLE = "certain", "possible"
 
@@ -27,6 +29,8 @@ def classify(ctx: Context, site: AttributeSite, kinds: frozenset[str], old: str,
     kind = ctx.receivers.kind_of(site.node.value, site.scope)
     if kind is None:  # bound in the statements just before? (``t = Thread(); t.setDaemon(1)``)
         kind = ctx.receivers.kind_from_prior(site.node.value, site.prior, site.scope)
+    if kind is None:  # or assigned earlier on every path to it (``event = Event(); while 1: event.isSet()``)
+        kind = ctx.receivers.kind_from_dominating(site.node.value, site.scope, site.path)
     if kind is None:
         return POSSIBLE, False
     if kind.what == "object":
@@ -77,6 +81,8 @@ def comment_inside(ctx: Context, call: ast.Call) -> bool:
     lines = ctx.lines[call.lineno - 1 : call.end_lineno]
     if not any("#" in line for line in lines):
         return False
+    from tokenize_rt import src_to_tokens
+
     try:
         tokens = src_to_tokens("\n".join(lines) + "\n")
     except Exception:  # noqa: BLE001 - a line that does not tokenize alone: be careful

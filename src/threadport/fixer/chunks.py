@@ -25,6 +25,8 @@ import ast
 import re
 from collections.abc import Callable
 
+from threadport.lazyre import lazy_compile
+
 # Texts up to this size are parsed whole; larger ones in pieces of about this size
 # (the arena of one piece is what stays on top of the tree: a few MB).
 PIECE = 64 * 1024
@@ -32,7 +34,7 @@ PIECE = 64 * 1024
 # inside a long string or between a decorator and its def) before giving up.
 JOINS = 3
 
-_CUT = re.compile(r"^(?=[A-Za-z_@])(?!(?:else|elif|except|finally)\b)", re.MULTILINE)
+_CUT = lazy_compile(r"^(?=[A-Za-z_@])(?!(?:else|elif|except|finally)\b)", re.MULTILINE)
 
 
 class Uncut(Exception):
@@ -101,14 +103,27 @@ def _shift(tree: ast.AST, by: int, lines: dict[int, int]) -> None:
                 stack.extend(item for item in value if isinstance(item, ast.AST))
 
 
+_BLOCKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 def top_level_lines(tree: ast.Module) -> list[int]:
-    """The lines where a top-level statement (with its decorators) starts, alone at column 0
-    on a line after the previous statement's last: where the tokens of a text can be cut."""
+    """Where the tokens of a text may be cut: the first line (decorators included) of each
+    top-level def or class that follows another, alone on its lines at column 0.
+
+    An edit reads and writes the tokens of its own statement, or of the statements after it
+    in the same block (TP010: the acquires, the try, its finally): a def or class holds
+    all of those for an edit inside it, and module-level statements are never cut apart.
+    """
     lines = []
-    previous_end = None
+    previous: ast.stmt | None = None
     for statement in tree.body:
         first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
-        if previous_end is not None and statement.col_offset == 0 and first > previous_end:
+        if (
+            isinstance(previous, _BLOCKS)
+            and isinstance(statement, _BLOCKS)
+            and statement.col_offset == 0
+            and first > previous.end_lineno
+        ):
             lines.append(first)
-        previous_end = statement.end_lineno
+        previous = statement
     return lines

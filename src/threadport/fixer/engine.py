@@ -7,21 +7,25 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 
-from tokenize_rt import Token, src_to_tokens, tokens_to_src
-
 from threadport.errors import ThreadportError
 from threadport.fixer import chunks
 from threadport.fixer.compat import Guards
 from threadport.fixer.nodes import index_statements
 from threadport.fixer.parsing import Parsed, parse
-from threadport.fixer.py2shim import Shim, expand_tabs
 from threadport.fixer.receivers import Receivers
 from threadport.fixer.scopes import AttributeSite, collect
 from threadport.fixer.tokens import SkipFix
 from threadport.fixer.tree import TreeFacts
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
-Edit = Callable[[list[Token], int], None]
+# typing.TYPE_CHECKING without importing typing; tokenize-rt (which imports typing) is
+# imported where tokens are made: `check` rarely needs them, and every start-up paid for both.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
+    Edit = Callable[[list[Token], int], None]
 
 
 class Fix(Record):
@@ -103,7 +107,7 @@ class Context:
         self.facts = facts
         self.path = path
         outside = (lambda attr: facts.assigns_outside(attr, path)) if facts is not None else (lambda attr: False)
-        self.receivers = Receivers(self.collected, outside)
+        self.receivers = Receivers(self.collected, outside, facts.reexports if facts is not None else None)
         self._defined: set[str] | None = None
         self._guards: Guards | None = None
         self._sites: dict[str, list[AttributeSite]] | None = None
@@ -118,6 +122,11 @@ class Context:
         if self._statements is None:
             self._statements = index_statements(self.tree)
         return [node for kind in kinds for node in self._statements.get(kind, ())]
+
+    @property
+    def min_python(self) -> tuple[int, int]:
+        """The oldest Python a rewrite may need (--min-python): a rule with two rewrites picks."""
+        return self.facts.min_python if self.facts is not None else DEFAULT_MIN_PYTHON
 
     @property
     def lines(self) -> list[str]:
@@ -173,6 +182,8 @@ class Context:
 
     def tokens(self) -> list[Token]:
         if self.parsed.tokens is None:
+            from tokenize_rt import src_to_tokens
+
             try:
                 self.parsed.tokens = src_to_tokens(self.text)
             except (TabError, IndentationError):
@@ -185,6 +196,10 @@ class Context:
         Tokenize with the indentation expanded (as the shim parsed it), then give each line
         its original indentation back and shift the positions on those lines to match.
         """
+        from tokenize_rt import src_to_tokens, tokens_to_src
+
+        from threadport.fixer.py2shim import Shim, expand_tabs
+
         expanded = expand_tabs(Shim(self.text))
         original_lines = self.text.split("\n")
         tokens = []
@@ -202,7 +217,7 @@ class Context:
         return tokens
 
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_NOQA = lazy_compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 def _suppressed(lines: list[str], finding: Finding) -> bool:
@@ -249,6 +264,8 @@ def analyze(
 
 def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
+    from tokenize_rt import Token, src_to_tokens
+
     wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
     groups = _groups(context, wanted)
     if groups is not None:
@@ -263,12 +280,15 @@ def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[
                 tokens = src_to_tokens(piece)
             except Exception:  # noqa: BLE001 - tokenize's errors vary by version: do it whole
                 break
-            new_piece, fixed = _edit(tokens, group, first_line - 1)
+            if first_line > 1:  # the lines of the whole text: edits compare them with ast positions
+                shift = first_line - 1
+                tokens = [Token(t.name, t.src, t.line and t.line + shift, t.utf8_byte_offset) for t in tokens]
+            new_piece, fixed = _edit(tokens, group)
             pieces.append(new_piece)
             done.update(id(finding) for finding in fixed)
         else:
             return "".join(pieces), [finding for finding in wanted if id(finding) in done]
-    return _edit(context.tokens(), wanted, 0)
+    return _edit(context.tokens(), wanted)
 
 
 def _groups(context: Context, wanted: list[Finding]) -> list[tuple[int, int, int, list[Finding]]] | None:
@@ -276,10 +296,9 @@ def _groups(context: Context, wanted: list[Finding]) -> list[tuple[int, int, int
     it: (start offset, end offset, first line, findings). None: edit the text whole.
 
     Tokenizing a piece at a time, and only the pieces that have edits, is what made `fix` on a
-    large file cheaper than tokenizing it all. A cut is only ever made before a top-level
-    statement that starts its own line (so the tokens before and after it are those of the
-    whole text, as every edit reads and writes tokens of its own statements), and never
-    between the edits of one finding (TP010's acquire and its finally).
+    large file cheaper than tokenizing it all. A cut is only ever made between two top-level
+    defs or classes (chunks.top_level_lines), where the tokens on both sides are those of
+    the whole text, and never between the edits of one finding.
     """
     lines = context.cut_lines
     if not lines or not wanted:
@@ -308,10 +327,11 @@ def _groups(context: Context, wanted: list[Finding]) -> list[tuple[int, int, int
     return [(start, end, first, group) for (start, first), end, group in zip(cuts, ends, grouped)]
 
 
-def _edit(tokens: list[Token], wanted: list[Finding], lines_before: int) -> tuple[str, list[Finding]]:
-    """Apply the fixes of ``wanted`` to ``tokens`` (of a text that starts after ``lines_before``
-    lines); the new text and the findings fixed."""
-    starts = {(fix.line - lines_before, fix.col) for finding in wanted for fix in finding.fixes}
+def _edit(tokens: list[Token], wanted: list[Finding]) -> tuple[str, list[Finding]]:
+    """Apply the fixes of ``wanted`` to ``tokens``; the new text and the findings fixed."""
+    from tokenize_rt import tokens_to_src
+
+    starts = {(fix.line, fix.col) for finding in wanted for fix in finding.fixes}
     tokens = Journal(tokens)
     index = {}  # only the positions some fix starts at: a map of every token costs ~100 B each
     for i, token in enumerate(tokens):
@@ -322,7 +342,7 @@ def _edit(tokens: list[Token], wanted: list[Finding], lines_before: int) -> tupl
     planned = []
     for finding in wanted:
         try:
-            edits = [(index[(fix.line - lines_before, fix.col)], fix.edit) for fix in finding.fixes]
+            edits = [(index[(fix.line, fix.col)], fix.edit) for fix in finding.fixes]
         except KeyError:  # a position that is not a token start: do not guess
             continue
         planned.append((finding, edits))

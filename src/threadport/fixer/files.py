@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
-from threadport.fixer.tree import TreeFacts, scan_outside
+from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
+from threadport.fixer.trigger import Matcher
 from threadport.records import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
+    from concurrent.futures import Executor  # a run over a few files never imports a pool
     from typing import TypeVar
 
     T = TypeVar("T")
@@ -45,18 +47,14 @@ class Prefilter:
     """Bytes-level test: can a selected rule have anything to say about this file?
 
     A literal scan rejects almost every file at memory speed; the precise
-    patterns (word boundaries, the acquire/try layout) then run on the few left.
+    patterns (whole words, in code, the acquire/finally/release words) then run on the few left.
     """
 
     def __init__(self, codes: tuple[str, ...]) -> None:
-        # ``in`` on bytes is a memchr-speed scan; a regex alternation is several times slower.
-        triggers = [rule(code).TRIGGER for code in codes]
-        self.checks = [(trigger.literal, [re.compile(p) for p in trigger.patterns]) for trigger in triggers]
+        self.checks = [Matcher(rule(code).TRIGGER) for code in codes]
 
     def search(self, data: bytes) -> bool:
-        return any(
-            literal in data and any(pattern.search(data) for pattern in patterns) for literal, patterns in self.checks
-        )
+        return any(check.search(data) for check in self.checks)
 
 
 def prefilter(codes: tuple[str, ...]) -> Prefilter:
@@ -64,7 +62,19 @@ def prefilter(codes: tuple[str, ...]) -> Prefilter:
 
 
 class Outcome(Record):
-    __slots__ = ("path", "findings", "error", "changed", "fixed", "old_text", "new_text", "defined", "assumed")
+    __slots__ = (
+        "path",
+        "findings",
+        "error",
+        "changed",
+        "fixed",
+        "old_text",
+        "new_text",
+        "defined",
+        "assumed",
+        "imports",
+        "reexports",
+    )
 
     def __init__(
         self,
@@ -77,6 +87,8 @@ class Outcome(Record):
         new_text: str = "",
         defined: set[str] | None = None,
         assumed: set[str] | None = None,
+        imports: set[str] | None = None,
+        reexports: frozenset[str] | None = None,
     ) -> None:
         self.path = path
         self.findings = [] if findings is None else findings
@@ -87,6 +99,8 @@ class Outcome(Record):
         self.new_text = new_text
         self.defined = set() if defined is None else defined  # rule words this file defines (def/class body)
         self.assumed = set() if assumed is None else assumed  # self.attr kinds its findings relied on
+        self.imports = set() if imports is None else imports  # modules it imports (absolute names)
+        self.reexports = reexports  # it re-exports threading: the names it binds itself (tree.py)
 
 
 def check_file(
@@ -95,6 +109,7 @@ def check_file(
     outcome = Outcome(path)
     try:
         data = read_bytes(path)
+        outcome.reexports = threading_reexport(data)  # a module other files get threading from?
         if not explicit and not pattern.search(data):
             return outcome  # nothing a selected rule could say: not even decoded, nor parsed
         source = Source(path, data, *decode(data))
@@ -103,6 +118,7 @@ def check_file(
         words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
         outcome.defined = context.collected.defined_names() & words
         outcome.assumed = set(context.receivers.assumed)
+        outcome.imports = context.collected.imported
         set_columns(source.text, outcome.findings)
         for finding in outcome.findings:
             finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
@@ -120,56 +136,136 @@ def check_files(
 
     Then what the tree says (tree.py) is gathered from the outcomes, and the few files
     whose findings it changes are checked again with it, so each file's findings are
-    those of the whole tree.
+    those of the whole tree. One pool of workers serves the three passes.
     """
-    outcomes = check_each(inputs, codes, TreeFacts(min_python=min_python))
-    facts = tree_facts(outcomes, inputs, min_python)
-    again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
-    if again:
-        redone = {o.path: o for o in check_each(again, codes, facts)}
-        outcomes = [redone.get(o.path, o) for o in outcomes]
+    with _workers(len(inputs)) as pool:
+        outcomes = _check_each(pool, inputs, codes, TreeFacts(min_python=min_python))
+        facts = tree_facts(outcomes, inputs, min_python, pool)
+        again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
+        if again:
+            redone = {o.path: o for o in _check_each(pool, again, codes, facts)}
+            outcomes = [redone.get(o.path, o) for o in outcomes]
     return outcomes
 
 
 def tree_facts(
-    outcomes: list[Outcome], inputs: list[tuple[Path, bool]], min_python: tuple[int, int] = (2, 6)
+    outcomes: list[Outcome],
+    inputs: list[tuple[Path, bool]],
+    min_python: tuple[int, int] = (2, 6),
+    pool: Executor | None = None,
 ) -> TreeFacts:
-    """Definitions from the files checked, outside assignments of the attributes relied on."""
+    """Definitions from the files checked, outside assignments of the attributes relied on
+    (every file read again: by ``pool``'s workers when there is one)."""
     facts = TreeFacts(min_python=min_python)
     for outcome in outcomes:
         for name in outcome.defined:
             facts.defined.setdefault(name, set()).add(str(outcome.path))
-    scan_outside(facts, [path for path, _ in inputs], {attr for o in outcomes for attr in o.assumed})
+    attrs = {attr for o in outcomes for attr in o.assumed}
+    scan_outside(facts, [path for path, _ in inputs], attrs, functools.partial(_map, pool))
+    found = {str(o.path): o.reexports for o in outcomes if o.reexports is not None}
+    gather_reexports(facts, found, [path for path, _ in inputs])
     return facts
 
 
 def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     """Could another file's facts change this file's findings?"""
-    # Only what changes certainty: a name defined elsewhere changes no finding check shows
-    # but --aggressive's reach, which `fix` decides with the same facts.
+    # An outside assignment changes certainty. A name defined elsewhere changes --aggressive's
+    # reach, and a possible finding's message says so ("... defined in this tree, so it is
+    # left alone"): check must say it as `fix --aggressive` does it.
     path = str(outcome.path)
-    return any(facts.assigns_outside(attr, path) for attr in outcome.assumed)
+    if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
+        return True
+    if any(module in facts.reexports for module in outcome.imports):  # it gets threading through one
+        return True
+    return any(
+        finding.possible and facts.defines(name, path)
+        for finding in outcome.findings
+        for name in _aggressive_names(finding.code)
+    )
+
+
+def _aggressive_names(code: str) -> tuple[str, ...]:
+    """The alias a rule renames on unknown receivers with --aggressive (TP001's isAlive)."""
+    renames = getattr(rule(code), "RULE", None)
+    return (renames.old,) if getattr(renames, "aggressive", False) else ()
 
 
 def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
+    """check_file over many files, on every core when there are enough files."""
+    with _workers(len(inputs)) as pool:
+        return _check_each(pool, inputs, codes, facts)
+
+
+def _check_each(
+    pool: Executor | None, inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None
+) -> list[Outcome]:
+    """check_file over ``inputs``, in two passes.
+
+    First every file is read and screened by the prefilter (chunks of files per task); then
+    the few it lets through are parsed and walked one per task, largest first: a parse costs
+    a hundred scans, and handed out in the walk's order the heavy files of one folder would
+    queue up on one core while the other sat idle.
+    """
     pattern = prefilter(codes)
-    return in_order(functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts), inputs)
+    screened = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
+    sizes = [size for size, _ in screened]
+    todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
+    # what a file the prefilter stops gets (and whether it re-exports threading: tree.py)
+    outcomes = [Outcome(path, reexports=reexports) for (path, _), (_, reexports) in zip(inputs, screened)]
+    check = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
+    for i, outcome in zip(todo, _map(pool if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
+        outcomes[i] = outcome
+    return outcomes
 
 
-def in_order(function: Callable[[T], R], items: list[T], minimum: int = 200) -> list[R]:
-    """``[function(item) for item in items]``, on every core when there are enough items
-    to pay for the workers (forked: they start in milliseconds, without re-importing)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < minimum or workers < 2:
-        return [function(item) for item in items]
+def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, frozenset[str] | None]:
+    """None when the prefilter stops the file, else its size (the cost of analysing it); and
+    the names it binds itself if it re-exports threading (tree.py: a memchr for most files)."""
+    path, explicit = item
+    try:
+        data = read_bytes(path)
+    except SourceError:
+        return 0, None  # check_file reads it again and reports why it cannot
+    return (len(data) if explicit or pattern.search(data) else None), threading_reexport(data)
+
+
+POOL_MINIMUM = 200  # files: below this, forking the workers costs more than it saves
+
+
+@contextlib.contextmanager
+def _workers(items: int, minimum: int | None = None) -> Iterator[Executor | None]:
+    """A pool of forked workers (they start in milliseconds, without re-importing) when
+    there are ``minimum`` items (POOL_MINIMUM) to pay for it, else None: the work is done here."""
+    if items < (POOL_MINIMUM if minimum is None else minimum) or _worker_count() < 2:
+        yield None
+        return
     import multiprocessing  # here: a run over a few files never imports a pool
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=_worker_count(), mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def _map(pool: Executor | None, function: Callable[[T], R], items: list[T], chunksize: int = 0) -> list[R]:
+    """``[function(item) for item in items]``, by ``pool`` when there is one (chunks of
+    ``chunksize`` items; 0: about eight per worker)."""
+    if pool is None:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
+    return list(pool.map(function, items, chunksize=chunksize or max(1, len(items) // (_worker_count() * 8))))
+
+
+def _worker_count() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+def in_order(function: Callable[[T], R], items: list[T], minimum: int = POOL_MINIMUM) -> list[R]:
+    """``[function(item) for item in items]``, on every core when there are enough items
+    to pay for the workers."""
+    with _workers(len(items), minimum) as pool:
+        return _map(pool, function, items)
 
 
 def _check_pair(

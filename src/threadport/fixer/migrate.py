@@ -9,15 +9,20 @@ module's ``basestring = (bytes, str)`` becomes ``str = (bytes, str)``). Python 2
 indentation that mixes tabs and spaces is expanded as 2.7 reads it (8-column tab stops)
 before the Python 3 stages, which refuse it. Output that does not compile is an error
 naming its line, never "Migrated".
+
+Speed, with the output of the plain pipeline (every default fixer, every stage, pyupgrade's
+command run until it changes nothing; tests/fixer/plain_migrate.py) byte for byte: each file
+goes through every stage in one worker; 2to3 reuses the parse that told it is Python 2 and
+leaves out the fixers whose words the file does not contain; threadport's fix is skipped
+when its prefilter says no rule can apply; pyupgrade's command runs in the worker.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
-import importlib.util
-import os
-import subprocess
+import io
 import sys
 import tempfile
 from functools import lru_cache
@@ -26,7 +31,7 @@ from pathlib import Path
 from threadport.errors import ThreadportError
 from threadport.fixer import rules
 from threadport.fixer.engine import fix_text
-from threadport.fixer.parsing import _python2_parses
+from threadport.fixer.parsing import _python2_tree
 from threadport.fixer.py2shim import Shim, expand_tabs
 
 
@@ -74,18 +79,29 @@ def _python3_only(tree: ast.AST, print_function: bool = False) -> bool:
 def is_python3(text: str) -> bool:
     """Python 3 source: Python 3 parses it, and Python 2's grammar (print statement) does not
     or it uses syntax only Python 3 has. 2to3 must not run over it."""
+    return _python3_or_tree(text)[0]
+
+
+def _python3_or_tree(text: str):
+    """(is_python3(text), the fissix tree when that answer needed Python 2's grammar to parse
+    it, else None): 2to3 starts from that tree instead of parsing the file a second time."""
     try:
         tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError):
-        return False
+        return False, None
     if "print_function" in text and "__future__" in text:  # print(..., end=...) is Python 2 then
-        return _python3_only(tree, print_function=True)
-    return _python3_only(tree) or _python2_parses(text) is not None
+        return _python3_only(tree, print_function=True), None
+    if _python3_only(tree):
+        return True, None
+    parsed = _python2_tree(text)
+    return isinstance(parsed, str), (None if isinstance(parsed, str) else parsed)
 
 
 def normalise_tabs(text: str) -> str:
     """Leading tabs expanded to 8-column stops, as Python 2 reads them, when Python 3 would
     refuse the mix (TabError); everything else, strings included, is left as it is."""
+    if "\t" not in text:
+        return text  # no tab, no TabError: not worth a parse
     try:
         compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except TabError:
@@ -110,100 +126,171 @@ def _version() -> str:
     return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
+# Default fixers whose pattern cannot match without one of these words in the source (the
+# name leaves they test), and which no other default fixer writes, except fix_imports'
+# urlparse/robotparser -> urllib.*: left out of the tool when the file has none of them.
+# They are the fixers that cost most (fix_sorted's and fix_asserts' patterns are tried on
+# every node); the others' matches are cheap. Same output over 2.7's Lib: see the tests.
+def _fixer_words() -> dict[str, tuple[str, ...]]:
+    from fissix.fixes import fix_asserts, fix_imports, fix_urllib
+
+    to_urllib = tuple(old for old, new in fix_imports.MAPPING.items() if new.startswith("urllib"))
+    return {
+        "fissix.fixes.fix_asserts": tuple(fix_asserts.NAMES),
+        "fissix.fixes.fix_next": ("next",),
+        "fissix.fixes.fix_nonzero": ("__nonzero__",),
+        "fissix.fixes.fix_sorted": ("sort",),
+        "fissix.fixes.fix_urllib": (*fix_urllib.MAPPING, *to_urllib),
+    }
+
+
 @lru_cache(maxsize=1)
-def _refactoring_tool():
-    from fissix.refactor import RefactoringTool, get_fixers_from_package
+def _default_fixers() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """fissix's default fixers in its order, each with the words it needs (() for any file)."""
+    from fissix.refactor import get_fixers_from_package
 
-    return RefactoringTool(get_fixers_from_package("fissix.fixes"))
+    words = _fixer_words()
+    return tuple((name, words.get(name, ())) for name in get_fixers_from_package("fissix.fixes"))
 
 
-def two_to_three(text: str, name: str) -> str:
+@functools.cache  # at most 2**5 tools, built once per process
+def _refactoring_tool(fixers: tuple[str, ...] | None = None):
+    """fissix's tool with ``fixers`` (default: all default fixers), in fissix's order; one
+    with fewer fixers shares the full tool's fixer objects (their patterns, compiled once)."""
+    from fissix.refactor import RefactoringTool
+
+    if fixers is None:
+        return RefactoringTool([name for name, _ in _default_fixers()])
+    full = _refactoring_tool()
+    kept = set(fixers)
+
+    class FewerFixers(RefactoringTool):
+        def get_fixers(self):
+            return [f for f in full.pre_order if type(f).__module__ in kept], [
+                f for f in full.post_order if type(f).__module__ in kept
+            ]
+
+    return FewerFixers(list(fixers))
+
+
+def _tool_for(text: str):
+    """The tool with every default fixer that could match something in ``text``."""
+    fixers = tuple(name for name, words in _default_fixers() if not words or any(word in text for word in words))
+    return _refactoring_tool(fixers if len(fixers) < len(_default_fixers()) else None)
+
+
+def two_to_three(text: str, name: str, tree=None) -> str:
+    """fissix's default fixers over ``text``; ``tree``: fissix's parse of it, if already made."""
     from fissix.pgen2.parse import ParseError
+    from fissix.refactor import _detect_future_features
 
-    tool = _refactoring_tool()
+    tool = _tool_for(text)
     ended = text if text.endswith("\n") or not text else text + "\n"
+    features = _detect_future_features(ended) if tree is not None else None
     try:
-        tree = tool.refactor_string(ended, name)
+        if tree is not None and text.endswith("\n") and "print_function" not in features:
+            # what refactor_string does after its own parse, with the same grammar (print
+            # statement: _python3_or_tree parses only when print_function is not imported)
+            tree.future_features = features
+            tool.refactor_tree(tree, name)
+        else:
+            tree = tool.refactor_string(ended, name)
     except (ParseError, SyntaxError, IndentationError) as error:
         raise MigrateError(f"2to3 (fissix) cannot parse it: {error}") from None
     result = str(tree)
     return result if text.endswith("\n") or not text else result[:-1]
 
 
-# pyupgrade's public interface is its command line (it documents no Python API): one
-# process over many files, never its private functions, so a release cannot break migrate
-# silently. It rewrites files in place and prints "Rewriting NAME" for each it changed.
-PYUPGRADE = [sys.executable, "-m", "pyupgrade", "--py39-plus"]
+# pyupgrade documents no Python API: its interface is its command, `pyupgrade` (the
+# console script's entry point, loaded by name, never its private modules, so a release
+# cannot break migrate silently). It runs in this process over one file at a time:
+# it rewrites the file in place, exit status 1 when it did.
+PYUPGRADE_ARGUMENTS = ["--py39-plus"]
 ROUNDS = 3  # %-format -> .format() -> f-string takes pyupgrade two runs; a third must change nothing
 
 
-def pyupgrade_py39_many(texts: list[str]) -> list[str]:
-    """``pyupgrade --py39-plus`` over all ``texts`` at once, run again while it still changes one."""
-    if importlib.util.find_spec("pyupgrade") is None:
+@lru_cache(maxsize=1)
+def _pyupgrade_command():
+    from importlib.metadata import entry_points
+
+    found = list(entry_points(group="console_scripts", name="pyupgrade"))
+    if not found:
         raise MigrateError("pyupgrade is not installed (pip install pyupgrade)")
-    with tempfile.TemporaryDirectory(prefix="threadport-migrate-") as folder:
-        paths = [Path(folder) / f"m{i}.py" for i in range(len(texts))]
-        for path, text in zip(paths, texts):
-            path.write_bytes(text.encode("utf-8"))
-        pending = list(range(len(texts)))
-        for _ in range(ROUNDS):
-            if not pending:
-                break
-            before = [paths[i].read_bytes() for i in pending]
-            runs = _pyupgrade_runs([str(paths[i]) for i in pending])
-            changed = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
-            for returncode, stderr in runs:
-                if returncode not in (0, 1) or (returncode == 1 and not changed):
-                    complaint = (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1]
-                    raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
-            pending = changed
-        return [path.read_bytes().decode("utf-8") for path in paths]
-
-
-# pyupgrade runs one process per core when there are enough files to share: each start
-# costs about as much as a few dozen small files.
-PYUPGRADE_FILES_PER_PROCESS = 32
-
-
-def _pyupgrade_runs(names: list[str]) -> list[tuple[int, str]]:
-    """pyupgrade over ``names``, split into one chunk per core; (exit status, stderr) of each."""
-    chunks = max(1, min(os.cpu_count() or 1, len(names) // PYUPGRADE_FILES_PER_PROCESS))
-    # stderr to files, not pipes: pyupgrade says "Rewriting NAME" there for each file, and a
-    # full pipe would stall one process while another is waited for
-    outputs = [tempfile.TemporaryFile() for _ in range(chunks)]
-    try:
-        started = [
-            subprocess.Popen([*PYUPGRADE, *names[i::chunks]], stdout=subprocess.DEVNULL, stderr=outputs[i])
-            for i in range(chunks)
-        ]
-        codes = [process.wait() for process in started]
-        for output in outputs:
-            output.seek(0)
-        return [(code, output.read().decode("utf-8", "replace")) for code, output in zip(codes, outputs)]
-    finally:
-        for output in outputs:
-            output.close()
+    return found[0].load()
 
 
 def pyupgrade_py39(text: str) -> str:
-    return pyupgrade_py39_many([text])[0]
+    """``pyupgrade --py39-plus`` over ``text``, run again while it still changes it."""
+    command = _pyupgrade_command()
+    with tempfile.TemporaryDirectory(prefix="threadport-migrate-") as folder:
+        path = Path(folder) / "m.py"
+        for _ in range(ROUNDS):
+            path.write_bytes(text.encode("utf-8"))
+            said = io.StringIO()
+            with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+                try:
+                    status = command([*PYUPGRADE_ARGUMENTS, str(path)])
+                except SystemExit as exit:  # as the command would exit: sys.exit("message") is 1
+                    status = exit.code if isinstance(exit.code, int) or exit.code is None else 1
+                    said.write("" if status is exit.code else str(exit.code))
+                    status = status or 0
+                except Exception as error:  # noqa: BLE001 - its crash is this file's error, named
+                    said.write(f"{type(error).__name__}: {error}")
+                    status = "crashed"
+            new_text = path.read_bytes().decode("utf-8")
+            if status not in (0, 1) or (status == 1 and new_text == text):
+                complaint = (said.getvalue().strip().splitlines() or [f"exit status {status}"])[-1]
+                raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
+            if new_text == text:
+                break
+            text = new_text
+        return text
 
 
-def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
-    """The first two steps: 2to3's fixers (not for a file that is already Python 3), then
-    threadport's rules; what they give must compile here, or the error says which did it."""
-    python3 = is_python3(text)
+def _before_pyupgrade(text: str, name: str, aggressive: bool, prefilter) -> str:
+    """2to3's fixers (not for a file that is already Python 3), then threadport's rules;
+    what they give must compile here, or the error says which did it."""
+    python3, tree = _python3_or_tree(text)
     if not python3:
-        text = normalise_tabs(two_to_three(text, name))
-    try:
-        text, _, _ = fix_text(text, rules(), aggressive)
-    except Exception as error:  # noqa: BLE001 - name the step that failed
-        raise MigrateError(f"threadport fix{'' if python3 else ' after 2to3'}: {error}") from None
-    problem = compile_error(text, name)
+        text = normalise_tabs(two_to_three(text, name, tree))
+    if prefilter is None or prefilter.search(text.encode("utf-8", "surrogatepass")):
+        fixed = _fix(text, python3, aggressive)
+        problem = compile_error(fixed, name)
+    else:  # no rule can apply; but if it does not compile, fix's own complaint comes first
+        fixed, problem = text, compile_error(text, name)
+        if problem is not None:
+            fixed = _fix(text, python3, aggressive)
+            problem = compile_error(fixed, name)
     if problem is not None:
         stages = "threadport fix" if python3 else "2to3 and threadport fix"
         raise MigrateError(f"does not compile on Python {_version()} after {stages}: {problem}")
-    return text
+    return fixed
+
+
+def _fix(text: str, python3: bool, aggressive: bool) -> str:
+    try:
+        return fix_text(text, rules(), aggressive)[0]
+    except Exception as error:  # noqa: BLE001 - name the step that failed
+        raise MigrateError(f"threadport fix{'' if python3 else ' after 2to3'}: {error}") from None
+
+
+def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
+    """The first two steps (2to3's fixers unless already Python 3, threadport's rules)."""
+    return _before_pyupgrade(text, name, aggressive, None)
+
+
+def _migrate_one(item: tuple[str, str], aggressive: bool, prefilter) -> str | MigrateError:
+    """Every stage for one file (in a worker): a failure is returned, named, not raised."""
+    text, name = item
+    try:
+        before = _before_pyupgrade(text, name, aggressive, prefilter)
+        after = pyupgrade_py39(before)
+        problem = None if after == before else compile_error(after, name)
+    except MigrateError as error:
+        return error
+    if problem is not None:
+        return MigrateError(f"does not compile on Python {_version()} after pyupgrade: {problem}")
+    return after
 
 
 # 2to3 and threadport's rules parse every file: worker processes pay off from a few files.
@@ -211,30 +298,25 @@ MIGRATE_POOL_MINIMUM = 8
 
 
 def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> list[str | MigrateError]:
-    """Each ``(text, name)`` migrated, a failure kept with its item: the per-file stages on
-    every core (in order), then pyupgrade over all the files (one process per core)."""
-    from threadport.fixer.files import in_order
+    """Each ``(text, name)`` migrated, a failure kept with its item, every stage of a file
+    in one worker, on every core.
 
-    results = in_order(functools.partial(_before_one, aggressive=aggressive), items, MIGRATE_POOL_MINIMUM)
-    ready = [i for i, result in enumerate(results) if isinstance(result, str)]
-    upgraded = pyupgrade_py39_many([results[i] for i in ready]) if ready else []
-    checked = [(text, items[i][1]) for i, text in zip(ready, upgraded)]
-    for i, text, problem in zip(ready, upgraded, in_order(_compile_error, checked, MIGRATE_POOL_MINIMUM)):
-        if problem is not None:
-            text = MigrateError(f"does not compile on Python {_version()} after pyupgrade: {problem}")
-        results[i] = text
+    The workers take the files largest first (in chunks that shrink with them), so the run
+    ends on small files: a few huge files at the end of the list would leave one core
+    working alone (a file costs 10 ms to seconds).
+    """
+    from threadport.fixer import CODES
+    from threadport.fixer.files import in_order, prefilter
+
+    if items:
+        _pyupgrade_command()  # found once, before the workers fork
+        _default_fixers()
+    one = functools.partial(_migrate_one, aggressive=aggressive, prefilter=prefilter(CODES))
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
+    results: list[str | MigrateError] = [""] * len(items)
+    for i, result in zip(order, in_order(one, [items[i] for i in order], MIGRATE_POOL_MINIMUM)):
+        results[i] = result
     return results
-
-
-def _before_one(item: tuple[str, str], aggressive: bool) -> str | MigrateError:
-    try:
-        return before_pyupgrade(item[0], item[1], aggressive=aggressive)
-    except MigrateError as error:
-        return error
-
-
-def _compile_error(item: tuple[str, str]) -> str | None:
-    return compile_error(*item)
 
 
 def migrate_text(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:

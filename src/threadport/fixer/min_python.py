@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from threadport.lazyre import lazy_compile
+
 DEFAULT = (2, 6)
-_LOWER_BOUND = re.compile(r"(?:>=|~=|==|>)\s*(\d+)\.(\d+)")
-_CLASSIFIER = re.compile(r"Programming Language :: Python :: (\d+)\.(\d+)")
-_PYTHON_REQUIRES = re.compile(r"""python_requires\s*=\s*(?:['"]([^'"]+)['"]|([^\n#]+))""")
-_REQUIRES_PYTHON = re.compile(r"""^requires-python\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)
+_LOWER_BOUND = lazy_compile(r"(?:>=|~=|==|>)\s*(\d+)\.(\d+)")
+_CLASSIFIER = lazy_compile(r"Programming Language :: Python :: (\d+)\.(\d+)")
+_PYTHON_REQUIRES = lazy_compile(r"""python_requires\s*=\s*(?:['"]([^'"]+)['"]|([^\n#]+))""")
+_REQUIRES_PYTHON = lazy_compile(r"""^requires-python\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)
 METADATA_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import ast
-import re
 import tokenize
 import warnings
 
-from tokenize_rt import Token, src_to_tokens
-
 from threadport.errors import ThreadportError
 from threadport.fixer import chunks
-from threadport.fixer.py2shim import Shim, expand_tabs, shim
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
+    from threadport.fixer.py2shim import Shim
 
 
 class ParseFailure(ThreadportError):
@@ -42,18 +45,23 @@ def _ast(text: str) -> ast.Module:
 
 def _python2_parses(text: str) -> str | None:
     """None when lib2to3's Python 2 grammar (fissix) accepts ``text``, else its complaint."""
+    parsed = _python2_tree(text)
+    return parsed if isinstance(parsed, str) else None
+
+
+def _python2_tree(text: str):
+    """fissix's tree of ``text`` in lib2to3's Python 2 grammar, or its complaint (a str)."""
     from fissix import pygram, pytree
     from fissix.pgen2 import driver, parse
     from fissix.pgen2 import tokenize as pgen_tokenize  # its own TokenError, not the stdlib's
 
     grammar = pygram.python_grammar  # print and exec statements
     try:
-        driver.Driver(grammar, convert=pytree.convert).parse_string(text if text.endswith("\n") else text + "\n")
+        return driver.Driver(grammar, convert=pytree.convert).parse_string(text if text.endswith("\n") else text + "\n")
     except parse.ParseError as error:
         return f"line {error.context[1][0]}: bad input {error.value!r}"
     except (tokenize.TokenError, pgen_tokenize.TokenError, IndentationError, SyntaxError) as error:
         return str(error)
-    return None
 
 
 # What Python 3.9+'s tokenizer says past 200 nested brackets. python2.7 gives up sooner:
@@ -71,6 +79,8 @@ def _hide_string_crs(text: str) -> str:
     """
     if "\r" not in text.replace("\r\n", ""):
         return text
+    from tokenize_rt import src_to_tokens
+
     try:
         tokens = src_to_tokens(text)
     except Exception:  # noqa: BLE001 - tokenize's own errors vary by version
@@ -86,7 +96,7 @@ def _hide_string_crs(text: str) -> str:
     return "".join(pieces)
 
 
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = lazy_compile(r"\r(?!\n)")
 
 
 def parse(text: str) -> Parsed:
@@ -100,6 +110,8 @@ def parse(text: str) -> Parsed:
         # versions raise a bare MemoryError or RecursionError for the same input.
         raise ParseFailure(_too_deep(error)) from None
     _refuse_deep_brackets(python3_error)
+    from threadport.fixer.py2shim import expand_tabs, shim  # here: most files are Python 3 (its regexes cost)
+
     try:
         result = shim(text)
     except (tokenize.TokenError, SyntaxError) as error:

@@ -24,13 +24,13 @@ import codecs
 import errno
 import io
 import os
-import re
 import stat
 import time
 import tokenize
 from pathlib import Path
 
 from threadport.errors import ThreadportError
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
 try:
@@ -61,7 +61,7 @@ class Source(Record):
 
 
 # PEP 263's cookie, as tokenize looks for it in the first two lines.
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_COOKIE = lazy_compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 def _bom_and_cookie_disagree(data: bytes) -> str | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tokenize_rt import Token
+TYPE_CHECKING = False  # typing's, without importing typing: tokenize-rt only where tokens are made (engine.py)
+if TYPE_CHECKING:
+    from tokenize_rt import Token
+
 
 NON_CODE = frozenset({"UNIMPORTANT_WS", "COMMENT", "NL", "ESCAPED_NL", "INDENT", "DEDENT"})
 

@@ -10,7 +10,10 @@ RULE = MethodRename(
     kinds=frozenset({THREAD}),
     what="threading.Thread",
     note="isAlive was removed in Python 3.9",
-    aggressive=True,  # calling isAlive() fails on 3.9+ whatever the receiver is
+    # --aggressive renames isAlive() on unknown receivers too, betting they are threads
+    # (threading's isAlive() fails on 3.9+); never when a file being processed defines an
+    # isAlive of its own (a test double, a spawn object): the call may reach that one.
+    aggressive=True,
 )
 CODE, SUMMARY, find = RULE.code, "x.isAlive() -> x.is_alive() (removed in 3.9)", RULE.find
 TRIGGER = RULE.trigger

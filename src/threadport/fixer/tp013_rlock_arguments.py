@@ -13,11 +13,15 @@ from collections.abc import Iterator
 from threadport.facts import Fact
 from threadport.fixer.engine import Context, Finding
 from threadport.fixer.receivers import Kind
-from threadport.fixer.trigger import Trigger
+from threadport.fixer.trigger import CALL, GAP, WORD_START, Trigger
 
 CODE = "TP013"
 SUMMARY = "threading.RLock(...) with arguments: deprecated in 3.13, an error in 3.15 (report only)"
-TRIGGER = Trigger(b"RLock", (rb"RLock\s*\(\s*[^\s)]",), frozenset({"RLock"}), frozenset({"RLock"}))
+# A call with an argument: ``RLock``, then (across blanks, line continuations and comments)
+# ``(`` and something other than ``)``.
+TRIGGER = Trigger(
+    b"RLock", (WORD_START + rb"RLock" + CALL + GAP + rb"[^\s)]",), frozenset({"RLock"}), frozenset({"RLock"})
+)
 FACTS = [Fact("RLock(None) (arguments)", "warns_from", "3.13", "DeprecationWarning")]
 
 

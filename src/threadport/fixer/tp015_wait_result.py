@@ -15,16 +15,18 @@ from collections.abc import Iterator
 from threadport.facts import Fact
 from threadport.fixer.engine import Context, Finding
 from threadport.fixer.receivers import CONDITION
-from threadport.fixer.trigger import Trigger
+from threadport.fixer.trigger import CALL, Attribute, Trigger
 
 CODE = "TP015"
 SUMMARY = "value of Condition.wait(): None on 2.x, True/False on 3.2+ (report only)"
-# Only certain receivers are reported, and they need a Condition in the same file.
-# The value used: assigned, tested or returned (run only on files that mention Condition).
+# Only certain receivers are reported, and they need a Condition in the same file (threading's
+# Condition or 2.7's _Condition, called or derived from). Any ``x.wait`` then: whether its value
+# is used (``print(c.wait(1))``, ``assert c.wait(1)``...) takes the tree to tell.
 TRIGGER = Trigger(
     b"Condition",
-    (rb"=[ \t]*[\w.]+\.wait[ \t]*\(", rb"(?:if|while|return|not|and|or)[ \t]+[\w.]+\.wait[ \t]*\("),
+    (Attribute("wait", CALL),),
     frozenset({"wait"}),
+    requires=(rb"(?<![A-Za-z0-9])Condition(?!\w)",),  # an underscore may come before: _Condition
 )
 FACTS = [Fact("Condition.wait() returns a bool", "exists_from", "3.2")]
 

@@ -1,0 +1,144 @@
+"""The migrate pipeline as one would write it by hand, without any of migrate's speed-ups:
+every default fissix fixer on its own parse, the Python 3 test with its own parses, the tab
+check and threadport's fix on every file, and `python -m pyupgrade --py39-plus` as a
+command over all the files, again over those it changed, up to three runs.
+
+`threadport migrate` must give exactly what this gives (tests/fixer/test_migrate_speedups.py);
+`python tests/fixer/plain_migrate.py FOLDER` compares the two over every file of a folder.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from threadport.fixer import rules
+from threadport.fixer.engine import fix_text
+from threadport.fixer.migrate import _python3_only, compile_error
+from threadport.fixer.parsing import _python2_parses
+from threadport.fixer.py2shim import Shim, expand_tabs
+
+ROUNDS = 3
+BATCH = 100
+
+
+def plain_is_python3(text: str) -> bool:
+    try:
+        tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    if "print_function" in text and "__future__" in text:
+        return _python3_only(tree, print_function=True)
+    return _python3_only(tree) or _python2_parses(text) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def plain_tool():
+    from fissix.refactor import RefactoringTool, get_fixers_from_package
+
+    return RefactoringTool(get_fixers_from_package("fissix.fixes"))
+
+
+def plain_two_to_three(text: str, name: str) -> str:
+    tool = plain_tool()
+    ended = text if text.endswith("\n") or not text else text + "\n"
+    result = str(tool.refactor_string(ended, name))
+    return result if text.endswith("\n") or not text else result[:-1]
+
+
+def plain_normalise_tabs(text: str) -> str:
+    try:
+        compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except TabError:
+        return expand_tabs(Shim(text)).text
+    except (SyntaxError, ValueError):
+        pass
+    return text
+
+
+def plain_before_pyupgrade(text: str, name: str, aggressive: bool = False) -> str | None:
+    """2to3 and threadport's fix; None where a stage refuses the text (migrate names it)."""
+    try:
+        python3 = plain_is_python3(text)
+        if not python3:
+            text = plain_normalise_tabs(plain_two_to_three(text, name))
+        text = fix_text(text, rules(), aggressive)[0]
+    except Exception:  # noqa: BLE001 - a refusal: the comparison checks migrate refuses it too
+        return None
+    return None if compile_error(text, name) else text
+
+
+def plain_pyupgrade(texts: list[str]) -> list[str]:
+    """The pyupgrade command over all the texts, again over the changed ones, up to ROUNDS runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / f"m{i}.py" for i in range(len(texts))]
+        for path, text in zip(paths, texts):
+            path.write_bytes(text.encode("utf-8"))
+        pending = list(range(len(texts)))
+        for _ in range(ROUNDS):
+            if not pending:
+                break
+            before = [paths[i].read_bytes() for i in pending]
+            done = subprocess.run(
+                [sys.executable, "-m", "pyupgrade", "--py39-plus", *(str(paths[i]) for i in pending)],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode in (0, 1), done.stderr[-2000:]
+            pending = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
+        return [path.read_bytes().decode("utf-8") for path in paths]
+
+
+def plain_migrate(items: list[tuple[str, str]], aggressive: bool = False, workers: int = 1) -> list[str | None]:
+    """Each ``(text, name)`` through the plain pipeline: the Python 3 text, or None (refused)."""
+    if workers > 1:  # for a whole library: the per-file stages in forked workers, in order
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            before = pool.starmap(plain_before_pyupgrade, [(t, n, aggressive) for t, n in items], chunksize=1)
+    else:
+        before = [plain_before_pyupgrade(text, name, aggressive) for text, name in items]
+    ready = [i for i, text in enumerate(before) if text is not None]
+    results: list[str | None] = [None] * len(items)
+    for i, text in zip(ready, plain_pyupgrade([before[i] for i in ready])):  # type: ignore[misc]
+        results[i] = None if compile_error(text, items[i][1]) else text
+    return results
+
+
+def compare_folder(folder: Path) -> int:
+    """migrate_texts against plain_migrate over every .py file under ``folder``."""
+    from threadport.fixer.migrate import MigrateError, migrate_texts
+    from threadport.fixer.source import SourceError, read_source
+
+    items = []
+    for path in sorted(folder.rglob("*.py")):
+        try:
+            items.append((read_source(path).text, str(path)))
+        except SourceError:
+            continue
+    identical = both_refused = done = 0
+    for start in range(0, len(items), BATCH):  # a running count: a long run tells as it goes
+        batch = items[start : start + BATCH]
+        fast = migrate_texts(batch)
+        plain = plain_migrate(batch, workers=os.cpu_count() or 1)
+        for (_, name), new, old in zip(batch, fast, plain):
+            if isinstance(new, MigrateError) and old is None:
+                both_refused += 1
+            elif new == old:
+                identical += 1
+            else:
+                print(f"DIFFERENT: {name}", flush=True)
+        done += len(batch)
+        print(f"{done}/{len(items)} files: {identical} identical, {both_refused} refused by both", flush=True)
+    different = len(items) - identical - both_refused
+    print(f"{len(items)} files: {identical} identical, {both_refused} refused by both, {different} different")
+    return 1 if different else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(compare_folder(Path(sys.argv[1])))

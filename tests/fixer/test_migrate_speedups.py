@@ -1,0 +1,96 @@
+"""migrate's speed-ups change no output: over a set of fixtures, `migrate_texts` gives byte
+for byte what the plain pipeline (plain_migrate.py: every default fixer on its own parse,
+every stage on every file, pyupgrade's command until it changes nothing) gives, and
+refuses the same files. The same comparison over all of 2.7's Lib is
+`python tests/fixer/plain_migrate.py FOLDER` (minutes; README, benchmarks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plain_migrate import plain_migrate
+
+from threadport.fixer import migrate
+from threadport.fixer.migrate import MigrateError, migrate_texts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each gated fixer with and without its words, the words another fixer writes
+# (urlparse -> urllib.parse), the grammar switch (print_function), and the edge cases of
+# the reused parse (no final newline, empty file, Python 3, tabs, code that does not compile).
+SNIPPETS = {
+    "sort.py": "def f(xs, cmp):\n    xs.sort(cmp)\n    return sorted(xs, cmp)\n",
+    "next.py": "class It(object):\n    def next(self):\n        return 1\nit = iter([1])\nprint it.next()\n",
+    "nonzero.py": "class Z:\n    def __nonzero__(self):\n        return False\n",
+    "asserts.py": "import unittest\nclass T(unittest.TestCase):\n    def test(self):\n"
+    "        self.assertEquals(1, 1)\n        self.failUnless(True)\n        self.assert_(1)\n",
+    "urllib.py": "import urllib, urllib2\nurllib.urlopen('x')\nurllib2.urlopen('y')\nprint urllib.quote('a b')\n",
+    "urlparse.py": "import urlparse\nprint urlparse.urljoin('a', 'b')\n",
+    "robotparser.py": "import robotparser\nr = robotparser.RobotFileParser()\n",
+    "none_of_them.py": "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint '%s' % t.getName()\n",
+    "common_subset.py": "def f(a, b):\n    return a.has_key(b)\n",
+    "common_no_newline.py": "import threading\nx = threading.currentThread()",
+    "empty.py": "",
+    "print_function.py": "from __future__ import print_function\nimport sys\nprint('x', file=sys.stderr)\n"
+    "d = {}\nif d.has_key(1): pass\n",
+    "python3.py": "import threading\ndef f(x: int) -> None:\n    t = threading.Thread()\n    t.setDaemon(True)\n"
+    "    print(f'{x}')\n",
+    "tabs.py": 'import threading\ndef f():\n\tt = threading.Thread()\n        t.setDaemon(True)\n\tprint "x"\n',
+    "format_twice.py": "x = '%s %s' % (a, b)\ny = u'{0}'.format(c)\n",
+    "does_not_compile.py": "import threading\ndef go(f):\n    spawn(f, async=True)\n",
+    "return_outside.py": "print 'x'\nreturn 1\n",
+}
+
+
+def snippets() -> list[tuple[str, str]]:
+    return [(text, name) for name, text in SNIPPETS.items()]
+
+
+def fixtures() -> list[tuple[str, str]]:
+    """The snippets, the legacy/ showcase files and the py2workers project."""
+    files = sorted([*(ROOT / "legacy").glob("*.py"), *(ROOT / "tests" / "fixtures" / "py2workers").glob("*.py")])
+    return [*((path.read_text(), str(path)) for path in files), *snippets()]
+
+
+def assert_same_as_plain(items: list[tuple[str, str]], aggressive: bool) -> None:
+    fast = migrate_texts(items, aggressive=aggressive)
+    plain = plain_migrate(items, aggressive=aggressive)
+    for (_, name), new, old in zip(items, fast, plain):
+        if old is None:
+            assert isinstance(new, MigrateError), f"{name}: the plain pipeline refuses it, migrate does not"
+        else:
+            assert new == old, f"{name}: migrate's output differs from the plain pipeline's"
+
+
+def test_migrate_gives_what_the_plain_pipeline_gives():
+    items = fixtures()
+    assert len(items) > len(SNIPPETS) + 10
+    assert_same_as_plain(items, aggressive=False)
+    # the fixtures do reach the speed-ups: files that leave fixers out, files whose fixers
+    # include each gated one
+    tools = {name: migrate._tool_for(text).fixers for text, name in items}
+    for gated in ("fix_sorted", "fix_next", "fix_nonzero", "fix_asserts", "fix_urllib"):
+        assert any(f"fissix.fixes.{gated}" in fixers for fixers in tools.values())
+        assert any(f"fissix.fixes.{gated}" not in fixers for fixers in tools.values())
+    assert "fissix.fixes.fix_urllib" in tools["urlparse.py"]
+
+
+def test_aggressive_migrate_gives_what_the_plain_pipeline_gives():
+    assert_same_as_plain(snippets(), aggressive=True)
+
+
+def test_the_serial_path_agrees_with_the_pool(monkeypatch):
+    items = snippets()
+    assert len(items) >= migrate.MIGRATE_POOL_MINIMUM
+    pooled = migrate_texts(items)
+    monkeypatch.setattr(migrate, "MIGRATE_POOL_MINIMUM", len(items) + 1)
+    serial = migrate_texts(items)
+    assert [str(r) for r in serial] == [str(r) for r in pooled]
+    assert sum(isinstance(r, MigrateError) for r in serial) == 2  # does_not_compile, return_outside
+
+
+def test_refusals_keep_their_plain_messages():
+    (error,) = migrate_texts([(SNIPPETS["return_outside.py"], "r.py")])
+    assert str(error) == f"does not compile on Python {migrate._version()} after 2to3 and threadport fix: " + (
+        "line 2: 'return' outside function"
+    )

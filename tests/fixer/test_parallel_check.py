@@ -1,0 +1,66 @@
+"""`check` on every core: the prefilter screens in chunks, the files it lets through are
+analysed largest first, one per task; the report is the same as in one process."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import shutil
+
+from availability import unavailable
+
+from threadport.cli import main
+from threadport.fixer import files
+
+THREADED = "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())\nx.getName()\n"
+BROKEN = "import threading\nthreading.currentThread()\ndef f(:\n    pass\n"
+# certain alone; possible once another file of the tree assigns its _thread (tree facts)
+SCHEDULER = (
+    "import threading\nclass Scheduler(object):\n    def start(self):\n"
+    "        self._thread = threading.Thread()\n    def running(self):\n        return self._thread.isAlive()\n"
+)
+DOUBLE = "import scheduler\ns = scheduler.Scheduler()\ns._thread = object()\n"
+
+
+def tree(root, quiet: int) -> None:
+    """Files with findings of growing size between many the prefilter stops, and a broken one."""
+    root.mkdir()
+    for i in range(quiet):
+        (root / f"quiet{i:03d}.py").write_text(f"value = {i}\n")
+    for i in range(6):
+        (root / f"hit{i}.py").write_text(THREADED + "pass\n" * (1000 * i))
+    (root / "hit2_broken.py").write_text(BROKEN)
+    (root / "scheduler.py").write_text(SCHEDULER)
+    (root / "zz_double.py").write_text(DOUBLE)  # read only by the tree facts' scan
+
+
+def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeypatch):
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        unavailable("the process pool needs two cores and fork", "THREADPORT_REQUIRE_POOL")
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    tree(parallel, files.POOL_MINIMUM)
+    shutil.copytree(parallel, serial)
+    pools: list[bool] = []
+    real_workers = files._workers
+
+    @contextlib.contextmanager
+    def watched(items, minimum=None):
+        with real_workers(items, minimum) as pool:
+            pools.append(pool is not None)
+            yield pool
+
+    monkeypatch.setattr(files, "_workers", watched)
+    code = main(["check", str(parallel)])
+    out, err = capsys.readouterr()
+    assert pools == [True]
+    monkeypatch.setattr(files, "POOL_MINIMUM", 10**9)
+    assert main(["check", str(serial)]) == code == 2  # the broken file
+    serial_out, serial_err = capsys.readouterr()
+    assert pools == [True, False]
+    assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
+    assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
+    reported = [line.split(":")[0] for line in out.splitlines() if ": TP" in line]
+    assert reported == sorted(reported) and len(set(reported)) == 7  # every hit, in the walk's order
+    assert "scheduler.py:6:29: TP001 [possible]" in out  # the tree facts, gathered by the workers
+    assert "hit2_broken.py: error:" in err
