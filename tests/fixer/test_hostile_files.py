@@ -19,8 +19,8 @@ import pytest
 from availability import unavailable
 
 import threadport.fixer.files as files_module
-from threadport.fixer import chunks
 from threadport.cli import main
+from threadport.fixer import chunks
 
 GOOD = "import threading\nt = threading.Thread()\nt.isAlive()\n"
 FIXED = GOOD.replace("isAlive", "is_alive")
