@@ -100,6 +100,7 @@ HEAVY = {
     "threadport.ledger": "the rules need only threadport.facts.Fact",
     "threadport.interpreters": "interpreter discovery",
     "threadport.fixer.py2shim": "its Python 2 lexer compiles at import; only Python 2 files need it",
+    "shutil": "bz2, lzma, zlib: for argparse's width (cli.Formatter asks the terminal) and git only",
 }
 
 
@@ -148,3 +149,16 @@ def test_a_command_given_first_gets_its_sub_parser_alone(monkeypatch, capsys):
     assert made == list(cli.COMMANDS)
     shown = capsys.readouterr().out
     assert all(f"    {name}" in shown for name in cli.COMMANDS)
+
+
+@pytest.mark.parametrize("columns", [None, "50", "200", "abc", "-3", "0"])
+def test_the_help_width_is_the_one_shutil_gives(monkeypatch, columns):
+    import shutil
+
+    from threadport.cli import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
