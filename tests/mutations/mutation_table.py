@@ -433,4 +433,25 @@ MUTATIONS = (
         "    if False:",
         (tests("tests/fixer/test_tp010_lock_with.py"),),
     ),
+    Mutation(
+        "prefilter: a # anywhere before a word on its line counts as a comment, even inside a string",
+        "src/threadport/fixer/trigger.py",
+        """ and data.find(b"'", line, start) < 0 and data.find(b'"', line, start) < 0""",
+        "",
+        (tests("tests/fixer/test_prefilter_recall.py::test_shapes_that_slipped_through_are_let_through"),),
+    ),
+    Mutation(
+        "prefilter: TP015 lets through only assigned wait() values (the old trigger: print(c.wait(1)) lost)",
+        "src/threadport/fixer/tp015_wait_result.py",
+        """    (Attribute("wait", CALL),),""",
+        """    (rb"=[ \\t]*[\\w.]+\\.wait[ \\t]*\\(",),""",
+        (tests("tests/fixer/test_prefilter_recall.py::test_shapes_that_slipped_through_are_let_through"),),
+    ),
+    Mutation(
+        "check in workers: the analysed files' outcomes put back in the wrong places",
+        "src/threadport/fixer/files.py",
+        "    for i, outcome in zip(todo, _map(",
+        "    for i, outcome in zip(sorted(todo), _map(",
+        (tests("tests/fixer/test_parallel_check.py"),),
+    ),
 )
