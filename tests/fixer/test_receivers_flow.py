@@ -92,6 +92,9 @@ NOOPS = [
     pytest.param(LOCAL_CLASS, "SendThread(self.chan, FakeEvent())", id="class-built-with-a-stranger"),
     pytest.param(LOCAL_CLASS, "return SendThread", id="class-escapes"),
     pytest.param(LOCAL_CLASS, "SendThread(self.chan, done_event=FakeEvent())", id="class-built-by-keyword"),
+    pytest.param(LOCAL_CLASS, "st.__class__(self.chan, FakeEvent())", id="class-built-through-__class__"),
+    pytest.param(LOCAL_CLASS, "type(st)(self.chan, FakeEvent())", id="class-built-through-type"),
+    pytest.param(LOCAL_CLASS, "st.__init__(self.chan, FakeEvent())", id="init-run-again"),
 ]
 
 
