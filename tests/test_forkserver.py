@@ -239,6 +239,22 @@ def test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed(any_python, s
 
 
 def test_a_source_that_names_gc_runs_in_a_fresh_process(any_python, snippet):
-    # A forked run's gc holds the server's objects frozen (3.7+); gc is the one witness.
+    # A forked run's gc holds the server's objects frozen (3.7+).
     path = snippet("import gc\ndef main():\n    print(getattr(gc, 'get_freeze_count', lambda: 0)())\n")
     assert run_entry(any_python, path, "main").stdout == ["0"]
+
+
+# What a forked run shows differently, each asked the way a snippet would.
+TELLS_APART = {
+    "parent": "import os\ndef main():\n    print(open('/proc/%d/cmdline' % os.getppid()).read().split('\\0')[-2])\n",
+    "command line": "def main():\n    print(open('/proc/self/cmdline').read().split('\\0')[-2])\n",
+    "stdout": "import os\ndef main():\n    print(os.readlink('/proc/self/fd/1').split(':')[0])\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TELLS_APART))
+def test_a_source_that_could_tell_a_forked_run_apart_runs_in_a_fresh_process(any_python, snippet, name):
+    path = snippet(TELLS_APART[name])
+    fresh, forked = both_ways(any_python, path, "main", timeout=30)
+    assert fresh["exit"] == 0 and fresh != forked, "the difference is real"
+    assert comparable(run_entry(any_python, path, "main", timeout=30)) == fresh

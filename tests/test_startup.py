@@ -124,3 +124,27 @@ def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):
     assert pattern.search("x = 1  # NOQA").group() == "# NOQA"
     assert pattern.sub("", "a # noqa") == "a "
     assert compiled == [(r"#\s*noqa", re.IGNORECASE)]  # once: the bound methods are kept
+
+
+def test_a_command_given_first_gets_its_sub_parser_alone(monkeypatch, capsys):
+    import argparse
+
+    from threadport import cli
+
+    made = []
+    real_add_parser = argparse._SubParsersAction.add_parser
+    monkeypatch.setattr(
+        argparse._SubParsersAction,
+        "add_parser",
+        lambda self, name, **kw: made.append(name) or real_add_parser(self, name, **kw),
+    )
+    with pytest.raises(SystemExit):
+        cli.main(["list", "--help"])
+    assert made == ["list"]
+    assert "usage: threadport list" in capsys.readouterr().out
+    made.clear()
+    with pytest.raises(SystemExit):  # an option before the command: the main parser's help, every command
+        cli.main(["--help", "list"])
+    assert made == list(cli.COMMANDS)
+    shown = capsys.readouterr().out
+    assert all(f"    {name}" in shown for name in cli.COMMANDS)

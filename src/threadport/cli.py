@@ -44,8 +44,13 @@ class Parser(argparse.ArgumentParser):
         return super().format_help()
 
 
-def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; only the chosen command's module is imported and wired."""
+def build_parser(chosen: str | None = None, alone: bool = False) -> argparse.ArgumentParser:
+    """The full parser; only the chosen command's module is imported and wired.
+
+    ``alone``: the chosen command's sub-parser is the only one made (argparse's work for
+    the ten others was a tenth of `threadport check`'s start-up). Only when the command
+    comes first: an option before it (``--help``) is the main parser's, which lists them all.
+    """
     from threadport import __version__
 
     parser = Parser(  # sub-command parsers are made of the same class
@@ -56,6 +61,8 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
+        if alone and name != chosen:
+            continue
         command = sub.add_parser(name, help=help_text, description=help_text)
         if name == chosen:
             module = importlib.import_module(module_name)
@@ -67,7 +74,8 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
-    parser = build_parser(chosen if chosen in COMMANDS else None)
+    known = chosen in COMMANDS
+    parser = build_parser(chosen if known else None, alone=known and argv[0] == chosen)
     if not argv:  # `threadport` alone: the list of commands, not only a usage line
         parser.print_help()
         return 2

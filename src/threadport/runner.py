@@ -143,13 +143,16 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
     return f"exit status {returncode}"
 
 
-# gc's state is what a forked run shows differently from a fresh one (the server's
-# objects are frozen, its counts are the server's): a source that names gc runs fresh.
-_GC = re.compile(rb"\bgc\b")
+# What a forked run shows differently from a fresh one (tests/test_forkserver.py holds
+# the rest alike): gc's state (the driver's objects frozen, its counts), the parent
+# process (the driver) and the command line in /proc/self/cmdline (the driver's), and
+# what stdout and stderr are under the name (FIFOs, where a fresh run has pipes: fstat,
+# /proc/self/fd, /dev/stdout). A source that names any of these runs fresh.
+_TELLS_APART = re.compile(rb"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|readlink")
 
 
-def asks_gc(source: Path) -> bool:
-    return bool(_GC.search(source.read_bytes()))
+def needs_fresh_process(source: Path) -> bool:
+    return bool(_TELLS_APART.search(source.read_bytes()))
 
 
 def _follow(process, process_started, token, timeout, *also):
@@ -198,7 +201,7 @@ def run_entry(
         token = uuid.uuid4().hex
         environment = _child_environment()
         started = time.perf_counter()
-        forked = (forkserver.wanted() and not asks_gc(source)) if fresh is None else not fresh
+        forked = (forkserver.wanted() and not needs_fresh_process(source)) if fresh is None else not fresh
         if forked:
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:

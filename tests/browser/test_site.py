@@ -359,9 +359,10 @@ def test_no_page_holds_a_path_of_the_building_machine(site):
         assert not re.search(r"(?<![\w.])/(?:usr|opt|var|work)/\w", text), f"{path.name} shows an absolute path"
 
 
-def axe_violations(page, axe_js: Path) -> list[str]:
-    page.add_script_tag(path=str(axe_js))
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+AXE_RUN = "() => { window.axeScan = axe.run(document, {resultTypes: ['violations']}); }"
+
+
+def serious(result: dict) -> list[str]:
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']}"
         f" at {[node['target'] for node in violation['nodes'][:3]]}"
@@ -374,21 +375,40 @@ def axe_violations(page, axe_js: Path) -> list[str]:
 # pages whose kinds of content differ (index, clock, the seed's pair page, which has every
 # kind of block a pair page has); colours do not change with the width.
 AXE_PAGES = {WIDE: PAGES, NARROW: ["index.html", "clock.html", page_name(SEED)]}
+SCHEMES = ["light", "dark"]
+LANES = 2  # scans at once, each in a browser context (a renderer process) of its own: one per core
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.fixture(scope="module")
+def axe_problems(site, browser, axe_js) -> dict[tuple[str, int], list[str]]:
+    """(scheme, width) -> the serious violations axe-core finds on AXE_PAGES[width], every page
+    scanned once. LANES scans run at once: each lane loads its next page and starts axe in it
+    without waiting, then the lanes' results are collected."""
+    jobs = [(scheme, width, name) for scheme in SCHEMES for width in WIDTHS for name in AXE_PAGES[width]]
+    contexts = [browser.new_context() for _ in range(LANES)]
+    lanes = [context.new_page() for context in contexts]
+    found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
+    for start in range(0, len(jobs), LANES):
+        running = list(zip(lanes, jobs[start : start + LANES]))
+        for page, (scheme, width, name) in running:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(color_scheme=scheme)
+            page.goto(url(site, name))
+            if name == page_name(SEED):
+                page.locator("details.answer").evaluate("d => d.open = true")  # the answer's colours too
+            page.add_script_tag(path=str(axe_js))
+            page.evaluate(AXE_RUN)
+        for page, (scheme, width, name) in running:
+            found[scheme, width] += [f"{name}: {p}" for p in serious(page.evaluate("() => window.axeScan"))]
+    for context in contexts:
+        context.close()
+    return found
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_serious_accessibility_violation(site, browser, axe_js, scheme, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    problems = []
-    for name in AXE_PAGES[width]:
-        page.goto(url(site, name))
-        if name == page_name(SEED):
-            page.locator("details.answer").evaluate("d => d.open = true")  # the answer's colours too
-        problems += [f"{name}: {p}" for p in axe_violations(page, axe_js)]
-    context.close()
-    assert problems == []
+def test_no_serious_accessibility_violation(axe_problems, scheme, width):
+    assert axe_problems[scheme, width] == []
 
 
 def test_dark_scheme_is_dark_and_light_is_light(site, browser):

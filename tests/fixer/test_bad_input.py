@@ -130,6 +130,16 @@ def test_python2_only_file_is_checked_and_fixed_as_python2(tmp_path, capsys):
     assert path.read_text() == expected.replace("t.getName()", "t.name")
 
 
+def test_python2_assigning_true_and_false_is_analyzed(tmp_path, capsys):
+    """2.2-era fallbacks bind True and False, names in Python 2 (paste's subprocess24.py)."""
+    text = "try:\n    False\nexcept NameError:\n    False = 0\n    True = 1\nimport threading\n"
+    text += "t = threading.Thread()\nt.setDaemon(True)\nprint t.isAlive() == False\n"
+    path = tmp_path / "old.py"
+    path.write_text(text)
+    assert main(["fix", str(path)]) == 1
+    assert path.read_text() == text.replace("t.setDaemon(True)", "t.daemon = True").replace("isAlive", "is_alive")
+
+
 def test_migrate_says_so_when_a_file_is_not_utf8(tmp_path, capsys):
     path = tmp_path / "latin.py"
     data = b"# caf\xe9, no coding cookie\nprint 'x'\n"

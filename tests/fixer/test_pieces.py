@@ -73,11 +73,20 @@ def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> 
         return [(_tree(t), _findings(t), _fixed(t, False), _fixed(t, True)) for t in texts]
 
 
-@pytest.mark.parametrize("piece", [1, 80])
-def test_pieces_give_the_whole_file_findings_and_rewrite(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+@pytest.fixture(scope="module")
+def whole_outcomes() -> tuple[list[str], list[object]]:
+    """The texts and what each gives parsed whole: computed once, both piece sizes compare with it."""
     texts = _texts()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return texts, _outcomes(texts, monkeypatch, WHOLE)
+
+
+@pytest.mark.parametrize("piece", [1, 80])
+def test_pieces_give_the_whole_file_findings_and_rewrite(
+    monkeypatch: pytest.MonkeyPatch, piece: int, whole_outcomes: tuple[list[str], list[object]]
+) -> None:
+    texts, whole = whole_outcomes
     assert len(texts) > 100  # the rule tables' snippets are found
-    whole = _outcomes(texts, monkeypatch, WHOLE)
     calls = []
     real_parse = ast.parse
     monkeypatch.setattr(ast, "parse", lambda source, *a, **k: calls.append(len(source)) or real_parse(source, *a, **k))

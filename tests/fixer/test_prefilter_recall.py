@@ -64,6 +64,8 @@ SLIPPED = {
         "TP010",
         "import threading\nl = threading.Lock()\n(l.  # c\n  acquire)()\ntry:\n    pass\nfinally:\n    l.release()\n",
     ),
+    "from thread \\ import allocate": ("TP014", "from thread \\\n    import allocate as a\n"),
+    "from thread import\\ allocate": ("TP014", "from thread import\\\n    allocate as a\n"),
     "RLock( # comment": ("TP013", "import threading\nr = threading.RLock(  # why\n    None)\n"),
     "release  ( )": (
         "TP010",

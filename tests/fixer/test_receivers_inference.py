@@ -213,12 +213,16 @@ NOOPS = [
         "TP007",
         src("""
             from threading import Thread
-            def run(f, t):
+            def run(f):
+                global t
                 t = Thread(target=f)
                 reset()
                 t.setName("x")
+            def reset():
+                global t
+                t = Other()
             """),
-        id="another-statement-between",
+        id="a-call-between-may-rebind-a-global",
     ),
 ]
 

@@ -235,6 +235,19 @@ REWRITES_27 = [
         "with a, b:\n    with c:\n        w()\n",
         id="three-nested-locks",
     ),
+    pytest.param(
+        "import threading\na = threading.Lock()\nb = threading.Lock()\n"
+        "a.acquire()\ntry:\n    b.acquire()\n    try: w()\n    finally: b.release()\nfinally:\n    a.release()\n",
+        "import threading\na = threading.Lock()\nb = threading.Lock()\nwith a:\n    with b: w()\n",
+        id="one-line-inner-try-stays-nested",
+    ),
+]
+
+# Shapes `with` would do exactly, in a layout the token edit refuses: reported by hand.
+refused_layouts = [
+    "import threading\nl = threading.Lock()\ntry:\n    l.acquire(); a()\nfinally:\n    l.release()\n",
+    "import threading\nl = threading.Lock()\ntry: l.acquire(); a()\nfinally: l.release()\n",
+    "import threading\nl = threading.Lock()\nl.acquire()\ntry:\n    a()\nfinally:\n    l.release()  # unlock\n",
 ]
 
 WITH_EXCEPT = (
@@ -264,6 +277,9 @@ NOOPS = [
         "import threading\nl = threading.Lock()\ntry:\n    l.acquire()\nfinally:\n    l.release()\n",
         id="nothing-left-to-guard",
     ),
+    pytest.param(refused_layouts[0], id="acquire-shares-its-line"),
+    pytest.param(refused_layouts[1], id="one-line-try"),
+    pytest.param(refused_layouts[2], id="comment-beside-release"),
     pytest.param(
         "import threading\nl = threading.Lock()\nl.acquire()\nx = f()\ntry:\n    a()\nfinally:\n    l.release()\n",
         id="code-between-acquire-and-try",
@@ -333,6 +349,12 @@ def test_rewrites_from_python_2_7(source, expected):
 @pytest.mark.parametrize("min_python", [(2, 6), (2, 7)])
 def test_noops(source, min_python):
     assert fix(source, "TP010", min_python=min_python) == source
+
+
+@pytest.mark.parametrize("source", refused_layouts)
+def test_a_layout_the_edit_refuses_is_reported_by_hand_at_check_time(source):
+    (finding,) = findings(source, "TP010")
+    assert not finding.fixable and not finding.possible and "(by hand: " in finding.message
 
 
 def test_flat_two_locks_need_python_2_7():

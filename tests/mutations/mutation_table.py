@@ -420,6 +420,13 @@ MUTATIONS = (
         (tests("tests/fixer/test_tp010_lock_with.py"),),
     ),
     Mutation(
+        "TP010: check calls fixable a layout the token edit refuses (no trial at check time)",
+        "src/threadport/fixer/tp010_lock_with.py",
+        "        first, last = span\n",
+        "        return None\n",
+        (tests("tests/fixer/test_tp010_lock_with.py"),),
+    ),
+    Mutation(
         "TP010: nested locks merged over code run before the inner lock is taken",
         "src/threadport/fixer/tp010_lock_with.py",
         "    if len(shape.body) == 2 and inner.before != shape.body[:1]:",

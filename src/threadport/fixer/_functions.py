@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from threadport.fixer import tokens as tk
 from threadport.fixer.engine import Context, Finding, Fix
 from threadport.fixer.receivers import MODULE, Kind
-from threadport.fixer.scopes import Scope
+from threadport.fixer.scopes import THREADING_MODULES, Scope
 from threadport.fixer.trigger import Trigger
 from threadport.records import Record
 
@@ -92,7 +92,11 @@ class ModuleFunction(Record, frozen=True):
         for site in ctx.sites(self.old):
             owner = receivers.kind_of(site.node.value, site.scope)
             line, col = ctx.attr_name(site.node)
-            if owner == MODULE:
+            if owner == MODULE or (  # threading, or a module of the tree re-exporting its ``old``
+                owner is not None
+                and owner.what == "module"
+                and receivers.kind_of(site.node, site.scope) == Kind("member", self.old)
+            ):
                 yield Finding(self.code, line, col, message, fixes=[Fix(line, col, _rename(self.new))])
             elif owner is None:
                 yield Finding(self.code, line, col, message + " if this is the threading module", possible=True)
@@ -104,9 +108,11 @@ class ModuleFunction(Record, frozen=True):
             if kind != Kind("member", self.old):
                 continue
             bound = receivers.bindings(self.old, name_site.scope) or []
-            if not all(binding.how == "from" for binding in bound):
+            if not all(binding.how == "from" and binding.value[0] in THREADING_MODULES for binding in bound):
                 # ``currentThread = threading.currentThread``: the name is the module's own
-                # variable; its value is renamed at the attribute, the name stays as it is
+                # variable; its value is renamed at the attribute, the name stays as it is.
+                # ``from Pyro4.threadutil import currentThread``: that import is not renamed
+                # (TP002 renames threading's own), so neither are its uses
                 continue
             if renameable is None:
                 renameable = self.renameable(ctx)

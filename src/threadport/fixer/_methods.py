@@ -29,6 +29,8 @@ def classify(ctx: Context, site: AttributeSite, kinds: frozenset[str], old: str,
     kind = ctx.receivers.kind_of(site.node.value, site.scope)
     if kind is None:  # bound in the statements just before? (``t = Thread(); t.setDaemon(1)``)
         kind = ctx.receivers.kind_from_prior(site.node.value, site.prior, site.scope)
+    if kind is None:  # or assigned earlier on every path to it (``event = Event(); while 1: event.isSet()``)
+        kind = ctx.receivers.kind_from_dominating(site.node.value, site.scope, site.path)
     if kind is None:
         return POSSIBLE, False
     if kind.what == "object":

@@ -12,7 +12,7 @@ from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
-from threadport.fixer.tree import TreeFacts, scan_outside
+from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
 from threadport.fixer.trigger import Matcher
 from threadport.records import Record
 
@@ -62,7 +62,19 @@ def prefilter(codes: tuple[str, ...]) -> Prefilter:
 
 
 class Outcome(Record):
-    __slots__ = ("path", "findings", "error", "changed", "fixed", "old_text", "new_text", "defined", "assumed")
+    __slots__ = (
+        "path",
+        "findings",
+        "error",
+        "changed",
+        "fixed",
+        "old_text",
+        "new_text",
+        "defined",
+        "assumed",
+        "imports",
+        "reexports",
+    )
 
     def __init__(
         self,
@@ -75,6 +87,8 @@ class Outcome(Record):
         new_text: str = "",
         defined: set[str] | None = None,
         assumed: set[str] | None = None,
+        imports: set[str] | None = None,
+        reexports: frozenset[str] | None = None,
     ) -> None:
         self.path = path
         self.findings = [] if findings is None else findings
@@ -85,6 +99,8 @@ class Outcome(Record):
         self.new_text = new_text
         self.defined = set() if defined is None else defined  # rule words this file defines (def/class body)
         self.assumed = set() if assumed is None else assumed  # self.attr kinds its findings relied on
+        self.imports = set() if imports is None else imports  # modules it imports (absolute names)
+        self.reexports = reexports  # it re-exports threading: the names it binds itself (tree.py)
 
 
 def check_file(
@@ -93,6 +109,7 @@ def check_file(
     outcome = Outcome(path)
     try:
         data = read_bytes(path)
+        outcome.reexports = threading_reexport(data)  # a module other files get threading from?
         if not explicit and not pattern.search(data):
             return outcome  # nothing a selected rule could say: not even decoded, nor parsed
         source = Source(path, data, *decode(data))
@@ -101,6 +118,7 @@ def check_file(
         words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
         outcome.defined = context.collected.defined_names() & words
         outcome.assumed = set(context.receivers.assumed)
+        outcome.imports = context.collected.imported
         set_columns(source.text, outcome.findings)
         for finding in outcome.findings:
             finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
@@ -144,6 +162,8 @@ def tree_facts(
             facts.defined.setdefault(name, set()).add(str(outcome.path))
     attrs = {attr for o in outcomes for attr in o.assumed}
     scan_outside(facts, [path for path, _ in inputs], attrs, functools.partial(_map, pool))
+    found = {str(o.path): o.reexports for o in outcomes if o.reexports is not None}
+    gather_reexports(facts, found, [path for path, _ in inputs])
     return facts
 
 
@@ -154,6 +174,8 @@ def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     # left alone"): check must say it as `fix --aggressive` does it.
     path = str(outcome.path)
     if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
+        return True
+    if any(module in facts.reexports for module in outcome.imports):  # it gets threading through one
         return True
     return any(
         finding.possible and facts.defines(name, path)
@@ -185,23 +207,26 @@ def _check_each(
     queue up on one core while the other sat idle.
     """
     pattern = prefilter(codes)
-    sizes = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
+    screened = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
+    sizes = [size for size, _ in screened]
     todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
-    outcomes = [Outcome(path) for path, _ in inputs]  # what a file the prefilter stops gets
+    # what a file the prefilter stops gets (and whether it re-exports threading: tree.py)
+    outcomes = [Outcome(path, reexports=reexports) for (path, _), (_, reexports) in zip(inputs, screened)]
     check = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
     for i, outcome in zip(todo, _map(pool if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
         outcomes[i] = outcome
     return outcomes
 
 
-def _screen(item: tuple[Path, bool], pattern: Prefilter) -> int | None:
-    """None when the prefilter stops the file, else its size (the cost of analysing it)."""
+def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, frozenset[str] | None]:
+    """None when the prefilter stops the file, else its size (the cost of analysing it); and
+    the names it binds itself if it re-exports threading (tree.py: a memchr for most files)."""
     path, explicit = item
     try:
         data = read_bytes(path)
     except SourceError:
-        return 0  # check_file reads it again and reports why it cannot
-    return len(data) if explicit or pattern.search(data) else None
+        return 0, None  # check_file reads it again and reports why it cannot
+    return (len(data) if explicit or pattern.search(data) else None), threading_reexport(data)
 
 
 POOL_MINIMUM = 200  # files: below this, forking the workers costs more than it saves

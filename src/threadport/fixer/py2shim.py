@@ -17,6 +17,7 @@ construct is replaced, token by token, by Python 3 text of exactly the same leng
   ur'x'            -> r' x'
   def f(a, (b, c)) -> def f(a, _b, c_)   (tuple parameters)
   async, await     -> _sync, _wait       (names in Python 2, keywords in 3.7+)
+  False = 0        -> _alse = 0          (True and False are names in Python 2)
 
 Lengths are kept in characters and in UTF-8 bytes (every replacement is ASCII for
 ASCII), so ``ast`` line/col offsets index the *original* tokens, and edits are made
@@ -230,6 +231,13 @@ def shim(text: str) -> Shim:
                 srcs[i] = " "  # ``7L.bit_length()`` -> ``7 .bit_length()``
             elif src in _PY3_CONSTANTS and k and tokens[sig[k - 1]].src == ".":
                 srcs[i] = _PY3_CONSTANTS[src]  # xmlrpclib.False
+            elif (
+                src in ("True", "False")
+                and following is not None
+                and following.src == "="
+                and _at_statement_start(tokens, sig, k)
+            ):
+                srcs[i] = _PY3_CONSTANTS[src]  # ``False = 0``: 2.2's fallback, a name in Python 2
             elif (
                 src.lower() == "ur"
                 and following is not None

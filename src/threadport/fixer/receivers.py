@@ -10,7 +10,7 @@ report unknown receivers as "possible" and never rewrite them.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from threadport.fixer.scopes import THREADING_MODULES, Binding, ClassInfo, Collector, Scope
 from threadport.lazyre import lazy_compile
@@ -111,15 +111,89 @@ def _empty_container(node: ast.Call) -> Kind | None:
     return None
 
 
+def _nested(scope: Scope) -> list[Scope]:
+    found, stack = [], list(getattr(scope, "children", ()))
+    while stack:
+        inner = stack.pop()
+        found.append(inner)
+        stack.extend(getattr(inner, "children", ()))
+    return found
+
+
+# Nodes that bind their ``name`` field: defs, classes, ``except E as name``, match captures (3.10+).
+_NAMED = tuple(
+    getattr(ast, kind)
+    for kind in ("FunctionDef", "AsyncFunctionDef", "ClassDef", "ExceptHandler", "MatchAs", "MatchStar")
+    if hasattr(ast, kind)
+)
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Does anything in ``node`` (nested scopes included: erring on the safe side) bind ``name``,
+    or run ``exec`` (which can, in a Python 2 function)?"""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name):
+            bound = inner.id == name and not isinstance(inner.ctx, ast.Load)
+        elif isinstance(inner, ast.arg):
+            bound = inner.arg == name
+        elif isinstance(inner, ast.alias):
+            bound = (inner.asname or inner.name.partition(".")[0]) == name
+        elif isinstance(inner, _NAMED):
+            bound = inner.name == name
+        elif isinstance(inner, (ast.Global, ast.Nonlocal)):
+            bound = name in inner.names
+        else:
+            bound = getattr(inner, "rest", None) == name  # ``case {**rest}``
+        if bound or (isinstance(inner, ast.Name) and inner.id == "exec"):
+            return True
+    return False
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp)
+_SCOPES += (ast.DictComp, ast.GeneratorExp)
+
+
+def _walk_own(function: ast.AST):
+    """Every node of a function's body, and of nested scopes only their names (any use of a
+    name there counts as a use, but is never a call seen in the function's own scope)."""
+    stack = list(reversed(function.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES):
+            yield from (inner for inner in ast.walk(node) if isinstance(inner, ast.Name))
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _calls_init_again(node: ast.AST, cls: str) -> bool:
+    """``self.__init__(...)`` or ``Cls.__init__`` in a class body (a base's ``__init__`` is another)."""
+    return any(
+        isinstance(inner, ast.Attribute)
+        and inner.attr == "__init__"
+        and (_is_name(inner.value, "self") or _is_name(inner.value, cls))
+        for inner in ast.walk(node)
+    )
+
+
 class Receivers:
-    def __init__(self, collected: Collector, assigned_elsewhere: Callable[[str], bool] = lambda attr: False) -> None:
+    def __init__(
+        self,
+        collected: Collector,
+        assigned_elsewhere: Callable[[str], bool] = lambda attr: False,
+        reexports: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.collected = collected
+        # modules of the tree that re-export threading (tree.py), with the names they bind themselves
+        self.reexports = reexports or {}
         # attr -> is it assigned, from outside its class, in another file of the tree?
         self.assigned_elsewhere = assigned_elsewhere
         self.assumed: set[str] = set()  # self.attr kinds relied on: the tree is checked for them
         self._visiting: set[tuple[str, int]] = set()  # names being answered (cycles end here)
         self._class_kind: dict[int, str | None] = {}
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
+        self._answers: dict[tuple[tuple[str, int], int], Kind | None] = {}  # kind_of_name outside cycles
+        self._attributes: dict[tuple[int, str, int], Kind | None] = {}  # attribute_kind outside cycles
 
     # -- names ------------------------------------------------------------------------
     def bindings(self, name: str, scope: Scope) -> list[Binding] | None:
@@ -131,21 +205,48 @@ class Receivers:
     def kind_of_name(self, name: str, scope: Scope, depth: int = 0) -> Kind | None:
         found = self.bindings(name, scope)
         if not found:
-            if name not in scope.bindings and "threading" in self.collected.star_imports and name in FACTORIES:
-                return Kind("member", name)
-            return None
+            return self._star_imported(name) if name not in scope.bindings else None
         # A name whose value depends on itself (``for w in hung: ...`` where ``hung`` gets
         # ``w`` appended) is answered optimistically inside the cycle: its own reference adds
         # nothing, and the other bindings decide (a fixpoint). Outside, PENDING means unknown.
         key = (name, id(scope.lookup(name)))
         if key in self._visiting:
             return PENDING
+        # Outside any cycle the answer is the name's, wherever it is read: remembered, so a
+        # module with thousands of ``t = Thread(); t.setDaemon(True)`` is not thousands of
+        # sites each going over thousands of bindings (that was quadratic). Inside a cycle
+        # it depends on what is pending, and is worked out each time.
+        outermost = not self._visiting
+        if outermost and (key, depth) in self._answers:
+            return self._answers[(key, depth)]
         self._visiting.add(key)
         try:
             kind = self._kind_of_bindings(name, scope, found, depth)
         finally:
             self._visiting.discard(key)
-        return None if kind == PENDING and not self._visiting else kind
+        kind = None if kind == PENDING and not self._visiting else kind
+        if outermost:
+            self._answers[(key, depth)] = kind
+        return kind
+
+    def _reexported(self, module: str, member: str) -> Kind | None:
+        """``module.member`` of a module re-exporting threading: threading's, unless the module
+        binds the name itself, or it is private (a star import does not bring those)."""
+        if member.startswith("_") or member in self.reexports[module]:
+            return None
+        return Kind("member", member)
+
+    def _star_imported(self, name: str) -> Kind | None:
+        """A name no statement binds: threading's when every star import is threading's."""
+        stars = self.collected.star_imports
+        if not stars or name.startswith("_") or name not in FACTORIES:
+            return None
+        for module in stars:
+            if module in THREADING_MODULES:
+                continue
+            if module not in self.reexports or self._reexported(module, name) is None:
+                return None  # another module's star import may bring its own ``name``
+        return Kind("member", name)
 
     def _kind_of_bindings(self, name: str, scope: Scope, found: list[Binding], depth: int) -> Kind | None:
         kinds = {self._binding_kind(binding, depth) for binding in found}
@@ -168,11 +269,19 @@ class Receivers:
 
     def _binding_kind(self, binding: Binding, depth: int) -> Kind | None:
         if binding.how == "import":
-            return MODULE if binding.value in THREADING_MODULES else Kind("other-module")
+            if binding.value in THREADING_MODULES:
+                return MODULE
+            if binding.value in self.reexports:
+                return Kind("module", binding.value)
+            return Kind("other-module", binding.value)
         if binding.how == "from":
             module, member = binding.value
             if module in THREADING_MODULES:
                 return Kind("member", member)
+            if module in self.reexports:
+                return self._reexported(module, member)
+            if f"{module}.{member}" in self.reexports:  # ``from Pyro4 import threadutil``
+                return Kind("module", f"{module}.{member}")
             return None
         if binding.how == "class":
             return Kind("class", cls=binding.value)
@@ -182,6 +291,8 @@ class Receivers:
             return Kind("self", cls=binding.value)
         if binding.how == "value":
             return self.kind_of(binding.value, binding.scope, depth + 1)
+        if binding.how == "param" and binding.scope is not None:
+            return self.parameter_kind(binding.scope, binding.value, depth)
         if binding.how == "for":
             iterable = self.kind_of(binding.value, binding.scope, depth + 1)
             if iterable == PENDING:
@@ -202,8 +313,10 @@ class Receivers:
             if owner is None:
                 return None
             if owner.what == "module":
-                return Kind("member", node.attr)
-            if owner.what == "self":
+                return Kind("member", node.attr) if owner.name is None else self._reexported(owner.name, node.attr)
+            if owner.what == "other-module" and f"{owner.name}.{node.attr}" in self.reexports:
+                return Kind("module", f"{owner.name}.{node.attr}")  # ``import Pyro4.threadutil``
+            if owner.what in ("self", "instance"):  # ``self.event``, ``server.event`` (server = Server())
                 return self.attribute_kind(owner.cls, node.attr, depth)
             return None
         if isinstance(node, ast.Subscript):
@@ -349,8 +462,143 @@ class Receivers:
             return None
         return None
 
+    # -- parameters ---------------------------------------------------------------------
+    def parameter_kind(self, function: Scope, parameter: str, depth: int) -> Kind | None:
+        """A parameter of a function no one outside can call: what every call passes it.
+
+        Only a def local to another function (or the ``__init__`` of a class local to one),
+        whose name is used nowhere but as the callee of plain calls, or as ``target=`` of a
+        ``threading.Thread(target=f, args=(...))``, all in that function's own body: then
+        every call is in sight (a module-level def, or a method of a module-level class,
+        is anyone's to call, and is never decided here).
+        """
+        node = function.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+            return None
+        positional = [a.arg for a in (*getattr(node.args, "posonlyargs", []), *node.args.args)]
+        if function.method_of is not None:  # ``__init__`` of a local class: its calls are ``C(...)``
+            cls = function.method_of
+            if node.name != "__init__" or cls.node.keywords or cls.node.decorator_list or "__new__" in cls.methods:
+                return None
+            callee, outer = cls.name, cls.scope
+            positional = positional[1:]
+            if any(_calls_init_again(statement, cls.name) for statement in cls.node.body):
+                return None
+            if not self._known_bases(cls):
+                return None  # a base from elsewhere may bring a metaclass that calls __init__ its own way
+        else:
+            callee, outer = node.name, function.parent
+        if outer is None or outer.kind != "function" or len(outer.bindings.get(callee, ())) != 1:
+            return None
+        calls = self._local_calls(outer, callee)
+        if calls is None:
+            return None
+        index = positional.index(parameter) if parameter in positional else None
+        kinds = set()
+        for arguments, keywords in calls:
+            if index is not None and index < len(arguments):
+                value = arguments[index]
+            elif parameter in keywords:
+                value = keywords[parameter]
+            else:
+                return None  # the default, or nothing: not decided here
+            kinds.add(self.kind_of(value, outer, depth + 1))
+        if len(kinds) == 1:
+            only = kinds.pop()
+            if only is not None and only.what in ("object", "instance"):
+                return only
+        return None
+
+    def _known_bases(self, cls: ClassInfo) -> bool:
+        """Every ancestor is a local class, a builtin, or one of threading's classes."""
+        for member in self.ancestors(cls):
+            for base in member.node.bases:
+                if isinstance(base, ast.Name) and base.id in BUILTIN_BASES and member.scope.lookup(base.id) is None:
+                    continue
+                kind = self.kind_of(base, member.scope)
+                if kind is None or not (kind.what == "class" or (kind.what == "member" and kind.name in BASE_CLASSES)):
+                    return False
+            if member.node.keywords:
+                return False
+        return True
+
+    def _local_calls(self, outer: Scope, callee: str) -> list[tuple[list[ast.expr], dict[str, ast.expr]]] | None:
+        """The (positional, keyword) arguments of every call of ``callee`` in ``outer``'s body;
+        None when the name is used any other way, or inside a nested scope."""
+        calls: list[tuple[list[ast.expr], dict[str, ast.expr]]] = []
+        uses = 0
+        for inner in _walk_own(outer.node):
+            if isinstance(inner, ast.Name) and inner.id in (callee, "locals", "vars", "eval", "exec"):
+                uses += 1
+            if not isinstance(inner, ast.Call):
+                continue
+            if _is_name(inner.func, callee):
+                if any(isinstance(a, ast.Starred) for a in inner.args) or any(k.arg is None for k in inner.keywords):
+                    return None
+                calls.append((list(inner.args), {k.arg: k.value for k in inner.keywords}))
+                continue
+            target = next((k.value for k in inner.keywords if k.arg == "target"), None)
+            if target is not None and _is_name(target, callee):
+                function = self.kind_of(inner.func, outer)
+                extra = {k.arg for k in inner.keywords} - {"target", "args", "name", "group"}
+                given = next((k.value for k in inner.keywords if k.arg == "args"), None)
+                if function != Kind("member", "Thread") or inner.args or extra or given is None:
+                    return None
+                if not isinstance(given, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in given.elts):
+                    return None
+                calls.append((list(given.elts), {}))
+        if uses != len(calls) or not calls:
+            return None  # passed on, stored, used in a nested scope, or reached through locals()
+        return calls
+
+    def kind_from_dominating(self, receiver: ast.expr, scope: Scope, path: tuple) -> Kind | None:
+        """A local name whose last assignment before the site is on every path to it.
+
+        ``event = threading.Event()`` at the top of a block, the site anywhere after it in
+        that block (``while True: ... event.isSet()``): every path to the site runs that
+        assignment, and it is the binding the site sees if nothing from it to the end of
+        the statement holding the site binds the name again (a loop brings a later binding
+        back round). Only a function's own local: nothing outside the function can rebind it
+        between the two, unless a nested function declares it nonlocal, or ``exec`` runs.
+        """
+        if not isinstance(receiver, ast.Name) or scope.kind != "function" or not path:
+            return None
+        name = receiver.id
+        if scope.lookup(name) is not scope or name in scope.globals or name in scope.nonlocals:
+            return None
+        if any(name in inner.nonlocals for inner in _nested(scope)):
+            return None
+        for body, index in reversed(path):
+            for before in range(index - 1, -1, -1):
+                statement = body[before]
+                if not _binds(statement, name):
+                    continue
+                plain = isinstance(statement, ast.Assign) and any(_is_name(t, name) for t in statement.targets)
+                if (
+                    not plain
+                    or _binds(statement.value, name)
+                    or any(not _is_name(t, name) and _binds(t, name) for t in statement.targets)
+                ):
+                    return None
+                if any(_binds(later, name) for later in body[before + 1 : index + 1]):
+                    return None
+                kind = self.kind_of(statement.value, scope)
+                return kind if kind is not None and kind.what in ("object", "instance") else None
+        return None
+
     def attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:
-        """``self.attr`` where every assignment to it in the class family is one kind (or None)."""
+        """``self.attr`` where every assignment to it in the class family is one kind (or None).
+
+        Remembered outside cycles, as names are: a class assigning and using ``self.t``
+        thousands of times went over every assignment at every use."""
+        if self._visiting:
+            return self._attribute_kind(cls, attr, depth)
+        key = (id(cls), attr, depth)
+        if key not in self._attributes:
+            self._attributes[key] = self._attribute_kind(cls, attr, depth)
+        return self._attributes[key]
+
+    def _attribute_kind(self, cls: ClassInfo, attr: str, depth: int) -> Kind | None:
         family = self.family(cls)
         inherited = INHERITED_ATTRIBUTES.get(attr)
         if (

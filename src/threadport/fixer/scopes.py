@@ -90,7 +90,7 @@ class Scope(Record, eq=False):
 
 
 class AttributeSite(Record):
-    __slots__ = ("node", "scope", "call", "statement", "prior")
+    __slots__ = ("node", "scope", "call", "statement", "prior", "path")
 
     def __init__(
         self,
@@ -99,12 +99,16 @@ class AttributeSite(Record):
         call: ast.Call | None,
         statement: bool,
         prior: tuple[ast.stmt, ...] = (),
+        path: tuple[tuple[list[ast.stmt], int], ...] = (),
     ) -> None:
         self.node = node
         self.scope = scope
         self.call = call  # the call whose function this attribute is
         self.statement = statement  # that call is a whole expression statement
         self.prior = prior  # the statements before this one in its block, nearest first
+        # (block, index) from the enclosing def's body down to the site's statement (receivers.py:
+        # the assignment that every path to the site goes through)
+        self.path = path
 
 
 class Insert(Record):
@@ -169,10 +173,12 @@ class Collector:
         self.pairs: list[StatementPair] = []
         self.attr_assigns: dict[str, list[AttrAssign]] = defaultdict(list)
         self.star_imports: set[str] = set()  # modules imported with ``from M import *`` at module level
+        self.imported: set[str] = set()  # every module an absolute import names (tree.py: re-exports)
         self.classes: list[ClassInfo] = []
         self.branches: list[ast.stmt] = []  # every if and try statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
         self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
+        self._path: list[tuple[list[ast.stmt], int]] = []  # blocks entered since the enclosing def
         self._function: ast.AST | None = None  # the function whose returns are being collected
 
     def defined_names(self) -> set[str]:
@@ -208,7 +214,7 @@ class Collector:
         positional = [*getattr(args, "posonlyargs", []), *args.args]
         for index, arg in enumerate(positional + [*args.kwonlyargs]):
             how = "self" if index == 0 and scope.method_of is not None and positional else "param"
-            scope.bindings[arg.arg].append(Binding(how, scope.method_of if how == "self" else None, scope))
+            scope.bindings[arg.arg].append(Binding(how, scope.method_of if how == "self" else arg.arg, scope))
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 scope.bindings[arg.arg].append(Binding("param"))
@@ -245,7 +251,9 @@ class Collector:
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
         previous = None
         saved = self._prior
+        self._path.append((body, 0))
         for index, statement in enumerate(body):
+            self._path[-1] = (body, index)
             if isinstance(statement, ast.Try):
                 earlier = body[index - 2] if index >= 2 else None
                 self.pairs.append(StatementPair(previous, statement, scope, earlier))
@@ -255,6 +263,7 @@ class Collector:
             self.visit(statement, scope)
             previous = statement
         self._prior = saved
+        self._path.pop()
 
     def visit(self, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -290,8 +299,9 @@ class Collector:
             inner.method_of = scope.node._threadport_class  # type: ignore[attr-defined]
         self.bind_arguments(node.args, inner)
         saved, self._function = self._function, node
+        saved_path, self._path = self._path, []
         self.block(node.body, inner)
-        self._function = saved
+        self._function, self._path = saved, saved_path
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -333,8 +343,9 @@ class Collector:
         inner = self.new_scope("class", scope, node)
         info.body = inner
         saved, self._function = self._function, None
+        saved_path, self._path = self._path, []
         self.block(node.body, inner)
-        self._function = saved
+        self._function, self._path = saved, saved_path
         info.methods = set(inner.bindings)
 
     def _comprehension(self, node, scope, elements) -> None:
@@ -421,6 +432,7 @@ class Collector:
 
     def visit_Import(self, node, scope, parent=None) -> None:
         for alias in node.names:
+            self.imported.add(alias.name)
             if alias.asname:
                 scope.bindings[alias.asname].append(Binding("import", alias.name, scope))
             else:  # ``import a.b`` binds ``a``
@@ -431,6 +443,9 @@ class Collector:
         module = node.module or ""
         if module in THREADING_MODULES and not node.level:
             self.imports.append(ImportSite(node, scope))
+        if not node.level:
+            self.imported.add(module)
+            self.imported.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
         for alias in node.names:
             if alias.name == "*":
                 if scope.kind == "module" and not node.level:
@@ -459,7 +474,7 @@ class Collector:
         if node.attr in self.trigger_attributes:
             call = parent if isinstance(parent, ast.Call) and parent.func is node else None
             statement = call is not None and getattr(call, "_threadport_statement", False)
-            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior))
+            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior, tuple(self._path)))
         self.visit(node.value, scope, node)
 
     def visit_Expr(self, node, scope, parent=None) -> None:

@@ -25,8 +25,9 @@ import ast
 from collections.abc import Iterator
 
 from threadport.fixer._lock_edits import Plan, edit
-from threadport.fixer.engine import Context, Finding, Fix
+from threadport.fixer.engine import Context, Finding, Fix, Journal
 from threadport.fixer.receivers import CONDITION, LOCK
+from threadport.fixer.tokens import SkipFix
 from threadport.fixer.trigger import CALL, NO_ARGUMENTS, Attribute, InOrder, Trigger, whole_word
 from threadport.records import Record
 
@@ -147,6 +148,11 @@ def _shape(try_: ast.Try, before: list[ast.stmt]) -> Shape | None:
     return None
 
 
+def _span(shape: Shape) -> tuple[int, int]:
+    """The lines of the shape: its first acquire (or the try) through the end of the try."""
+    return (shape.before or [shape.try_])[0].lineno, shape.try_.end_lineno
+
+
 def _nested(shape: Shape, by_try: dict[int, Shape]) -> Shape | None:
     """``a.acquire(); try: [b.acquire()]; try: ... finally: b.release() finally: a.release()``:
     the inner shape when the outer block holds nothing else (-> ``with a, b:``)."""
@@ -185,25 +191,73 @@ def find(ctx: Context) -> Iterator[Finding]:
         shape = _shape(pair.second, [s for s in (pair.earlier, pair.first) if s is not None])
         if shape is not None:
             shapes[id(pair.second)] = shape
-    merged = {}  # outer try -> inner shape, when `with a, b:` may be written
-    absorbed = set()  # the inner trys merged into their outer one
+    single = {key: _rewrite(ctx, shape, None, scopes[key]) for key, shape in shapes.items()}
+    pairs = {}  # outer try -> `with a, b:` over it and its inner try
     if ctx.min_python >= MULTIPLE_ITEMS:  # below, nested `with a:` / `with b:`: each try its own finding
-        for key, shape in shapes.items():  # outer before inner (the walk's order): a, b, c -> `with a, b:` + `with c:`
-            if key in absorbed:
-                continue
+        for key, shape in shapes.items():
             inner = _nested(shape, shapes)
             if inner is not None and all(_certain(ctx, r, scopes[key]) for r in [*shape.locks, *inner.locks]):
-                merged[key] = inner
-                absorbed.add(id(inner.try_))
+                pairs[key] = (_rewrite(ctx, shape, inner, scopes[key]), id(inner.try_))
+    trial = _Trial(ctx)
+    merged = {}
+    absorbed = set()  # the inner trys merged into their outer one
+    # Outer before inner (the walk's order): a, b, c -> `with a, b:` + `with c:`.
+    for key, (finding, inner) in pairs.items():
+        if key not in absorbed and trial.why_not(finding, _span(shapes[key])) is None:
+            merged[key] = finding
+            absorbed.add(inner)
     for pair in ctx.collected.pairs:
         key = id(pair.second)
         if key in absorbed:
             continue
-        if key in shapes:
-            yield _rewrite(ctx, shapes[key], merged.get(key), pair.scope)
+        if key in merged:
+            yield merged[key]
+        elif key in single:
+            finding = single[key]
+            why = trial.why_not(finding, _span(shapes[key])) if finding.fixes else None
+            if why is not None:
+                finding.leave(f"by hand: {why}")
+            yield finding
         else:
             yield from _by_hand(ctx, pair)
     yield from _conditional_ifs(ctx)
+
+
+class _Trial:
+    """Each rewrite tried at check time on the tokens of its own lines: what the token edit
+    refuses (a statement sharing its line, a comment beside release()...) is reported by
+    hand with why, so check never calls fixable what fix then leaves. Only the lines of
+    the shape are tokenized (all of a large file's tokens beside its tree cost much memory)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def why_not(self, finding: Finding, span: tuple[int, int]) -> str | None:
+        import tokenize  # here: only files with a shape to rewrite need tokens (start-up)
+
+        from tokenize_rt import src_to_tokens
+
+        first, last = span
+        lines = self.ctx.lines[first - 1 : last]
+        head = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t\f"))]
+        wrapper = "if 1:\n" if head else ""  # an indented block tokenizes inside a block
+        offset = first - 1 - wrapper.count("\n")
+        try:
+            tokens = [
+                token._replace(line=token.line + offset) if token.line is not None else token
+                for token in src_to_tokens(wrapper + "\n".join(lines) + "\n")
+            ]
+        except (SyntaxError, tokenize.TokenError):  # Python 2 tab/space mixes: as fix tokenizes them
+            tokens = self.ctx.tokens()
+        (fix,) = finding.fixes
+        starts = [i for i, t in enumerate(tokens) if (t.line, t.utf8_byte_offset) == (fix.line, fix.col) and t.src]
+        if not starts:
+            return "the rewrite does not start at a token"
+        try:
+            fix.edit(Journal(tokens), starts[0])
+        except SkipFix as refused:
+            return str(refused)
+        return None
 
 
 def _rewrite(ctx: Context, shape: Shape, inner: Shape | None, scope) -> Finding:

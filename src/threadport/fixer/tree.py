@@ -33,17 +33,20 @@ _OWNER = lazy_compile(rb"(\w+)[ \t]*\.[ \t]*$")
 class TreeFacts(Record):
     """Names defined in the tree and attributes assigned from outside, with the files saying so."""
 
-    __slots__ = ("defined", "assigned_outside", "min_python")
+    __slots__ = ("defined", "assigned_outside", "min_python", "reexports")
 
     def __init__(
         self,
         defined: dict[str, set[str]] | None = None,
         assigned_outside: dict[str, set[str]] | None = None,
         min_python: tuple[int, int] = (2, 6),
+        reexports: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.defined = {} if defined is None else defined  # name -> files defining it
         self.assigned_outside = {} if assigned_outside is None else assigned_outside  # attr -> files
         self.min_python = min_python  # no rewrite may need a newer Python (--min-python)
+        # dotted module name -> the names it binds itself, for modules that re-export threading
+        self.reexports = {} if reexports is None else reexports
 
     def defines(self, name: str, except_file: str | None = None) -> bool:
         return any(path != except_file for path in self.defined.get(name, ()))
@@ -98,6 +101,126 @@ def scan_outside(facts: TreeFacts, paths: list[Path], attrs: set[str], map_files
     for path, assigned in zip(paths, found):
         for attr in assigned:
             facts.assigned_outside.setdefault(attr, set()).add(str(path))
+
+
+# -- modules that re-export threading ---------------------------------------------------
+# A module whose whole body star-imports threading (or a drop-in replacement, as a fallback
+# between the two) gives threading's own objects to whoever imports it: Pyro4's
+# ``threadutil`` is ``try: from threading2 import * / except ImportError: from threading
+# import *`` and the rest of Pyro4 calls ``threadutil.Thread(...)``, ``threadutil.Event()``.
+#
+# threading2 (PyPI, R. Kelly, 0.3.1; read in its source, rfk/threading2) calls itself "a
+# drop-in replacement and extension for the default threading module": its module does
+# ``from threading import *`` and replaces some classes; its Thread and Timer subclass
+# threading's (the PEP 8 names are inherited, none is overridden), its Condition and RLock
+# subclass 2.7's _Condition/_RLock, its Event defines ``is_set`` (``isSet = is_set``), and
+# its ``__all__`` lists current_thread and active_count beside the camelCase names. So
+# every rewrite threadport makes on a threading object is also right on threading2's.
+DROP_INS = frozenset({"threading2"})
+_STAR = lazy_compile(rb"^[ \t]*from[ \t]+(?:threading|dummy_threading|threading2)[ \t]+import[ \t]+\*", re.MULTILINE)
+
+
+def threading_reexport(data: bytes) -> frozenset[str] | None:
+    """The names a module binds itself when it re-exports threading, else None.
+
+    Its every statement must be a docstring, an import, or an ``if``/``try`` made of these
+    (the fallback between a drop-in and threading), with at least one star import and
+    each star import of threading or a drop-in. Anything else (a def, an assignment, a
+    star import of another module) may put some other object under a threading name.
+    """
+    if b"*" not in data or not _STAR.search(data):
+        return None  # a memchr and a regex: most files stop here
+    import ast  # here: most runs find no such module, and never need it
+
+    from threadport.fixer.parsing import ParseFailure, parse
+    from threadport.fixer.scopes import THREADING_MODULES
+    from threadport.fixer.source import decode
+
+    try:
+        tree = parse(decode(data)[0]).tree
+    except (ParseFailure, SourceError, UnicodeDecodeError, LookupError):
+        return None
+    own: set[str] = set()
+    stars = 0
+
+    def allowed(body: list[ast.stmt]) -> bool:
+        nonlocal stars
+        for statement in body:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+                continue  # a docstring
+            if isinstance(statement, ast.Import):
+                own.update(alias.asname or alias.name.partition(".")[0] for alias in statement.names)
+            elif isinstance(statement, ast.ImportFrom):
+                for alias in statement.names:
+                    if alias.name != "*":
+                        own.add(alias.asname or alias.name)
+                    elif statement.level or statement.module not in THREADING_MODULES | DROP_INS:
+                        return False
+                    else:
+                        stars += 1
+            elif isinstance(statement, ast.If):
+                if any(isinstance(node, ast.NamedExpr) for node in ast.walk(statement.test)):
+                    return False
+                if not (allowed(statement.body) and allowed(statement.orelse)):
+                    return False
+            elif isinstance(statement, ast.Try):
+                for handler in statement.handlers:
+                    if handler.name:
+                        own.add(handler.name)
+                    if not allowed(handler.body):
+                        return False
+                if not all(allowed(part) for part in (statement.body, statement.orelse, statement.finalbody)):
+                    return False
+            else:
+                return False
+        return True
+
+    if not allowed(tree.body) or not stars:
+        return None
+    return frozenset(own)
+
+
+def module_name(path: Path) -> str:
+    """The dotted name ``path`` is imported by: its folders up to the first without __init__.py."""
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.append(folder.name)
+        folder = folder.parent
+    return ".".join(reversed(parts))
+
+
+def _package_rebinds(path: Path) -> bool:
+    """Does the package's __init__.py mention the module's name (it may bind it to something else)?"""
+    init = path.parent / "__init__.py"
+    if path.name == "__init__.py" or not init.is_file():
+        return False
+    try:
+        data = read_bytes(init)
+    except SourceError:
+        return True
+    return re.search(rb"\b" + re.escape(path.stem.encode()) + rb"\b", data) is not None
+
+
+def gather_reexports(facts: TreeFacts, found: dict[str, frozenset[str]], paths: Iterable[Path]) -> None:
+    """Fill ``facts.reexports`` from the files found re-exporting threading (path -> own names).
+
+    A dotted name is kept only when no other file of the tree has it (two copies of a
+    package: which one is imported is not ours to know) and the package does not rebind it.
+    """
+    if not found:
+        return
+    names = {str(path): module_name(Path(path)) for path in found}
+    stems = {Path(path).name for path in found}
+    taken: dict[str, int] = {}
+    for path in paths:
+        if path.name in stems:
+            name = module_name(path)
+            taken[name] = taken.get(name, 0) + 1
+    for path, own in found.items():
+        name = names[path]
+        if taken.get(name, 1) == 1 and not _package_rebinds(Path(path)):
+            facts.reexports[name] = own
 
 
 def _one_by_one(function: Callable, items: list) -> list:
