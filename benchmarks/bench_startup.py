@@ -9,15 +9,21 @@ Goal: every threadport command <= 80 ms. CPU is user+system seconds of the child
 PYTHONDONTWRITEBYTECODE) and one uncounted round warms the caches, as an installed
 package has its .pyc files and a second run its cached answers.
 
-Run: python benchmarks/bench_startup.py [--rounds N]
+Run: python benchmarks/bench_startup.py [--rounds N] [--instructions]
+
+--instructions also counts the instructions each command executes (valgrind's cachegrind,
+one run each after the timed rounds): unlike time, the count does not depend on the load
+of a shared machine, so it compares commands and versions when the wall times cannot.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +42,21 @@ def timed(command: list[str]) -> tuple[float, float]:
     if code == 127:
         raise SystemExit(f"cannot run {command[0]}")
     return wall, cpu
+
+
+def instructions(command: list[str]) -> int | None:
+    """User-space instructions of one run of ``command`` (cachegrind's "I refs"), None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        env=CHILD_ENV,
+    )
+    counts = re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    return int(counts[-1].replace(",", "")) if counts else None
 
 
 def tool(name: str) -> str | None:
@@ -64,12 +85,19 @@ def commands(small: Path) -> list[tuple[str, list[str] | None, bool]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=21, help="runs of each command (default 21)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count each command's instructions (needs valgrind)"
+    )
     args = parser.parse_args()
     if tool("threadport") is None:
         raise SystemExit("no threadport console script beside this Python or on PATH (pip install -e .)")
     with tempfile.TemporaryDirectory() as folder:
         small = Path(folder, "small.py")
         small.write_text(SMALL_FILE, encoding="utf-8")
+        # A cache of its own, warmed by round 0: a shared ~/.cache/threadport is rewritten
+        # by any other threadport install (another checkout's catalogue path is another key).
+        CHILD_ENV["THREADPORT_CACHE"] = str(Path(folder, "cache"))
+        CHILD_ENV.pop("THREADPORT_NO_CACHE", None)
         rows = commands(small)
         runs: dict[str, list[tuple[float, float]]] = {label: [] for label, command, _ in rows if command}
         for round_number in range(args.rounds + 1):  # interleaved: a burst of load hits all alike
@@ -78,6 +106,7 @@ def main() -> int:
                     measured = timed(command)
                     if round_number:  # round 0 writes the .pyc files and fills the caches
                         runs[label].append(measured)
+        counted = {label: instructions(command) for label, command, _ in rows if command and args.instructions}
     floor = statistics.median(w for w, _ in runs["python -c pass"])
     print(f"start-up, median of {args.rounds} interleaved rounds (wall ms, child CPU ms, wall / `python -c pass`)")
     worst = 0.0
@@ -87,7 +116,9 @@ def main() -> int:
             continue
         wall = statistics.median(w for w, _ in runs[label]) * 1000
         cpu = statistics.median(c for _, c in runs[label]) * 1000
-        print(f"  {label:26s} {wall:7.1f} ms  {cpu:7.1f} ms CPU  {wall / 1000 / floor:5.2f}x")
+        count = counted.get(label) if args.instructions else None
+        shown = f"  {count / 1e6:6.1f} M instructions" if count else ""
+        print(f"  {label:26s} {wall:7.1f} ms  {cpu:7.1f} ms CPU  {wall / 1000 / floor:5.2f}x{shown}")
         if goal:
             worst = max(worst, wall)
     verdict = "met" if worst <= GOAL_MS else "NOT met"

@@ -14,7 +14,7 @@ from threadport.interpreters import Interpreter, InterpreterNotFound, find_legac
 
 def pytest_collection_modifyitems(items):
     # A test parametrized over discovery's interpreters spans them all by itself: one env of
-    # the tox matrix runs it (py311), not each of them (the same runs five times over).
+    # tox runs it (every-python, on 3.11), not each env of the matrix (the same runs five times over).
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if any(isinstance(value, Interpreter) for value in params.values()):

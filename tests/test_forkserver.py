@@ -258,3 +258,12 @@ def test_a_source_that_could_tell_a_forked_run_apart_runs_in_a_fresh_process(any
     fresh, forked = both_ways(any_python, path, "main", timeout=30)
     assert fresh["exit"] == 0 and fresh != forked, "the difference is real"
     assert comparable(run_entry(any_python, path, "main", timeout=30)) == fresh
+
+
+def test_a_run_whose_server_dies_is_reported_as_lost_and_the_next_run_gets_a_new_server(any_python, snippet):
+    # Only a forked run may do this: fresh, the parent it kills would be this test.
+    killer = snippet("import os, signal\ndef main():\n    os.kill(os.getppid(), signal.SIGKILL)\n")
+    with pytest.raises(forkserver.RunLost, match="exit status is lost"):
+        run_entry(any_python, killer, "main", fresh=False, timeout=30)
+    fine = snippet("def main():\n    print('ok')\n", "fine.py")
+    assert run_entry(any_python, fine, "main", fresh=False).stdout == ["ok"]

@@ -7,6 +7,7 @@ modules a command must not import, and the cache that lets `list` skip the catal
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -86,7 +87,36 @@ def test_check_imports_its_rules_for_help_only(tmp_path):
     assert not {"multiprocessing", "concurrent.futures", "tempfile", "subprocess", "hashlib"} & modules
     modules, done = imported_after(tmp_path, ["check", "--help"])
     assert done.returncode == 0 and "TP001" in done.stdout and "TP010" in done.stdout
-    assert "threadport.fixer.tp010_lock_with" in modules
+    assert "threadport.fixer.tp010_lock_with" in modules  # the first time: from the rules
+    again, done_again = imported_after(tmp_path, ["check", "--help"])
+    assert done_again.returncode == 0 and done_again.stdout == done.stdout
+    assert not {m for m in again if m.startswith("threadport.fixer.")}  # then: the cached summaries
+
+
+def test_the_summaries_cache_follows_the_rule_files(tmp_path, monkeypatch):
+    import threadport.fixer
+    from threadport.commands import check
+
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    real_rule, real_file = threadport.fixer.rule, threadport.fixer.rule_file
+    copy = tmp_path / "tp001_is_alive.py"  # TP001's file, which the test may touch
+    shutil.copyfile(real_file("TP001"), copy)
+    monkeypatch.setattr(threadport.fixer, "rule_file", lambda code: str(copy) if code == "TP001" else real_file(code))
+    summaries = check._summaries()
+    assert summaries == [(code, real_rule(code).SUMMARY) for code in threadport.fixer.CODES]
+
+    def refuse(code):
+        raise AssertionError("a rule imported although no rule file changed")
+
+    monkeypatch.setattr(threadport.fixer, "rule", refuse)
+    assert check._summaries() == summaries
+    before = copy.stat()
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))  # edited: the same path, newer
+    with pytest.raises(AssertionError, match="no rule file changed"):
+        check._summaries()
+    monkeypatch.setattr(threadport.fixer, "rule", real_rule)
+    assert check._summaries() == summaries
 
 
 # What the check path once imported and must not again, and why each is heavy.
@@ -100,6 +130,7 @@ HEAVY = {
     "threadport.ledger": "the rules need only threadport.facts.Fact",
     "threadport.interpreters": "interpreter discovery",
     "threadport.fixer.py2shim": "its Python 2 lexer compiles at import; only Python 2 files need it",
+    "shutil": "bz2, lzma, zlib: for argparse's width (cli.Formatter asks the terminal) and git only",
 }
 
 
@@ -148,3 +179,38 @@ def test_a_command_given_first_gets_its_sub_parser_alone(monkeypatch, capsys):
     assert made == list(cli.COMMANDS)
     shown = capsys.readouterr().out
     assert all(f"    {name}" in shown for name in cli.COMMANDS)
+
+
+@pytest.mark.parametrize("columns", [None, "50", "200", "abc", "-3", "0"])
+def test_the_help_width_is_the_one_shutil_gives(monkeypatch, columns):
+    import shutil
+
+    from threadport.cli import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+def test_two_installs_keep_their_own_titles(tmp_path, monkeypatch):
+    """Each copy of threadport (tox envs, worktrees) has its own cache entry: with one entry
+    per name, every other copy's `list` overwrote it and each run parsed the catalogue again."""
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    catalogs = []
+    for install in ("one", "two"):
+        (tmp_path / install).mkdir()
+        catalog = tmp_path / install / "catalog.toml"
+        catalog.write_text(f'[[pair]]\nstem = "{install}"\ntitle = "In {install}"\n')
+        catalogs.append(str(catalog))
+        assert list_pairs.titles(str(catalog)) == [(install, f"In {install}")]
+    import threadport.catalog
+
+    def refuse(text):
+        raise AssertionError("parsed again although the file did not change")
+
+    monkeypatch.setattr(threadport.catalog, "parse_catalog", refuse)
+    assert list_pairs.titles(catalogs[0]) == [("one", "In one")]
+    assert list_pairs.titles(catalogs[1]) == [("two", "In two")]

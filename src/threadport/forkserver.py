@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from threadport.clock import CHILD_SCRIPT
+from threadport.errors import ThreadportError
 from threadport.processes import RUN_MARK
 
 FRESH_RUNS_ENV = "THREADPORT_FRESH_RUNS"
@@ -41,8 +42,12 @@ READY_TIMEOUT = 60.0  # seconds for a server to start (a loaded machine, a cold 
 REQUEST_FIELDS = 9  # clock/child.py REQUEST_FIELDS
 
 
-class ServerFailed(RuntimeError):
-    """The server died or said something unexpected; the run is retried in a fresh process."""
+class ServerFailed(ThreadportError):
+    """The server did not start or did not fork: nothing ran, the run goes to a fresh process."""
+
+
+class RunLost(ThreadportError):
+    """The server died during a run: the run was contained, its exit status is unknown."""
 
 
 def wanted() -> bool:
@@ -88,7 +93,7 @@ class ForkedRun:
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None and not self._status(timeout):
             if self.lost:
-                raise RuntimeError(f"the fork server of run {self.pid} died: its exit status is lost")
+                raise RunLost(f"the fork server of run {self.pid} died: its exit status is lost")
             raise subprocess.TimeoutExpired(str(self.pid), timeout)
         return self.returncode
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -48,8 +47,12 @@ def git_ignored(paths: list[Path]) -> set[Path]:
     One ``git check-ignore --stdin`` per work tree; outside a git work tree, or without
     git, nothing is ignored. Tracked files are never ignored, as in git itself.
     """
+    if not paths:  # files named on the command line: git is not asked (nor shutil imported)
+        return set()
+    import shutil
+
     git = shutil.which("git")
-    if not git or not paths:
+    if not git:
         return set()
     by_tree: dict[Path, list[str]] = {}
     tops: dict[Path, Path | None] = {}

@@ -20,6 +20,7 @@ from availability import unavailable
 
 import threadport.fixer.files as files_module
 from threadport.cli import main
+from threadport.fixer import chunks
 
 GOOD = "import threading\nt = threading.Thread()\nt.isAlive()\n"
 FIXED = GOOD.replace("isAlive", "is_alive")
@@ -386,8 +387,10 @@ def hostile_tree(root: Path) -> tuple[dict[str, str], list[Path]]:
     good.append(write(root / "worker.py", WORKER))
     target = write(root / "outside" / "target.py", GOOD)
     (root / "pkg" / "link.py").symlink_to(target)
-    # A large file with one finding at its very end (the benchmark covers really large ones).
-    filler = "".join(f"value_{n} = '{n:0>90}'\n" for n in range(20_000))  # 2 MB
+    # A large file with one finding at its very end: 200 KB, parsed in pieces like any file
+    # over chunks.PIECE (bench_large_file.py covers really large ones, up to 32 MB).
+    filler = "".join(f"value_{n} = '{n:0>90}'\n" for n in range(2_000))
+    assert len(filler) > 2 * chunks.PIECE
     good.append(write(root / "huge.py", filler + GOOD))
     os.mkfifo(root / "fifo.py")
     (root / "loop_a.py").symlink_to("loop_b.py")
@@ -433,7 +436,7 @@ def test_check_and_fix_over_one_folder_with_every_hostile_case(shared_tmp, comma
             assert path.read_text().endswith(expected), path
         assert (root / "pkg" / "link.py").is_symlink() and (root / "read_only.py").read_text() == GOOD
     else:
-        lines = {"huge.py": "20003:3", "worker.py": "6:29"}
+        lines = {"huge.py": "2003:3", "worker.py": "6:29"}
         for path in [*good, root / "read_only.py"]:
             assert f"{path}:{lines.get(path.name, '3:3')}: TP001" in done.stdout
 

@@ -75,26 +75,36 @@ def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> 
 
 @pytest.fixture(scope="module")
 def whole_outcomes() -> tuple[list[str], list[object]]:
-    """The texts and what each gives parsed whole: computed once, both piece sizes compare with it."""
+    """The texts and what each gives parsed whole: computed once, both tests compare with it."""
     texts = _texts()
     with pytest.MonkeyPatch.context() as monkeypatch:
         return texts, _outcomes(texts, monkeypatch, WHOLE)
 
 
-@pytest.mark.parametrize("piece", [1, 80])
 def test_pieces_give_the_whole_file_findings_and_rewrite(
-    monkeypatch: pytest.MonkeyPatch, piece: int, whole_outcomes: tuple[list[str], list[object]]
+    monkeypatch: pytest.MonkeyPatch, whole_outcomes: tuple[list[str], list[object]]
 ) -> None:
     texts, whole = whole_outcomes
     assert len(texts) > 100  # the rule tables' snippets are found
     calls = []
     real_parse = ast.parse
     monkeypatch.setattr(ast, "parse", lambda source, *a, **k: calls.append(len(source)) or real_parse(source, *a, **k))
-    pieces = _outcomes(texts, monkeypatch, piece)
+    pieces = _outcomes(texts, monkeypatch, 1)  # a cut before every top-level statement that allows one
     # The pieces were used: many more parses than texts (else this compares whole with whole).
     assert len(calls) > 4 * len(texts)
     for text, expected, got in zip(texts, whole, pieces):
         assert got == expected, text[:200]
+
+
+def test_pieces_of_some_size_give_the_whole_tree(
+    monkeypatch: pytest.MonkeyPatch, whole_outcomes: tuple[list[str], list[object]]
+) -> None:
+    """Pieces of several statements, joined where a cut fell inside a docstring."""
+    texts, whole = whole_outcomes
+    monkeypatch.setattr(chunks, "PIECE", 80)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert [_tree(text) for text in texts] == [outcome[0] for outcome in whole]
 
 
 def test_a_cut_inside_a_string_or_brackets_joins_the_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,3 +139,29 @@ def test_fix_of_one_file_parses_it_twice_not_three_times(tmp_path, monkeypatch, 
     assert path.read_text() == "import threading\nt = threading.Thread()\nprint(t.is_alive())\n"
     assert len(parsed) == 2
     assert "Rewrote" in capsys.readouterr().out
+
+
+def test_the_edits_of_one_finding_stay_in_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TP010's edit reads from the acquire to the finally, through several top-level
+    statements: the text is only cut between defs and classes."""
+    text = (
+        "import threading\nlock = threading.Lock()\nlock.acquire()\ntry:\n    print(1)\nfinally:\n    lock.release()\n"
+        "def f():\n    lock.acquire()\n    try:\n        pass\n    finally:\n        lock.release()\n"
+        "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.isAlive())\n"
+    )
+    monkeypatch.setattr(chunks, "PIECE", 1)
+    from threadport.fixer import engine
+
+    edited = []  # the first line of each piece edited: the pieces are used, not the whole text
+    real_edit = engine._edit
+    monkeypatch.setattr(
+        engine, "_edit", lambda tokens, *args: edited.append(tokens[0].line) or real_edit(tokens, *args)
+    )
+    new, fixed, _ = fix_text(text, rules())
+    assert edited == [1, 14]  # module-level statements and f in one piece (f follows no def), then C
+    assert new == (
+        "import threading\nlock = threading.Lock()\nwith lock:\n    print(1)\n"
+        "def f():\n    with lock:\n        pass\n"
+        "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.is_alive())\n"
+    )
+    assert [f.code for f in fixed] == ["TP010", "TP010", "TP001"]

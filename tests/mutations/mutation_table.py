@@ -216,6 +216,28 @@ MUTATIONS = (
         "            target(*args)\n",
         (tests("tests/pairs/test_threading_notes.py::test_a_thread_entry_runs_in_a_new_thread_with_its_args"),),
     ),
+    # -- the fork server and leftover processes --------------------------------------
+    Mutation(
+        "fork server: threading's lock factories left to the clock across fork (registry locks turn virtual)",
+        "src/threadport/clock/virtual.py",
+        "    for name, value in _threading_before.items():\n        setattr(threading, name, value)\n    try:\n",
+        "    try:\n",
+        (tests("tests/test_forkserver.py::test_a_snippet_sees_the_same_process_forked_and_fresh"),),
+    ),
+    Mutation(
+        "fork server: a forked run's descendant made by fork alone is not looked for by the driver's marker",
+        "src/threadport/processes.py",
+        '        marks.add(f"{RUN_MARK}={server_token}".encode())',
+        "        pass",
+        (tests("tests/test_forkserver.py::test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed"),),
+    ),
+    Mutation(
+        "snapshot: a pid remembered as older is skipped whatever its /proc folder's inode",
+        "src/threadport/processes.py",
+        "known[0] == inode and ",
+        "",
+        (tests("tests/test_processes.py"),),
+    ),
     # -- the virtual clock ----------------------------------------------------------
     Mutation(
         "clock: sleep returns halfway to its deadline",
@@ -432,5 +454,26 @@ MUTATIONS = (
         "    if len(shape.body) == 2 and inner.before != shape.body[:1]:",
         "    if False:",
         (tests("tests/fixer/test_tp010_lock_with.py"),),
+    ),
+    Mutation(
+        "prefilter: a # anywhere before a word on its line counts as a comment, even inside a string",
+        "src/threadport/fixer/trigger.py",
+        """ and data.find(b"'", line, start) < 0 and data.find(b'"', line, start) < 0""",
+        "",
+        (tests("tests/fixer/test_prefilter_recall.py::test_shapes_that_slipped_through_are_let_through"),),
+    ),
+    Mutation(
+        "prefilter: TP015 lets through only assigned wait() values (the old trigger: print(c.wait(1)) lost)",
+        "src/threadport/fixer/tp015_wait_result.py",
+        """    (Attribute("wait", CALL),),""",
+        """    (rb"=[ \\t]*[\\w.]+\\.wait[ \\t]*\\(",),""",
+        (tests("tests/fixer/test_prefilter_recall.py::test_shapes_that_slipped_through_are_let_through"),),
+    ),
+    Mutation(
+        "check in workers: the analysed files' outcomes put back in the wrong places",
+        "src/threadport/fixer/files.py",
+        "    for i, outcome in zip(todo, _map(",
+        "    for i, outcome in zip(sorted(todo), _map(",
+        (tests("tests/fixer/test_parallel_check.py"),),
     ),
 )

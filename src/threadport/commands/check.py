@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from threadport.errors import UsageError
@@ -93,10 +94,25 @@ def _epilog() -> str:
     return "Codes: " + "; ".join(f"{code} {summary}" for code, summary in _summaries())
 
 
-def _summaries() -> list[tuple[str, str]]:
-    from threadport.fixer import CODES, rule
+SUMMARIES_CACHE = "rule-summaries"
 
-    return [(code, rule(code).SUMMARY) for code in CODES]
+
+def _summaries() -> list[tuple[str, str]]:
+    """Every rule's (code, summary), from the disk cache while the rule files are unchanged
+    (as `list` keeps the catalogue's titles): importing every rule, and the engine they
+    import, only to print a help text was most of `check --help`'s start-up."""
+    from threadport import cache
+    from threadport.fixer import CODES, rule, rule_file
+
+    key = [cache.file_key(rule_file(code)) for code in CODES]
+    entry = cache.per_install(SUMMARIES_CACHE, os.path.dirname(rule_file(CODES[0])))
+    stored = cache.load(entry, key) if all(key) else None
+    if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 2 for row in stored):
+        return [(code, summary) for code, summary in stored]
+    rows = [(code, rule(code).SUMMARY) for code in CODES]
+    if all(key):
+        cache.store(entry, key, rows)
+    return rows
 
 
 def settings(args: argparse.Namespace):

@@ -34,5 +34,10 @@ def rule(code: str) -> ModuleType:
     return module
 
 
+def rule_file(code: str) -> str:
+    """The rule's module file, found without importing it."""
+    return os.path.join(__path__[0], f"{_MODULES[code]}.py")
+
+
 def rules(codes: tuple[str, ...] = CODES) -> list[ModuleType]:
     return [rule(code) for code in codes]

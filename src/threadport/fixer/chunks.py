@@ -101,3 +101,29 @@ def _shift(tree: ast.AST, by: int, lines: dict[int, int]) -> None:
                 stack.append(value)
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST))
+
+
+_BLOCKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def top_level_lines(tree: ast.Module) -> list[int]:
+    """Where the tokens of a text may be cut: the first line (decorators included) of each
+    top-level def or class that follows another, alone on its lines at column 0.
+
+    An edit reads and writes the tokens of its own statement, or of the statements after it
+    in the same block (TP010: the acquires, the try, its finally): a def or class holds
+    all of those for an edit inside it, and module-level statements are never cut apart.
+    """
+    lines = []
+    previous: ast.stmt | None = None
+    for statement in tree.body:
+        first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+        if (
+            isinstance(previous, _BLOCKS)
+            and isinstance(statement, _BLOCKS)
+            and statement.col_offset == 0
+            and first > previous.end_lineno
+        ):
+            lines.append(first)
+        previous = statement
+    return lines

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Callable, Iterable
 
 from threadport.errors import ThreadportError
+from threadport.fixer import chunks
 from threadport.fixer.compat import Guards
 from threadport.fixer.nodes import index_statements
 from threadport.fixer.parsing import Parsed, parse
@@ -111,6 +113,7 @@ class Context:
         self._sites: dict[str, list[AttributeSite]] | None = None
         self._lines: list[str] | None = None
         self._statements: dict[type, list[ast.stmt]] | None = None
+        self.cut_lines: list[int] = []  # lines apply() may cut a large text before (forget_tree)
 
     def statements(self, *kinds: type) -> list[ast.stmt]:
         """Every statement of exactly these ast classes (no order promised). One pass over
@@ -146,6 +149,8 @@ class Context:
         Fixing needs only the text and its tokens; holding the tree (about 100 bytes
         per source byte) beside the tokens is what set the peak memory of `fix`.
         """
+        if self.tree is not None and len(self.text) > chunks.PIECE and self.parsed.tokens is None:
+            self.cut_lines = chunks.top_level_lines(self.tree)  # where apply() may cut the text
         self.tree = self.parsed.tree = None  # type: ignore[assignment]
         self.collected = self.receivers = self._guards = self._sites = self._lines = None  # type: ignore[assignment]
         self._statements = None
@@ -259,11 +264,75 @@ def analyze(
 
 def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
-    from tokenize_rt import tokens_to_src
+    from tokenize_rt import Token, src_to_tokens
 
     wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
+    groups = _groups(context, wanted)
+    if groups is not None:
+        pieces = []
+        done: set[int] = set()
+        for start, end, first_line, group in groups:
+            piece = context.text[start:end]
+            if not group:
+                pieces.append(piece)  # nothing to change here: not even tokenized
+                continue
+            try:
+                tokens = src_to_tokens(piece)
+            except Exception:  # noqa: BLE001 - tokenize's errors vary by version: do it whole
+                break
+            if first_line > 1:  # the lines of the whole text: edits compare them with ast positions
+                shift = first_line - 1
+                tokens = [Token(t.name, t.src, t.line and t.line + shift, t.utf8_byte_offset) for t in tokens]
+            new_piece, fixed = _edit(tokens, group)
+            pieces.append(new_piece)
+            done.update(id(finding) for finding in fixed)
+        else:
+            return "".join(pieces), [finding for finding in wanted if id(finding) in done]
+    return _edit(context.tokens(), wanted)
+
+
+def _groups(context: Context, wanted: list[Finding]) -> list[tuple[int, int, int, list[Finding]]] | None:
+    """A large text in runs of top-level statements, each with the findings whose edits are in
+    it: (start offset, end offset, first line, findings). None: edit the text whole.
+
+    Tokenizing a piece at a time, and only the pieces that have edits, is what made `fix` on a
+    large file cheaper than tokenizing it all. A cut is only ever made between two top-level
+    defs or classes (chunks.top_level_lines), where the tokens on both sides are those of
+    the whole text, and never between the edits of one finding.
+    """
+    lines = context.cut_lines
+    if not lines or not wanted:
+        return None
+    forbidden = set()
+    for finding in wanted:
+        low, high = min(fix.line for fix in finding.fixes), max(fix.line for fix in finding.fixes)
+        if low < high:
+            forbidden.update(lines[bisect.bisect_right(lines, low) : bisect.bisect_right(lines, high)])
+    text = context.text
+    cuts = [(0, 1)]  # (offset, line)
+    offset, line = 0, 1
+    for cut in lines:
+        while line < cut:  # the offset of line ``cut``: one find per line, no list of every line
+            offset = text.index("\n", offset) + 1
+            line += 1
+        if cut not in forbidden and offset - cuts[-1][0] >= chunks.PIECE:
+            cuts.append((offset, line))
+    if len(cuts) == 1:
+        return None
+    firsts = [first for _, first in cuts]
+    grouped: list[list[Finding]] = [[] for _ in cuts]
+    for finding in wanted:
+        grouped[bisect.bisect_right(firsts, finding.fixes[0].line) - 1].append(finding)
+    ends = [offset for offset, _ in cuts[1:]] + [len(text)]
+    return [(start, end, first, group) for (start, first), end, group in zip(cuts, ends, grouped)]
+
+
+def _edit(tokens: list[Token], wanted: list[Finding]) -> tuple[str, list[Finding]]:
+    """Apply the fixes of ``wanted`` to ``tokens``; the new text and the findings fixed."""
+    from tokenize_rt import tokens_to_src
+
     starts = {(fix.line, fix.col) for finding in wanted for fix in finding.fixes}
-    tokens = Journal(context.tokens())
+    tokens = Journal(tokens)
     index = {}  # only the positions some fix starts at: a map of every token costs ~100 B each
     for i, token in enumerate(tokens):
         if token.src and token.name != "UNIMPORTANT_WS":

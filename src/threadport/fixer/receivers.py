@@ -166,14 +166,26 @@ def _walk_own(function: ast.AST):
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _calls_init_again(node: ast.AST, cls: str) -> bool:
-    """``self.__init__(...)`` or ``Cls.__init__`` in a class body (a base's ``__init__`` is another)."""
-    return any(
-        isinstance(inner, ast.Attribute)
-        and inner.attr == "__init__"
-        and (_is_name(inner.value, "self") or _is_name(inner.value, cls))
-        for inner in ast.walk(node)
-    )
+def _calls_init_again(node: ast.AST, cls: ast.ClassDef) -> bool:
+    """``__init__`` reached other than as a base's (``Base.__init__(self)``, ``super(...).__init__``):
+    ``self.__init__(...)``, ``obj.__init__(...)``; or a new instance made without the class's
+    name (``self.__class__(...)``, ``type(self)(...)``), anywhere in ``node``."""
+    bases = {_shape(base) for base in cls.bases}
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Attribute) and inner.attr == "__init__":
+            owner = inner.value
+            if _shape(owner) in bases:
+                continue
+            if isinstance(owner, ast.Call) and _is_name(owner.func, "super"):
+                continue
+            return True
+        elif isinstance(inner, ast.Call):
+            made = inner.func
+            if isinstance(made, ast.Attribute) and made.attr == "__class__":
+                return True
+            if isinstance(made, ast.Call) and _is_name(made.func, "type"):
+                return True
+    return False
 
 
 class Receivers:
@@ -482,7 +494,7 @@ class Receivers:
                 return None
             callee, outer = cls.name, cls.scope
             positional = positional[1:]
-            if any(_calls_init_again(statement, cls.name) for statement in cls.node.body):
+            if _calls_init_again(cls.scope.node, cls.node):  # the class and the function it is local to
                 return None
             if not self._known_bases(cls):
                 return None  # a base from elsewhere may bring a metaclass that calls __init__ its own way

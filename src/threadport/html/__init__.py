@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -166,6 +167,7 @@ def _entries(pair: Pair, records: list[Record], matrix: Matrix) -> list[dict]:
     return out
 
 
+@cache  # the templates are compiled once per process, however many sites it builds
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("threadport.html", "templates"),
