@@ -74,7 +74,7 @@ def test_the_pyupgrade_run_is_the_console_command():
 
     scripts = entry_points()  # on 3.9 a dict of groups, with no select()
     group = scripts.select(group="console_scripts") if hasattr(scripts, "select") else scripts["console_scripts"]
-    (script,) = [script for script in group if script.name == "pyupgrade"]
+    (script,) = (script for script in group if script.name == "pyupgrade")
     assert migrate._pyupgrade_command() is script.load()
 
 
