@@ -4,6 +4,7 @@ pair's key renames are emphasised, declared differences read as transcripts."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -121,6 +122,12 @@ def test_prose_wraps_at_word_boundaries_and_urls_stay_whole(width, capsys):
                 assert all(word in text for word in line.split()), f"{pair.stem}: a note sample was cut: {line!r}"
 
 
+@functools.cache
+def view_of(stem: str) -> show.PairView:
+    """One PairView per pair for the module: it does not depend on the width, and cells() copies."""
+    return show.PairView(get_pair(stem))
+
+
 def styled_rows(stem: str, width: int) -> list:
     return show.lines(get_pair(stem), width)
 
@@ -149,7 +156,7 @@ def underlined(text, console: Console) -> set[str]:
 def test_every_key_rename_is_emphasised_on_its_side(stem, width):
     console = Console(file=io.StringIO(), width=width)
     legacy_names, modern_names = KEY_RENAMES[stem]
-    view = show.PairView(get_pair(stem))
+    view = view_of(stem)
     found = {"legacy": set(), "modern": set()}
     for row in [r for segment in view.segments for r in segment.rows]:
         left, right = view.cells(row)
@@ -164,7 +171,7 @@ def test_every_key_rename_is_emphasised_on_its_side(stem, width):
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.stem)
 def test_comments_and_docstrings_get_no_word_diff(pair):
     console = Console(file=io.StringIO(), width=160)
-    view = show.PairView(pair)
+    view = view_of(pair.stem)
     for row in [r for segment in view.segments for r in segment.rows]:
         for index, text, lexed in (
             (row.left, view.cells(row)[0], view.left_lexed),
@@ -179,7 +186,7 @@ def test_comments_and_docstrings_get_no_word_diff(pair):
 
 def test_the_seed_is_alive_line_emphasises_is_alive_and_not_the_receiver():
     console = Console(file=io.StringIO(), width=160)
-    view = show.PairView(get_pair("threading_notes"))
+    view = view_of("threading_notes")
     row = next(
         r for s in view.segments for r in s.rows if r.right is not None and "thread.is_alive()" in view.right[r.right]
     )

@@ -28,6 +28,7 @@ TABLE_MODULES = [
     "test_tp010_lock_with",
     "test_compat",
     "test_receivers_inference",
+    "test_receivers_flow",
     "test_tp011_to_tp014_newer_rules",
 ]
 MODULE_LEVEL_ALIAS = src("""

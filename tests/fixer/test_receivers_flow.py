@@ -66,48 +66,57 @@ LOCAL_CLASS = """
         {extra}
     """
 
+
+def _made(template: str, extra: str) -> str:
+    return src(template.format(extra=extra))
+
+
 REWRITES = [
-    pytest.param(DOMINATED, "pass", "event.is_set()", id="assigned-on-every-path"),
-    pytest.param(INSTANCE, "pass", "server.event.is_set()", id="instance-attribute"),
-    pytest.param(THREAD_TARGET, "pass", "event.is_set()", id="thread-target-parameter"),
-    pytest.param(LOCAL_CLASS, "pass", "self.done_event.is_set()", id="local-class-constructor-argument"),
+    pytest.param(_made(DOMINATED, "pass"), "event.is_set()", id="assigned-on-every-path"),
+    pytest.param(_made(INSTANCE, "pass"), "server.event.is_set()", id="instance-attribute"),
+    pytest.param(_made(THREAD_TARGET, "pass"), "event.is_set()", id="thread-target-parameter"),
+    pytest.param(_made(LOCAL_CLASS, "pass"), "self.done_event.is_set()", id="local-class-constructor-argument"),
 ]
 
 NOOPS = [
     # a later binding in the loop comes back round to the site
-    pytest.param(DOMINATED, "event = self.other()", id="rebound-later-in-the-loop"),
-    pytest.param(DOMINATED.replace("self.completion_event = event = threading.Event()", "pass"), "", id="only-param"),
+    pytest.param(_made(DOMINATED, "event = self.other()"), id="rebound-later-in-the-loop"),
+    pytest.param(
+        _made(DOMINATED.replace("self.completion_event = event = threading.Event()", "pass"), ""), id="only-param"
+    ),
     # a nested function may rebind the local
     pytest.param(
-        DOMINATED, "def f():\n                nonlocal event\n                event = 1", id="nonlocal-in-nested"
+        _made(DOMINATED, "def f():\n                nonlocal event\n                event = 1"), id="nonlocal-in-nested"
     ),
-    pytest.param(INSTANCE, "server.event = FakeEvent()", id="instance-attribute-replaced"),
-    pytest.param(THREAD_TARGET, "_thread(self.lock, FakeEvent(), 1)", id="target-also-called-with-a-stranger"),
-    pytest.param(THREAD_TARGET, "self.keep = _thread", id="target-escapes"),
-    pytest.param(THREAD_TARGET, "threading.Thread(target=_thread, args=self.args)", id="target-args-not-literal"),
-    pytest.param(THREAD_TARGET, "Runner(target=_thread, args=(self.lock, e, 3))", id="target-of-another-callable"),
+    pytest.param(_made(INSTANCE, "server.event = FakeEvent()"), id="instance-attribute-replaced"),
+    pytest.param(_made(THREAD_TARGET, "_thread(self.lock, FakeEvent(), 1)"), id="target-also-called-with-a-stranger"),
+    pytest.param(_made(THREAD_TARGET, "self.keep = _thread"), id="target-escapes"),
     pytest.param(
-        THREAD_TARGET, "threading.Thread(target=_thread, args=(1, e, 3), kwargs=k)", id="target-given-kwargs-too"
+        _made(THREAD_TARGET, "threading.Thread(target=_thread, args=self.args)"), id="target-args-not-literal"
     ),
-    pytest.param(LOCAL_CLASS, "SendThread(self.chan, FakeEvent())", id="class-built-with-a-stranger"),
-    pytest.param(LOCAL_CLASS, "return SendThread", id="class-escapes"),
-    pytest.param(LOCAL_CLASS, "SendThread(self.chan, done_event=FakeEvent())", id="class-built-by-keyword"),
-    pytest.param(LOCAL_CLASS, "st.__class__(self.chan, FakeEvent())", id="class-built-through-__class__"),
-    pytest.param(LOCAL_CLASS, "type(st)(self.chan, FakeEvent())", id="class-built-through-type"),
-    pytest.param(LOCAL_CLASS, "st.__init__(self.chan, FakeEvent())", id="init-run-again"),
+    pytest.param(
+        _made(THREAD_TARGET, "Runner(target=_thread, args=(self.lock, e, 3))"), id="target-of-another-callable"
+    ),
+    pytest.param(
+        _made(THREAD_TARGET, "threading.Thread(target=_thread, args=(1, e, 3), kwargs=k)"), id="target-given-kwargs-too"
+    ),
+    pytest.param(_made(LOCAL_CLASS, "SendThread(self.chan, FakeEvent())"), id="class-built-with-a-stranger"),
+    pytest.param(_made(LOCAL_CLASS, "return SendThread"), id="class-escapes"),
+    pytest.param(_made(LOCAL_CLASS, "SendThread(self.chan, done_event=FakeEvent())"), id="class-built-by-keyword"),
+    pytest.param(_made(LOCAL_CLASS, "st.__class__(self.chan, FakeEvent())"), id="class-built-through-__class__"),
+    pytest.param(_made(LOCAL_CLASS, "type(st)(self.chan, FakeEvent())"), id="class-built-through-type"),
+    pytest.param(_made(LOCAL_CLASS, "st.__init__(self.chan, FakeEvent())"), id="init-run-again"),
 ]
 
 
-@pytest.mark.parametrize(("template", "extra", "expected"), REWRITES)
-def test_rewrites(template, extra, expected):
-    source = src(template.format(extra=extra))
+@pytest.mark.parametrize(("source", "expected"), REWRITES)
+def test_rewrites(source, expected):
     assert "possible" not in severities(source, "TP005")
     assert expected in fix(source, "TP005")
 
 
-@pytest.mark.parametrize(("template", "extra"), NOOPS)
-def test_noops(template, extra):
-    source = src(template.format(extra=extra))
+@pytest.mark.parametrize("source", NOOPS)
+def test_noops(source):
     assert "possible" in severities(source, "TP005")
     assert "isSet" in fix(source, "TP005")
 

@@ -216,6 +216,28 @@ MUTATIONS = (
         "            target(*args)\n",
         (tests("tests/pairs/test_threading_notes.py::test_a_thread_entry_runs_in_a_new_thread_with_its_args"),),
     ),
+    # -- the fork server and leftover processes --------------------------------------
+    Mutation(
+        "fork server: threading's lock factories left to the clock across fork (registry locks turn virtual)",
+        "src/threadport/clock/virtual.py",
+        "    for name, value in _threading_before.items():\n        setattr(threading, name, value)\n    try:\n",
+        "    try:\n",
+        (tests("tests/test_forkserver.py::test_a_snippet_sees_the_same_process_forked_and_fresh"),),
+    ),
+    Mutation(
+        "fork server: a forked run's descendant made by fork alone is not looked for by the driver's marker",
+        "src/threadport/processes.py",
+        '        marks.add(f"{RUN_MARK}={server_token}".encode())',
+        "        pass",
+        (tests("tests/test_forkserver.py::test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed"),),
+    ),
+    Mutation(
+        "snapshot: a pid remembered as older is skipped whatever its /proc folder's inode",
+        "src/threadport/processes.py",
+        "known[0] == inode and ",
+        "",
+        (tests("tests/test_processes.py"),),
+    ),
     # -- the virtual clock ----------------------------------------------------------
     Mutation(
         "clock: sleep returns halfway to its deadline",
