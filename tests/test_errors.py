@@ -14,7 +14,11 @@ from threadport.errors import ThreadportError
 
 # Exceptions that never reach the user: control flow inside the fixer, and the
 # clock's deadlock signal (it runs inside the child interpreter, Python 2 included).
-INTERNAL = {"threadport.fixer.tokens.SkipFix", "threadport.clock.virtual.Deadlock"}
+INTERNAL = {
+    "threadport.fixer.tokens.SkipFix",
+    "threadport.fixer.chunks.Uncut",  # a piece did not parse alone: the whole text is parsed instead
+    "threadport.clock.virtual.Deadlock",
+}
 
 
 def threadport_exceptions() -> dict[str, type]:

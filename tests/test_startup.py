@@ -192,3 +192,25 @@ def test_the_help_width_is_the_one_shutil_gives(monkeypatch, columns):
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+def test_two_installs_keep_their_own_titles(tmp_path, monkeypatch):
+    """Each copy of threadport (tox envs, worktrees) has its own cache entry: with one entry
+    per name, every other copy's `list` overwrote it and each run parsed the catalogue again."""
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    catalogs = []
+    for install in ("one", "two"):
+        (tmp_path / install).mkdir()
+        catalog = tmp_path / install / "catalog.toml"
+        catalog.write_text(f'[[pair]]\nstem = "{install}"\ntitle = "In {install}"\n')
+        catalogs.append(str(catalog))
+        assert list_pairs.titles(str(catalog)) == [(install, f"In {install}")]
+    import threadport.catalog
+
+    def refuse(text):
+        raise AssertionError("parsed again although the file did not change")
+
+    monkeypatch.setattr(threadport.catalog, "parse_catalog", refuse)
+    assert list_pairs.titles(catalogs[0]) == [("one", "In one")]
+    assert list_pairs.titles(catalogs[1]) == [("two", "In two")]

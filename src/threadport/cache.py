@@ -39,6 +39,17 @@ def file_key(path: str) -> list | None:
     return [real, info.st_ino, info.st_size, info.st_mtime_ns]
 
 
+def per_install(name: str, folder: str) -> str:
+    """The entry ``name`` of the install (or checkout) in ``folder``: every copy of
+    threadport on a machine (tox envs, worktrees) keeps its own entry instead of evicting
+    the others' at each run. The tag is a cheap hash of the folder's real path (a
+    collision only costs a miss: the key stored in the entry is still compared)."""
+    tag = 0
+    for character in os.path.realpath(folder):
+        tag = (tag * 31 + ord(character)) % 2**32
+    return f"{name}-{tag:08x}"
+
+
 def load(name: str, key: object) -> object | None:
     """The value stored under ``name`` if it was stored for exactly ``key``, else None."""
     where = folder()

@@ -24,7 +24,7 @@ from threadport.fixer.parsing import _python2_parses
 from threadport.fixer.py2shim import Shim, expand_tabs
 
 ROUNDS = 3
-BATCH = 100
+BATCH = 50
 
 
 def plain_is_python3(text: str) -> bool:

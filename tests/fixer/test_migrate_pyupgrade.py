@@ -72,7 +72,9 @@ def test_pyupgrade_runs_again_only_while_it_changes_the_text(monkeypatch):
 def test_the_pyupgrade_run_is_the_console_command():
     from importlib.metadata import entry_points
 
-    (script,) = entry_points(group="console_scripts", name="pyupgrade")
+    scripts = entry_points()  # on 3.9 a dict of groups, with no select()
+    group = scripts.select(group="console_scripts") if hasattr(scripts, "select") else scripts["console_scripts"]
+    (script,) = (script for script in group if script.name == "pyupgrade")
     assert migrate._pyupgrade_command() is script.load()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plain_migrate import plain_migrate
+from plain_migrate import plain_before_pyupgrade, plain_migrate
 
 from threadport.fixer import migrate
 from threadport.fixer.migrate import MigrateError, migrate_texts
@@ -77,6 +77,16 @@ def test_migrate_gives_what_the_plain_pipeline_gives():
 
 def test_aggressive_migrate_gives_what_the_plain_pipeline_gives():
     assert_same_as_plain(snippets(), aggressive=True)
+
+
+def test_2to3_and_fix_alone_give_what_the_plain_stages_give():
+    """Before pyupgrade too (whose lstrip() would hide a stray leading newline)."""
+    for text, name in snippets():
+        try:
+            before = migrate.before_pyupgrade(text, name)
+        except MigrateError:
+            before = None
+        assert before == plain_before_pyupgrade(text, name), name
 
 
 def test_the_serial_path_agrees_with_the_pool(monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from threadport.errors import UsageError
@@ -104,12 +105,13 @@ def _summaries() -> list[tuple[str, str]]:
     from threadport.fixer import CODES, rule, rule_file
 
     key = [cache.file_key(rule_file(code)) for code in CODES]
-    stored = cache.load(SUMMARIES_CACHE, key) if all(key) else None
+    entry = cache.per_install(SUMMARIES_CACHE, os.path.dirname(rule_file(CODES[0])))
+    stored = cache.load(entry, key) if all(key) else None
     if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 2 for row in stored):
         return [(code, summary) for code, summary in stored]
     rows = [(code, rule(code).SUMMARY) for code in CODES]
     if all(key):
-        cache.store(SUMMARIES_CACHE, key, rows)
+        cache.store(entry, key, rows)
     return rows
 
 

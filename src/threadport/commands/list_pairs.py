@@ -25,7 +25,8 @@ def catalog_file() -> str:
 def titles(path: str | None = None) -> list[tuple[str, str]]:
     path = path or catalog_file()
     key = cache.file_key(path)
-    stored = cache.load(TITLES_CACHE, key) if key else None
+    entry = cache.per_install(TITLES_CACHE, os.path.dirname(path))
+    stored = cache.load(entry, key) if key else None
     if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 2 for row in stored):
         return [(stem, title) for stem, title in stored]
     from threadport.catalog import parse_catalog
@@ -33,7 +34,7 @@ def titles(path: str | None = None) -> list[tuple[str, str]]:
     with open(path, encoding="utf-8") as catalog:
         rows = [(pair.stem, pair.title) for pair in parse_catalog(catalog.read())]
     if key:
-        cache.store(TITLES_CACHE, key, rows)
+        cache.store(entry, key, rows)
     return rows
 
 

@@ -213,7 +213,13 @@ ROUNDS = 3  # %-format -> .format() -> f-string takes pyupgrade two runs; a thir
 def _pyupgrade_command():
     from importlib.metadata import entry_points
 
-    found = list(entry_points(group="console_scripts", name="pyupgrade"))
+    scripts = entry_points()
+    # Python 3.9's entry_points() selects nothing itself: it returns a dict of groups
+    if hasattr(scripts, "select"):
+        group = scripts.select(group="console_scripts")
+    else:
+        group = scripts.get("console_scripts", ())
+    found = [script for script in group if script.name == "pyupgrade"]
     if not found:
         raise MigrateError("pyupgrade is not installed (pip install pyupgrade)")
     return found[0].load()
