@@ -331,15 +331,12 @@ def fix_file(
     write: bool = True,
     facts: TreeFacts | None = None,
 ) -> Outcome:
-    for _ in range(ATTEMPTS - 1):
+    for _ in range(ATTEMPTS):
         try:
             return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
-        except ChangedMeanwhile:
-            continue  # compare and swap failed: nothing was written; fix what is there now
-    try:
-        return _fix_once(path, explicit, codes, pattern, aggressive, write, facts)
-    except ChangedMeanwhile as error:
-        return Outcome(path, error=f"{error} ({ATTEMPTS} attempts; run fix again)")
+        except ChangedMeanwhile as error:
+            last = error  # compare and swap failed: nothing was written; fix what is there now
+    return Outcome(path, error=f"{last} ({ATTEMPTS} attempts; run fix again)")
 
 
 def _fix_once(
