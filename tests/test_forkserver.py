@@ -143,13 +143,19 @@ def main():
 # How a run ends: each must end the same way forked as fresh.
 ENDINGS = {
     "atexit": "import atexit\ndef main():\n    atexit.register(lambda: __import__('sys').stdout.write('bye\\n'))\n",
+    # The virtual sleep returns only once every other thread is blocked, so the daemon
+    # is parked in wait() before main returns. Without it the daemon could still be on
+    # its way into wait() when 2.7 tears its modules down, and print "Exception in
+    # thread Thread-1 (most likely raised during interpreter shutdown)" about one run
+    # in a hundred under load, fresh and forked alike.
     "daemon": (
-        "import threading\n"
+        "import threading, time\n"
         "def main():\n"
         "    e = threading.Event()\n"
         "    t = threading.Thread(target=e.wait)\n"
         "    t.daemon = True\n"
         "    t.start()\n"
+        "    time.sleep(1)\n"
         "    print('main done')\n"
     ),
     "os._exit": "import os, sys\ndef main():\n    sys.stdout.write('x\\n')\n    os._exit(5)\n",
