@@ -67,13 +67,19 @@ def definitions(data: bytes, names: Iterable[str]) -> set[str]:
 
 
 def outside_assignments(data: bytes, attrs: Iterable[str]) -> set[str]:
-    """Which of ``attrs`` the bytes assign as ``owner.attr = value`` with owner not self/cls.
+    """Which of ``attrs`` the bytes assign as ``owner.attr = value`` with owner not self/cls,
+    or give by name in a string or a keyword: ``setattr(owner, "attr", ...)`` (any owner),
+    ``d["attr"] = ...`` (``obj.__dict__``, ``globals()``), ``{"attr": ...}`` and
+    ``f(..., attr=...)`` (a namespace made for ``exec`` or ``__dict__.update``).
 
     ``= None`` is a reset, not another object, and is not counted. Strings and comments
     are not told apart: counting one too many only makes a finding possible.
     """
     found = set()
     for attr in attrs:
+        if _given_by_name(attr).search(data):
+            found.add(attr)
+            continue
         pattern = re.compile(re.escape(attr.encode()) + rb"[ \t]*=(?!=)[ \t]*(\w*)")
         for match in pattern.finditer(data):
             start = match.start()
@@ -87,6 +93,20 @@ def outside_assignments(data: bytes, attrs: Iterable[str]) -> set[str]:
             found.add(attr)
             break
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _given_by_name(attr: str) -> re.Pattern[bytes]:
+    """``setattr(owner, "attr"``, ``["attr"] =``, ``{"attr":``, ``(attr=`` or ``, attr=``."""
+    name = re.escape(attr.encode())
+    quoted = rb"""['"]""" + name + rb"""['"]"""
+    forms = (
+        rb"\bsetattr[ \t]*\([^,()]*,[ \t]*" + quoted,  # setattr(owner, "attr"
+        rb"\[[ \t]*" + quoted + rb"[ \t]*\][ \t]*=(?!=)",  # d["attr"] =
+        quoted + rb"[ \t]*:",  # {"attr": ...}
+        rb"[(,][ \t]*" + name + rb"[ \t]*=(?!=)(?![ \t]*None\b)",  # f(attr=...); ``attr=None``: a default
+    )
+    return re.compile(b"|".join(forms))
 
 
 def scan_outside(facts: TreeFacts, paths: list[Path], attrs: set[str], map_files: Callable | None = None) -> None:
