@@ -308,6 +308,7 @@ class VirtualLock:
     def __init__(self):
         self._key = [True]
         self._queue = collections.deque()
+        self._clock = CLOCK  # no module global read later: Python 2's exit sets them to None
 
     def acquire(self, *args, **kwargs):
         # Condition.wait's acquire() has no arguments: the defaults, without the checks.
@@ -320,7 +321,7 @@ class VirtualLock:
                 pass
         if not blocking or timeout == 0:
             return False
-        clock = CLOCK
+        clock = self._clock
         clock._mutex.acquire()
         waiter = clock.waiter()
         waiter.queue = self._queue
@@ -350,7 +351,7 @@ class VirtualLock:
                 self._key.pop()
             except IndexError:
                 return  # taken already: by the waiter itself, or by a thread that came later
-        clock = CLOCK
+        clock = self._clock
         clock._mutex.acquire()
         try:
             if self._queue:
