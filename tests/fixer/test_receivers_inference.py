@@ -23,6 +23,19 @@ POOL = """
             return [t for t in self._threads if t.isAlive()]
     """
 
+# web.py's experimental/background.py: ``threading`` read, never imported nor bound.
+FREE_THREADING = """
+    from web import utils
+    def background(func):
+        def internal(*a, **kw):
+            key = threading.currentThread()
+            t = threading.Thread(target=func)
+            t.start()
+            return key
+        return internal
+    {extra}
+    """
+
 CYCLE_TEMPLATE = """
     import threading
     def shutdown(workers):
@@ -36,6 +49,9 @@ CYCLE_TEMPLATE = """
     """
 
 REWRITES = [
+    pytest.param(
+        "TP002", src(FREE_THREADING.format(extra="")), "key = threading.current_thread()", id="threading-never-bound"
+    ),
     pytest.param("TP001", src(POOL.format(extra="pass")), "t.is_alive()", id="list-of-threads-attribute"),
     pytest.param("TP001", src(CYCLE_TEMPLATE.format(extra="")), "w.is_alive()", id="name-and-list-in-a-cycle"),
     pytest.param(
@@ -141,6 +157,21 @@ REWRITES = [
 
 
 NOOPS = [
+    pytest.param("TP002", src(FREE_THREADING.format(extra="from web.utils import *")), id="free-name-star-import"),
+    pytest.param("TP002", src(FREE_THREADING.format(extra="from .compat import *")), id="free-name-relative-star"),
+    pytest.param(
+        "TP002", src(FREE_THREADING.format(extra="def setup(threading):\n        pass")), id="free-name-bound-elsewhere"
+    ),
+    pytest.param(
+        "TP002", src(FREE_THREADING.format(extra="globals()['threading'] = utils.green")), id="free-name-via-globals"
+    ),
+    pytest.param("TP002", src(FREE_THREADING.format(extra="exec(utils.setup)")), id="free-name-exec"),
+    pytest.param("TP002", src(FREE_THREADING.format(extra="exec utils.setup in ns")), id="free-name-exec-statement"),
+    pytest.param(
+        "TP002",
+        src(FREE_THREADING.format(extra="import sys\n    sys.modules[__name__].threading = utils.green")),
+        id="free-name-set-on-the-module",
+    ),
     pytest.param(
         "TP005",
         src("""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fixer_helpers import fix, severities, src
 
 from threadport.cli import main
@@ -84,3 +85,57 @@ def test_aggressive_leaves_a_name_defined_in_another_file(tmp_path, capsys):
     assert (folder / "user.py").read_text() == user
     assert main(["fix", "--aggressive", str(folder / "user.py")]) == 1  # alone, nothing defines it
     assert (folder / "user.py").read_text() == user.replace("isAlive", "is_alive")
+
+
+BACKGROUND = src("""
+    from web import utils
+    def background(func):
+        def internal():
+            key = threading.currentThread()
+            return key
+        return internal
+    """)
+
+
+def test_threading_never_bound_is_the_module_while_nothing_gives_one(tmp_path, capsys):
+    folder = project(tmp_path, background=BACKGROUND, app="import web\n")
+    assert main(["check", str(folder)]) == 1
+    assert "background.py:4:25: TP002 currentThread -> current_thread" in capsys.readouterr().out
+    assert main(["fix", str(folder)]) == 1
+    assert "key = threading.current_thread()" in (folder / "background.py").read_text()
+
+
+@pytest.mark.parametrize(
+    "giver",
+    [
+        "import background, green\nbackground.threading = green.threading\n",
+        "import background, green\nsetattr(background, 'threading', green.threading)\n",
+        "import background, green\nbackground.__dict__['threading'] = green.threading\n",
+        "import green\nexecfile('background.py', {'threading': green.threading})\n",
+        "import green\nexecfile('background.py', dict(threading=green.threading))\n",
+    ],
+)
+def test_threading_given_by_another_file_is_not_certain(tmp_path, capsys, giver):
+    folder = project(tmp_path, background=BACKGROUND, app=giver)
+    assert main(["check", "--exit-zero", str(folder)]) == 0
+    assert "background.py:4:25: TP002 [possible]" in capsys.readouterr().out
+    assert main(["fix", str(folder)]) == 0
+    assert (folder / "background.py").read_text() == BACKGROUND
+
+
+@pytest.mark.parametrize(
+    "giver",
+    [
+        "setattr(scheduler, '_thread', FakeThread())",
+        'scheduler.__dict__["_thread"] = FakeThread()',
+        "vars(scheduler).update({'_thread': FakeThread()})",
+        "vars(scheduler).update(_thread=FakeThread())",
+    ],
+)
+def test_attribute_given_by_name_from_another_file_is_not_certain(tmp_path, capsys, giver):
+    test = FAKE_THREAD_TEST.replace("scheduler._thread = FakeThread()", giver)
+    folder = project(tmp_path, scheduler=SCHEDULER, test_scheduler=test)
+    assert main(["check", "--exit-zero", str(folder)]) == 0
+    assert "scheduler.py:9:29: TP001 [possible]" in capsys.readouterr().out
+    assert main(["fix", str(folder)]) == 0
+    assert (folder / "scheduler.py").read_text() == SCHEDULER

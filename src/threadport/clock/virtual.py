@@ -77,6 +77,9 @@ class VirtualClock:
         self._waiters = {}
         self._joiners = {}  # id(thread) -> waiters joining it
         self._finished = []  # Thread objects whose run is over but may still be tearing down
+        # Python 3 only (see _reap_finished). An attribute, not the global PY2: thread_finished
+        # must not read this module's globals (see _patched_bootstrap_inner).
+        self._keeps_finished = not PY2
 
     # -- parking ---------------------------------------------------------
 
@@ -189,7 +192,7 @@ class VirtualClock:
         self._live -= 1
         if thread is not None:
             thread._threadport_finished = True
-            if not PY2:
+            if self._keeps_finished:
                 self._finished.append(thread)
             for waiter in self._joiners.pop(id(thread), ()):
                 waiter.queue = None
@@ -355,11 +358,18 @@ def _patched_start(self):
         raise
 
 
+# A thread's last steps, after its target returned, read none of this module's globals:
+# Python 2's exit sets them all to None while threads still run (a daemon; a raw _thread
+# thread, which exit does not wait for; a thread that has left threading's registry but
+# not yet told the clock), and `CLOCK.thread_finished` read there then fails with
+# "Unhandled exception in thread started by ..." on stderr, which a real run never prints.
+# So the clock's method is bound before the target runs.
 def _patched_bootstrap_inner(self):
+    finished = CLOCK.thread_finished
     try:
         _original["bootstrap_inner"](self)
     finally:
-        CLOCK.thread_finished(self)
+        finished(self)
 
 
 def _patched_join(self, timeout=None):
@@ -370,11 +380,13 @@ def _patched_join(self, timeout=None):
 
 
 def _patched_start_new_thread(function, args, kwargs=None):
+    finished = CLOCK.thread_finished  # bound now, as in _patched_bootstrap_inner
+
     def run(*a, **kw):
         try:
             return function(*a, **kw)
         finally:
-            CLOCK.thread_finished(None)
+            finished(None)
 
     CLOCK.thread_starting()
     try:

@@ -25,6 +25,7 @@ import functools
 import io
 import sys
 import tempfile
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def _python3_or_tree(text: str):
     """(is_python3(text), the fissix tree when that answer needed Python 2's grammar to parse
     it, else None): 2to3 starts from that tree instead of parsing the file a second time."""
     try:
-        tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = _compile(text, "<source>", ast.PyCF_ONLY_AST)
     except (SyntaxError, ValueError):
         return False, None
     if "print_function" in text and "__future__" in text:  # print(..., end=...) is Python 2 then
@@ -103,7 +104,7 @@ def normalise_tabs(text: str) -> str:
     if "\t" not in text:
         return text  # no tab, no TabError: not worth a parse
     try:
-        compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        _compile(text, "<source>", ast.PyCF_ONLY_AST)
     except TabError:
         return expand_tabs(Shim(text)).text
     except (SyntaxError, ValueError):
@@ -111,10 +112,18 @@ def normalise_tabs(text: str) -> str:
     return text
 
 
+def _compile(text: str, name: str, flags: int = 0):
+    """compile() without its warnings: a SyntaxWarning about an intermediate text (`x is 1`,
+    which pyupgrade's stage then rewrites to `x == 1`) named the user's file on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile(text, name, "exec", flags, dont_inherit=True)
+
+
 def compile_error(text: str, name: str) -> str | None:
     """None when ``text`` compiles on this Python 3, else ``line N: message``."""
     try:
-        compile(text, name, "exec", dont_inherit=True)
+        _compile(text, name)
     except SyntaxError as error:
         return f"line {error.lineno}: {error.msg}"
     except ValueError as error:  # NUL bytes and the like

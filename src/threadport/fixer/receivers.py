@@ -82,6 +82,10 @@ def _element(container: Kind) -> Kind:
     return Kind("object", container.name)
 
 
+# Words through which code can put a name into a module's globals (or builtins) without
+# binding it by name. Searched in the text: in strings and comments too, erring on the safe
+# side, and Python 2's ``exec code in ns`` statement, which the Python 3 parse does not keep.
+_GIVERS = lazy_compile(r"\b(?:exec|execfile|eval|globals|vars|setattr|__dict__|__builtins__|__builtin__|builtins)\b")
 _CONTEXT = lazy_compile(r", ctx=(?:Load|Store|Del)\(\)")
 
 
@@ -194,8 +198,10 @@ class Receivers:
         collected: Collector,
         assigned_elsewhere: Callable[[str], bool] = lambda attr: False,
         reexports: Mapping[str, frozenset[str]] | None = None,
+        text: str = "",
     ) -> None:
         self.collected = collected
+        self.text = text  # the source (a free ``threading``: does anything in it give names?)
         # modules of the tree that re-export threading (tree.py), with the names they bind themselves
         self.reexports = reexports or {}
         # attr -> is it assigned, from outside its class, in another file of the tree?
@@ -206,6 +212,7 @@ class Receivers:
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
         self._answers: dict[tuple[tuple[str, int], int], Kind | None] = {}  # kind_of_name outside cycles
         self._attributes: dict[tuple[int, str, int], Kind | None] = {}  # attribute_kind outside cycles
+        self._never_given: bool | None = None  # free_module's in-file half, worked out once
 
     # -- names ------------------------------------------------------------------------
     def bindings(self, name: str, scope: Scope) -> list[Binding] | None:
@@ -217,7 +224,9 @@ class Receivers:
     def kind_of_name(self, name: str, scope: Scope, depth: int = 0) -> Kind | None:
         found = self.bindings(name, scope)
         if not found:
-            return self._star_imported(name) if name not in scope.bindings else None
+            if name in scope.bindings:
+                return None
+            return self._star_imported(name) or self.free_module(name)
         # A name whose value depends on itself (``for w in hung: ...`` where ``hung`` gets
         # ``w`` appended) is answered optimistically inside the cycle: its own reference adds
         # nothing, and the other bindings decide (a fixpoint). Outside, PENDING means unknown.
@@ -259,6 +268,39 @@ class Receivers:
             if module not in self.reexports or self._reexported(module, name) is None:
                 return None  # another module's star import may bring its own ``name``
         return Kind("member", name)
+
+    def free_module(self, name: str) -> Kind | None:
+        """``threading`` read in a module that never binds it (web.py's background.py).
+
+        Nothing in the file gives it a value, so as the file stands every use raises
+        NameError, before the rewrite and after it. The only way the code runs is with a
+        ``threading`` given from outside: ``module.threading = ...``, ``setattr``, a globals
+        dict. Every file of the tree is searched for such a giver (tree.py, as for an
+        attribute assigned from outside its class) and, in this file, any star import, any
+        binding of the name anywhere, and any word that can reach a module's globals
+        (``globals``, ``vars``, ``setattr``, ``exec``, ``__dict__``, builtins) make it unknown.
+        """
+        if name != "threading":
+            return None
+        if self._never_given is None:
+            self._never_given = self._gives_no_globals(name)
+        if not self._never_given:
+            return None
+        self.assumed.add(name)  # the tree is searched for ``X.threading = ...`` and the like
+        return None if self.assigned_elsewhere(name) else MODULE
+
+    def _gives_no_globals(self, name: str) -> bool:
+        if _GIVERS.search(self.text) or self.collected.module is None:
+            return False
+        module = self.collected.module.node
+        if _binds(module, name):
+            return False
+        for node in ast.walk(module):
+            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                return False  # any module's star import may bring a ``threading``
+            if isinstance(node, ast.Attribute) and node.attr == name and not isinstance(node.ctx, ast.Load):
+                return False  # ``sys.modules[__name__].threading = ...``
+        return True
 
     def _kind_of_bindings(self, name: str, scope: Scope, found: list[Binding], depth: int) -> Kind | None:
         kinds = {self._binding_kind(binding, depth) for binding in found}
