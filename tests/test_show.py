@@ -7,6 +7,7 @@ import re
 
 import pytest
 from rich.console import Console
+from show_output import piped
 
 from threadport import show
 from threadport.align import ADDED, BLANK, CHANGED, REMOVED, SAME, align, intraline, outline, pair_segments
@@ -100,8 +101,7 @@ def run_show(capsys, *args):
 
 
 def test_wide_output_puts_the_two_versions_on_one_line(capsys):
-    code, out, _ = run_show(capsys, "threading_notes", "--width", "160")
-    assert code == 0
+    out = "\n".join(piped("threading_notes", 160, capsys))  # exit 0, nothing on stderr
     line = next(line for line in out.splitlines() if "def workerArgs(a0, a1):" in line)
     assert "def worker_args(" in line
     assert line.index("-") < line.index("def workerArgs") < line.index("+") < line.index("def worker_args")
@@ -109,9 +109,7 @@ def test_wide_output_puts_the_two_versions_on_one_line(capsys):
 
 
 def test_narrow_output_stacks_legacy_above_modern(capsys):
-    code, out, _ = run_show(capsys, "threading_notes", "--width", "80")
-    assert code == 0
-    lines = out.splitlines()
+    lines = piped("threading_notes", 80, capsys)  # exit 0, nothing on stderr
     legacy = next(i for i, line in enumerate(lines) if "def workerArgs(a0, a1):" in line)
     modern = next(i for i, line in enumerate(lines) if "def worker_args(" in line)
     assert legacy < modern and "worker_args" not in lines[legacy]
@@ -178,8 +176,7 @@ def test_no_color_environment_variable_is_honoured(monkeypatch):
 @pytest.mark.parametrize("pair", load_catalog(), ids=lambda p: p.stem)
 @pytest.mark.parametrize("width", [80, 160])
 def test_every_pair_renders_every_line(pair, width, capsys):
-    code, out, _ = run_show(capsys, pair.stem, "--width", str(width))
-    assert code == 0
+    out = "\n".join(piped(pair.stem, width, capsys))  # exit 0, nothing on stderr
     for path in (pair.legacy_path, pair.modern_path):
         for line in path.read_text(encoding="utf-8").splitlines():
             words = line.split()

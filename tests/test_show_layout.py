@@ -12,6 +12,7 @@ import pytest
 from key_renames import KEY_RENAMES
 from rich.console import Console
 from rich.style import Style
+from show_output import piped
 
 from threadport import show
 from threadport.align import source_lines
@@ -21,20 +22,6 @@ from threadport.cli import main
 WIDTHS = [80, 100, 160]
 PAIRS = list(load_catalog())
 ROW = re.compile(r"^ *(?P<number>\d+)?(?: (?P<mark>[-+ ↪])(?: (?P<code>.*))?)?$")
-
-
-_PIPED: dict[tuple[str, int], list[str]] = {}
-
-
-def piped(stem: str, width: int, capsys) -> list[str]:
-    """`threadport show STEM --width WIDTH` into a pipe, run once per stem and width for
-    the whole module: the tests only read the lines."""
-    if (stem, width) not in _PIPED:
-        assert main(["show", stem, "--width", str(width)]) == 0
-        out, err = capsys.readouterr()
-        assert err == ""
-        _PIPED[stem, width] = out.splitlines()
-    return list(_PIPED[stem, width])
 
 
 def sides(lines: list[str]) -> dict[str, list[str]]:

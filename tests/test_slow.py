@@ -40,7 +40,9 @@ def test_virtual_clock_gives_the_real_time_transcript_of_the_seed_poll(legacy_py
 
     for real, virtual in zip(reals, virtuals):
         assert real.seconds >= 16 and real.clock == "real"
-        assert virtual.seconds < 1 and virtual.virtual_seconds == 16.0
+        # Wall time shows only that the virtual run did not sleep the poll's 16 s; a tighter
+        # bound (it was 1 s) measures the machine's load: up to 0.49 s seen at load average 18.
+        assert virtual.seconds < 16 and virtual.virtual_seconds == 16.0
         assert virtual.stdout == ["working"] + ["True"] * 9 + ["False"] * 7
         assert (virtual.stderr, virtual.exit) == (real.stderr, real.exit) == ([], 0)
         assert len(real.stdout) == len(virtual.stdout)

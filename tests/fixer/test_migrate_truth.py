@@ -70,8 +70,9 @@ def test_migrate_error_names_pyupgrade_only_when_it_broke_the_code(monkeypatch):
 
 
 def test_migrate_says_nothing_about_a_warning_in_a_text_it_goes_on_to_fix(tmp_path, capfd):
-    # `x is 1` warns when compiled (3.8+); pyupgrade's stage makes it `x == 1`, so a
-    # warning naming the user's file would be about a line the output does not have.
+    # `x is 1` warns when compiled (3.8+). pyupgrade's stage makes it `x == 1` with
+    # pyupgrade 3.22 on 3.11, not with 3.21 on 3.9/3.10: either way migrate's compile
+    # checks are its own business, and a warning naming the user's file is noise.
     import warnings
 
     source = tmp_path / "literal.py"
@@ -81,4 +82,4 @@ def test_migrate_says_nothing_about_a_warning_in_a_text_it_goes_on_to_fix(tmp_pa
         assert main(["migrate", str(source)]) == 0
     assert [str(warning.message) for warning in caught] == []
     assert capfd.readouterr().err == ""
-    assert "if x == 1:" in source.read_text()
+    assert "threading.current_thread()" in source.read_text()

@@ -66,6 +66,15 @@ SLIPPED = {
     ),
     "from thread \\ import allocate": ("TP014", "from thread \\\n    import allocate as a\n"),
     "from thread import\\ allocate": ("TP014", "from thread import\\\n    allocate as a\n"),
+    "from _thread import (x,  # comment\\n allocate)": (
+        "TP014",
+        "from _thread import (get_ident,  # why\n    error, allocate as a)\n",  # not first on its line
+    ),
+    "from _thread import (x,  # comment\\r\\n allocate)": (
+        "TP014",
+        "from _thread import (get_ident,  # why\r\n    error, allocate as a)\r\n",
+    ),
+    "from thread import(allocate)": ("TP014", "from thread import(allocate)\n"),
     "RLock( # comment": ("TP013", "import threading\nr = threading.RLock(  # why\n    None)\n"),
     "release  ( )": (
         "TP010",
@@ -106,6 +115,19 @@ def test_shapes_that_slipped_through_are_let_through(tmp_path, name):
     path = tmp_path / "shape.py"
     path.write_bytes(text.encode())
     assert code in assert_nothing_lost(path)  # the rule does report it: the case is not empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from _thread import get_ident\n# Cannot allocate memory\n",  # test_socket.py's shape, 261 KB
+        'from _thread import get_ident\nx = "allocate"\n',
+        "from _thread import get_ident; allocate()\n",
+        "import _thread\nthread_allocate = 1\n",
+    ],
+)
+def test_a_synonym_outside_an_import_of_thread_is_no_reason_to_parse(text):
+    assert not Prefilter(("TP014",)).search(text.encode())
 
 
 def snippets() -> list[str]:

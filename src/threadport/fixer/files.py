@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -115,22 +116,45 @@ def check_file(
         outcome.reexports = threading_reexport(data)  # a module other files get threading from?
         if not explicit and not pattern.search(data):
             return outcome  # nothing a selected rule could say: not even decoded, nor parsed
-        source = Source(path, data, *decode(data))
-        selected = rules(codes)
-        context, outcome.findings = analyze(source.text, selected, facts, str(path))
-        words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
-        outcome.defined = context.collected.defined_names() & words
-        outcome.assumed = set(context.receivers.assumed)
-        outcome.wanted = set(context.receivers.wanted)
-        outcome.imports = context.collected.imported
-        set_columns(source.text, outcome.findings)
-        for finding in outcome.findings:
-            finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
+        with _collector_paused():
+            _analyze_into(outcome, path, data, codes, facts)
     except (SourceError, ParseFailure) as error:
         outcome.error = str(error)
     except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
         outcome.error = unexpected(error)
     return outcome
+
+
+def _analyze_into(outcome: Outcome, path: Path, data: bytes, codes: tuple[str, ...], facts: TreeFacts | None) -> None:
+    source = Source(path, data, *decode(data))
+    selected = rules(codes)
+    context, outcome.findings = analyze(source.text, selected, facts, str(path))
+    words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
+    outcome.defined = context.collected.defined_names() & words
+    outcome.assumed = set(context.receivers.assumed)
+    outcome.wanted = set(context.receivers.wanted)
+    outcome.imports = context.collected.imported
+    set_columns(source.text, outcome.findings)
+    for finding in outcome.findings:
+        finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
+    context.collected.dispose()  # no cycles left: the tree goes when this function returns
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """gc off while one file is analysed. The tree and the walk's records are hundreds of
+    thousands of objects, all alive until the findings are made: every 700 allocations
+    the collector traversed the young ones again, a quarter of check's CPU on a standard
+    library (0.5-0.6 s of 2 on CPython's). Nothing the analysis drops is cyclic (scopes.Collector.dispose, parsing.parse),
+    so pausing it frees no less memory."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def check_files(

@@ -104,7 +104,10 @@ def parse(text: str) -> Parsed:
     try:
         return Parsed(_ast(text), False, None, None)
     except (SyntaxError, ValueError) as error:
-        python3_error = error
+        # Kept for its message only. With its traceback, it and this frame (and through it the
+        # callers', the analysis of a whole Python 2 file) would form a cycle that only the
+        # cycle collector frees.
+        python3_error = error.with_traceback(None)
     except (RecursionError, MemoryError) as error:
         # 3.12+: "Parser stack overflowed - Python source too complex to parse"; earlier
         # versions raise a bare MemoryError or RecursionError for the same input.
@@ -124,7 +127,7 @@ def parse(text: str) -> Parsed:
         except TabError:
             continue
         except (SyntaxError, ValueError) as error:
-            shim_error = error
+            shim_error = error.with_traceback(None)  # as python3_error
             break
         except (RecursionError, MemoryError) as error:
             raise ParseFailure(_too_deep(error)) from None

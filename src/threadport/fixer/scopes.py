@@ -180,6 +180,7 @@ class Collector:
         self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
         self._path: list[tuple[list[ast.stmt], int]] = []  # blocks entered since the enclosing def
         self._function: ast.AST | None = None  # the function whose returns are being collected
+        self._annotated: list[ast.AST] = []  # the nodes given a _threadport_* attribute (dispose)
 
     def defined_names(self) -> set[str]:
         """Names defined by a ``def`` anywhere or bound in a class body (methods, aliases)."""
@@ -190,6 +191,25 @@ class Collector:
             stack.extend(getattr(scope, "children", ()))
             names.update(name for name, found in scope.bindings.items() if any(b.how == "def" for b in found))
         return names
+
+    def dispose(self) -> None:
+        """Break every cycle the walk made, so that the tree and all that was learnt from it
+        are freed by reference counting as soon as the last reference goes: left to the cycle
+        collector, each tree was traversed once more only to be found garbage (files.py pauses
+        the collector while a file is analysed). The cycles: a scope and its children, a
+        binding and its scope, and a node and what the walk hung on it (a function's returns
+        name its scope, a class's ClassInfo names the class, a comprehension's scope its node,
+        a called name its call). Nothing may be asked of the records afterwards."""
+        for node in self._annotated:
+            for name in ("_threadport_returns", "_threadport_class", "_threadport_scope", "_threadport_call"):
+                node.__dict__.pop(name, None)
+        self._annotated = []
+        stack = [self.module] if self.module is not None else []
+        while stack:
+            scope = stack.pop()
+            stack.extend(scope.__dict__.pop("children", ()))
+            scope.bindings.clear()
+            scope.parent = None
 
     # -- bindings -------------------------------------------------------------------
     def bind_target(self, target: ast.expr, scope: Scope, binding: Binding) -> None:
@@ -293,6 +313,7 @@ class Collector:
         scope.bindings[node.name].append(Binding("def", node, scope))
         inner = self.new_scope("function", scope, node)
         node._threadport_returns = []  # type: ignore[attr-defined]  # (value, scope) of each return
+        self._annotated.append(node)
         if scope.kind == "class" and not any(
             isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in node.decorator_list
         ):
@@ -339,6 +360,7 @@ class Collector:
         info = ClassInfo(node.name, node, scope)
         self.classes.append(info)
         node._threadport_class = info  # type: ignore[attr-defined]
+        self._annotated.append(node)
         scope.bindings[node.name].append(Binding("class", info, scope))
         inner = self.new_scope("class", scope, node)
         info.body = inner
@@ -354,6 +376,7 @@ class Collector:
         self.visit(generators[0].iter, scope)
         inner = self.new_scope("comprehension", scope, node)
         node._threadport_scope = inner  # type: ignore[attr-defined]  # where its element is evaluated
+        self._annotated.append(node)
         for index, generator in enumerate(generators):
             if index:
                 self.visit(generator.iter, inner)
@@ -468,6 +491,7 @@ class Collector:
         if node.id in self.trigger_names:
             if isinstance(parent, ast.Call) and parent.func is node:
                 node._threadport_call = parent  # type: ignore[attr-defined]  # the call it names
+                self._annotated.append(node)
             self.names.append(NameSite(node, scope))
 
     def visit_Attribute(self, node, scope, parent=None) -> None:
