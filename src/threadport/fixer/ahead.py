@@ -16,65 +16,101 @@ from threadport.fixer.engine import Finding
 from threadport.fixer.tree import TreeFacts
 from threadport.records import Record
 
+_MISSING = "\0 not in the mapping"  # no fact's value is this string
 
-class _AskedModules(dict):
-    """``TreeFacts.reexports`` noting which module names were looked up."""
 
-    def __init__(self, asked: dict) -> None:
+class _AskedMapping(dict):
+    """One of TreeFacts' mappings (re-exporting modules, callers' parameters...), empty, noting
+    each look-up in ``asked``: ("in"/"get", field, key) -> answer; ("all", field, None) when
+    the mapping is read whole (then the tree's must be empty too)."""
+
+    def __init__(self, asked: dict, field: str) -> None:
         super().__init__()
         self.asked = asked
+        self.field = field
 
     def __bool__(self) -> bool:
         return True  # `reexports or {}` must keep this mapping, empty as it is
 
-    def __contains__(self, module: object) -> bool:
-        answer = super().__contains__(module)
-        self.asked[("module", module, None)] = answer
+    def __contains__(self, key: object) -> bool:
+        answer = super().__contains__(key)
+        self.asked[("in", self.field, key)] = answer
         return answer
 
-    def __getitem__(self, module: str) -> frozenset[str]:
-        self.asked[("module", module, None)] = True  # only ever after `in` said so
-        return super().__getitem__(module)
+    def get(self, key, default=None):
+        answer = super().get(key, _MISSING)
+        self.asked[("get", self.field, key)] = answer
+        return default if answer is _MISSING else answer
 
-    def get(self, module, default=None):
-        return self[module] if module in self else default
+    def __getitem__(self, key):
+        if self.get(key, _MISSING) is _MISSING:
+            raise KeyError(key)
+        return super().__getitem__(key)
+
+    def _whole(self) -> None:
+        self.asked[("all", self.field, None)] = True
 
     def __iter__(self):
-        raise TypeError("an analysis ahead of the tree's facts may look modules up, not list them")
+        self._whole()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._whole()
+        return super().__len__()
+
+    def keys(self):
+        self._whole()
+        return super().keys()
+
+    def values(self):
+        self._whole()
+        return super().values()
+
+    def items(self):
+        self._whole()
+        return super().items()
 
 
 class AskedFacts(TreeFacts):
-    """What one file says alone (no definitions, outside assignments nor re-exports elsewhere),
-    noting each question asked and its answer in ``asked``: (kind, name, file) -> answer."""
+    """What one file says alone (no definitions, outside assignments, re-exports nor callers
+    elsewhere), noting each question asked and its answer in ``asked``. Every mapping field of
+    TreeFacts is watched, so a fact added to it later is noted too."""
 
     __slots__ = ("asked",)
 
     def __init__(self, min_python: tuple[int, int] = (2, 6)) -> None:
-        self.asked: dict[tuple[str, object, str | None], bool] = {}
-        super().__init__(min_python=min_python, reexports=_AskedModules(self.asked))
+        super().__init__(min_python=min_python)
+        self.asked: dict[tuple[str, object, object], object] = {}
+        for field in TreeFacts._fields:
+            if isinstance(getattr(self, field), dict):
+                setattr(self, field, _AskedMapping(self.asked, field))
 
     def defines(self, name: str, except_file: str | None = None) -> bool:
-        answer = super().defines(name, except_file)
+        answer = any(path != except_file for path in dict.get(self.defined, name, ()))
         self.asked[("defines", name, except_file)] = answer
         return answer
 
     def assigns_outside(self, attr: str, except_file: str | None = None) -> bool:
-        answer = super().assigns_outside(attr, except_file)
+        answer = any(path != except_file for path in dict.get(self.assigned_outside, attr, ()))
         self.asked[("outside", attr, except_file)] = answer
         return answer
 
 
-def answers_alike(asked: dict[tuple[str, object, str | None], bool], min_python, facts: TreeFacts) -> bool:
+def answers_alike(asked: dict[tuple[str, object, object], object], min_python, facts: TreeFacts) -> bool:
     """Would ``facts`` have answered every question of ``asked`` as it was answered?"""
     if facts.min_python != min_python:
         return False
-    for (kind, name, except_file), answer in asked.items():
+    for (kind, name, detail), answer in asked.items():
         if kind == "defines":
-            now = facts.defines(name, except_file)
+            now = facts.defines(name, detail)
         elif kind == "outside":
-            now = facts.assigns_outside(name, except_file)
-        else:
-            now = name in facts.reexports
+            now = facts.assigns_outside(name, detail)
+        elif kind == "in":
+            now = detail in getattr(facts, name)
+        elif kind == "get":
+            now = getattr(facts, name).get(detail, _MISSING)
+        else:  # "all": read whole, and empty then
+            now = not getattr(facts, name)
         if now != answer:
             return False
     return True
