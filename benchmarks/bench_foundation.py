@@ -10,7 +10,11 @@
     with every run in a fresh process (THREADPORT_FRESH_RUNS=1, no fork server). Wall and CPU
     of every process involved (os.wait4 for a whole command, the floor's starts summed).
 
-Run: python benchmarks/bench_foundation.py [--rounds N] [--skip-real-time]
+Run: python benchmarks/bench_foundation.py [--rounds N] [--skip-real-time] [--against SRC]
+
+--against SRC also runs compare and the run service from another checkout's src/ folder
+(`git worktree add --detach /tmp/before main`, then --against /tmp/before/src), interleaved
+round by round with this one: before and after, side by side in one run.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     return seconds, cpu
 
 
-def compare_ratio(legacy: str, rounds: int) -> None:
+def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None:
     entries = sum(len(p.entries) for p in load_catalog())
     jobs = os.cpu_count() or 2
     runs = 2 * entries
@@ -110,6 +114,8 @@ def compare_ratio(legacy: str, rounds: int) -> None:
         empty.write_text("".join(f"def e{i}():\n    pass\n" for i in range(entries)))
         service = [sys.executable, "-c", EMPTY_RUNS, legacy, sys.executable, str(empty), str(runs)]
         figures = {}
+        # The other checkout: its threadport (and through it its catalogue, child and clock).
+        before = {**os.environ, "PYTHONPATH": str(against)} if against else None
         for _ in range(rounds):  # interleaved, so drift in machine load hits all alike
             for width, tag in ((jobs, ""), (1, " -j1")):
                 for name, value in (
@@ -119,6 +125,9 @@ def compare_ratio(legacy: str, rounds: int) -> None:
                     ("empty runs", measured([*service, str(width)])),
                 ):
                     figures.setdefault(name + tag, []).append(value)
+                if before:
+                    figures.setdefault("before" + tag, []).append(measured([*compare, "--jobs", str(width)], before))
+                    figures.setdefault("before empty" + tag, []).append(measured([*service, str(width)], before))
     m = {name: tuple(statistics.median(v[i] for v in values) for i in (0, 1)) for name, values in figures.items()}
     print(f"(b) threadport compare over {len(load_catalog())} pairs, {entries} entry points ({runs} runs),")
     print(f"    wall and CPU (every process, median of {rounds}); one fork server per interpreter and worker")
@@ -132,24 +141,36 @@ def compare_ratio(legacy: str, rounds: int) -> None:
         ("floor -j1", "the same starts one after another"),
         ("empty runs -j1", "one run at a time"),
     ]
+    if against:
+        rows[4:4] = [("before", f"compare from {against}"), ("before empty", "its run service alone")]
+        rows += [("before -j1", "its compare, one run at a time"), ("before empty -j1", "its run service, the same")]
     for name, what in rows:
         print(f"    {name:18}{m[name][0]:7.3f} s wall {m[name][1]:7.3f} s CPU   ({what})")
     for tag, label in (("", "parallel"), (" -j1", "serial  ")):
         ratio = m["compare" + tag][0] / m["floor" + tag][0]
         service_ratio = m["empty runs" + tag][0] / m["floor" + tag][0]
         print(f"    RATIO {label} {ratio:6.2f}x the floor (goal <= 1.5x); the run service alone {service_ratio:.2f}x")
+        if against:
+            print(
+                f"          before {m['before' + tag][0] / m['floor' + tag][0]:6.2f}x the floor (CPU "
+                f"{m['before' + tag][1]:.3f} s -> {m['compare' + tag][1]:.3f} s); its run service alone "
+                f"{m['before empty' + tag][0] / m['floor' + tag][0]:.2f}x"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-real-time", action="store_true", help="skip (a): it takes 16 s")
+    parser.add_argument("--against", type=Path, metavar="SRC", help="another checkout's src/, run beside this one")
     args = parser.parse_args()
+    if args.against and not (args.against / "threadport" / "__init__.py").is_file():
+        parser.error(f"--against {args.against}: no threadport package in that folder")
     legacy = find_legacy().path
     print(f"Python {sys.version.split()[0]} against {find_legacy().version_string}; {args.rounds} rounds")
     if not args.skip_real_time:
         clock_ratio(legacy, args.rounds)
-    compare_ratio(legacy, args.rounds)
+    compare_ratio(legacy, args.rounds, args.against)
     return 0
 
 

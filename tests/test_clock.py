@@ -295,3 +295,48 @@ def main():
     real = run(any_python, snippet, body, real_time=True)
     assert virtual.stdout == real.stdout
     assert virtual.stdout[1:] == ["inside"]
+
+
+CONTENDED_LOCK = """
+import sys
+
+def taker(name, lock, out):
+    lock.acquire()
+    out.append(name)
+    time.sleep(1)
+    lock.release()
+
+def main():
+    start = time.time()
+    lock = threading.Lock()
+    out = []
+    lock.acquire()
+    threads = [threading.Thread(target=taker, args=(name, lock, out)) for name in "abc"]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.5)  # it queues on the lock before the next one starts
+    print(lock.locked(), lock.acquire(False))
+    if sys.version_info >= (3,):  # Python 2's lock takes no timeout
+        print(lock.acquire(timeout=2), round(time.time() - start, 3))
+    else:  # the same two seconds of waiting
+        time.sleep(2)
+        print(False, round(time.time() - start, 3))
+    lock.release()
+    for thread in threads:
+        thread.join()
+    print(out, lock.locked(), round(time.time() - start, 3))
+    try:
+        lock.release()
+    except Exception as error:
+        print(type(error).__name__)
+"""
+
+
+def test_a_contended_lock_passes_to_its_waiters_in_the_order_they_came(any_python, snippet):
+    # Held by main, the lock gets three waiters 0.5 s apart; each holds it 1 s once it
+    # has it. A timed acquire behind them gives up at its deadline; the lock is free at
+    # the end, and releasing it then fails as a real lock's release does.
+    t = run(any_python, snippet, CONTENDED_LOCK)
+    error = "error" if t.python.startswith("2.") else "RuntimeError"  # 2.7: thread.error
+    assert t.stdout == ["True False", "False 3.5", "['a', 'b', 'c'] False 6.5", error], t
+    assert t.exit == 0

@@ -283,3 +283,26 @@ def test_a_run_whose_server_dies_is_reported_as_lost_and_the_next_run_gets_a_new
         run_entry(any_python, killer, "main", fresh=False, timeout=30)
     fine = snippet("def main():\n    print('ok')\n", "fine.py")
     assert run_entry(any_python, fine, "main", fresh=False).stdout == ["ok"]
+
+
+def test_idle_servers_stay_few_however_many_environments_ask(snippet, monkeypatch):
+    # Each new environment is a new server (pytest sets PYTEST_CURRENT_TEST for every test):
+    # beyond MAX_IDLE_TOTAL the idle servers of the least recently used environments are
+    # closed, where they once piled up until select() met a descriptor above 1023.
+    monkeypatch.setattr(forkserver, "MAX_IDLE_TOTAL", 2)
+    forkserver.close_all()
+    path = snippet("def main():\n    print('ok')\n")
+
+    def idle():
+        with forkserver._idle_lock:
+            return [server for servers in forkserver._idle.values() for server in servers]
+
+    made = []
+    for value in ("0", "1", "2", "3", "3"):
+        monkeypatch.setenv("THREADPORT_TEST_ROUND", value)
+        assert run_entry(sys.executable, path, "main", fresh=False).stdout == ["ok"]
+        made += [server for server in idle() if server not in made]
+        assert len(idle()) <= 2
+    assert len(made) == 4, "the last environment's server was used again"
+    assert [server.alive() for server in made] == [False, False, True, True]
+    assert idle() == made[2:]

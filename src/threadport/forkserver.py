@@ -196,9 +196,16 @@ class ForkServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-_idle: dict[tuple, list[ForkServer]] = {}
+_idle: dict[tuple, list[ForkServer]] = {}  # least recently returned key first
 _idle_lock = threading.Lock()
 MAX_IDLE = 4  # per interpreter and mode: one per parallel run is all a pool can use
+# And in all, the least recently returned closed first: a caller whose environment changes
+# from run to run (pytest sets PYTEST_CURRENT_TEST for each test) asks for a new key each
+# time, and the idle servers of keys never asked for again piled up: 495 processes and
+# 1,330 descriptors in one pytest process, where select() refuses a descriptor from 1024 on
+# (every run failed from there). The timeline's nine interpreters (eight Python 3s, 2.7),
+# two runs at a time, keep 18 busy.
+MAX_IDLE_TOTAL = 24
 
 
 @contextmanager
@@ -216,14 +223,33 @@ def lease(python: str, mode: str, warnings: tuple[str, ...], environment: dict[s
         yield server
         sound = server.alive()
     finally:
+        surplus = []
         if sound:
             with _idle_lock:
-                idle = _idle.setdefault(key, [])
+                idle = _idle.pop(key, [])
+                _idle[key] = idle  # the most recently returned key goes last
                 if len(idle) < MAX_IDLE:
                     idle.append(server)
                     server = None
+                surplus = _surplus_locked()
         if server is not None:
-            server.close()
+            surplus.append(server)
+        for extra in surplus:
+            extra.close()
+
+
+def _surplus_locked() -> list[ForkServer]:
+    """The idle servers beyond MAX_IDLE_TOTAL, taken out least recently returned key first."""
+    surplus = []
+    count = sum(len(idle) for idle in _idle.values())
+    for key in list(_idle):
+        idle = _idle[key]
+        while idle and count > MAX_IDLE_TOTAL:
+            surplus.append(idle.pop(0))
+            count -= 1
+        if not idle:
+            del _idle[key]
+    return surplus
 
 
 @atexit.register

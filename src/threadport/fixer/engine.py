@@ -107,7 +107,13 @@ class Context:
         self.facts = facts
         self.path = path
         outside = (lambda attr: facts.assigns_outside(attr, path)) if facts is not None else (lambda attr: False)
-        self.receivers = Receivers(self.collected, outside, facts.reexports if facts is not None else None, text)
+        self.receivers = Receivers(
+            self.collected,
+            outside,
+            facts.reexports if facts is not None else None,
+            text,
+            facts.params if facts is not None else None,
+        )
         self._defined: set[str] | None = None
         self._guards: Guards | None = None
         self._sites: dict[str, list[AttributeSite]] | None = None

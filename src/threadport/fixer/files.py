@@ -75,6 +75,7 @@ class Outcome(Record):
         "assumed",
         "imports",
         "reexports",
+        "wanted",
     )
 
     def __init__(
@@ -90,6 +91,7 @@ class Outcome(Record):
         assumed: set[str] | None = None,
         imports: set[str] | None = None,
         reexports: frozenset[str] | None = None,
+        wanted: set[tuple[str, str]] | None = None,
     ) -> None:
         self.path = path
         self.findings = [] if findings is None else findings
@@ -102,6 +104,7 @@ class Outcome(Record):
         self.assumed = set() if assumed is None else assumed  # self.attr kinds its findings relied on
         self.imports = set() if imports is None else imports  # modules it imports (absolute names)
         self.reexports = reexports  # it re-exports threading: the names it binds itself (tree.py)
+        self.wanted = set() if wanted is None else wanted  # public parameters asked about (callers.py)
 
 
 def check_file(
@@ -129,6 +132,7 @@ def _analyze_into(outcome: Outcome, path: Path, data: bytes, codes: tuple[str, .
     words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
     outcome.defined = context.collected.defined_names() & words
     outcome.assumed = set(context.receivers.assumed)
+    outcome.wanted = set(context.receivers.wanted)
     outcome.imports = context.collected.imported
     set_columns(source.text, outcome.findings)
     for finding in outcome.findings:
@@ -188,7 +192,29 @@ def tree_facts(
     scan_outside(facts, [path for path, _ in inputs], attrs, functools.partial(_map, pool))
     found = {str(o.path): o.reexports for o in outcomes if o.reexports is not None}
     gather_reexports(facts, found, [path for path, _ in inputs])
+    wanted = {key for o in outcomes for key in o.wanted}
+    if wanted:
+        facts.params = parameter_facts(facts, wanted, [path for path, _ in inputs], pool)
     return facts
+
+
+def parameter_facts(
+    facts: TreeFacts, wanted: set[tuple[str, str]], paths: list[Path], pool: Executor | None = None
+) -> dict[tuple[str, str], tuple]:
+    """What every call in the tree passes the public parameters asked about (callers.py)."""
+    from threadport.fixer.callers import gather  # here: most trees ask about none
+    from threadport.fixer.receivers import Receivers
+
+    def receivers_for(collected, text, path, answers):
+        outside = functools.partial(facts.assigns_outside, except_file=str(path))
+        receivers = Receivers(collected, outside, facts.reexports, text, answers)
+        receivers.params_pending = True
+        return receivers
+
+    def scan_attributes(attrs: set[str]) -> None:
+        scan_outside(facts, paths, attrs, functools.partial(_map, pool))
+
+    return gather(paths, set(wanted), receivers_for, scan_attributes)
 
 
 def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
@@ -200,6 +226,8 @@ def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
     if any(facts.assigns_outside(attr, path) for attr in outcome.assumed):
         return True
     if any(module in facts.reexports for module in outcome.imports):  # it gets threading through one
+        return True
+    if any(key in facts.params for key in outcome.wanted):  # every caller in the tree says what it is
         return True
     return any(
         finding.possible and facts.defines(name, path)

@@ -65,6 +65,9 @@ class Kind(Record, frozen=True):
 
 MODULE = Kind("module")
 PENDING = Kind("pending")  # inside a cycle: decided by the other bindings
+# A parameter every call in the tree leaves None (callers.py): beside a threading object it
+# changes nothing, as a ``= None`` reset does not (a call on None fails before and after).
+NOTHING = Kind("none")
 # threading's camelCase module functions and the PEP 8 names they alias (the same object).
 MEMBER_ALIASES = {"currentThread": "current_thread", "activeCount": "active_count"}
 
@@ -199,8 +202,14 @@ class Receivers:
         assigned_elsewhere: Callable[[str], bool] = lambda attr: False,
         reexports: Mapping[str, frozenset[str]] | None = None,
         text: str = "",
+        params: Mapping[tuple[str, str], tuple] | None = None,
     ) -> None:
         self.collected = collected
+        # (function name, parameter) -> what every call in the tree passes (callers.py)
+        self.params = params or {}
+        self.wanted: set[tuple[str, str]] = set()  # parameters of public functions asked about
+        # callers.py's rounds: a parameter not in ``params`` is not decided yet (PENDING), not unknown
+        self.params_pending = False
         self.text = text  # the source (a free ``threading``: does anything in it give names?)
         # modules of the tree that re-export threading (tree.py), with the names they bind themselves
         self.reexports = reexports or {}
@@ -308,6 +317,8 @@ class Receivers:
             kinds.discard(PENDING)
             if not kinds:
                 return PENDING
+        if NOTHING in kinds and len(kinds) > 1:
+            kinds.discard(NOTHING)
         if any(kind is not None and kind.what in ("empty", "iterable", "mapping") for kind in kinds):
             where = scope.lookup(name)
             inserts = [
@@ -530,6 +541,8 @@ class Receivers:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
             return None
         positional = [a.arg for a in (*getattr(node.args, "posonlyargs", []), *node.args.args)]
+        if self._public(function):
+            return self._tree_parameter(node.name, parameter, positional[1:] if function.method_of else positional)
         if function.method_of is not None:  # ``__init__`` of a local class: its calls are ``C(...)``
             cls = function.method_of
             if node.name != "__init__" or cls.node.keywords or cls.node.decorator_list or "__new__" in cls.methods:
@@ -562,6 +575,26 @@ class Receivers:
             if only is not None and only.what in ("object", "instance"):
                 return only
         return None
+
+    @staticmethod
+    def _public(function: Scope) -> bool:
+        """A module-level def, or a method of a class not local to a function: anyone's to call."""
+        if function.method_of is not None:
+            return function.method_of.scope.kind in ("module", "class")
+        return function.parent is not None and function.parent.kind == "module"
+
+    def _tree_parameter(self, name: str, parameter: str, positional: list[str]) -> Kind | None:
+        """What every call of ``name`` in the tree passes as ``parameter`` (callers.py), if known."""
+        if parameter not in positional or (name.startswith("__") and name.endswith("__")):
+            return None
+        key = (name, parameter)
+        self.wanted.add(key)
+        if key not in self.params and self.params_pending:
+            return PENDING
+        found = self.params.get(key)
+        if found is not None and found[0] == "none":
+            return NOTHING
+        return Kind("object", found[1]) if found is not None and found[0] == "object" else None
 
     def _known_bases(self, cls: ClassInfo) -> bool:
         """Every ancestor is a local class, a builtin, or one of threading's classes."""
@@ -678,6 +711,7 @@ class Receivers:
             if owner.cls not in family:
                 continue  # another class's own attribute of that name
             kinds.add(None if assign.value is None else self.kind_of(assign.value, assign.scope, depth + 1))
+        kinds.discard(NOTHING)
         for member in family:  # class-level defaults (``_t = None``) count too
             for binding in member.body.bindings.get(attr, ()) if member.body else ():
                 value = binding.value if binding.how == "value" else None

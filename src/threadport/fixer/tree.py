@@ -33,7 +33,7 @@ _OWNER = lazy_compile(rb"(\w+)[ \t]*\.[ \t]*$")
 class TreeFacts(Record):
     """Names defined in the tree and attributes assigned from outside, with the files saying so."""
 
-    __slots__ = ("defined", "assigned_outside", "min_python", "reexports")
+    __slots__ = ("defined", "assigned_outside", "min_python", "reexports", "params")
 
     def __init__(
         self,
@@ -41,12 +41,15 @@ class TreeFacts(Record):
         assigned_outside: dict[str, set[str]] | None = None,
         min_python: tuple[int, int] = (2, 6),
         reexports: dict[str, frozenset[str]] | None = None,
+        params: dict[tuple[str, str], tuple] | None = None,
     ) -> None:
         self.defined = {} if defined is None else defined  # name -> files defining it
         self.assigned_outside = {} if assigned_outside is None else assigned_outside  # attr -> files
         self.min_python = min_python  # no rewrite may need a newer Python (--min-python)
         # dotted module name -> the names it binds itself, for modules that re-export threading
         self.reexports = {} if reexports is None else reexports
+        # (function name, parameter) -> the kind every call in the tree passes it (callers.py)
+        self.params = {} if params is None else params
 
     def defines(self, name: str, except_file: str | None = None) -> bool:
         return any(path != except_file for path in self.defined.get(name, ()))
