@@ -56,9 +56,13 @@ def git_ignored(paths: list[Path]) -> set[Path]:
         return set()
     by_tree: dict[Path, list[str]] = {}
     tops: dict[Path, Path | None] = {}
+    by_folder: dict[str, Path | None] = {}  # a folder's files share its answer: no Path per file
     for path in paths:
         absolute = os.path.abspath(path)
-        top = _work_tree(Path(absolute).parent, tops)
+        folder = os.path.dirname(absolute)
+        if folder not in by_folder:
+            by_folder[folder] = _work_tree(Path(folder), tops)
+        top = by_folder[folder]
         if top is not None:
             by_tree.setdefault(top, []).append(absolute)
     import subprocess  # here: outside a work tree (and for most start-ups) git is never run
@@ -72,6 +76,8 @@ def git_ignored(paths: list[Path]) -> set[Path]:
         )
         if done.returncode in (0, 1):  # 1: none ignored; 128: git could not tell, so keep them all
             ignored |= {os.fsdecode(name) for name in done.stdout.split(b"\0") if name}
+    if not ignored:
+        return set()
     return {path for path in paths if os.path.abspath(path) in ignored}
 
 
@@ -94,7 +100,8 @@ def select_inputs(
     def filtered(path: Path, explicit: bool) -> bool:
         return force_exclude or not explicit
 
-    kept = [(p, e) for p, e in pairs if not (filtered(p, e) and excluded(p, settings.excludes))]
+    patterns = settings.excludes
+    kept = [(p, e) for p, e in pairs if not (patterns and filtered(p, e) and excluded(p, patterns))]
     if settings.respect_gitignore:
         ignored = git_ignored([p for p, e in kept if filtered(p, e)])
         kept = [(p, e) for p, e in kept if p not in ignored]

@@ -46,14 +46,17 @@ _STRING_BODY = (
     r"|'(?:[^'\\\r\n]|\\.)*'"
     r'|"(?:[^"\\\r\n]|\\.)*"'
 )
+# One match per kept token: the blanks, line continuations and comments before it (which the
+# shim never edits) are skipped inside the same match, so no Python step is spent on them
+# (at the end of the text only they are left: the empty ``\Z`` alternative ends the scan).
 _LEX = re.compile(
-    r"(?P<ws>[ \t\f]+|\\\r?\n)"
-    r"|(?P<nl>\r?\n|\r)"
-    r"|(?P<comment>#[^\r\n]*)"
+    r"(?:[ \t\f]+|\\\r?\n|#[^\r\n]*)*"
+    r"(?:(?P<nl>\r?\n|\r)"
     r"|(?P<string>[bBuUrRfF]{0,2}(?:" + _STRING_BODY + r"))"
     r"|(?P<name>[^\W\d]\w*)"
     r"|(?P<number>0[xXoObB][0-9a-fA-F_]+[lL]?|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJlL]?)"
-    r"|(?P<op><>|>>|<<|\*\*|//|->|[-+*/%&|^=<>!]=|.)",
+    r"|(?P<op><>|>>|<<|\*\*|//|->|[-+*/%&|^=<>!]=|.)"
+    r"|\Z)",
     re.DOTALL,
 )
 _STATEMENT_START = frozenset({"NEWLINE"})
@@ -65,6 +68,10 @@ _PRINT_FUNCTION = re.compile(r"^[ \t]*from[ \t]+__future__[ \t]+import[ \t]*\(?[
 # In a Python 2 byte string \u, \U and \N are not escapes; in a Python 3 str they are.
 _UNICODE_ESCAPE = re.compile(r"\\(?:\\|([uUN]))")
 _KINDS = {"string": "STRING", "name": "NAME", "number": "NUMBER", "op": "OP"}
+# Every name shim() may change or act on (each branch of its NAME chain names its words).
+_SHIMMED_NAMES = frozenset(
+    {"print", "exec", "raise", "except", "def", "lambda", "L", "l", *_PY3_KEYWORDS, *_PY3_CONSTANTS}
+)
 
 
 class Shim(Record):
@@ -92,22 +99,27 @@ def _tokens(text: str) -> list[Token]:
     """Significant tokens plus NEWLINE at the end of each logical line (comments, blank lines,
     continuation lines and whitespace are dropped: the shim never edits them)."""
     tokens: list[Token] = []
+    append = tokens.append
+    new = tuple.__new__  # Token(...) without its Python-level __new__: one step less per token
     depth = 0
+    after_newline = True  # nothing yet, or a NEWLINE last: no NEWLINE is added
     for match in _LEX.finditer(text):
         kind = match.lastgroup
-        if kind in ("ws", "comment"):
-            continue
+        if kind is None:
+            break  # only blanks and comments were left
+        src = match.group(kind)
         if kind == "nl":
-            if depth == 0 and tokens and tokens[-1].name != "NEWLINE":
-                tokens.append(Token("NEWLINE", match.group(), match.start()))
+            if depth == 0 and not after_newline:
+                append(new(Token, ("NEWLINE", src, match.start(kind))))
+                after_newline = True
             continue
-        src = match.group()
         if kind == "op":
             if src in "([{":
                 depth += 1
             elif src in ")]}" and depth:
                 depth -= 1
-        tokens.append(Token(_KINDS[kind], src, match.start()))
+        append(new(Token, (_KINDS[kind], src, match.start(kind))))
+        after_newline = False
     return tokens
 
 
@@ -187,6 +199,16 @@ def shim(text: str) -> Shim:
     for k, i in enumerate(sig):
         token = tokens[i]
         src = token.src
+        # Most tokens are none of those the chain below changes: passed over in one test each.
+        kind = token.name
+        if kind == "NAME":
+            if src not in _SHIMMED_NAMES and src.lower() != "ur":
+                continue
+        elif kind == "STRING":
+            if src[0] in "'\"" and "\\" not in src and srcs[i] == src:
+                continue  # no prefix, no backslash: _string leaves it as it is
+        elif kind != "NUMBER" and src not in ("`", "<>", "<"):
+            continue
         following = tokens[sig[k + 1]] if k + 1 < len(sig) else None
         if token.name == "NAME":
             if src == "print" and not print_is_function and _at_statement_start(tokens, sig, k):
