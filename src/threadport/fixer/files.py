@@ -93,7 +93,7 @@ class Outcome(Record):
         assumed: set[str] | None = None,
         imports: set[str] | None = None,
         reexports: frozenset[str] | None = None,
-        wanted: set[tuple[str, str]] | None = None,
+        wanted: set[tuple[str, str, str]] | None = None,
         ahead: Ahead | None = None,
     ) -> None:
         self.path = path
@@ -251,7 +251,7 @@ def tree_facts(
 
 
 def parameter_facts(
-    facts: TreeFacts, wanted: set[tuple[str, str]], paths: list[Path], pool: Executor | None = None
+    facts: TreeFacts, wanted: set[tuple[str, str, str]], paths: list[Path], pool: Executor | None = None
 ) -> dict[tuple[str, str], tuple]:
     """What every call in the tree passes the public parameters asked about (callers.py)."""
     from threadport.fixer.callers import gather  # here: most trees ask about none
@@ -266,7 +266,8 @@ def parameter_facts(
     def scan_attributes(attrs: set[str]) -> None:
         scan_outside(facts, paths, attrs, functools.partial(_map, pool))
 
-    return gather(paths, set(wanted), receivers_for, scan_attributes)
+    pairs = {(name, param) for name, param, _ in wanted}
+    return gather(paths, pairs, receivers_for, scan_attributes, {owner for _, _, owner in wanted})
 
 
 def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
@@ -279,7 +280,7 @@ def _affected(outcome: Outcome, facts: TreeFacts) -> bool:
         return True
     if any(module in facts.reexports for module in outcome.imports):  # it gets threading through one
         return True
-    if any(key in facts.params for key in outcome.wanted):  # every caller in the tree says what it is
+    if any(key[:2] in facts.params for key in outcome.wanted):  # every caller in the tree says what it is
         return True
     return any(
         finding.possible and facts.defines(name, path)
