@@ -5,8 +5,9 @@
 Each round copies CPython 3.13's standard library (with its tests) and 2.7's to a
 temporary folder, then times `threadport check` and `threadport fix` (which rewrites the
 copy) on the same files, interleaved so that the machine's load hits both alike. Fix
-checks the whole tree first (what the other files say decides what is certain), then
-reads, fixes and writes each file with findings in a worker process. Goal: fix <= 1.2x
+checks the whole tree first (what the other files say decides what is certain), fixing
+each file with findings in the same pass, in memory; it writes those the tree's facts
+change nothing for and fixes the others again (fixer/ahead.py). Goal: fix <= 1.2x
 check. CPU/wall shows how many cores a run kept busy (2 cores: up to 2.0).
 """
 
