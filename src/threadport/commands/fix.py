@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.fixer.files import check_each, fix_checked, fix_each, needs_fixing, tree_facts
+    from threadport.fixer.files import fix_each, fix_files
     from threadport.fixer.tree import TreeFacts
     from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
@@ -35,25 +35,17 @@ def run(args: argparse.Namespace) -> int:
     codes = chosen.codes
     changed = errors = left = 0
     inputs = iter_inputs(args, chosen)
-    # What the other files say (a test double's isAlive, self._thread assigned from a test)
-    # decides what is certain in each file: learn it before the first write.
     oldest = min_python(args, chosen)
     if len(inputs) == 1:
         # One file: what the tree says comes from that file alone, and facts never count
         # the file itself (TreeFacts.defines/assigns_outside), so a first pass to learn
         # them would be a whole analysis (a third of the time on a large file) for nothing.
-        facts, todo = TreeFacts(min_python=oldest), inputs
-        outcomes = fix_each(todo, codes, facts, aggressive=chosen.aggressive, write=not args.diff)
-    else:
-        # The check pass fixes each file with findings too, in memory (fixer/ahead.py): kept
-        # where the tree's facts change nothing for it, else fixed again in a worker (in order).
-        checked = check_each(inputs, codes, TreeFacts(min_python=oldest), fix_ahead=chosen.aggressive)
-        facts = tree_facts(checked, inputs, oldest)
-        kept = [(item, outcome) for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
-        todo = [item for item, _ in kept]
-        outcomes = fix_checked(
-            todo, [outcome for _, outcome in kept], codes, facts, aggressive=chosen.aggressive, write=not args.diff
+        todo = inputs
+        outcomes = fix_each(
+            todo, codes, TreeFacts(min_python=oldest), aggressive=chosen.aggressive, write=not args.diff
         )
+    else:  # the tree checked first, each file fixed in that pass, kept where the tree agrees
+        todo, outcomes = fix_files(inputs, codes, oldest, aggressive=chosen.aggressive, write=not args.diff)
     for (path, _), outcome in zip(todo, outcomes):
         if outcome.error:
             errors += 1

@@ -418,12 +418,38 @@ def fix_each(
     *,
     aggressive: bool = False,
     write: bool = True,
+    pool: Executor | None = None,
 ) -> list[Outcome]:
-    """fix_file over many files, in their order, each read, fixed and written in a worker."""
+    """fix_file over many files, in their order, each read, fixed and written in a worker
+    (``pool``'s, when one is open already)."""
     one = functools.partial(
         _fix_pair, codes=codes, pattern=prefilter(codes), aggressive=aggressive, write=write, facts=facts
     )
-    return in_order(one, inputs, FIX_POOL_MINIMUM)
+    return _map(pool, one, inputs) if pool is not None else in_order(one, inputs, FIX_POOL_MINIMUM)
+
+
+def fix_files(
+    inputs: list[tuple[Path, bool]],
+    codes: tuple[str, ...],
+    min_python: tuple[int, int] = (2, 6),
+    *,
+    aggressive: bool = False,
+    write: bool = True,
+) -> tuple[list[tuple[Path, bool]], list[Outcome]]:
+    """`fix` over a tree: the files it may change, and its outcome for each.
+
+    What the other files say (a test double's isAlive, self._thread assigned from a test)
+    decides what is certain in each file, so the tree is checked before the first write; that
+    pass fixes each file with findings too, in memory (ahead.py). One pool of workers serves
+    the passes, as in check_files: the check, the tree's facts, and the files fixed again.
+    """
+    with _workers(len(inputs)) as pool:
+        checked = _check_each(pool, inputs, codes, TreeFacts(min_python=min_python), aggressive)
+        facts = tree_facts(checked, inputs, min_python, pool)
+        kept = [(item, outcome) for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
+        todo = [item for item, _ in kept]
+        seen = [outcome for _, outcome in kept]
+        return todo, fix_checked(todo, seen, codes, facts, aggressive=aggressive, write=write, pool=pool)
 
 
 def fix_checked(
@@ -434,6 +460,7 @@ def fix_checked(
     *,
     aggressive: bool = False,
     write: bool = True,
+    pool: Executor | None = None,
 ) -> list[Outcome]:
     """fix_each's outcomes for ``items``, whose check pass (``checked``, in the same order) fixed
     them ahead: kept (and written here) where the tree's ``facts`` answer what it asked alike,
@@ -444,7 +471,7 @@ def fix_checked(
         outcomes.append(_finish_ahead(path, ahead, write) if ahead is not None and ahead.holds(facts) else None)
     again = [i for i, outcome in enumerate(outcomes) if outcome is None]
     if again:
-        redone = fix_each([items[i] for i in again], codes, facts, aggressive=aggressive, write=write)
+        redone = fix_each([items[i] for i in again], codes, facts, aggressive=aggressive, write=write, pool=pool)
         for i, outcome in zip(again, redone):
             outcomes[i] = outcome
     return outcomes  # type: ignore[return-value] # every None was replaced
