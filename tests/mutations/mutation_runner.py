@@ -11,13 +11,18 @@ are never involved. Runs go two at a time (CI has two cores).
 
 from __future__ import annotations
 
+import json
 import os
+import queue
 import resource
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,10 +78,88 @@ class Outcome:
         return "\n".join(self.output.strip().splitlines()[-15:])
 
 
+class WarmPytest:
+    """A warm_pytest.py server: `python -m pytest ...` checks forked from a process that has
+    imported pytest once, instead of a fresh interpreter importing it for each check."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("warm_pytest.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+        )
+        self.buffer = b""
+
+    def _line(self, deadline: float) -> str | None:
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self.buffer:
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                return None
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise HarnessError("the warm pytest server ended")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode()
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str], output: Path, label: str) -> int:
+        request = {"argv": argv, "cwd": str(cwd), "env": env, "output": str(output)}
+        self.process.stdin.write(json.dumps(request).encode() + b"\n")
+        self.process.stdin.flush()
+        deadline = time.monotonic() + CHECK_TIMEOUT
+        forked = self._line(deadline)
+        if forked is None:
+            raise HarnessError(f"{label}: the warm pytest server did not fork in {CHECK_TIMEOUT} s")
+        pid = int(forked.split()[1])
+        status = self._line(deadline)
+        if status is None:
+            os.killpg(pid, signal.SIGKILL)  # the check is a session of its own
+            self._line(time.monotonic() + CHECK_TIMEOUT)
+            raise HarnessError(f"{label}: no answer in {CHECK_TIMEOUT} s")
+        return int(status.split()[1])
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+_SERVERS: queue.Queue[WarmPytest] | None = None
+
+
+@contextmanager
+def warm_servers(count: int):
+    """``count`` warm pytest servers for run_check while the block runs (one per lane)."""
+    global _SERVERS
+    servers = [WarmPytest() for _ in range(count)]
+    _SERVERS = queue.Queue()
+    for server in servers:
+        _SERVERS.put(server)
+    try:
+        yield
+    finally:
+        _SERVERS = None
+        for server in servers:
+            server.close()
+
+
 def run_check(check: Check, root: Path) -> Outcome:
     argv = [sys.executable if a == PYTHON else a for a in check.argv]
     env = dict(os.environ, PYTHONPATH=str(root / "src"), THREADPORT_HOME=str(root), PYTHONDONTWRITEBYTECODE="1")
     started = time.perf_counter()
+    if argv[0] == "pytest" and _SERVERS is not None:
+        server = _SERVERS.get()
+        output = root.parent / f"check-{os.getpid()}-{id(check)}-{time.monotonic_ns()}.out"
+        try:
+            status = server.run(argv[1:], root, env, output, check.label)
+        finally:
+            _SERVERS.put(server)
+        text = output.read_text(encoding="utf-8", errors="replace")
+        output.unlink()
+        outcome = Outcome(check, status, text, time.perf_counter() - started)
+        if outcome.status not in (PASSED, FAILED):
+            raise HarnessError(f"{check.label}: exit status {outcome.status}, neither pass nor fail:\n{outcome.tail}")
+        return outcome
     try:
         done = subprocess.run(
             [sys.executable, "-m", *argv],
@@ -162,7 +245,7 @@ def run_all(
         except Exception as error:  # reported per mutation by the caller
             return error
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with warm_servers(jobs), ThreadPoolExecutor(max_workers=jobs) as pool:
         base = {c: pool.submit(guarded, run_check, c, pristine) for c in baseline_checks(mutations)}
         futures = {
             m.name: pool.submit(guarded, mutate_and_check, m, workdir / f"m{n}", pristine, all_checks=all_checks)
