@@ -86,7 +86,7 @@ class Scan(Record):
         self.bases: list[tuple[str, tuple[str, ...]]] = []  # (class, the words naming its bases)
         self.class_escapes: set[str] = set()  # class names read other than to call, derive, test
         self.assumed: set[str] = set()  # attributes the argument kinds relied on (tree.py checks)
-        self.wanted: set[tuple[str, str]] = set()  # other parameters they relied on
+        self.wanted: set[tuple[str, str, str]] = set()  # other parameters they relied on (and their class)
 
 
 def token(kind: Kind | None) -> tuple | None:
@@ -356,6 +356,7 @@ def gather(
     wanted: set[tuple[str, str]],
     receivers_for: Callable[[object, str, Path, dict], Receivers],
     scan_attributes: Callable[[set[str]], None],
+    classes: Iterable[str] = (),
 ) -> dict[tuple[str, str], tuple | None]:
     """Answers for ``wanted`` (and the parameters they lean on), from the files in ``paths``.
 
@@ -368,13 +369,15 @@ def gather(
     scanned: set[str] = set()
     answers: dict[tuple[str, str], tuple | None] = {}
     files = Files(paths)
+    hinted = set(classes) - {""}  # the classes of the methods asked about: read for in the same pass
     for _ in range(ROUNDS * 2):
         settled = {key for key, value in answers.items() if value is None}  # unknown stays unknown
-        scans = _scans(wanted, settled, files, functools.partial(_with_answers, receivers_for, answers))
+        scans = _scans(wanted, settled, files, functools.partial(_with_answers, receivers_for, answers), hinted)
         if scans is None:
             return {}
         relied = {attr for found in scans for attr in found.assumed} - scanned
-        more = {w for found in scans for w in found.wanted} - wanted
+        more = {w[:2] for found in scans for w in found.wanted} - wanted
+        hinted |= {w[2] for found in scans for w in found.wanted} - {""}
         new = decide(wanted - settled, scans)
         new.update((key, None) for key in settled)
         if relied:
@@ -395,12 +398,13 @@ def _with_answers(receivers_for, answers, collected, text, *, path):
     return receivers_for(collected, text, path, answers)
 
 
-def _scans(wanted, settled, files: Files, receivers_for) -> list[Scan] | None:
+def _scans(wanted, settled, files: Files, receivers_for, hinted: set[str]) -> list[Scan] | None:
     """Every file mentioning a name still open, or a class defining one (or deriving from one).
 
     A name read other than as a callee anywhere is settled first, from the files' shapes,
     so the arguments of its calls (``write``, ``read``: everywhere) are never worked out."""
     names = frozenset(name for name, _ in wanted - settled)
+    files.mentioning(names | hinted)  # one pass over the tree for both (each pass reads every file)
     names = frozenset(name for name in names if len(files.mentioning({name})) <= MOST_FILES_PER_FUNCTION)
     classes: frozenset[str] = frozenset()
     while True:

@@ -207,7 +207,8 @@ class Receivers:
         self.collected = collected
         # (function name, parameter) -> what every call in the tree passes (callers.py)
         self.params = params or {}
-        self.wanted: set[tuple[str, str]] = set()  # parameters of public functions asked about
+        # parameters of public functions asked about: (function name, parameter, its class or "")
+        self.wanted: set[tuple[str, str, str]] = set()
         # callers.py's rounds: a parameter not in ``params`` is not decided yet (PENDING), not unknown
         self.params_pending = False
         self.text = text  # the source (a free ``threading``: does anything in it give names?)
@@ -542,7 +543,8 @@ class Receivers:
             return None
         positional = [a.arg for a in (*getattr(node.args, "posonlyargs", []), *node.args.args)]
         if self._public(function):
-            return self._tree_parameter(node.name, parameter, positional[1:] if function.method_of else positional)
+            owner = function.method_of.name if function.method_of else ""
+            return self._tree_parameter(node.name, parameter, positional[1:] if owner else positional, owner)
         if function.method_of is not None:  # ``__init__`` of a local class: its calls are ``C(...)``
             cls = function.method_of
             if node.name != "__init__" or cls.node.keywords or cls.node.decorator_list or "__new__" in cls.methods:
@@ -583,12 +585,12 @@ class Receivers:
             return function.method_of.scope.kind in ("module", "class")
         return function.parent is not None and function.parent.kind == "module"
 
-    def _tree_parameter(self, name: str, parameter: str, positional: list[str]) -> Kind | None:
+    def _tree_parameter(self, name: str, parameter: str, positional: list[str], owner: str) -> Kind | None:
         """What every call of ``name`` in the tree passes as ``parameter`` (callers.py), if known."""
         if parameter not in positional or (name.startswith("__") and name.endswith("__")):
             return None
         key = (name, parameter)
-        self.wanted.add(key)
+        self.wanted.add((name, parameter, owner))
         if key not in self.params and self.params_pending:
             return PENDING
         found = self.params.get(key)
