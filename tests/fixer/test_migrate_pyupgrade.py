@@ -47,6 +47,29 @@ def test_the_pipeline_ends_in_what_the_pyupgrade_command_makes_of_it(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = '%s' % (y,)\r\nclass A(object): pass\r\n",  # CRLF, two runs
+        "# -*- coding: utf-8 -*-\nname = u'caf\u00e9 \u2603'\nprint('%s' % name)\n",  # cookie, not ASCII
+        "a = set([1, 2])\rb = 'x'.encode('utf-8')",  # lone CR, no newline at the end
+        "\ufeffx = u'bom'\n\x0cclass B(object):\n    pass\n",  # a BOM as text, a form feed
+    ],
+)
+def test_each_run_gives_what_the_command_writes_to_a_file(tmp_path, text):
+    """The text goes in on standard input and comes back printed: the same as the command
+    rewriting a file in place, byte for byte, until it changes nothing."""
+    path = tmp_path / "ref.py"
+    path.write_bytes(text.encode("utf-8"))
+    for _ in range(migrate.ROUNDS):
+        old = path.read_bytes()
+        subprocess.run([sys.executable, "-m", "pyupgrade", "--py39-plus", str(path)], capture_output=True)
+        if path.read_bytes() == old:
+            break
+    assert path.read_bytes() != text.encode("utf-8")  # each does rewrite something
+    assert migrate.pyupgrade_py39(text).encode("utf-8") == path.read_bytes()
+
+
 def counted_pyupgrades(monkeypatch) -> list[list[str]]:
     calls = []
     command = migrate._pyupgrade_command()

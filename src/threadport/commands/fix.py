@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from threadport.fixer.files import check_each, fix_each, needs_fixing, tree_facts
+    from threadport.fixer.files import check_each, fix_checked, fix_each, needs_fixing, tree_facts
     from threadport.fixer.tree import TreeFacts
     from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
@@ -43,12 +43,17 @@ def run(args: argparse.Namespace) -> int:
         # the file itself (TreeFacts.defines/assigns_outside), so a first pass to learn
         # them would be a whole analysis (a third of the time on a large file) for nothing.
         facts, todo = TreeFacts(min_python=oldest), inputs
+        outcomes = fix_each(todo, codes, facts, aggressive=chosen.aggressive, write=not args.diff)
     else:
-        checked = check_each(inputs, codes, TreeFacts(min_python=oldest))
+        # The check pass fixes each file with findings too, in memory (fixer/ahead.py): kept
+        # where the tree's facts change nothing for it, else fixed again in a worker (in order).
+        checked = check_each(inputs, codes, TreeFacts(min_python=oldest), fix_ahead=chosen.aggressive)
         facts = tree_facts(checked, inputs, oldest)
-        # Only the files with something to say are read again, each fixed in a worker (in order).
-        todo = [item for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
-    outcomes = fix_each(todo, codes, facts, aggressive=chosen.aggressive, write=not args.diff)
+        kept = [(item, outcome) for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
+        todo = [item for item, _ in kept]
+        outcomes = fix_checked(
+            todo, [outcome for _, outcome in kept], codes, facts, aggressive=chosen.aggressive, write=not args.diff
+        )
     for (path, _), outcome in zip(todo, outcomes):
         if outcome.error:
             errors += 1

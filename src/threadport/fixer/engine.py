@@ -441,6 +441,20 @@ def fix_text(
 ) -> tuple[str, list[Finding], list[Finding]]:
     """Rewrite ``text``; returns (new text, findings fixed, findings left). Raises ParseFailure."""
     context, findings = analyze(text, rules, facts, path)
+    return fix_analyzed(text, context, findings, rules, aggressive, facts, path)
+
+
+def fix_analyzed(
+    text: str,
+    context: Context,
+    findings: list[Finding],
+    rules: list,
+    aggressive: bool = False,
+    facts: TreeFacts | None = None,
+    path: str | None = None,
+) -> tuple[str, list[Finding], list[Finding]]:
+    """fix_text from ``analyze(text, rules, facts, path)``'s answer, made already (`fix` over
+    a tree rewrites in the pass that checks it: files.py). Takes over ``context``."""
     all_fixed: list[Finding] = []
     python2 = context.parsed.python2
     for _ in range(3):  # a fix can expose another (nested shapes); settle in a few passes

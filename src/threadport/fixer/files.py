@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from threadport.fixer import CODES, rule, rules
-from threadport.fixer.engine import Finding, FixBroke, analyze, fix_text
+from threadport.fixer.ahead import Ahead, AskedFacts
+from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
@@ -76,6 +77,7 @@ class Outcome(Record):
         "imports",
         "reexports",
         "wanted",
+        "ahead",
     )
 
     def __init__(
@@ -92,6 +94,7 @@ class Outcome(Record):
         imports: set[str] | None = None,
         reexports: frozenset[str] | None = None,
         wanted: set[tuple[str, str, str]] | None = None,
+        ahead: Ahead | None = None,
     ) -> None:
         self.path = path
         self.findings = [] if findings is None else findings
@@ -105,11 +108,19 @@ class Outcome(Record):
         self.imports = set() if imports is None else imports  # modules it imports (absolute names)
         self.reexports = reexports  # it re-exports threading: the names it binds itself (tree.py)
         self.wanted = set() if wanted is None else wanted  # public parameters asked about (callers.py)
+        self.ahead = ahead  # `fix`: the file fixed in the check pass (ahead.py)
 
 
 def check_file(
-    path: Path, explicit: bool, codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None = None
+    path: Path,
+    explicit: bool,
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    facts: TreeFacts | None = None,
+    fix_ahead: bool | None = None,
 ) -> Outcome:
+    """``fix_ahead``: not None for `fix` (its --aggressive), which fixes a file with findings
+    here too, with what the file says alone (``facts`` must say nothing else: ahead.py)."""
     outcome = Outcome(path)
     try:
         data = read_bytes(path)
@@ -117,7 +128,7 @@ def check_file(
         if not explicit and not pattern.search(data):
             return outcome  # nothing a selected rule could say: not even decoded, nor parsed
         with _collector_paused():
-            _analyze_into(outcome, path, data, codes, facts)
+            _analyze_into(outcome, path, data, codes, facts, fix_ahead)
     except (SourceError, ParseFailure) as error:
         outcome.error = str(error)
     except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
@@ -125,9 +136,18 @@ def check_file(
     return outcome
 
 
-def _analyze_into(outcome: Outcome, path: Path, data: bytes, codes: tuple[str, ...], facts: TreeFacts | None) -> None:
+def _analyze_into(
+    outcome: Outcome,
+    path: Path,
+    data: bytes,
+    codes: tuple[str, ...],
+    facts: TreeFacts | None,
+    fix_ahead: bool | None = None,
+) -> None:
     source = Source(path, data, *decode(data))
     selected = rules(codes)
+    if fix_ahead is not None:
+        facts = AskedFacts(DEFAULT_MIN_PYTHON if facts is None else facts.min_python)
     context, outcome.findings = analyze(source.text, selected, facts, str(path))
     words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
     outcome.defined = context.collected.defined_names() & words
@@ -135,9 +155,13 @@ def _analyze_into(outcome: Outcome, path: Path, data: bytes, codes: tuple[str, .
     outcome.wanted = set(context.receivers.wanted)
     outcome.imports = context.collected.imported
     set_columns(source.text, outcome.findings)
+    collected = context.collected  # (fixing forgets it: disposed after)
+    if fix_ahead is not None and outcome.findings:
+        # (a file without findings has nothing to fix unless the tree gives it some)
+        outcome.ahead = _fix_ahead(source, context, list(outcome.findings), selected, fix_ahead, facts)
     for finding in outcome.findings:
         finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
-    context.collected.dispose()  # no cycles left: the tree goes when this function returns
+    collected.dispose()  # no cycles left: the tree goes when this function returns
 
 
 @contextlib.contextmanager
@@ -145,8 +169,8 @@ def _collector_paused() -> Iterator[None]:
     """gc off while one file is analysed. The tree and the walk's records are hundreds of
     thousands of objects, all alive until the findings are made: every 700 allocations
     the collector traversed the young ones again, a quarter of check's CPU on a standard
-    library (0.5-0.6 s of 2 on CPython's). Nothing the analysis drops is cyclic (scopes.Collector.dispose, parsing.parse),
-    so pausing it frees no less memory."""
+    library (0.5-0.6 s of 2 on CPython's). Nothing the analysis drops is cyclic
+    (scopes.Collector.dispose, parsing.parse), so pausing it frees no less memory."""
     if not gc.isenabled():
         yield
         return
@@ -155,6 +179,34 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def _fix_ahead(
+    source: Source, context, findings: list[Finding], selected: list, aggressive: bool, facts: AskedFacts
+) -> Ahead:
+    """What _fix_once would make of ``source`` with facts that answer as ``facts`` did, but
+    not written: ``new_text`` None when unchanged."""
+    ahead = Ahead(facts.asked, facts.min_python, source.data)
+    try:
+        new_text, ahead.fixed, ahead.findings = fix_analyzed(
+            source.text, context, findings, selected, aggressive, facts, str(source.path)
+        )
+        set_columns(new_text, ahead.findings)
+        if new_text != source.text:
+            new_text.encode(source.encoding)  # written in this encoding: _fix_once's test
+            ahead.new_text = new_text
+    except UnicodeEncodeError:
+        ahead.error = _UNENCODABLE.format(source.encoding)
+    except (SourceError, ParseFailure, FixBroke) as error:
+        ahead.error = str(error)
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        ahead.error = unexpected(error)
+    for finding in (*ahead.fixed, *ahead.findings):
+        finding.fixes = []  # closures over the tree: they do not pickle
+    return ahead
+
+
+_UNENCODABLE = "the rewrite cannot be encoded as {}; file left unchanged"
 
 
 def check_files(
@@ -243,14 +295,20 @@ def _aggressive_names(code: str) -> tuple[str, ...]:
     return (renames.old,) if getattr(renames, "aggressive", False) else ()
 
 
-def check_each(inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None) -> list[Outcome]:
+def check_each(
+    inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None, fix_ahead: bool | None = None
+) -> list[Outcome]:
     """check_file over many files, on every core when there are enough files."""
     with _workers(len(inputs)) as pool:
-        return _check_each(pool, inputs, codes, facts)
+        return _check_each(pool, inputs, codes, facts, fix_ahead)
 
 
 def _check_each(
-    pool: Executor | None, inputs: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts | None
+    pool: Executor | None,
+    inputs: list[tuple[Path, bool]],
+    codes: tuple[str, ...],
+    facts: TreeFacts | None,
+    fix_ahead: bool | None = None,
 ) -> list[Outcome]:
     """check_file over ``inputs``, in two passes.
 
@@ -265,10 +323,22 @@ def _check_each(
     todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
     # what a file the prefilter stops gets (and whether it re-exports threading: tree.py)
     outcomes = [Outcome(path, reexports=reexports) for (path, _), (_, reexports) in zip(inputs, screened)]
-    check = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts)
-    for i, outcome in zip(todo, _map(pool if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
-        outcomes[i] = outcome
+    check = functools.partial(_check_pair, codes=codes, pattern=pattern, facts=facts, fix_ahead=fix_ahead)
+    with _analysis_workers(pool, len(todo), fix_ahead) as workers:
+        for i, outcome in zip(todo, _map(workers if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
+            outcomes[i] = outcome
     return outcomes
+
+
+@contextlib.contextmanager
+def _analysis_workers(pool: Executor | None, files: int, fix_ahead: bool | None) -> Iterator[Executor | None]:
+    """The check pass's pool; for `fix`, whose pass also rewrites the files let through, a pool
+    from FIX_POOL_MINIMUM of them even when the tree is too small for check's."""
+    if pool is not None or fix_ahead is None:
+        yield pool
+        return
+    with _workers(files, FIX_POOL_MINIMUM) as workers:
+        yield workers
 
 
 def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, frozenset[str] | None]:
@@ -322,9 +392,13 @@ def in_order(function: Callable[[T], R], items: list[T], minimum: int = POOL_MIN
 
 
 def _check_pair(
-    item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None
+    item: tuple[Path, bool],
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    facts: TreeFacts | None,
+    fix_ahead: bool | None = None,
 ) -> Outcome:
-    return check_file(item[0], item[1], codes, pattern, facts)
+    return check_file(item[0], item[1], codes, pattern, facts, fix_ahead)
 
 
 # How often `fix` starts again on a file that another program rewrote while it was
@@ -350,6 +424,55 @@ def fix_each(
         _fix_pair, codes=codes, pattern=prefilter(codes), aggressive=aggressive, write=write, facts=facts
     )
     return in_order(one, inputs, FIX_POOL_MINIMUM)
+
+
+def fix_checked(
+    items: list[tuple[Path, bool]],
+    checked: list[Outcome],
+    codes: tuple[str, ...],
+    facts: TreeFacts,
+    *,
+    aggressive: bool = False,
+    write: bool = True,
+) -> list[Outcome]:
+    """fix_each's outcomes for ``items``, whose check pass (``checked``, in the same order) fixed
+    them ahead: kept (and written here) where the tree's ``facts`` answer what it asked alike,
+    else fixed again, as are files that changed since they were read."""
+    outcomes: list[Outcome | None] = []
+    for (path, _), seen in zip(items, checked):
+        ahead = seen.ahead
+        outcomes.append(_finish_ahead(path, ahead, write) if ahead is not None and ahead.holds(facts) else None)
+    again = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if again:
+        redone = fix_each([items[i] for i in again], codes, facts, aggressive=aggressive, write=write)
+        for i, outcome in zip(again, redone):
+            outcomes[i] = outcome
+    return outcomes  # type: ignore[return-value] # every None was replaced
+
+
+def _finish_ahead(path: Path, ahead: Ahead, write: bool) -> Outcome | None:
+    """The Outcome _fix_once gives, from a fix made ahead; None when the file no longer holds
+    the bytes it was made from (it is fixed again, as _fix_once retries)."""
+    if ahead.error is not None:
+        return Outcome(path, error=ahead.error)
+    outcome = Outcome(path, findings=ahead.findings, fixed=ahead.fixed)
+    if ahead.new_text is None:
+        return outcome
+    text, encoding = decode(ahead.data)
+    if not write:
+        outcome.old_text, outcome.new_text, outcome.changed = text, ahead.new_text, True
+        return outcome
+    try:
+        outcome.changed = save(Source(path, ahead.data, text, encoding), ahead.new_text)
+    except ChangedMeanwhile:
+        return None
+    except SourceError as error:
+        outcome.error = str(error)
+    except OSError as error:
+        outcome.error = f"cannot write: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        outcome.error = unexpected(error)
+    return outcome
 
 
 def _fix_pair(
@@ -414,7 +537,7 @@ def _fix_once(
             try:
                 new_text.encode(source.encoding)
             except UnicodeEncodeError:  # cannot happen with ASCII renames, but never write a lossy file
-                outcome.error = f"the rewrite cannot be encoded as {source.encoding}; file left unchanged"
+                outcome.error = _UNENCODABLE.format(source.encoding)
                 return outcome
             outcome.changed = save(source, new_text) if write else True
     except ChangedMeanwhile:

@@ -24,10 +24,8 @@ import contextlib
 import functools
 import io
 import sys
-import tempfile
 import warnings
 from functools import lru_cache
-from pathlib import Path
 
 from threadport.errors import ThreadportError
 from threadport.fixer import rules
@@ -212,8 +210,8 @@ def two_to_three(text: str, name: str, tree=None) -> str:
 
 # pyupgrade documents no Python API: its interface is its command, `pyupgrade` (the
 # console script's entry point, loaded by name, never its private modules, so a release
-# cannot break migrate silently). It runs in this process over one file at a time:
-# it rewrites the file in place, exit status 1 when it did.
+# cannot break migrate silently). It runs in this process over one text at a time, given
+# as standard input (the file name ``-``): it prints the result, exit status 1 when it differs.
 PYUPGRADE_ARGUMENTS = ["--py39-plus"]
 ROUNDS = 3  # %-format -> .format() -> f-string takes pyupgrade two runs; a third must change nothing
 
@@ -237,29 +235,44 @@ def _pyupgrade_command():
 def pyupgrade_py39(text: str) -> str:
     """``pyupgrade --py39-plus`` over ``text``, run again while it still changes it."""
     command = _pyupgrade_command()
-    with tempfile.TemporaryDirectory(prefix="threadport-migrate-") as folder:
-        path = Path(folder) / "m.py"
-        for _ in range(ROUNDS):
-            path.write_bytes(text.encode("utf-8"))
-            said = io.StringIO()
-            with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-                try:
-                    status = command([*PYUPGRADE_ARGUMENTS, str(path)])
-                except SystemExit as exit:  # as the command would exit: sys.exit("message") is 1
-                    status = exit.code if isinstance(exit.code, int) or exit.code is None else 1
-                    said.write("" if status is exit.code else str(exit.code))
-                    status = status or 0
-                except Exception as error:  # noqa: BLE001 - its crash is this file's error, named
-                    said.write(f"{type(error).__name__}: {error}")
-                    status = "crashed"
-            new_text = path.read_bytes().decode("utf-8")
-            if status not in (0, 1) or (status == 1 and new_text == text):
-                complaint = (said.getvalue().strip().splitlines() or [f"exit status {status}"])[-1]
-                raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
-            if new_text == text:
-                break
-            text = new_text
-        return text
+    for _ in range(ROUNDS):
+        said, printed = io.StringIO(), io.StringIO()
+        status = _run_on_stdin(command, text.encode("utf-8"), printed, said)
+        new_text = printed.getvalue()
+        if status not in (0, 1) or (status == 1) == (new_text == text):
+            complaint = (said.getvalue().strip().splitlines() or [f"exit status {status}"])[-1]
+            raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
+        if new_text == text:
+            break
+        text = new_text
+    return text
+
+
+class _Stdin:
+    """What pyupgrade reads for the file name ``-``: ``sys.stdin.buffer``."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def _run_on_stdin(command, data: bytes, printed: io.StringIO, said: io.StringIO) -> int | str:
+    """The command over ``-``, the source on its standard input (pyupgrade's since 1.20: the
+    result printed, exit status 1 when it differs). A file in a temporary folder for each run,
+    as before, cost about 3 ms a run of the 250 that 120 files of 2.7's Lib take."""
+    stdin = sys.stdin
+    sys.stdin = _Stdin(data)  # type: ignore[assignment]
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(said):
+            return command([*PYUPGRADE_ARGUMENTS, "-"])
+    except SystemExit as exit:  # as the command would exit: sys.exit("message") is 1
+        status = exit.code if isinstance(exit.code, int) or exit.code is None else 1
+        said.write("" if status is exit.code else str(exit.code))
+        return status or 0
+    except Exception as error:  # noqa: BLE001 - its crash is this file's error, named
+        said.write(f"{type(error).__name__}: {error}")
+        return "crashed"
+    finally:
+        sys.stdin = stdin
 
 
 def _before_pyupgrade(text: str, name: str, aggressive: bool, prefilter) -> str:
@@ -326,6 +339,8 @@ def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> 
     if items:
         _pyupgrade_command()  # found once, before the workers fork
         _default_fixers()
+        if len(items) >= MIGRATE_POOL_MINIMUM:
+            _refactoring_tool()  # its patterns compiled once (0.2 s), not in every worker
     one = functools.partial(_migrate_one, aggressive=aggressive, prefilter=prefilter(CODES))
     order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
     results: list[str | MigrateError] = [""] * len(items)
