@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -19,6 +20,21 @@ def pytest_collection_modifyitems(items):
         params = getattr(getattr(item, "callspec", None), "params", {})
         if any(isinstance(value, Interpreter) for value in params.values()):
             item.add_marker(pytest.mark.every_python)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    # pytest names the running test in PYTEST_CURRENT_TEST, a new value for every test, and a
+    # run's child gets the caller's environment, so the fork servers (kept per interpreter,
+    # clock mode, -W flags and environment: forkserver.lease) served one test each: every test
+    # that ran an entry point paid an interpreter start, its imports and the clock's set-up
+    # per interpreter again, more than a fresh run costs. Out of the environment while the
+    # test function runs, the servers serve the whole session, as they serve a whole
+    # `threadport compare`; forked and fresh runs still get one and the same environment.
+    name = os.environ.pop("PYTEST_CURRENT_TEST", None)
+    yield
+    if name is not None:
+        os.environ["PYTEST_CURRENT_TEST"] = name
 
 
 @pytest.fixture(scope="session")

@@ -174,9 +174,14 @@ ENDINGS = {
 
 @pytest.mark.parametrize("real_time", [False, True], ids=["virtual", "real time"])
 def test_a_snippet_sees_the_same_process_forked_and_fresh(any_python, snippet, real_time):
-    fresh, forked = both_ways(any_python, snippet(PROBE), "main", real_time=real_time, timeout=30)
+    path = snippet(PROBE)
+    fresh, forked = both_ways(any_python, path, "main", real_time=real_time, timeout=30)
     assert fresh["ended"] == "exit status 0", fresh["stderr"]
     assert fresh == forked
+    # and from a server that has served a run before (a compare's servers serve many): on 2.7
+    # its replies once imported encodings.ascii, which every later forked run then had
+    again = run_entry(any_python, path, "main", [], fresh=False, real_time=real_time, timeout=30)
+    assert comparable(again) == fresh
 
 
 @pytest.mark.legacy

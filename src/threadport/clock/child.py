@@ -63,13 +63,24 @@ def _read_request(fd, pending):
     return fields[:REQUEST_FIELDS]
 
 
+# On Python 2, str.encode("ascii") and bytes.decode("ascii") import encodings.ascii: done in
+# the server's loop, every run forked after its first would have that module, which a fresh
+# run has not. Python 2's str is bytes already; Python 3 encodes ASCII without an import.
+def _from_ascii(raw):
+    return raw if str is bytes else raw.decode("ascii")
+
+
+def _to_ascii(text):
+    return text if str is bytes else text.encode("ascii")
+
+
 def _started(pid):
     # The child's start time in clock ticks (threadport.processes.started), read here
     # because this process reaps it: the runner may look only after it is gone.
     try:
         with open("/proc/" + str(pid) + "/stat", "rb") as handle:
             stat = handle.read()
-        return stat[stat.rindex(b")") + 2 :].split()[19].decode("ascii")
+        return _from_ascii(stat[stat.rindex(b")") + 2 :].split()[19])
     except Exception:  # Python 2 raises IOError, a class of its own there; any failure: unknown
         return "-"
 
@@ -131,10 +142,10 @@ def _serve():
             return
         os.close(out_fd)
         os.close(err_fd)
-        os.write(reply_fd, (str(pid) + " " + _started(pid) + "\n").encode("ascii"))
+        os.write(reply_fd, _to_ascii(str(pid) + " " + _started(pid) + "\n"))
         status = os.waitpid(pid, 0)[1]
         code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        os.write(reply_fd, (str(code) + "\n").encode("ascii"))
+        os.write(reply_fd, _to_ascii(str(code) + "\n"))
 
 
 def main():
