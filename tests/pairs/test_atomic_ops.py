@@ -75,10 +75,7 @@ def test_the_table_reader_sees_a_surviving_control():
     good += [f"  control: op {n}: switched inside it in 5 of 5 rounds, a lost item in 5" for n in range(9)]
     assert_controls_fail_and_atomics_hold(good)
     for broken in (
-        [
-            line.replace("in 5 of 5 rounds, a lost item in 5", "in 5 of 5 rounds, a lost item in 4")
-            for line in good
-        ],
+        [line.replace("in 5 of 5 rounds, a lost item in 5", "in 5 of 5 rounds, a lost item in 4") for line in good],
         [line.replace("switched inside it in 5", "switched inside it in 0") for line in good],
         [line.replace("a lost item in 0", "a lost item in 1") for line in good],
     ):
