@@ -493,12 +493,8 @@ def _finish_ahead(path: Path, ahead: Ahead, write: bool) -> Outcome | None:
         outcome.changed = save(Source(path, ahead.data, text, encoding), ahead.new_text)
     except ChangedMeanwhile:
         return None
-    except SourceError as error:
-        outcome.error = str(error)
-    except OSError as error:
-        outcome.error = f"cannot write: {error.strerror or error}"
     except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
-        outcome.error = unexpected(error)
+        outcome.error = _failure(error)
     return outcome
 
 
@@ -569,13 +565,18 @@ def _fix_once(
             outcome.changed = save(source, new_text) if write else True
     except ChangedMeanwhile:
         raise
-    except (SourceError, ParseFailure, FixBroke) as error:
-        outcome.error = str(error)
-    except OSError as error:
-        outcome.error = f"cannot write: {error.strerror or error}"
     except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
-        outcome.error = unexpected(error)
+        outcome.error = _failure(error)
     return outcome
+
+
+def _failure(error: Exception) -> str:
+    """The line for a file that fixing or writing failed on (fixed ahead or here alike)."""
+    if isinstance(error, (SourceError, ParseFailure, FixBroke)):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"cannot write: {error.strerror or error}"
+    return unexpected(error)
 
 
 def unexpected(error: Exception) -> str:
