@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from threadport.fixer._functions import _all_scopes
 from threadport.fixer.receivers import NOTHING, PENDING, Kind, Receivers
 from threadport.fixer.scopes import Scope, collect
 from threadport.fixer.source import SourceError, decode, read_bytes
@@ -117,14 +118,6 @@ def _value_token(node: ast.expr, scope: Scope, receivers: Receivers) -> tuple | 
     return BOTTOM if kind == PENDING else token(kind)
 
 
-def _scopes(module: Scope) -> Iterable[Scope]:
-    stack = [module]
-    while stack:
-        scope = stack.pop()
-        yield scope
-        stack.extend(getattr(scope, "children", ()))
-
-
 class FileScan:
     """One file of the tree, parsed once for all rounds: what it says about the names asked
     for that no answer changes (definitions, escapes, bases) is kept; the kinds of the
@@ -163,7 +156,7 @@ class FileScan:
         found = Scan()
         found.escapes, found.bases, found.class_escapes = shape.escapes, shape.bases, shape.class_escapes
         receivers: Receivers = receivers_for(collected, self.text)
-        for scope in _scopes(collected.module):
+        for scope in _all_scopes(collected.module):
             for name in names & scope.bindings.keys():
                 for binding in scope.bindings[name]:
                     if binding.how == "def":
