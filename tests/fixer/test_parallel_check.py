@@ -3,12 +3,12 @@ analysed largest first, one per task; the report is the same as in one process."
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import shutil
 
 from availability import unavailable
+from pool_spy import pool_use
 
 from threadport.cli import main
 from threadport.fixer import files
@@ -41,16 +41,7 @@ def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeyp
     parallel, serial = tmp_path / "parallel", tmp_path / "serial"
     tree(parallel, files.POOL_MINIMUM)
     shutil.copytree(parallel, serial)
-    pools: list[bool] = []
-    real_workers = files._workers
-
-    @contextlib.contextmanager
-    def watched(items, minimum=None):
-        with real_workers(items, minimum) as pool:
-            pools.append(pool is not None)
-            yield pool
-
-    monkeypatch.setattr(files, "_workers", watched)
+    pools = pool_use(monkeypatch)
     code = main(["check", str(parallel)])
     out, err = capsys.readouterr()
     assert pools == [True]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import shutil
 
 import pytest
 from availability import unavailable
+from pool_spy import pool_use
 
 from threadport.cli import main
 from threadport.fixer import files
@@ -44,21 +44,6 @@ def tree(root, count: int):
     (root / "pkg" / "mod05_broken.py").write_text(BROKEN)
     (root / "tests" / "double.py").parent.mkdir(parents=True)
     (root / "tests" / "double.py").write_text(DEFINES)
-
-
-def pool_use(monkeypatch) -> list[bool]:
-    """For each files._workers from now on: did it give a pool of workers (else the work is done here)?"""
-    used: list[bool] = []
-    real_workers = files._workers
-
-    @contextlib.contextmanager
-    def watched(items, minimum=None):
-        with real_workers(items, minimum) as pool:
-            used.append(pool is not None)
-            yield pool
-
-    monkeypatch.setattr(files, "_workers", watched)
-    return used
 
 
 @pytest.mark.parametrize("extra", [[], ["--diff"], ["--aggressive"]])
