@@ -14,6 +14,9 @@ import pytest
 from fixer_helpers import src
 
 from threadport.cli import main
+from threadport.fixer import CODES, rules
+from threadport.fixer.engine import analyze
+from threadport.fixer.tree import TreeFacts
 
 LIB = src("""
     import threading
@@ -163,3 +166,46 @@ def test_a_method_of_the_same_name_taking_it_elsewhere(tmp_path, capsys):
     certain, changed = _check_then_fix(folder, capsys)
     assert "while not event.isSet():" in (folder / "lib.py").read_text()
     assert certain == changed == {("lib.py", 19)}
+
+
+def _asked(text: str) -> set[tuple[str, str, str]]:
+    """The public parameters a file's analysis asks the tree about (what callers.py gathers)."""
+    context, _ = analyze(src(text), rules(CODES), TreeFacts())
+    return set(context.receivers.wanted)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        pytest.param(
+            "def wait(event):\n    while not event.isSet():\n        pass\n", {("wait", "event", "")}, id="the-receiver"
+        ),
+        pytest.param(LIB, {("start", "event", "Session"), ("wait_for", "event", "Waiter")}, id="stored-then-read"),
+        pytest.param(
+            # the name's answer for the owner is remembered first; the receiver's must ask
+            "class C(object):\n    def start(self, ev):\n        ev.holder.isSet()\n        self.done = ev\n\n"
+            "    def finished(self):\n        return self.done.isSet()\n",
+            {("start", "ev", "C")},
+            id="read-both-ways-opaque-first",
+        ),
+        pytest.param(
+            # bound twice: a None given drops out beside the list, so the answer may help
+            "def flush(handlers=None):\n    if handlers is None:\n        handlers = []\n"
+            "    for h in handlers[:]:\n        h.isSet()\n",
+            {("flush", "handlers", "")},
+            id="rebound-then-subscripted",
+        ),
+        pytest.param(
+            # logging's shutdown(): a threading object or None cannot be sliced into handlers
+            "def shutdown(handlerList):\n    for wr in reversed(handlerList[:]):\n"
+            "        h = wr()\n        h.isSet()\n",
+            set(),
+            id="sliced",
+        ),
+        pytest.param("def setUp(self):\n    self.evt.isSet()\n", set(), id="an-attribute-owner"),
+        pytest.param("def run(make):\n    make().isSet()\n", set(), id="called"),
+        pytest.param("def run(events):\n    for e in events:\n        e.isSet()\n", set(), id="iterated"),
+    ],
+)
+def test_only_parameters_an_answer_could_help_are_asked_about(text, asked):
+    assert _asked(text) == asked
