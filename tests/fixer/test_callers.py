@@ -15,6 +15,7 @@ from fixer_helpers import src
 
 from threadport.cli import main
 from threadport.fixer import CODES, rules
+from threadport.fixer.callers import refuted
 from threadport.fixer.engine import analyze
 from threadport.fixer.tree import TreeFacts
 
@@ -209,3 +210,67 @@ def _asked(text: str) -> set[tuple[str, str, str]]:
 )
 def test_only_parameters_an_answer_could_help_are_asked_about(text, asked):
     assert _asked(text) == asked
+
+
+def _refuted(text: str) -> set[tuple[str, str]]:
+    context, _ = analyze(src(text), rules(CODES), TreeFacts())
+    return refuted(context.text, context.tree, set(context.receivers.wanted))
+
+
+WAITER = """
+    import threading
+
+    class Waiter(object):
+        def wait_for(self, event):
+            return event.isSet()
+
+        def run(self, make):
+            {call}
+    """
+
+
+@pytest.mark.parametrize(
+    ("call", "proved"),
+    [
+        pytest.param("self.wait_for(make())", {("wait_for", "event")}, id="self-passes-an-unknown"),
+        pytest.param("super(Waiter, self).wait_for(make())", {("wait_for", "event")}, id="super-passes-an-unknown"),
+        pytest.param("self.wait_for(event=make())", {("wait_for", "event")}, id="by-keyword"),
+        pytest.param("self.wait_for(*make())", {("wait_for", "event")}, id="spread"),
+        pytest.param("callback = self.wait_for", {("wait_for", "event")}, id="read-as-a-value"),
+        pytest.param("self.wait_for(threading.Event())", set(), id="self-passes-an-event"),
+        pytest.param("self.wait_for(None)", set(), id="self-passes-none"),
+        pytest.param("self.wait_for(self.wait_for)", {("wait_for", "event")}, id="the-method-itself"),
+        # another receiver may be the class (self given first): the tree decides the reading
+        pytest.param("other.wait_for(make())", set(), id="another-receiver"),
+        # ``make`` is a public parameter not decided yet: the next round may know it
+        pytest.param("self.wait_for(make)", set(), id="a-parameter-pending"),
+    ],
+)
+def test_what_one_file_proves_unknown_is_not_searched_for(call, proved):
+    assert _refuted(WAITER.format(call=call)) == proved
+
+
+def test_a_parameter_the_file_proves_unknown_is_not_gathered(tmp_path, monkeypatch, capsys):
+    from threadport.fixer import callers
+
+    asked = []
+    monkeypatch.setattr(callers, "gather", lambda paths, wanted, *rest: asked.append(wanted) or {})
+    lib = src(WAITER.format(call="self.wait_for(make())"))
+    folder = _project(tmp_path, lib=lib, app=APP.format(extra=""))
+    main(["check", "--exit-zero", str(folder)])
+    assert asked == [] and "lib.py:5:" in capsys.readouterr().out  # reported possible, as gathered
+    (folder / "lib.py").write_text(lib.replace("self.wait_for(make())", "self.wait_for(threading.Event())"))
+    main(["check", "--exit-zero", str(folder)])
+    assert asked == [{("wait_for", "event")}]
+
+
+def test_with_a_module_re_exporting_threading_the_tree_is_searched_all_the_same(tmp_path, monkeypatch, capsys):
+    from threadport.fixer import callers
+
+    asked = []
+    monkeypatch.setattr(callers, "gather", lambda paths, wanted, *rest: asked.append(wanted) or {})
+    lib = src(WAITER.format(call="self.wait_for(make())"))
+    folder = _project(tmp_path, lib=lib, app=APP.format(extra=""), threadutil="from threading import *\n")
+    main(["check", "--exit-zero", str(folder)])
+    capsys.readouterr()
+    assert asked == [{("wait_for", "event")}]  # make() may be threadutil's, which the file cannot know
