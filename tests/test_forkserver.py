@@ -20,7 +20,7 @@ import pytest
 from threadport import forkserver
 from threadport.catalog import load_catalog
 from threadport.interpreters import python3s
-from threadport.runner import DEFAULT_TIMEOUT, run_entry
+from threadport.runner import DEFAULT_TIMEOUT, needs_fresh_process, run_entry
 
 
 def comparable(transcript) -> dict:
@@ -263,6 +263,14 @@ def test_a_source_that_names_gc_runs_in_a_fresh_process(any_python, snippet):
     )
     if can_freeze.stdout.strip() == "True":
         assert int(forked[0]) > int(fresh[0]), "the difference is real where the server freezes"
+
+
+def test_a_source_edited_to_name_gc_is_judged_again(snippet):
+    # The answer is kept per file version (inode, size, mtime): an edit is seen at once.
+    path = snippet("def main():\n    print('plain')\n")
+    assert not needs_fresh_process(path)
+    path.write_text("import gc\ndef main():\n    print(gc.isenabled())\n")
+    assert needs_fresh_process(path)
 
 
 # What a forked run shows differently, each asked the way a snippet would.

@@ -29,7 +29,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -121,7 +120,7 @@ class ForkedRun:
 class ForkServer:
     def __init__(self, python: str, mode: str, warnings: tuple[str, ...], environment: dict[str, str]):
         self.folder = tempfile.mkdtemp(prefix="threadport-server-")
-        self.token = uuid.uuid4().hex  # the marker a run's forked-only descendants carry
+        self.token = os.urandom(16).hex()  # the marker a run's forked-only descendants carry
         self.buffer = bytearray()
         request_read, self.requests = os.pipe()
         self.replies, reply_write = os.pipe()
