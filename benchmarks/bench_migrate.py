@@ -125,7 +125,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="rounds (default 1: minutes each)")
     parser.add_argument("--files", type=int, default=None, help="only the first N files of the corpus")
     parser.add_argument(
-        "--skip-fixed-point", action="store_true", help="leave out the by-hand row with pyupgrade run to its fixed point"
+        "--skip-fixed-point", action="store_true", help="leave out the by-hand row with pyupgrade to its fixed point"
     )
     args = parser.parse_args()
     version = next(iter(sorted((pyenv_root() / "versions").glob("2.7*"))), None)
