@@ -69,7 +69,9 @@ def child(folder):
 def demo():
     folder = tempfile.mkdtemp()
     try:
-        child_process = subprocess.Popen([sys.executable, __file__, folder],
+        # -S: the child needs the standard library only; site's start-up (and the
+        # .pth files of whatever is installed) would cost more than the demo itself.
+        child_process = subprocess.Popen([sys.executable, '-S', __file__, folder],
                                          stdout=subprocess.PIPE)
         output = child_process.communicate()[0]
         for line in output.splitlines():

@@ -68,8 +68,10 @@ def demo() -> None:
     with tempfile.TemporaryDirectory() as folder:
         # Only stdout is captured: the child's stderr (a traceback, a warning) passes
         # through to ours, as in the legacy demo; capture_output=True would hide it.
+        # -S: the child needs the standard library only; site's start-up (and the
+        # .pth files of whatever is installed) would cost more than the demo itself.
         child_process = subprocess.run(
-            [sys.executable, __file__, folder],
+            [sys.executable, "-S", __file__, folder],
             stdout=subprocess.PIPE,
             text=True,
             check=False,

@@ -4,7 +4,6 @@ pair's key renames are emphasised, declared differences read as transcripts."""
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 
@@ -12,7 +11,7 @@ import pytest
 from key_renames import KEY_RENAMES
 from rich.console import Console
 from rich.style import Style
-from show_output import piped
+from show_output import piped, view
 
 from threadport import show
 from threadport.align import source_lines
@@ -109,10 +108,10 @@ def test_prose_wraps_at_word_boundaries_and_urls_stay_whole(width, capsys):
                 assert all(word in text for word in line.split()), f"{pair.stem}: a note sample was cut: {line!r}"
 
 
-@functools.cache
 def view_of(stem: str) -> show.PairView:
-    """One PairView per pair for the module: it does not depend on the width, and cells() copies."""
-    return show.PairView(get_pair(stem))
+    """One PairView per pair for the session (show_output.view): it does not depend on the
+    width, and cells() copies."""
+    return view(get_pair(stem))
 
 
 def styled_rows(stem: str, width: int) -> list:

@@ -15,11 +15,6 @@ from pathlib import Path
 
 from threadport.errors import ThreadportError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on the 3.9/3.10 tox envs
-    import tomli as tomllib
-
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
 
@@ -294,8 +289,21 @@ def _lines(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(line, str) and line for line in value)
 
 
+def _toml_loads(text: str) -> dict:
+    # Imported here: a catalogue read from the disk cache needs no TOML parser (tomllib's
+    # import and parse were ~25-40 ms of every compare's start-up).
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on the 3.9/3.10 tox envs
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def parse_catalog(text: str) -> tuple[Pair, ...]:
-    data = tomllib.loads(text)
+    return _pairs(_toml_loads(text))
+
+
+def _pairs(data: dict) -> tuple[Pair, ...]:
     pairs = []
     for raw in data.get("pair", []):
         try:
@@ -319,7 +327,25 @@ def parse_catalog(text: str) -> tuple[Pair, ...]:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[Pair, ...]:
-    return parse_catalog(CATALOG_FILE.read_text(encoding="utf-8"))
+    return _pairs(_catalog_tables(CATALOG_FILE))
+
+
+def _catalog_tables(path: Path) -> dict:
+    """The catalogue file's tables, kept in the disk cache (threadport.cache) for that
+    version of the file (real path, inode, size, mtime): a changed file is parsed again.
+    Validation (_pairs) runs on every load either way. One entry per install: a catalogue
+    read from elsewhere (a test's) replaces it, and the next load parses the file again."""
+    from threadport import cache
+
+    key = cache.file_key(str(path))
+    entry = cache.per_install("catalog", os.path.dirname(__file__))
+    stored = cache.load(entry, key) if key else None
+    if isinstance(stored, dict):
+        return stored
+    data = _toml_loads(path.read_text(encoding="utf-8"))
+    if key:
+        cache.store(entry, key, data)
+    return data
 
 
 def get_pair(stem: str) -> Pair:

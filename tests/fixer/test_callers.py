@@ -14,6 +14,10 @@ import pytest
 from fixer_helpers import src
 
 from threadport.cli import main
+from threadport.fixer import CODES, rules
+from threadport.fixer.callers import refuted
+from threadport.fixer.engine import analyze
+from threadport.fixer.tree import TreeFacts
 
 LIB = src("""
     import threading
@@ -163,3 +167,110 @@ def test_a_method_of_the_same_name_taking_it_elsewhere(tmp_path, capsys):
     certain, changed = _check_then_fix(folder, capsys)
     assert "while not event.isSet():" in (folder / "lib.py").read_text()
     assert certain == changed == {("lib.py", 19)}
+
+
+def _asked(text: str) -> set[tuple[str, str, str]]:
+    """The public parameters a file's analysis asks the tree about (what callers.py gathers)."""
+    context, _ = analyze(src(text), rules(CODES), TreeFacts())
+    return set(context.receivers.wanted)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        pytest.param(
+            "def wait(event):\n    while not event.isSet():\n        pass\n", {("wait", "event", "")}, id="the-receiver"
+        ),
+        pytest.param(LIB, {("start", "event", "Session"), ("wait_for", "event", "Waiter")}, id="stored-then-read"),
+        pytest.param(
+            # the name's answer for the owner is remembered first; the receiver's must ask
+            "class C(object):\n    def start(self, ev):\n        ev.holder.isSet()\n        self.done = ev\n\n"
+            "    def finished(self):\n        return self.done.isSet()\n",
+            {("start", "ev", "C")},
+            id="read-both-ways-opaque-first",
+        ),
+        pytest.param(
+            # bound twice: a None given drops out beside the list, so the answer may help
+            "def flush(handlers=None):\n    if handlers is None:\n        handlers = []\n"
+            "    for h in handlers[:]:\n        h.isSet()\n",
+            {("flush", "handlers", "")},
+            id="rebound-then-subscripted",
+        ),
+        pytest.param(
+            # logging's shutdown(): a threading object or None cannot be sliced into handlers
+            "def shutdown(handlerList):\n    for wr in reversed(handlerList[:]):\n"
+            "        h = wr()\n        h.isSet()\n",
+            set(),
+            id="sliced",
+        ),
+        pytest.param("def setUp(self):\n    self.evt.isSet()\n", set(), id="an-attribute-owner"),
+        pytest.param("def run(make):\n    make().isSet()\n", set(), id="called"),
+        pytest.param("def run(events):\n    for e in events:\n        e.isSet()\n", set(), id="iterated"),
+    ],
+)
+def test_only_parameters_an_answer_could_help_are_asked_about(text, asked):
+    assert _asked(text) == asked
+
+
+def _refuted(text: str) -> set[tuple[str, str]]:
+    context, _ = analyze(src(text), rules(CODES), TreeFacts())
+    return refuted(context.text, context.tree, set(context.receivers.wanted))
+
+
+WAITER = """
+    import threading
+
+    class Waiter(object):
+        def wait_for(self, event):
+            return event.isSet()
+
+        def run(self, make):
+            {call}
+    """
+
+
+@pytest.mark.parametrize(
+    ("call", "proved"),
+    [
+        pytest.param("self.wait_for(make())", {("wait_for", "event")}, id="self-passes-an-unknown"),
+        pytest.param("super(Waiter, self).wait_for(make())", {("wait_for", "event")}, id="super-passes-an-unknown"),
+        pytest.param("self.wait_for(event=make())", {("wait_for", "event")}, id="by-keyword"),
+        pytest.param("self.wait_for(*make())", {("wait_for", "event")}, id="spread"),
+        pytest.param("callback = self.wait_for", {("wait_for", "event")}, id="read-as-a-value"),
+        pytest.param("self.wait_for(threading.Event())", set(), id="self-passes-an-event"),
+        pytest.param("self.wait_for(None)", set(), id="self-passes-none"),
+        pytest.param("self.wait_for(self.wait_for)", {("wait_for", "event")}, id="the-method-itself"),
+        # another receiver may be the class (self given first): the tree decides the reading
+        pytest.param("other.wait_for(make())", set(), id="another-receiver"),
+        # ``make`` is a public parameter not decided yet: the next round may know it
+        pytest.param("self.wait_for(make)", set(), id="a-parameter-pending"),
+    ],
+)
+def test_what_one_file_proves_unknown_is_not_searched_for(call, proved):
+    assert _refuted(WAITER.format(call=call)) == proved
+
+
+def test_a_parameter_the_file_proves_unknown_is_not_gathered(tmp_path, monkeypatch, capsys):
+    from threadport.fixer import callers
+
+    asked = []
+    monkeypatch.setattr(callers, "gather", lambda paths, wanted, *rest: asked.append(wanted) or {})
+    lib = src(WAITER.format(call="self.wait_for(make())"))
+    folder = _project(tmp_path, lib=lib, app=APP.format(extra=""))
+    main(["check", "--exit-zero", str(folder)])
+    assert asked == [] and "lib.py:5:" in capsys.readouterr().out  # reported possible, as gathered
+    (folder / "lib.py").write_text(lib.replace("self.wait_for(make())", "self.wait_for(threading.Event())"))
+    main(["check", "--exit-zero", str(folder)])
+    assert asked == [{("wait_for", "event")}]
+
+
+def test_with_a_module_re_exporting_threading_the_tree_is_searched_all_the_same(tmp_path, monkeypatch, capsys):
+    from threadport.fixer import callers
+
+    asked = []
+    monkeypatch.setattr(callers, "gather", lambda paths, wanted, *rest: asked.append(wanted) or {})
+    lib = src(WAITER.format(call="self.wait_for(make())"))
+    folder = _project(tmp_path, lib=lib, app=APP.format(extra=""), threadutil="from threading import *\n")
+    main(["check", "--exit-zero", str(folder)])
+    capsys.readouterr()
+    assert asked == [{("wait_for", "event")}]  # make() may be threadutil's, which the file cannot know

@@ -387,10 +387,10 @@ def hostile_tree(root: Path) -> tuple[dict[str, str], list[Path]]:
     good.append(write(root / "worker.py", WORKER))
     target = write(root / "outside" / "target.py", GOOD)
     (root / "pkg" / "link.py").symlink_to(target)
-    # A large file with one finding at its very end: 200 KB, parsed in pieces like any file
-    # over chunks.PIECE (bench_large_file.py covers really large ones, up to 32 MB).
-    filler = "".join(f"value_{n} = '{n:0>90}'\n" for n in range(2_000))
-    assert len(filler) > 2 * chunks.PIECE
+    # A large file with one finding at its very end: 300 KB, parsed in pieces like any file
+    # over chunks.WHOLE_PIECES pieces (bench_large_file.py covers really large ones, up to 32 MB).
+    filler = "".join(f"value_{n} = '{n:0>90}'\n" for n in range(3_000))
+    assert len(filler) > chunks.WHOLE_PIECES * chunks.PIECE
     good.append(write(root / "huge.py", filler + GOOD))
     os.mkfifo(root / "fifo.py")
     (root / "loop_a.py").symlink_to("loop_b.py")
@@ -436,7 +436,7 @@ def test_check_and_fix_over_one_folder_with_every_hostile_case(shared_tmp, comma
             assert path.read_text().endswith(expected), path
         assert (root / "pkg" / "link.py").is_symlink() and (root / "read_only.py").read_text() == GOOD
     else:
-        lines = {"huge.py": "2003:3", "worker.py": "6:29"}
+        lines = {"huge.py": "3003:3", "worker.py": "6:29"}
         for path in [*good, root / "read_only.py"]:
             assert f"{path}:{lines.get(path.name, '3:3')}: TP001" in done.stdout
 

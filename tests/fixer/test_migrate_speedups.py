@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plain_migrate import plain_before_pyupgrade, plain_migrate
+import pytest
+from plain_migrate import plain_before_pyupgrade, plain_migrate_batches
 
 from threadport.fixer import migrate
 from threadport.fixer.migrate import MigrateError, migrate_texts
@@ -52,9 +53,17 @@ def fixtures() -> list[tuple[str, str]]:
     return [*((path.read_text(), str(path)) for path in files), *snippets()]
 
 
-def assert_same_as_plain(items: list[tuple[str, str]], aggressive: bool) -> None:
+@pytest.fixture(scope="module")
+def plain() -> dict[bool, list[str | None]]:
+    """The plain pipeline over the fixtures, and aggressive over the snippets, keyed by
+    aggressive: its pyupgrade command runs once a round over both sets of files."""
+    fixed, aggressive = plain_migrate_batches([(fixtures(), False), (snippets(), True)])
+    return {False: fixed, True: aggressive}
+
+
+def assert_same_as_plain(items: list[tuple[str, str]], aggressive: bool, plain: list[str | None]) -> None:
     fast = migrate_texts(items, aggressive=aggressive)
-    plain = plain_migrate(items, aggressive=aggressive)
+    assert len(plain) == len(items)
     for (_, name), new, old in zip(items, fast, plain):
         if old is None:
             assert isinstance(new, MigrateError), f"{name}: the plain pipeline refuses it, migrate does not"
@@ -62,10 +71,10 @@ def assert_same_as_plain(items: list[tuple[str, str]], aggressive: bool) -> None
             assert new == old, f"{name}: migrate's output differs from the plain pipeline's"
 
 
-def test_migrate_gives_what_the_plain_pipeline_gives():
+def test_migrate_gives_what_the_plain_pipeline_gives(plain):
     items = fixtures()
     assert len(items) > len(SNIPPETS) + 10
-    assert_same_as_plain(items, aggressive=False)
+    assert_same_as_plain(items, aggressive=False, plain=plain[False])
     # the fixtures do reach the speed-ups: files that leave fixers out, files whose fixers
     # include each gated one
     tools = {name: migrate._tool_for(text).fixers for text, name in items}
@@ -75,8 +84,8 @@ def test_migrate_gives_what_the_plain_pipeline_gives():
     assert "fissix.fixes.fix_urllib" in tools["urlparse.py"]
 
 
-def test_aggressive_migrate_gives_what_the_plain_pipeline_gives():
-    assert_same_as_plain(snippets(), aggressive=True)
+def test_aggressive_migrate_gives_what_the_plain_pipeline_gives(plain):
+    assert_same_as_plain(snippets(), aggressive=True, plain=plain[True])
 
 
 def test_2to3_and_fix_alone_give_what_the_plain_stages_give():

@@ -165,3 +165,21 @@ def test_the_edits_of_one_finding_stay_in_one_piece(monkeypatch: pytest.MonkeyPa
         "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.is_alive())\n"
     )
     assert [f.code for f in fixed] == ["TP010", "TP010", "TP001"]
+
+
+def test_a_text_of_a_few_pieces_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces cost CPU (every node after the first piece is moved): only a text of more than
+    WHOLE_PIECES pieces' worth is cut, where the memory they save is worth it."""
+    monkeypatch.setattr(chunks, "PIECE", 100)
+    calls = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda source, *a, **k: calls.append(len(source)) or real_parse(source, *a, **k))
+    statements = "".join(f"value_{n} = {n}\n" for n in range(200))
+    small = statements[:350]
+    small = small[: small.rindex("\n") + 1]
+    assert len(small) > 3 * chunks.PIECE  # three cuts if it were cut
+    parse(small)
+    assert len(calls) == 1
+    calls.clear()
+    parse(statements)
+    assert len(calls) > 1

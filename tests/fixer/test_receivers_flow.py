@@ -190,3 +190,18 @@ def test_many_bindings_of_one_name_cost_linear_work(monkeypatch, line):
 
     small, large = _work(monkeypatch, module(50)), _work(monkeypatch, module(200))
     assert large <= 5 * small  # 4x the sites: linear is 4x the work, quadratic would be 16x
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2])
+def test_bound_just_before_in_the_same_block_however_deep(depth):
+    """``t = Thread(); t.setDaemon(True)``: the statements just before the site in its own
+    block, not in the blocks around it (``t`` is bound to something else too: only the
+    statement before can tell)."""
+    indent = "    " * depth
+    blocks = "".join("    " * level + "if ready:\n" for level in range(depth))
+    source = (
+        "import threading\nready = True\nt = None\n"
+        + blocks
+        + f"{indent}t = threading.Thread()\n{indent}t.setDaemon(True)\n"
+    )
+    assert severities(source, "TP009") == ["certain"]

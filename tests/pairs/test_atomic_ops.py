@@ -24,6 +24,7 @@ ROW = re.compile(
     r" (?P<what>.+) in (?P<wrong>\d+)$"
 )
 CLAIMS = 6  # the seed's list of thread-safe operations
+ROUNDS = "2"  # counted rounds per row (the twins' ROUNDS), each one the same interleaving
 
 
 def rows(stdout: list[str]) -> list[dict]:
@@ -37,9 +38,9 @@ def assert_controls_fail_and_atomics_hold(stdout: list[str]) -> None:
     atomics = [row for row in table if not row["label"].startswith("control: ")]
     assert len(atomics) == 7 and len(controls) == 9, stdout  # dict in place: adding and clear()
     for row in table:
-        assert row["rounds"] == "5" and row["switched"] == "5", row  # the harness switched in every round
+        assert row["rounds"] == ROUNDS and row["switched"] == ROUNDS, row  # the harness switched in every round
     for row in controls:
-        assert row["wrong"] == "5", row
+        assert row["wrong"] == ROUNDS, row
     for row in atomics:
         assert row["wrong"] == "0", row
     # Every claim of the seed's list has its heading, an atomic row and a control row after it.
@@ -69,14 +70,14 @@ def test_modern_demo_in_real_time():
 
 
 def test_the_table_reader_sees_a_surviving_control():
-    # The assertion itself can fail: a control that went wrong in only 19 rounds is caught.
+    # The assertion itself can fail: a control that went wrong in only 1 of 2 rounds is caught.
     good = ["h1", "h2"] + [f"claim {n}" for n in range(CLAIMS)]
-    good += [f"  op {n}: switched inside it in 5 of 5 rounds, a lost item in 0" for n in range(7)]
-    good += [f"  control: op {n}: switched inside it in 5 of 5 rounds, a lost item in 5" for n in range(9)]
+    good += [f"  op {n}: switched inside it in 2 of 2 rounds, a lost item in 0" for n in range(7)]
+    good += [f"  control: op {n}: switched inside it in 2 of 2 rounds, a lost item in 2" for n in range(9)]
     assert_controls_fail_and_atomics_hold(good)
     for broken in (
-        [line.replace("in 5 of 5 rounds, a lost item in 5", "in 5 of 5 rounds, a lost item in 4") for line in good],
-        [line.replace("switched inside it in 5", "switched inside it in 0") for line in good],
+        [line.replace("in 2 of 2 rounds, a lost item in 2", "in 2 of 2 rounds, a lost item in 1") for line in good],
+        [line.replace("switched inside it in 2", "switched inside it in 0") for line in good],
         [line.replace("a lost item in 0", "a lost item in 1") for line in good],
     ):
         with pytest.raises(AssertionError):

@@ -65,14 +65,15 @@ class Definition(Record):
 
 
 class Call(Record):
-    __slots__ = ("name", "receiver", "args", "keywords", "spread")
+    __slots__ = ("name", "receiver", "args", "keywords", "spread", "own")
 
-    def __init__(self, name, receiver, args, keywords, spread) -> None:
+    def __init__(self, name, receiver, args, keywords, spread, own=False) -> None:
         self.name = name
         self.receiver = receiver  # "instance", "class", "function" (a bare name) or ("unknown", word)
         self.args = args  # kind tokens of the positional arguments
         self.keywords = keywords  # keyword -> kind token
         self.spread = spread  # ``*args`` or ``**kwargs``: any parameter may get anything
+        self.own = own  # on self or super(): an instance, whatever the tree says (refuted)
 
 
 class Scan(Record):
@@ -123,11 +124,11 @@ class FileScan:
     for that no answer changes (definitions, escapes, bases) is kept; the kinds of the
     arguments, which do change, are worked out again each round."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: ast.Module | None = None) -> None:
         from threadport.fixer.parsing import parse
 
         self.text = text
-        self.tree = parse(text).tree
+        self.tree = parse(text).tree if tree is None else tree
         self.parents = {child: parent for parent in ast.walk(self.tree) for child in ast.iter_child_nodes(parent)}
         self._collected: dict[frozenset[str], object] = {}
         self._shape: dict[tuple[frozenset[str], frozenset[str]], Scan] = {}
@@ -166,6 +167,7 @@ class FileScan:
             if node.attr in open_names and isinstance(node.ctx, ast.Load) and site.call is not None:
                 receiver = _receiver(node.value, site.scope, receivers)
                 found.calls.append(_call(node.attr, site.call, receiver, site, receivers))
+                found.calls[-1].own = _own(node.value, site.scope, receivers)
         for name_site in collected.names:
             node = name_site.node
             call = getattr(node, "_threadport_call", None)
@@ -263,11 +265,71 @@ def _receiver(node: ast.expr, scope: Scope, receivers: Receivers) -> object:
     return ("unknown", _word(node))
 
 
+def _own(node: ast.expr, scope: Scope, receivers: Receivers) -> bool:
+    """``self`` (or ``super()``): the call reaches the method as an instance's."""
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id == "super"
+    kind = receivers.kind_of(node, scope) if isinstance(node, ast.Name) else None
+    return kind is not None and kind.what == "self"
+
+
 def _call(name: str, call: ast.Call, receiver: object, site, receivers: Receivers) -> Call:
     spread = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
     args = tuple(_value_token(a, site.scope, receivers) for a in call.args if not isinstance(a, ast.Starred))
     keywords = {k.arg: _value_token(k.value, site.scope, receivers) for k in call.keywords if k.arg is not None}
     return Call(name, receiver, args, keywords, spread)
+
+
+def refuted(text: str, tree: ast.Module, wanted: set[tuple[str, str, str]]) -> set[tuple[str, str]]:
+    """The (function name, parameter) of ``wanted`` this file alone proves unknown: what
+    ``gather`` decides in its first round from this file's calls and definitions, whatever
+    the other files say, so the tree is not searched for them (check_file, in its worker).
+
+    Its first round already takes every parameter not decided yet at its best (PENDING),
+    and a first-round unknown stays unknown (``settled``); the other files, and assignments
+    from outside a class (not known here: none is assumed), can only add calls, definitions
+    and escapes, each of which leaves an unknown unknown. A module of the tree re-exporting
+    threading can make a value known: the caller uses these only when the tree has none.
+    A call's arguments are read as the method's own (self's, or super()'s) or the function's.
+    """
+    from threadport.fixer.receivers import Receivers
+
+    names = frozenset(name for name, _, _ in wanted)
+    scan = FileScan(text, tree)
+    shape = scan.shape(names, frozenset())
+
+    def receivers_for(collected, text):
+        receivers = Receivers(collected, text=text)
+        receivers.params_pending = True  # as gather's first round: nothing decided yet
+        return receivers
+
+    found = scan.scan(names, frozenset(), names - shape.escapes, receivers_for)
+    proved = set()
+    for name, param, _ in wanted:
+        defs = [d for d in found.definitions if d.name == name]
+        taking = [d for d in defs if param in d.params]
+        if name in shape.escapes or not all(d.plain for d in defs):
+            proved.add((name, param))
+            continue
+        if not taking or len({d.method for d in taking}) != 1 or len({d.params.index(param) for d in taking}) != 1:
+            if taking:
+                proved.add((name, param))  # methods and functions, or the parameter at different places
+            continue
+        index, method = taking[0].params.index(param), taking[0].method
+        for call in found.calls:
+            if call.name != name:
+                continue
+            if call.spread:
+                proved.add((name, param))
+                break
+            if method and not call.own:
+                continue  # read as the method's own only when the receiver is self
+            given = call.args[index] if index < len(call.args) else call.keywords.get(param, BOTTOM)
+            if given is None:
+                proved.add((name, param))
+                break
+    scan.collected(names).dispose()  # its walk annotated the tree the caller disposes of too
+    return proved
 
 
 # -- the tree ----------------------------------------------------------------------------

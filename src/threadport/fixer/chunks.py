@@ -27,9 +27,13 @@ from collections.abc import Callable
 
 from threadport.lazyre import lazy_compile
 
-# Texts up to this size are parsed whole; larger ones in pieces of about this size
-# (the arena of one piece is what stays on top of the tree: a few MB).
+# Texts larger than WHOLE_PIECES pieces are parsed in pieces of about this size (the arena
+# of one piece is what stays on top of the tree: a few MB).
 PIECE = 64 * 1024
+# Up to this many pieces' worth, a text is parsed whole: the pieces cost a third more CPU
+# than one parse (moving the line numbers of every node after the first piece, in Python),
+# and a standard library's largest modules (220 KB) peak at about 35 MB whole.
+WHOLE_PIECES = 4
 # A piece that does not parse is joined to the next at most this many times (a cut
 # inside a long string or between a decorator and its def) before giving up.
 JOINS = 3

@@ -77,6 +77,7 @@ class Outcome(Record):
         "imports",
         "reexports",
         "wanted",
+        "refuted",
         "ahead",
     )
 
@@ -94,6 +95,7 @@ class Outcome(Record):
         imports: set[str] | None = None,
         reexports: frozenset[str] | None = None,
         wanted: set[tuple[str, str, str]] | None = None,
+        refuted: set[tuple[str, str]] | None = None,
         ahead: Ahead | None = None,
     ) -> None:
         self.path = path
@@ -108,6 +110,7 @@ class Outcome(Record):
         self.imports = set() if imports is None else imports  # modules it imports (absolute names)
         self.reexports = reexports  # it re-exports threading: the names it binds itself (tree.py)
         self.wanted = set() if wanted is None else wanted  # public parameters asked about (callers.py)
+        self.refuted = set() if refuted is None else refuted  # ...that this file proves unknown
         self.ahead = ahead  # `fix`: the file fixed in the check pass (ahead.py)
 
 
@@ -149,6 +152,7 @@ def _analyze_into(
     if fix_ahead is not None:
         facts = AskedFacts(DEFAULT_MIN_PYTHON if facts is None else facts.min_python)
     context, outcome.findings = analyze(source.text, selected, facts, str(path))
+    tree = context.tree  # (fixing forgets it)
     words = {word for rule in selected for word in rule.TRIGGER.attributes | rule.TRIGGER.names}
     outcome.defined = context.collected.defined_names() & words
     outcome.assumed = set(context.receivers.assumed)
@@ -161,6 +165,10 @@ def _analyze_into(
         outcome.ahead = _fix_ahead(source, context, list(outcome.findings), selected, fix_ahead, facts)
     for finding in outcome.findings:
         finding.fixes = []  # edits are closures: `check` does not need them, and they do not pickle
+    if outcome.wanted:  # here, in a worker, rather than the tree searched in the main process
+        from threadport.fixer.callers import refuted  # here: most files ask about none
+
+        outcome.refuted = refuted(source.text, tree, outcome.wanted)  # (a walk of its own: after fixing)
     collected.dispose()  # no cycles left: the tree goes when this function returns
 
 
@@ -245,6 +253,9 @@ def tree_facts(
     found = {str(o.path): o.reexports for o in outcomes if o.reexports is not None}
     gather_reexports(facts, found, [path for path, _ in inputs])
     wanted = {key for o in outcomes for key in o.wanted}
+    if not facts.reexports:  # (a re-exporting module can make known what a file alone cannot)
+        refuted = {key for o in outcomes for key in o.refuted}
+        wanted = {key for key in wanted if key[:2] not in refuted}
     if wanted:
         facts.params = parameter_facts(facts, wanted, [path for path, _ in inputs], pool)
     return facts

@@ -35,7 +35,7 @@ class Parsed(Record):
 def _ast(text: str) -> ast.Module:
     with warnings.catch_warnings():  # invalid escapes etc. are the file's business, not ours
         warnings.simplefilter("ignore")
-        if len(text) > chunks.PIECE:  # a large file: half the peak memory (chunks.py), same tree
+        if len(text) > chunks.PIECE * chunks.WHOLE_PIECES:  # a large file: half the peak memory, same tree
             try:
                 return chunks.parse_in_pieces(text, ast.parse)
             except chunks.Uncut:

@@ -220,7 +220,8 @@ class Receivers:
         self._visiting: set[tuple[str, int]] = set()  # names being answered (cycles end here)
         self._class_kind: dict[int, str | None] = {}
         self._class_parents: dict[int, list[ClassInfo | None]] = {}
-        self._answers: dict[tuple[tuple[str, int], int], Kind | None] = {}  # kind_of_name outside cycles
+        # kind_of_name outside cycles, and whether it was worked out for an opaque reader only
+        self._answers: dict[tuple[tuple[str, int], int], tuple[Kind | None, bool]] = {}
         self._attributes: dict[tuple[int, str, int], Kind | None] = {}  # attribute_kind outside cycles
         self._never_given: bool | None = None  # free_module's in-file half, worked out once
 
@@ -231,7 +232,8 @@ class Receivers:
             return None
         return where.bindings[name]
 
-    def kind_of_name(self, name: str, scope: Scope, depth: int = 0) -> Kind | None:
+    def kind_of_name(self, name: str, scope: Scope, depth: int = 0, opaque: bool = False) -> Kind | None:
+        """``opaque``: for a reader that a threading object or None cannot help (_opaque_kind)."""
         found = self.bindings(name, scope)
         if not found:
             if name in scope.bindings:
@@ -247,18 +249,35 @@ class Receivers:
         # module with thousands of ``t = Thread(); t.setDaemon(True)`` is not thousands of
         # sites each going over thousands of bindings (that was quadratic). Inside a cycle
         # it depends on what is pending, and is worked out each time.
+        # An answer worked out for an opaque reader asked no parameter it passed through
+        # about the tree (_tree_parameter): another reader works it out again, and asks.
         outermost = not self._visiting
         if outermost and (key, depth) in self._answers:
-            return self._answers[(key, depth)]
+            kind, for_opaque = self._answers[(key, depth)]
+            if opaque or not for_opaque:
+                return kind
         self._visiting.add(key)
         try:
-            kind = self._kind_of_bindings(name, scope, found, depth)
+            kind = self._kind_of_bindings(name, scope, found, depth, opaque)
         finally:
             self._visiting.discard(key)
         kind = None if kind == PENDING and not self._visiting else kind
         if outermost:
-            self._answers[(key, depth)] = kind
+            self._answers[(key, depth)] = (kind, opaque)
         return kind
+
+    def _opaque_kind(self, node: ast.expr, scope: Scope, depth: int) -> Kind | None:
+        """kind_of, for a reader that takes neither a threading object nor None: an
+        attribute's owner (a module, self, an instance), a container, a callee.
+
+        What callers.py can prove of a public function's parameter is one of those two,
+        and a name bound once passes its one value on as it is: a parameter reached here
+        through such names alone is not asked about, and the tree is not searched for
+        its calls (logging's ``shutdown(handlerList)``, read as ``handlerList[:]``).
+        """
+        if isinstance(node, ast.Name) and depth <= 20:
+            return self.kind_of_name(node.id, scope, depth, opaque=True)
+        return self.kind_of(node, scope, depth)
 
     def _reexported(self, module: str, member: str) -> Kind | None:
         """``module.member`` of a module re-exporting threading: threading's, unless the module
@@ -312,8 +331,11 @@ class Receivers:
                 return False  # ``sys.modules[__name__].threading = ...``
         return True
 
-    def _kind_of_bindings(self, name: str, scope: Scope, found: list[Binding], depth: int) -> Kind | None:
-        kinds = {self._binding_kind(binding, depth) for binding in found}
+    def _kind_of_bindings(
+        self, name: str, scope: Scope, found: list[Binding], depth: int, opaque: bool = False
+    ) -> Kind | None:
+        # Several bindings: a None beside another kind drops out, so None may help after all.
+        kinds = {self._binding_kind(binding, depth, opaque and len(found) == 1) for binding in found}
         if PENDING in kinds:
             kinds.discard(PENDING)
             if not kinds:
@@ -333,7 +355,7 @@ class Receivers:
             kinds = {_same_member(kind) for kind in kinds}
         return kinds.pop() if len(kinds) == 1 else None
 
-    def _binding_kind(self, binding: Binding, depth: int) -> Kind | None:
+    def _binding_kind(self, binding: Binding, depth: int, opaque: bool = False) -> Kind | None:
         if binding.how == "import":
             if binding.value in THREADING_MODULES:
                 return MODULE
@@ -356,11 +378,13 @@ class Receivers:
         if binding.how == "self" and binding.value is not None:
             return Kind("self", cls=binding.value)
         if binding.how == "value":
+            if opaque:
+                return self._opaque_kind(binding.value, binding.scope, depth + 1)
             return self.kind_of(binding.value, binding.scope, depth + 1)
         if binding.how == "param" and binding.scope is not None:
-            return self.parameter_kind(binding.scope, binding.value, depth)
+            return self.parameter_kind(binding.scope, binding.value, depth, opaque)
         if binding.how == "for":
-            iterable = self.kind_of(binding.value, binding.scope, depth + 1)
+            iterable = self._opaque_kind(binding.value, binding.scope, depth + 1)  # an iterable, or nothing
             if iterable == PENDING:
                 return PENDING
             if iterable is not None and iterable.what == "iterable":
@@ -375,7 +399,7 @@ class Receivers:
         if isinstance(node, ast.Name):
             return self.kind_of_name(node.id, scope, depth)
         if isinstance(node, ast.Attribute):
-            owner = self.kind_of(node.value, scope, depth + 1)
+            owner = self._opaque_kind(node.value, scope, depth + 1)  # a module, self or an instance
             if owner is None:
                 return None
             if owner.what == "module":
@@ -386,7 +410,7 @@ class Receivers:
                 return self.attribute_kind(owner.cls, node.attr, depth)
             return None
         if isinstance(node, ast.Subscript):
-            container = self.kind_of(node.value, scope, depth + 1)
+            container = self._opaque_kind(node.value, scope, depth + 1)
             if container is None or container.what not in ("iterable", "mapping"):
                 return None
             if isinstance(node.slice, ast.Slice):
@@ -400,7 +424,7 @@ class Receivers:
                 owner = node.func.value
                 method = node.func.attr
                 if method in ("values", "itervalues") or method in ("pop", "get", "popleft", "copy"):
-                    container = self.kind_of(owner, scope, depth + 1)
+                    container = self._opaque_kind(owner, scope, depth + 1)
                     if container is not None and container.what in ("iterable", "mapping"):
                         if method == "copy":
                             return container
@@ -411,9 +435,9 @@ class Receivers:
                         return _element(container)
             if isinstance(node.func, ast.Name) and node.func.id in _SAME_ITEMS and len(node.args) == 1:
                 if scope.lookup(node.func.id) is None:
-                    container = self.kind_of(node.args[0], scope, depth + 1)
+                    container = self._opaque_kind(node.args[0], scope, depth + 1)
                     return container if container is not None and container.what == "iterable" else None
-            function = self.kind_of(node.func, scope, depth + 1)
+            function = self._opaque_kind(node.func, scope, depth + 1)  # a def, a class or threading's
             if function is None:
                 return None
             if function.what == "function":
@@ -529,7 +553,7 @@ class Receivers:
         return None
 
     # -- parameters ---------------------------------------------------------------------
-    def parameter_kind(self, function: Scope, parameter: str, depth: int) -> Kind | None:
+    def parameter_kind(self, function: Scope, parameter: str, depth: int, opaque: bool = False) -> Kind | None:
         """A parameter of a function no one outside can call: what every call passes it.
 
         Only a def local to another function (or the ``__init__`` of a class local to one),
@@ -544,7 +568,8 @@ class Receivers:
         positional = [a.arg for a in (*getattr(node.args, "posonlyargs", []), *node.args.args)]
         if self._public(function):
             owner = function.method_of.name if function.method_of else ""
-            return self._tree_parameter(node.name, parameter, positional[1:] if owner else positional, owner)
+            positional = positional[1:] if owner else positional
+            return self._tree_parameter(node.name, parameter, positional, owner, opaque)
         if function.method_of is not None:  # ``__init__`` of a local class: its calls are ``C(...)``
             cls = function.method_of
             if node.name != "__init__" or cls.node.keywords or cls.node.decorator_list or "__new__" in cls.methods:
@@ -585,12 +610,16 @@ class Receivers:
             return function.method_of.scope.kind in ("module", "class")
         return function.parent is not None and function.parent.kind == "module"
 
-    def _tree_parameter(self, name: str, parameter: str, positional: list[str], owner: str) -> Kind | None:
-        """What every call of ``name`` in the tree passes as ``parameter`` (callers.py), if known."""
+    def _tree_parameter(
+        self, name: str, parameter: str, positional: list[str], owner: str, opaque: bool = False
+    ) -> Kind | None:
+        """What every call of ``name`` in the tree passes as ``parameter`` (callers.py), if known
+        (asked about only when it may help: not for an ``opaque`` reader)."""
         if parameter not in positional or (name.startswith("__") and name.endswith("__")):
             return None
         key = (name, parameter)
-        self.wanted.add((name, parameter, owner))
+        if not opaque:
+            self.wanted.add((name, parameter, owner))
         if key not in self.params and self.params_pending:
             return PENDING
         found = self.params.get(key)
@@ -707,7 +736,7 @@ class Receivers:
         for assign in self.collected.attr_assigns.get(attr, ()):
             if isinstance(assign.value, ast.Constant) and assign.value.value is None:
                 continue
-            owner = self.kind_of_name(assign.owner, assign.scope, depth + 1)
+            owner = self.kind_of_name(assign.owner, assign.scope, depth + 1, opaque=True)  # self, or nothing
             if owner is None or owner.what != "self":
                 return None  # assigned from outside a class (a test double?): not provably anything
             if owner.cls not in family:
@@ -726,7 +755,7 @@ class Receivers:
                 container = insert.container
                 if not (isinstance(container, ast.Attribute) and container.attr == attr):
                     continue
-                owner = self.kind_of_name(container.value.id, insert.scope, depth + 1)
+                owner = self.kind_of_name(container.value.id, insert.scope, depth + 1, opaque=True)
                 if owner is None or owner.what != "self":
                     return None  # filled from outside its class: not provably anything
                 if owner.cls in family:

@@ -177,7 +177,6 @@ class Collector:
         self.classes: list[ClassInfo] = []
         self.branches: list[ast.stmt] = []  # every if and try statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
-        self._prior: tuple[ast.stmt, ...] = ()  # statements before the current one in its block
         self._path: list[tuple[list[ast.stmt], int]] = []  # blocks entered since the enclosing def
         self._function: ast.AST | None = None  # the function whose returns are being collected
         self._annotated: list[ast.AST] = []  # the nodes given a _threadport_* attribute (dispose)
@@ -270,7 +269,6 @@ class Collector:
 
     def block(self, body: list[ast.stmt], scope: Scope) -> None:
         previous = None
-        saved = self._prior
         self._path.append((body, 0))
         for index, statement in enumerate(body):
             self._path[-1] = (body, index)
@@ -279,21 +277,25 @@ class Collector:
                 self.pairs.append(StatementPair(previous, statement, scope, earlier))
             if isinstance(statement, (ast.If, ast.Try)):
                 self.branches.append(statement)  # compat.py looks for fallbacks among these
-            self._prior = tuple(reversed(body[max(0, index - 8) : index]))
             self.visit(statement, scope)
             previous = statement
-        self._prior = saved
         self._path.pop()
 
     def visit(self, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
-        method = getattr(self, "visit_" + type(node).__name__, None)
+        # The visit_ method of each node class, looked up once per class (the walk visits
+        # every node of every file checked: a string and a getattr each were a tenth of it).
+        kind = type(node)
+        method = _VISITORS.get(kind, _UNSEEN)
+        if method is _UNSEEN:
+            method = _VISITORS[kind] = getattr(Collector, "visit_" + kind.__name__, None)
         if method is not None:
-            method(node, scope, parent)
+            method(self, node, scope, parent)
         else:
             self.generic(node, scope)
 
     def generic(self, node: ast.AST, scope: Scope) -> None:
-        for _name, value in ast.iter_fields(node):
+        for name in node._fields:  # ast.iter_fields without its generator
+            value = getattr(node, name, None)
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
                     self.block(value, scope)
@@ -498,7 +500,9 @@ class Collector:
         if node.attr in self.trigger_attributes:
             call = parent if isinstance(parent, ast.Call) and parent.func is node else None
             statement = call is not None and getattr(call, "_threadport_statement", False)
-            self.attributes.append(AttributeSite(node, scope, call, statement, self._prior, tuple(self._path)))
+            body, index = self._path[-1]  # the statement being walked, in its block
+            prior = tuple(reversed(body[max(0, index - 8) : index]))  # (made here: few nodes are sites)
+            self.attributes.append(AttributeSite(node, scope, call, statement, prior, tuple(self._path)))
         self.visit(node.value, scope, node)
 
     def visit_Expr(self, node, scope, parent=None) -> None:
@@ -575,6 +579,11 @@ _INSERTS = {"append": 1, "add": 1, "insert": 2, "appendleft": 1, "extend": 1, "s
 def _container(node: ast.expr) -> bool:
     """A name or ``owner.attr``: the container shapes receivers.py can follow."""
     return isinstance(node, ast.Name) or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name))
+
+
+# Collector.visit's dispatch: node class -> its visit_ function, or None (generic).
+_VISITORS: dict[type, object] = {}
+_UNSEEN = object()
 
 
 def collect(
