@@ -9,11 +9,15 @@ Goal: every threadport command <= 80 ms. CPU is user+system seconds of the child
 PYTHONDONTWRITEBYTECODE) and one uncounted round warms the caches, as an installed
 package has its .pyc files and a second run its cached answers.
 
-Run: python benchmarks/bench_startup.py [--rounds N] [--instructions]
+Run: python benchmarks/bench_startup.py [--rounds N] [--instructions] [--against THREADPORT]
 
 --instructions also counts the instructions each command executes (valgrind's cachegrind,
 one run each after the timed rounds): unlike time, the count does not depend on the load
 of a shared machine, so it compares commands and versions when the wall times cannot.
+
+--against THREADPORT adds the same four commands run by another install's console script
+(another checkout's .venv/bin/threadport, say main before a change), in the same rounds,
+so before and after come from one run.
 """
 
 from __future__ import annotations
@@ -65,7 +69,17 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
-def commands(small: Path) -> list[tuple[str, list[str] | None, bool]]:
+def threadport_commands(threadport: str, small: Path, suffix: str = "") -> list[tuple[str, list[str], bool]]:
+    """The four commands the goal is about, run by ``threadport``."""
+    return [
+        (f"threadport --help{suffix}", [threadport, "--help"], not suffix),
+        (f"threadport list{suffix}", [threadport, "list"], not suffix),
+        (f"threadport check --help{suffix}", [threadport, "check", "--help"], not suffix),
+        (f"threadport check FILE{suffix}", [threadport, "check", "--isolated", "--exit-zero", str(small)], not suffix),
+    ]
+
+
+def commands(small: Path, against: str | None = None) -> list[tuple[str, list[str] | None, bool]]:
     """(label, command or None when missing, counts toward the goal)."""
     python = sys.executable
     threadport = tool("threadport")
@@ -75,10 +89,8 @@ def commands(small: Path) -> list[tuple[str, list[str] | None, bool]]:
         ("python -c pass", [python, "-c", "pass"], False),
         ("ruff --version", [ruff, "--version"] if ruff else None, False),
         ("pyupgrade --help", [pyupgrade, "--help"] if pyupgrade else None, False),
-        ("threadport --help", [threadport, "--help"], True),
-        ("threadport list", [threadport, "list"], True),
-        ("threadport check --help", [threadport, "check", "--help"], True),
-        ("threadport check FILE", [threadport, "check", "--isolated", "--exit-zero", str(small)], True),
+        *threadport_commands(threadport, small),
+        *(threadport_commands(against, small, " (against)") if against else []),
     ]
 
 
@@ -88,7 +100,12 @@ def main() -> int:
     parser.add_argument(
         "--instructions", action="store_true", help="also count each command's instructions (needs valgrind)"
     )
+    parser.add_argument(
+        "--against", metavar="THREADPORT", help="also time another install's threadport script (main before, say)"
+    )
     args = parser.parse_args()
+    if args.against and not Path(args.against).is_file():
+        raise SystemExit(f"--against: no such file: {args.against}")
     if tool("threadport") is None:
         raise SystemExit("no threadport console script beside this Python or on PATH (pip install -e .)")
     with tempfile.TemporaryDirectory() as folder:
@@ -98,7 +115,7 @@ def main() -> int:
         # by any other threadport install (another checkout's catalogue path is another key).
         CHILD_ENV["THREADPORT_CACHE"] = str(Path(folder, "cache"))
         CHILD_ENV.pop("THREADPORT_NO_CACHE", None)
-        rows = commands(small)
+        rows = commands(small, args.against)
         runs: dict[str, list[tuple[float, float]]] = {label: [] for label, command, _ in rows if command}
         for round_number in range(args.rounds + 1):  # interleaved: a burst of load hits all alike
             for label, command, _ in rows:
@@ -112,13 +129,13 @@ def main() -> int:
     worst = 0.0
     for label, command, goal in rows:
         if not command:
-            print(f"  {label:26s}     (not installed)")
+            print(f"  {label:36s}     (not installed)")
             continue
         wall = statistics.median(w for w, _ in runs[label]) * 1000
         cpu = statistics.median(c for _, c in runs[label]) * 1000
         count = counted.get(label) if args.instructions else None
         shown = f"  {count / 1e6:6.1f} M instructions" if count else ""
-        print(f"  {label:26s} {wall:7.1f} ms  {cpu:7.1f} ms CPU  {wall / 1000 / floor:5.2f}x{shown}")
+        print(f"  {label:36s} {wall:7.1f} ms  {cpu:7.1f} ms CPU  {wall / 1000 / floor:5.2f}x{shown}")
         if goal:
             worst = max(worst, wall)
     verdict = "met" if worst <= GOAL_MS else "NOT met"

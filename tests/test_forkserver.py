@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -163,6 +164,59 @@ ENDINGS = {
     "exception": "def main():\n    raise KeyboardInterrupt\n",
     "killed": "import os, signal\ndef main():\n    os.kill(os.getpid(), signal.SIGTERM)\n",
     "deadlock": "import threading\ndef main():\n    l = threading.Lock()\n    l.acquire()\n    l.acquire()\n",
+    # The teardown at exit runs code: a forked run ends through the interpreter's shutdown
+    # (clock/quiet_exit.py), so each shows what a fresh run shows.
+    "__del__": (
+        "class Loud(object):\n    def __del__(self):\n        print('del at exit')\n"
+        "kept = Loud()\ndef main():\n    pass\n"
+    ),
+    "__del__ added": (
+        "import os, threading\n"
+        "def main():\n"
+        "    gone = lambda self, write=os.write: write(1, b'main thread gone\\n')  # 2.7 clears globals first\n"
+        "    type(threading.current_thread()).__del__ = gone\n"
+    ),
+    "__del__ untracked": (
+        "class Slots(object):\n    __slots__ = ()\n    def __del__(self):\n        print('slots gone')\n"
+        "kept = [Slots()]\ndef main():\n    pass\n"
+    ),
+    "weakref callback": (
+        "import os, sys, weakref\nclass Thing(object):\n    pass\n"
+        "def main():\n"
+        "    thing = Thing()\n"
+        "    thing.me = thing  # a cycle: freed by gc at exit, while sys still holds the weakref\n"
+        "    sys.kept = weakref.ref(thing, lambda ref: os.write(1, b'referent gone\\n'))\n"
+    ),
+    "generator finally": (
+        "def steps():\n    try:\n        yield 1\n    finally:\n        print('generator closed')\n"
+        "started = steps()\nnext(started)\ndef main():\n    pass\n"
+    ),
+    "unflushed file": (
+        "import os, sys\n"
+        "def main():\n"
+        "    global late\n"
+        "    late = os.fdopen(os.dup(1), 'w')\n"
+        "    late.write('written at exit\\n')\n"
+    ),
+    "stdout replaced": (
+        "import sys\nclass Held(object):\n    def write(self, text):\n        pass\n"
+        "    def flush(self):\n        sys.__stdout__.write('flushed at exit\\n')\n"
+        "def main():\n    sys.stdout = Held()\n"
+    ),
+    "resource warning": (
+        "import warnings\n"
+        "def main():\n"
+        "    global handle\n"
+        "    warnings.simplefilter('always')\n"
+        "    handle = open(__file__)\n"
+    ),
+    # Every event the run's hook sees is printed: the checks at exit must not raise any.
+    "audit hook": (
+        "import os, sys\n"
+        "def main():\n"
+        "    if hasattr(sys, 'addaudithook'):\n"
+        "        sys.addaudithook(lambda event, args: os.write(1, (event + '\\n').encode()))\n"
+    ),
     "non-daemon": (
         "from __future__ import print_function\nimport threading, time\n"
         "def main():\n"
@@ -199,6 +253,32 @@ def test_every_interpreter_shows_a_snippet_the_same_process_forked_and_fresh(leg
 def test_every_way_a_run_ends_is_the_same_forked_and_fresh(any_python, snippet, name):
     fresh, forked = both_ways(any_python, snippet(ENDINGS[name]), "main", timeout=30)
     assert fresh == forked
+
+
+def test_a_thread_still_running_when_main_returns_is_waited_for_forked_as_fresh(any_python, snippet):
+    # In real time nothing joins it before the interpreter's shutdown does.
+    path = snippet(ENDINGS["non-daemon"])
+    fresh, forked = both_ways(any_python, path, "main", real_time=True, timeout=30)
+    assert fresh["stdout"] == ["early", "late"]
+    assert fresh == forked
+
+
+def test_an_iterator_left_open_warns_at_exit_forked_as_fresh(snippet):
+    # gc does not track a scandir iterator: only the warning filters tell that its teardown
+    # warns. The warning names the iterator's address, which differs from run to run.
+    path = snippet(
+        "import os, warnings\n"
+        "def main():\n"
+        "    global entries\n"
+        "    warnings.simplefilter('always')\n"
+        "    entries = os.scandir('.')\n"
+    )
+    fresh, forked = both_ways(sys.executable, path, "main", timeout=30)
+    address = re.compile(r"0x[0-9a-f]+")
+    assert any("ResourceWarning: unclosed scandir iterator" in line for line in fresh["stderr"])
+    assert [address.sub("0x", line) for line in forked["stderr"]] == [
+        address.sub("0x", line) for line in fresh["stderr"]
+    ]
 
 
 def test_warning_flags_and_their_complaints_are_the_same_forked_and_fresh(snippet):

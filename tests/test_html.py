@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import threadport.html
 from threadport.catalog import get_pair, load_catalog
 from threadport.cli import main
 from threadport.html import MARKER, page_name
@@ -71,6 +72,26 @@ class Page(HTMLParser):
     def handle_data(self, data):
         if self._side:
             self._text.append(data)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def code_rows_once():
+    """Each pair's code view (threadport.html._code_rows: the alignment, lexing and
+    highlighting of both files, most of a build's CPU) made once for all the module's
+    builds: it depends on the pair and the seed's claim notes only, never on the results,
+    the timeline or the output folder, and the templates only read it."""
+    made: dict[tuple, tuple] = {}
+    real = threadport.html._code_rows
+
+    def once(pair, notes=None):
+        key = (pair.stem, tuple(sorted((notes or {}).items())))
+        if key not in made or made[key][0] != pair:
+            made[key] = (pair, real(pair, notes))
+        return made[key][1]
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(threadport.html, "_code_rows", once)
+        yield
 
 
 @pytest.fixture(scope="module")

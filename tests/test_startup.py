@@ -91,6 +91,9 @@ def test_check_imports_its_rules_for_help_only(tmp_path):
     again, done_again = imported_after(tmp_path, ["check", "--help"])
     assert done_again.returncode == 0 and done_again.stdout == done.stdout
     assert not {m for m in again if m.startswith("threadport.fixer.")}  # then: the cached summaries
+    # nor pathlib (urllib.parse and ipaddress with it, a sixth of the start-up): the help
+    # reads two tuples of choices from config and output_formats, no path
+    assert not {"pathlib", "urllib.parse", "ipaddress"} & again
 
 
 def test_the_summaries_cache_follows_the_rule_files(tmp_path, monkeypatch):
@@ -131,6 +134,8 @@ HEAVY = {
     "threadport.interpreters": "interpreter discovery",
     "threadport.fixer.py2shim": "its Python 2 lexer compiles at import; only Python 2 files need it",
     "shutil": "bz2, lzma, zlib: for argparse's width (cli.Formatter asks the terminal) and git only",
+    "threadport.fixer.ahead": "only `fix` makes the fix ahead",
+    "threadport.stdin_io": "only `-` reads standard input",
 }
 
 
@@ -214,3 +219,40 @@ def test_two_installs_keep_their_own_titles(tmp_path, monkeypatch):
     monkeypatch.setattr(threadport.catalog, "parse_catalog", refuse)
     assert list_pairs.titles(catalogs[0]) == [("one", "In one")]
     assert list_pairs.titles(catalogs[1]) == [("two", "In two")]
+
+
+def test_the_console_script_is_console():
+    from importlib.metadata import entry_points
+
+    scripts = entry_points()
+    group = scripts.select(group="console_scripts") if hasattr(scripts, "select") else scripts["console_scripts"]
+    assert [script.value for script in group if script.name == "threadport"] == ["threadport.cli:console"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "frozen"),
+    [
+        (["list"], True),
+        (["check", "--help"], True),
+        (["--help"], True),
+        (["--version"], True),
+        ([], True),
+        (["fix", "--help"], False),  # fix and the others write files: their process ends as any does
+        (["compare", "--help"], False),
+    ],
+)
+def test_quick_commands_end_with_every_object_frozen(monkeypatch, capsys, argv, frozen):
+    """Their exit skips the collector's last passes over every object (cli.console)."""
+    import gc
+
+    from threadport import cli
+
+    froze = []
+    monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
+    monkeypatch.setattr(sys, "argv", ["threadport", *argv])
+    try:
+        cli.console()
+    except SystemExit:
+        pass
+    assert froze == ([True] if frozen else [])
+    assert capsys.readouterr().out  # it ran: a list, a help text or a version

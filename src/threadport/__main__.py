@@ -1,3 +1,3 @@
-from threadport.cli import main
+from threadport.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

@@ -20,10 +20,13 @@ file; a key the file does not set takes the built-in default.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from threadport.errors import UsageError
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where a path is made: `check --help` reads FAIL_ON only
 
 FAIL_ON = ("certain", "possible")
 
@@ -150,6 +153,8 @@ def load(path: Path) -> Settings:
 
 def resolve(args, cwd: Path | None = None) -> Settings:
     """The file's settings, then every flag the user gave on top (a flag left unset is None)."""
+    from pathlib import Path
+
     cwd = cwd or Path.cwd()
     if getattr(args, "isolated", False):
         settings = Settings()

@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from urllib.parse import quote
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORMATS = ("concise", "json", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -103,6 +105,9 @@ def github(findings, errors, files: int) -> str:
 
 def _uri(path: Path) -> str:
     """A path relative to the current folder (what code scanning maps onto the repository)."""
+    from pathlib import Path  # here, as json: `check --help` reads FORMATS only
+    from urllib.parse import quote
+
     absolute = Path(os.path.abspath(path))
     try:
         return quote(absolute.relative_to(Path.cwd()).as_posix())

@@ -14,8 +14,10 @@ what happened, checked against the original on Python 2.7 when one is found.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,14 +34,25 @@ OK, WARNS, DIFFERS, FAILS = "ok", "warns", "differs", "fails"
 WARNING_FILTERS = ("default::DeprecationWarning", "default::PendingDeprecationWarning")
 
 
-def convert(source: str, name: str = "<source>") -> str:
-    """Python 2 source -> what 2to3 makes of it (fissix, default fixers; explicit ones stay off)."""
+@functools.lru_cache(maxsize=1)
+def _tool():
+    """fissix with its default fixers, built once (~0.2 s of pattern compiling): a timeline
+    converts a file per pair, and the test suite converts some twenty texts. migrate and the
+    tests' plain pipeline reuse theirs the same way."""
     from fissix.refactor import RefactoringTool, get_fixers_from_package
 
-    tool = RefactoringTool(get_fixers_from_package("fissix.fixes"))
+    return RefactoringTool(get_fixers_from_package("fissix.fixes"))
+
+
+_tool_lock = threading.Lock()  # refactor_string switches the tool's grammar while it parses
+
+
+def convert(source: str, name: str = "<source>") -> str:
+    """Python 2 source -> what 2to3 makes of it (fissix, default fixers; explicit ones stay off)."""
     if not source.endswith("\n"):
         source += "\n"  # lib2to3's parser needs the final newline
-    return str(tool.refactor_string(source, name))
+    with _tool_lock:
+        return str(_tool().refactor_string(source, name))
 
 
 def convert_file(legacy: Path, folder: Path) -> Path:

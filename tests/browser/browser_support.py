@@ -9,6 +9,7 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "compare"
 TOUR_FIXTURES = REPO / "tests" / "fixtures" / "tour"  # real timeline, claims and ledger runs
 DEFAULT_AXE = REPO / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = Path(os.environ.get("THREADPORT_AXE_JS", DEFAULT_AXE))  # may be missing: the axe_js fixture says so
 SCREENSHOTS = Path(os.environ.get("THREADPORT_SCREENSHOTS", REPO / "artifacts" / "screenshots"))
 LAUNCH_ARGS = [
     "--headless",

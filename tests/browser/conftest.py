@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from availability import unavailable
-from browser_support import DEFAULT_AXE, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES, WIDE
+from browser_support import AXE_JS, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES, WIDE
 
 
 def missing(reason: str):
@@ -22,7 +22,7 @@ def missing(reason: str):
 
 @pytest.fixture(scope="session")
 def axe_js() -> Path:
-    path = Path(os.environ.get("THREADPORT_AXE_JS", DEFAULT_AXE))
+    path = AXE_JS
     if not path.is_file():
         missing(
             f"no axe-core at {path}: run `npm install --prefix .cache/axe axe-core` in the repo,"

@@ -1,9 +1,10 @@
 """The HTML tour in a real browser, at 1280 and 390 px: layout, the course, results, accessibility.
 
 Fast by construction: the site is built once per session (conftest), every page is
-loaded once per width by one shared browser context and measured in a single
-script call (``looked``); the many small tests below only read those measurements.
-Links are checked from the files, without a browser round trip per link.
+loaded once per width (``toured``, two pages at once) and measured in a single script
+call, and the same load is scanned by axe-core in both colour schemes; the many small
+tests below only read those measurements. Links are checked from the files, without a
+browser round trip per link.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import NARROW, REPO, SCREENSHOTS, TOUR_FIXTURES, WIDE
+from browser_support import AXE_JS, NARROW, REPO, SCREENSHOTS, TOUR_FIXTURES, WIDE
 from key_renames import KEY_RENAMES
 
 from threadport.catalog import load_catalog
@@ -108,37 +109,110 @@ MEASURE = r"""() => {
 }"""
 
 
+# axe-core is the slow part (seconds per page, most of it color-contrast): every page at
+# 1280 px, and at 390 px the pages whose kinds of content differ (index, clock, the seed's
+# pair page, which has every kind of block a pair page has); colours do not change with the width.
+AXE_PAGES = {WIDE: PAGES, NARROW: ["index.html", "clock.html", page_name(SEED)]}
+SCHEMES = ["light", "dark"]
+LANES = 2  # pages at once, each in a browser context (a renderer process) of its own: one per core
+AXE_RUN = "() => { window.axeScan = axe.run(document, {resultTypes: ['violations']}); }"
+BODY_COLOUR = "() => getComputedStyle(document.body).backgroundColor"
+
+
+def serious(result: dict) -> list[str]:
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        f" at {[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def evaluate_json(page, function: str):
+    """page.evaluate for a large result: one JSON string through the driver is much cheaper
+    than Playwright's own serialization of every object (half a second for a big pair page)."""
+    return json.loads(page.evaluate(f"() => JSON.stringify(({function})())"))
+
+
+class Lane:
+    """A browser context and its page, which loads the tour's pages in turn and keeps each
+    load's console errors and the requests it tried to make outside (aborted: the tour is offline)."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.route("**/*", self._route)
+
+    def _route(self, route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def load(self, site: Path, name: str, width: int) -> dict:
+        """The page at this width in the light scheme, measured (MEASURE) right after its load."""
+        self.errors.clear()
+        self.outside.clear()
+        self.page.set_viewport_size({"width": width, "height": 900})
+        self.page.emulate_media(color_scheme="light")
+        self.page.goto(url(site, name))
+        self.page.wait_for_load_state("load")
+        facts = evaluate_json(self.page, MEASURE)
+        facts["errors"], facts["outside"] = list(self.errors), list(self.outside)
+        return facts
+
+
 @pytest.fixture(scope="module")
-def looked(site, browser) -> dict[tuple[str, int], dict]:
+def toured(site, browser) -> dict:
+    """One pass over the site, each page loaded once per width: measured (``looked``, which
+    every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
+    then in the dark one (the same load, the scheme switched by media emulation), with the
+    body's colour in each. LANES pages at once: each lane loads, measures and starts axe
+    without waiting, then the lanes' scans are collected. Without axe-core the pages are
+    measured and not scanned (the axe_js fixture skips, or fails in CI)."""
+    looked: dict[tuple[str, int], dict] = {}
+    found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
+    colours: dict[tuple[str, int, str], str] = {}
+    scan = AXE_JS.is_file()
+    lanes = [Lane(browser) for _ in range(LANES)]
+    jobs = [(name, width) for width in WIDTHS for name in PAGES]
+    for start in range(0, len(jobs), LANES):
+        in_both_schemes = []
+        for lane, (name, width) in zip(lanes, jobs[start : start + LANES]):
+            looked[name, width] = lane.load(site, name, width)
+            if name in AXE_PAGES[width]:
+                colours[name, width, "light"] = lane.page.evaluate(BODY_COLOUR)
+                if scan:
+                    if name == page_name(SEED):
+                        lane.page.locator("details.answer").evaluate("d => d.open = true")  # the answer's colours too
+                    lane.page.add_script_tag(path=str(AXE_JS))
+                    lane.page.evaluate(AXE_RUN)
+                in_both_schemes.append((lane.page, name, width))
+        for scheme in SCHEMES:
+            for page, name, width in in_both_schemes:
+                if scan:
+                    scan_result = json.loads(page.evaluate("async () => JSON.stringify(await window.axeScan)"))
+                    found[scheme, width] += [f"{name}: {p}" for p in serious(scan_result)]
+                if scheme == "light":  # the same load in the dark scheme
+                    page.emulate_media(color_scheme="dark")
+                    colours[name, width, "dark"] = page.evaluate(BODY_COLOUR)
+                    if scan:
+                        page.evaluate(AXE_RUN)
+    for lane in lanes:
+        lane.context.close()
+    return {"looked": looked, "axe": found, "colours": colours}
+
+
+@pytest.fixture(scope="module")
+def looked(toured) -> dict[tuple[str, int], dict]:
     """Every page at both widths, loaded once, measured once; console errors and outside requests kept."""
-    out = {}
-    for width in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        errors: list[str] = []
-        outside: list[str] = []
-        page.on("console", lambda message, errors=errors: message.type == "error" and errors.append(message.text))
-        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-
-        def route(r, outside=outside):
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:  # the tour is offline: anything else is a bug, and is never fetched
-                outside.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        for name in PAGES:
-            errors.clear()
-            outside.clear()
-            page.goto(url(site, name))
-            page.wait_for_load_state("load")
-            facts = page.evaluate(MEASURE)
-            facts["errors"], facts["outside"] = list(errors), list(outside)
-            out[name, width] = facts
-        context.close()
-    return out
+    return toured["looked"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -298,13 +372,18 @@ def test_keyboard_reaches_every_link_starting_with_the_skip_link(site, browser):
     box = page.evaluate("() => document.activeElement.getBoundingClientRect().toJSON()")
     assert box["left"] >= 0 and box["top"] >= 0, "the skip link shows when focused"
     focusable = "a[href], [tabindex='0'], summary"
-    targets = page.evaluate(f'() => document.querySelectorAll("{focusable}").length')
-    reached = set()
+    # Every element that takes the focus from here on is noted in the page: no round trip per key.
+    targets = page.evaluate(
+        f"""() => {{
+          const all = [...document.querySelectorAll("{focusable}")];
+          window.reached = new Set();
+          document.addEventListener("focusin", event => window.reached.add(all.indexOf(event.target)));
+          return all.length;
+        }}"""
+    )
     for _ in range(targets + 5):
         page.keyboard.press("Tab")
-        reached.add(
-            page.evaluate(f'() => [...document.querySelectorAll("{focusable}")].indexOf(document.activeElement)')
-        )
+    reached = set(page.evaluate("() => [...window.reached]"))
     assert set(range(targets)) <= reached, "Tab visits every link, scroll region and disclosure"
     page.goto(url(site, page_name(SEED)))
     page.keyboard.press("Tab")
@@ -359,50 +438,10 @@ def test_no_page_holds_a_path_of_the_building_machine(site):
         assert not re.search(r"(?<![\w.])/(?:usr|opt|var|work)/\w", text), f"{path.name} shows an absolute path"
 
 
-AXE_RUN = "() => { window.axeScan = axe.run(document, {resultTypes: ['violations']}); }"
-
-
-def serious(result: dict) -> list[str]:
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']}"
-        f" at {[node['target'] for node in violation['nodes'][:3]]}"
-        for violation in result["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-
-
-# axe-core is the slow part (seconds per page): every page at 1280 px, and at 390 px the
-# pages whose kinds of content differ (index, clock, the seed's pair page, which has every
-# kind of block a pair page has); colours do not change with the width.
-AXE_PAGES = {WIDE: PAGES, NARROW: ["index.html", "clock.html", page_name(SEED)]}
-SCHEMES = ["light", "dark"]
-LANES = 2  # scans at once, each in a browser context (a renderer process) of its own: one per core
-
-
 @pytest.fixture(scope="module")
-def axe_problems(site, browser, axe_js) -> dict[tuple[str, int], list[str]]:
-    """(scheme, width) -> the serious violations axe-core finds on AXE_PAGES[width], every page
-    scanned once. LANES scans run at once: each lane loads its next page and starts axe in it
-    without waiting, then the lanes' results are collected."""
-    jobs = [(scheme, width, name) for scheme in SCHEMES for width in WIDTHS for name in AXE_PAGES[width]]
-    contexts = [browser.new_context() for _ in range(LANES)]
-    lanes = [context.new_page() for context in contexts]
-    found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
-    for start in range(0, len(jobs), LANES):
-        running = list(zip(lanes, jobs[start : start + LANES]))
-        for page, (scheme, width, name) in running:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.emulate_media(color_scheme=scheme)
-            page.goto(url(site, name))
-            if name == page_name(SEED):
-                page.locator("details.answer").evaluate("d => d.open = true")  # the answer's colours too
-            page.add_script_tag(path=str(axe_js))
-            page.evaluate(AXE_RUN)
-        for page, (scheme, width, name) in running:
-            found[scheme, width] += [f"{name}: {p}" for p in serious(page.evaluate("() => window.axeScan"))]
-    for context in contexts:
-        context.close()
-    return found
+def axe_problems(toured, axe_js) -> dict[tuple[str, int], list[str]]:
+    """(scheme, width) -> the serious violations axe-core found on AXE_PAGES[width] (``toured``)."""
+    return toured["axe"]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -411,15 +450,12 @@ def test_no_serious_accessibility_violation(axe_problems, scheme, width):
     assert axe_problems[scheme, width] == []
 
 
-def test_dark_scheme_is_dark_and_light_is_light(site, browser):
-    colours = {}
-    for scheme in ("light", "dark"):
-        context = browser.new_context(viewport={"width": WIDE, "height": 900}, color_scheme=scheme)
-        page = context.new_page()
-        page.goto(url(site, page_name(SEED)))
-        colours[scheme] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
-        context.close()
-    assert colours["light"] == "rgb(255, 255, 255)" and colours["dark"] != colours["light"]
+def test_dark_scheme_is_dark_and_light_is_light(toured):
+    colours = toured["colours"]
+    assert len(colours) == 2 * sum(len(pages) for pages in AXE_PAGES.values())
+    for (name, width, scheme), colour in colours.items():
+        if scheme == "light":
+            assert colour == "rgb(255, 255, 255)" and colours[name, width, "dark"] != colour, (name, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

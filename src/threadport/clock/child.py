@@ -110,6 +110,10 @@ def _serve():
     # of sys.modules, where a fresh run does not have it.
     import gc
 
+    import quiet_exit  # beside this file; out of sys.modules again below, as gc
+
+    quiet = quiet_exit.checker(gc)
+    del sys.modules["quiet_exit"]
     if hasattr(gc, "freeze"):
         gc.freeze()
     del sys.modules["gc"]
@@ -139,7 +143,7 @@ def _serve():
                 sys.orig_argv = flags + sys.argv
             if mode == "virtual":
                 virtual.CLOCK.epoch = virtual._real_time()  # time.time() starts at the run's start
-            return
+            return quiet
         os.close(out_fd)
         os.close(err_fd)
         os.write(reply_fd, _to_ascii(str(pid) + " " + _started(pid) + "\n"))
@@ -148,7 +152,9 @@ def _serve():
         os.write(reply_fd, _to_ascii(str(code) + "\n"))
 
 
-def main():
+def main(quiet=None):
+    """One run; ``quiet`` (forked runs only, see quiet_exit.py) may end it with os._exit
+    where that is provably what the interpreter's shutdown would show."""
     result_path, source_path, entry, args_json, mode = sys.argv[1:6]
     result = {
         "python": _version(),
@@ -225,9 +231,12 @@ def main():
         result["virtual_seconds"] = clock.now
     _write_result(result_path, result)
     sys.stdout.flush()
+    if quiet is not None and quiet(status):
+        os._exit(status)
     sys.exit(status)
 
 
 if sys.argv[1] == SERVE:
-    _serve()  # returns in each forked run, set up as a fresh run of main() would be
-main()
+    main(_serve())  # _serve returns in each forked run, set up as a fresh run of main() would be
+else:
+    main()

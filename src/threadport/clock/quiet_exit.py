@@ -1,0 +1,293 @@
+# The quiet exit of a forked run (threadport.forkserver), Python 3.7+ only.
+#
+# A forked run ends as a fresh process does: sys.exit(), then the interpreter's shutdown
+# (Py_FinalizeEx). In a child of the fork server that shutdown deallocates the server's
+# whole heap, writing to (and so copying) every page of it: about 4 ms of a trivial run's
+# 9. What the shutdown can show the world after main() is done is only this:
+#   - threads it waits for, and code running in threads that are still ending;
+#   - atexit callbacks, and the exit hooks of threading (concurrent.futures);
+#   - sys.stdout and sys.stderr flushed (a failure makes the exit status 120);
+#   - code run by the teardown of objects: __del__ (also a __del__ added later to a class
+#     made before the fork), weakref callbacks, generators' finally:, io buffers flushed,
+#     warnings (ResourceWarning), gc's reports (gc.garbage, gc.set_debug), audit hooks.
+# checker() returns a function that says, at the end of main(), whether none of these can
+# happen; only then does the run end with os._exit(status) after flushing stdout and
+# stderr, which is what the shutdown would have shown. Anything it cannot prove (a type
+# it does not know, a weakref callback it does not know, a thread, an audit hook) sends
+# the run through sys.exit and the whole shutdown, as before.
+#
+# Written in the common subset of Python 2.7 and 3.6+ like child.py, which imports it in
+# the server and takes it out of sys.modules again (a fresh run never has it).
+
+import os
+import sys
+
+HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement (or type())
+HAVE_GC = 1 << 14  # Py_TPFLAGS_HAVE_GC: its instances are tracked by gc
+# Weakref callbacks that only take a dead entry out of a weak container.
+SILENT_CALLBACKS = (("_weakrefset.py", "_remove"), ("weakref.py", "remove"))
+# Classes whose teardown only warns (ResourceWarning: an iterator left open), where the
+# warning filters ignore ResourceWarning, as a release build's defaults do.
+WARN_ONLY = (("posix", "ScandirIterator"),)
+# Loaded modules whose every class is a plain container, iterator or wrapper: nothing
+# of theirs runs code or writes when it is deallocated.
+PLAIN_MODULES = ("itertools", "_collections", "_functools", "_operator", "_abc", "_queue", "_contextvars", "_typing")
+
+
+def _plain_types():
+    """Built-in types whose instances' teardown runs no code of their own."""
+
+    class Probe:
+        def method(self):
+            pass
+
+    def cell_of(value):
+        return (lambda: value).__closure__[0]
+
+    try:
+        raise ValueError
+    except ValueError:
+        traceback = sys.exc_info()[2]
+    samples = [
+        {},
+        [],
+        (),
+        set(),
+        frozenset(),
+        bytearray(),
+        len,
+        Probe.method,
+        Probe().method,
+        sys,
+        cell_of(0),
+        classmethod(len),
+        staticmethod(len),
+        property(),
+        super(Probe),
+        slice(0),
+        object.__init__,
+        str.join,
+        dict.__dict__["fromkeys"],
+        type.__dict__["__dict__"],
+        type.__dict__["__basicsize__"],
+        object().__str__,
+        type.__dict__,
+        sys._getframe(),
+        traceback,
+        iter([]),
+        iter(()),
+        iter({}),
+        iter(set()),
+        iter(""),
+        iter("\xe9"),
+        iter(b""),
+        reversed([]),
+        iter(range(0)),
+        {}.keys(),
+        {}.values(),
+        {}.items(),
+        iter({}.values()),
+        iter({}.items()),
+        enumerate(()),
+        zip(),
+        map(len, ()),
+        filter(None, ()),
+        range(0),
+        sys.implementation,
+    ]
+    kinds = {type(sample) for sample in samples}
+    for generic in ("list[int]", "int | str"):  # types.GenericAlias (3.9+), types.UnionType (3.10+)
+        try:
+            kinds.add(type(eval(generic)))
+        except TypeError:
+            pass
+    patterns = sys.modules.get("re")
+    if patterns is not None:
+        kinds.update(getattr(patterns, name) for name in ("Pattern", "Match") if hasattr(patterns, name))
+    thread = sys.modules.get("_thread")
+    if thread is not None:
+        kinds.update(kind for kind in (getattr(thread, "_local", None), getattr(thread, "RLock", None)) if kind)
+    return kinds
+
+
+def _module_types():
+    """The classes of PLAIN_MODULES loaded now (by the server or by the run)."""
+    kinds = set()
+    for name in PLAIN_MODULES:
+        module = sys.modules.get(name)
+        if module is not None:
+            kinds.update(value for value in vars(module).values() if isinstance(value, type))
+    return kinds
+
+
+def checker(gc):
+    """In the server, before gc.freeze(): a check(status) for the end of each forked run,
+    or None where the quiet exit is never taken (no gc.freeze, -W options, a server object
+    of a kind it does not know)."""
+    if not hasattr(gc, "freeze") or sys.warnoptions or not hasattr(sys, "addaudithook"):
+        return None
+    import _thread
+    import _warnings
+    import _weakref
+
+    weak_kinds = (_weakref.ReferenceType, _weakref.ProxyType, _weakref.CallableProxyType)
+    plain = _plain_types()
+    filters = list(_warnings.filters)
+    resource = [one for one in filters if issubclass(ResourceWarning, one[2])]
+    resource_ignored = bool(resource) and resource[0][0] == "ignore" and resource[0][1] is resource[0][3] is None
+
+    def warns_only(kind):
+        return resource_ignored and (getattr(kind, "__module__", ""), kind.__name__) in WARN_ONLY
+
+    def has_del(kind):
+        return any("__del__" in vars(klass) for klass in kind.__mro__)
+
+    io = sys.modules["_io"]
+    # io objects: one already closed finalizes to nothing (iobase_finalize looks at .closed
+    # first); a FileIO only closes its descriptor (and warns, ignored); in-memory ones
+    # only free their memory. An open buffered or text file would flush: not quiet.
+    memory_io = (io.BytesIO, io.StringIO)
+    layers = {io.TextIOWrapper: "buffer", io.BufferedReader: "raw", io.BufferedWriter: "raw", io.BufferedRandom: "raw"}
+
+    def closed_file(one):
+        while type(one) in layers:
+            one = getattr(one, layers[type(one)])
+        return type(one) is io.FileIO and one.closed
+
+    def plain_kind(kind):
+        if kind in plain:
+            return True
+        # A loaded module's C class (a class statement can make a class that claims such a
+        # module as its own: those are judged as any class of the run's).
+        return kind in module_types[0] and (not kind.__flags__ & HEAP_TYPE or verdict_of_heap(kind))
+
+    module_types = [_module_types()]
+
+    def verdict(kind):
+        """'plain', 'weak' (depends on the callback), 'class' (its own __del__, if its
+        instances are not tracked), 'file' (if closed), or None: its teardown may run code."""
+        if issubclass(kind, weak_kinds):
+            return "weak"
+        if kind in layers:
+            return "file"
+        if kind in memory_io or (kind is io.FileIO and resource_ignored):
+            return "plain"
+        if issubclass(kind, type):
+            return "class" if kind is type or verdict_of_heap(kind) else None
+        if plain_kind(kind) or warns_only(kind) or (kind.__module__, kind.__name__) == ("builtins", "builtin_method"):
+            return "plain"  # builtin_method: a bound C method (PyCMethod, 3.9+), as builtin_function_or_method
+        if kind.__flags__ & HEAP_TYPE:
+            return "plain" if verdict_of_heap(kind) else None
+        if issubclass(kind, (BaseException, tuple)):  # built-in exceptions, struct sequences
+            return "plain"
+        return None
+
+    def verdict_of_heap(kind):
+        for klass in kind.__mro__:
+            if "__del__" in vars(klass):
+                return False
+            if not klass.__flags__ & HEAP_TYPE and not plain_kind(klass) and klass is not object:
+                if not issubclass(klass, (BaseException, tuple, int, float, str, bytes, type)):
+                    return False
+        return True
+
+    def silent(callback):
+        if callback is None or type(callback) is type(len):  # none, or a C bookkeeping function
+            return True
+        code = getattr(callback, "__code__", None)
+        if code is None or type(callback) is not type(has_del):
+            return False
+        return (os.path.basename(code.co_filename), code.co_name) in SILENT_CALLBACKS
+
+    def quiet_objects(objects, exempt=()):
+        """Do these objects (all of one generation) die without running code?"""
+        instance_of = type.__instancecheck__
+        for kind in set(map(type, objects)):
+            found = verdict(kind)
+            if found is None:
+                if exempt and all(id(one) in exempt for one in filter(instance_of.__get__(kind), objects)):
+                    continue
+                return False
+            if found == "weak":
+                for ref in filter(instance_of.__get__(kind), objects):
+                    if not all(silent(one) for one in gc.get_referents(ref) if callable(one)):
+                        return False
+            elif found == "file":
+                try:
+                    if not all(closed_file(one) for one in filter(instance_of.__get__(kind), objects)):
+                        if exempt and all(id(one) in exempt for one in filter(instance_of.__get__(kind), objects)):
+                            continue
+                        return False
+                except ValueError:  # a detached wrapper
+                    return False
+            elif found == "class":
+                for klass in filter(instance_of.__get__(kind), objects):
+                    if not klass.__flags__ & HAVE_GC and has_del(klass) and not warns_only(klass):
+                        return False  # its instances are not tracked: not seen below
+        return True
+
+    streams = [sys.__stdin__, sys.__stdout__, sys.__stderr__]
+    for stream in list(streams):
+        streams += [getattr(stream, "buffer", None), getattr(getattr(stream, "buffer", None), "raw", None)]
+    stream_ids = tuple(id(stream) for stream in streams)
+    server = gc.get_objects()
+    if not quiet_objects(server, exempt=stream_ids):
+        return None
+    # Classes a run may give a __del__ to that the scan of the run's objects would miss:
+    # those of the server's own (frozen) objects, but the standard streams' (immutable
+    # types, flushed below), and those whose instances gc does not track.
+    stream_kinds = {type(stream) for stream in streams}
+    watched = [kind for kind in set(map(type, server)) if kind.__flags__ & HEAP_TYPE and kind not in stream_kinds]
+    watched += [
+        one
+        for one in filter(type.__instancecheck__.__get__(type), server)
+        if one.__flags__ & HEAP_TYPE and not one.__flags__ & HAVE_GC and not warns_only(one)
+    ]
+    del server
+    count_threads = _thread._count
+    hooked = []
+
+    def watch(event, args):
+        if event == "sys.addaudithook":
+            hooked.append(True)  # from now on every look below would call the run's hooks
+
+    sys.addaudithook(watch)
+
+    def check(status):
+        """True when os._exit(status) ends this run as the shutdown would; stdout and
+        stderr are flushed then."""
+        if hooked or type(status) is not int or not 0 <= status <= 255:
+            return False
+        if count_threads():
+            return False  # a thread still runs
+        for _ in range(20):  # a thread may still be ending (its thread state being cleared)
+            if len(os.listdir("/proc/self/task")) == 1:
+                break
+            os.sched_yield()
+        else:
+            return False
+        import atexit
+
+        threading = sys.modules.get("threading")
+        if atexit._ncallbacks() or (threading and getattr(threading, "_threading_atexits", None)):
+            return False
+        if sys.warnoptions or _warnings.filters != filters or gc.garbage or gc.get_debug():
+            return False
+        current = [sys.__stdin__, sys.__stdout__, sys.__stderr__]
+        if tuple(id(stream) for stream in current) != stream_ids[:3]:
+            return False
+        if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+            return False
+        if any(has_del(kind) for kind in watched):
+            return False
+        module_types[0] = _module_types()  # with the modules the run imported
+        if not quiet_objects(gc.get_objects()):  # the run's own: the server's are frozen
+            return False
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            return False
+        return True
+
+    return check
