@@ -39,6 +39,7 @@ def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeyp
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         unavailable("the process pool needs two cores and fork", "THREADPORT_REQUIRE_POOL")
     parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    monkeypatch.setattr(files, "POOL_MINIMUM", 200)  # a smaller tree than a real threshold's: the same code
     tree(parallel, files.POOL_MINIMUM)
     shutil.copytree(parallel, serial)
     pools = pool_use(monkeypatch)
