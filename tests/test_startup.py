@@ -134,6 +134,8 @@ HEAVY = {
     "threadport.interpreters": "interpreter discovery",
     "threadport.fixer.py2shim": "its Python 2 lexer compiles at import; only Python 2 files need it",
     "shutil": "bz2, lzma, zlib: for argparse's width (cli.Formatter asks the terminal) and git only",
+    "threadport.fixer.ahead": "only `fix` makes the fix ahead",
+    "threadport.stdin_io": "only `-` reads standard input",
 }
 
 

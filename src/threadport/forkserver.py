@@ -121,9 +121,24 @@ class ForkedRun:
                 pass
 
 
+# A run's FIFOs are made and removed twice a run. On a disk's file system each is a journal
+# write (here 0.26 ms of CPU a FIFO made and removed on ext4, 0.02 ms on tmpfs); a run never
+# sees where they are (a source that could look at its stdout's name runs fresh).
+SHARED_MEMORY = "/dev/shm"
+
+
+def _fifo_folder() -> str:
+    if os.path.isdir(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK | os.X_OK):
+        try:
+            return tempfile.mkdtemp(prefix="threadport-server-", dir=SHARED_MEMORY)
+        except OSError:
+            pass  # full, or not ours after all: the default temporary folder
+    return tempfile.mkdtemp(prefix="threadport-server-")
+
+
 class ForkServer:
     def __init__(self, python: str, mode: str, warnings: tuple[str, ...], environment: dict[str, str]):
-        self.folder = tempfile.mkdtemp(prefix="threadport-server-")
+        self.folder = _fifo_folder()
         self.token = os.urandom(16).hex()  # the marker a run's forked-only descendants carry
         self.buffer = bytearray()
         request_read, self.requests = os.pipe()

@@ -149,6 +149,18 @@ def iter_inputs(args: argparse.Namespace, chosen) -> list:
     return select_inputs(iter_files(args.paths), chosen, force_exclude=args.force_exclude)
 
 
+def _check_stdin(args: argparse.Namespace, chosen) -> tuple[list, list, int]:
+    """`-`: the file read from standard input (stdin_io, imported only for it)."""
+    from threadport.stdin_io import process, read_stdin, stdin_excluded, wants_stdin
+
+    wants_stdin(args.paths)  # `-` with other paths: a usage error
+    if stdin_excluded(args, chosen):
+        read_stdin()
+        return [], [], 0
+    result = process(read_stdin(), args.stdin_filename, chosen.codes, fix=False, oldest=min_python(args, chosen))
+    return [(result.name, f) for f in result.findings], [(result.name, result.error)] if result.error else [], 1
+
+
 def _fails(findings, fail_on: str) -> bool:
     """--fail-on certain: only findings that are neither [possible] nor in a [compat] fallback count."""
     return any(fail_on == "possible" or not (f.possible or f.compat) for _, f in findings)
@@ -157,18 +169,11 @@ def _fails(findings, fail_on: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import check_files
     from threadport.output_formats import render, summary
-    from threadport.stdin_io import process, read_stdin, stdin_excluded, wants_stdin
 
     chosen = settings(args)
     output_format = args.output_format or "concise"
-    if wants_stdin(args.paths) and stdin_excluded(args, chosen):
-        read_stdin()
-        findings, errors, files = [], [], 0
-    elif wants_stdin(args.paths):
-        result = process(read_stdin(), args.stdin_filename, chosen.codes, fix=False, oldest=min_python(args, chosen))
-        findings = [(result.name, f) for f in result.findings]
-        errors = [(result.name, result.error)] if result.error else []
-        files = 1
+    if "-" in args.paths:
+        findings, errors, files = _check_stdin(args, chosen)
     else:
         outcomes = check_files(iter_inputs(args, chosen), chosen.codes, min_python(args, chosen))
         findings = [(o.path, f) for o in outcomes for f in o.findings]

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from threadport.fixer import CODES, rule, rules
-from threadport.fixer.ahead import Ahead, AskedFacts
 from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
@@ -22,6 +21,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-
 if TYPE_CHECKING:
     from concurrent.futures import Executor  # a run over a few files never imports a pool
     from typing import TypeVar
+
+    from threadport.fixer.ahead import Ahead, AskedFacts  # imported where `fix` uses them: check never does
 
     T = TypeVar("T")
     R = TypeVar("R")
@@ -150,6 +151,8 @@ def _analyze_into(
     source = Source(path, data, *decode(data))
     selected = rules(codes)
     if fix_ahead is not None:
+        from threadport.fixer.ahead import AskedFacts
+
         facts = AskedFacts(DEFAULT_MIN_PYTHON if facts is None else facts.min_python)
     context, outcome.findings = analyze(source.text, selected, facts, str(path))
     tree = context.tree  # (fixing forgets it)
@@ -194,6 +197,8 @@ def _fix_ahead(
 ) -> Ahead:
     """What _fix_once would make of ``source`` with facts that answer as ``facts`` did, but
     not written: ``new_text`` None when unchanged."""
+    from threadport.fixer.ahead import Ahead
+
     ahead = Ahead(facts.asked, facts.min_python, source.data)
     try:
         new_text, ahead.fixed, ahead.findings = fix_analyzed(
