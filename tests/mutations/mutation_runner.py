@@ -11,6 +11,7 @@ are never involved. Runs go two at a time (CI has two cores).
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import json
 import os
@@ -44,6 +45,9 @@ class HarnessError(Exception):
 
 
 def copy_repository(target: Path) -> Path:
+    """The pristine copy, its Python files compiled once: the checks run with
+    PYTHONDONTWRITEBYTECODE=1, and every copy shares these .pyc files (share_pristine), so no
+    check compiles what no mutation changed (apply() drops the changed file's own .pyc)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = REPO / name
@@ -51,6 +55,8 @@ def copy_repository(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=LEFT_OUT)
         else:
             shutil.copy2(source, target / name)
+    for name in ("src", "tests"):
+        compileall.compile_dir(target / name, quiet=2)
     return target
 
 
@@ -73,7 +79,7 @@ def pristine_digest(pristine: Path) -> dict[str, str]:
     return {
         str(path.relative_to(pristine)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(pristine.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
     }
 
 
@@ -92,6 +98,8 @@ def apply(mutation: Mutation, root: Path) -> None:
     mutated.write_bytes(text.replace(mutation.old, mutation.new).encode("utf-8"))
     shutil.copymode(path, mutated)
     os.replace(mutated, path)
+    for compiled in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+        compiled.unlink()  # compiled from the pristine text: never to be taken for the mutated one
 
 
 @dataclass
