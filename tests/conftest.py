@@ -63,6 +63,26 @@ def python3():
     return get
 
 
+@pytest.fixture(scope="session")
+def modern_run():
+    """``modern_run(pair, entry)``: the entry's modern half on the Python 3 under test, with the
+    entry's timeout (the catalogue's, else runner.DEFAULT_TIMEOUT), run once for the session.
+    test_pairs holds it against the legacy half on 2.7, test_migrate against the migrated
+    legacy file: the same run, which nothing changes (compare only reads transcripts)."""
+    from threadport.runner import DEFAULT_TIMEOUT, run_entry
+
+    runs: dict[tuple, object] = {}
+
+    def run(pair, entry):
+        target, timeout = entry.target(entry.modern), entry.timeout or DEFAULT_TIMEOUT
+        key = (str(pair.modern_path), target, repr(entry.args), timeout)
+        if key not in runs:
+            runs[key] = run_entry(sys.executable, pair.modern_path, target, entry.args, timeout=timeout)
+        return runs[key]
+
+    return run
+
+
 @pytest.fixture(params=["legacy", "modern"])
 def any_python(request) -> str:
     """Each test using this runs once on Python 2.7 and once on the Python 3 under test."""

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -343,6 +344,26 @@ def test_a_source_that_names_gc_runs_in_a_fresh_process(any_python, snippet):
     )
     if can_freeze.stdout.strip() == "True":
         assert int(forked[0]) > int(fresh[0]), "the difference is real where the server freezes"
+
+
+def test_a_server_whose_runner_died_removes_its_folder(snippet):
+    # A runner killed (no atexit) leaves its servers to read EOF and exit on their own.
+    path = snippet("def main():\n    pass\n")
+    script = (
+        "import os, sys\n"
+        "from threadport import forkserver\n"
+        "from threadport.runner import run_entry\n"
+        "run_entry(sys.executable, sys.argv[1], 'main', fresh=False)\n"
+        "[server] = [one for idle in forkserver._idle.values() for one in idle]\n"
+        "print(server.folder, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    folder = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    folder = folder.stdout.strip()
+    deadline = time.monotonic() + 30  # the server's exit, on a loaded machine
+    while os.path.exists(folder) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not os.path.exists(folder)
 
 
 def test_a_source_edited_to_name_gc_is_judged_again(snippet):

@@ -3,8 +3,6 @@ Python 3, compared as transcripts. Equivalent, or exactly the declared differenc
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from threadport.catalog import load_catalog
@@ -18,10 +16,10 @@ CASES = [
 
 @pytest.mark.legacy
 @pytest.mark.parametrize(("pair", "entry"), CASES)
-def test_pair_entry(legacy_python, pair, entry):
+def test_pair_entry(legacy_python, modern_run, pair, entry):
     timeout = entry.timeout or DEFAULT_TIMEOUT
     legacy = run_entry(legacy_python, pair.legacy_path, entry.target(entry.legacy), entry.args, timeout=timeout)
-    modern = run_entry(sys.executable, pair.modern_path, entry.target(entry.modern), entry.args, timeout=timeout)
+    modern = modern_run(pair, entry)  # this Python 3, with the same timeout
     result = compare(pair, entry, legacy, modern)
 
     assert not legacy.timed_out and not modern.timed_out

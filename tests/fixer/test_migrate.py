@@ -15,7 +15,7 @@ import pytest
 from threadport.catalog import load_catalog
 from threadport.cli import main
 from threadport.compare import compare
-from threadport.runner import run_entry
+from threadport.runner import DEFAULT_TIMEOUT, run_entry
 
 # (pair stem, legacy entry) -> {transcript field: why the migrated code legitimately differs}
 MIGRATION_DIFFERENCES: dict[tuple[str, str], dict[str, str]] = {
@@ -60,11 +60,11 @@ def test_every_legacy_file_becomes_python3(migrated):
 
 
 @pytest.mark.parametrize(("pair", "entry"), ENTRIES)
-def test_migrated_runs_like_the_modern_twin(migrated, pair, entry):
-    timeout = entry.timeout or 30.0
+def test_migrated_runs_like_the_modern_twin(migrated, modern_run, pair, entry):
+    timeout = entry.timeout or DEFAULT_TIMEOUT
     migrated_file = migrated / pair.legacy_path.name
     ours = run_entry(sys.executable, migrated_file, entry.target(entry.legacy), entry.args, timeout=timeout)
-    twin = run_entry(sys.executable, pair.modern_path, entry.target(entry.modern), entry.args, timeout=timeout)
+    twin = modern_run(pair, entry)  # this Python 3, with the same timeout (test_pairs compares it too)
     # The catalogue's declared differences (the twin deliberately behaving better) hold
     # for the migrated code too: it does what the legacy code did, now on Python 3.
     result = compare(pair, entry, ours, twin)

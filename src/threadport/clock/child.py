@@ -122,7 +122,11 @@ def _serve():
     decode = getattr(os, "fsdecode", None) or (lambda raw: raw)  # Python 2: argv is bytes
     while True:
         request = _read_request(request_fd, pending)
-        if request is None:  # the runner is done with this server
+        if request is None:  # the runner is done with this server (or died)
+            try:
+                os.rmdir(os.getcwd())  # the FIFOs' folder: its runner may not live to remove it
+            except OSError:
+                pass  # not empty (a run's FIFOs, its runner killed during the run): left
             os._exit(0)
         fields = [decode(field) for field in request]
         out_path, err_path, directory, token = fields[5:9]
