@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from availability import unavailable
-from browser_support import AXE_JS, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES, WIDE
+from browser_support import AXE_JS, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES
 
 
 def missing(reason: str):
@@ -66,44 +66,3 @@ def site(tmp_path_factory) -> Path:
     ]
     assert main(["html", str(path), "--results", str(FIXTURES), *tour]) == 0
     return path
-
-
-class Visit:
-    """One page load in a fresh context: console errors and outside requests are recorded."""
-
-    def __init__(self, browser, url: str, width: int, scheme: str = "light"):
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15_000)
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.route("**/*", self._route)
-        self.page.goto(url)
-        self.page.wait_for_load_state("load")
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith("file://"):
-            route.continue_()
-        else:  # the tour is offline: anything else is a bug, and is never fetched
-            self.outside.append(url)
-            route.abort()
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser):
-    opened: list[Visit] = []
-
-    def open_page(url: str, width: int = WIDE, scheme: str = "light") -> Visit:
-        v = Visit(browser, url, width, scheme)
-        opened.append(v)
-        return v
-
-    yield open_page
-    for v in opened:
-        v.close()

@@ -168,6 +168,25 @@ class Lane:
         return facts
 
 
+SHOT_PAGES = ("index.html", page_name(SEED))
+CODE_SHOT = "#code-testIsAliveOnSleeper"  # the README's picture: the seed's polling demo, isAlive() -> is_alive()
+
+
+def screenshots(page, site: Path, name: str, width: int) -> list[Path]:
+    """Pictures of the page as loaded (artifacts/screenshots/): the whole page at 390 px, the
+    first screen at 1280 px, and on the seed's page at 1280 px its polling demo too."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = SCREENSHOTS / f"{Path(name).stem}-{width}.png"
+    page.screenshot(path=str(out), full_page=width == NARROW)
+    taken = [out]
+    if name == page_name(SEED) and width == WIDE:
+        page.goto(url(site, name) + CODE_SHOT)
+        taken.append(SCREENSHOTS / f"{Path(name).stem}-{width}-code.png")
+        page.screenshot(path=str(taken[-1]))
+        page.evaluate("() => window.scrollTo(0, 0)")
+    return taken
+
+
 @pytest.fixture(scope="module")
 def toured(site, browser) -> dict:
     """One pass over the site, each page loaded once per width: measured (``looked``, which
@@ -179,6 +198,7 @@ def toured(site, browser) -> dict:
     looked: dict[tuple[str, int], dict] = {}
     found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
     colours: dict[tuple[str, int, str], str] = {}
+    shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
     scan = AXE_JS.is_file()
     lanes = [Lane(browser) for _ in range(LANES)]
     jobs = [(name, width) for width in WIDTHS for name in PAGES]
@@ -186,6 +206,8 @@ def toured(site, browser) -> dict:
         in_both_schemes = []
         for lane, (name, width) in zip(lanes, jobs[start : start + LANES]):
             looked[name, width] = lane.load(site, name, width)
+            if name in SHOT_PAGES:
+                shots[width] += screenshots(lane.page, site, name, width)
             if name in AXE_PAGES[width]:
                 colours[name, width, "light"] = lane.page.evaluate(BODY_COLOUR)
                 if scan:
@@ -206,7 +228,7 @@ def toured(site, browser) -> dict:
                         page.evaluate(AXE_RUN)
     for lane in lanes:
         lane.context.close()
-    return {"looked": looked, "axe": found, "colours": colours}
+    return {"looked": looked, "axe": found, "colours": colours, "shots": shots}
 
 
 @pytest.fixture(scope="module")
@@ -459,19 +481,15 @@ def test_dark_scheme_is_dark_and_light_is_light(toured):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_screenshots(site, visit, width):
-    """Saved as test artifacts (artifacts/screenshots/); THREADPORT_UPDATE_DOCS=1 also refreshes docs/pair-page.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for name in ("index.html", page_name(SEED)):
-        v = visit(url(site, name), width)
-        out = SCREENSHOTS / f"{Path(name).stem}-{width}.png"
-        v.page.screenshot(path=str(out), full_page=width == NARROW)
-        assert out.stat().st_size > 10_000, "a real picture, not a blank page"
-    # The README's picture: the seed page's polling demo, where isAlive() becomes is_alive().
+def test_screenshots(toured, width):
+    """Saved as test artifacts (artifacts/screenshots/) by the pass over the site (``toured``);
+    THREADPORT_UPDATE_DOCS=1 also refreshes docs/pair-page.png."""
+    shots = toured["shots"][width]
+    assert len(shots) == len(SHOT_PAGES) + (width == WIDE)
+    for out in shots:
+        assert out.stat().st_size > 10_000, f"{out.name}: a real picture, not a blank page"
     if width == WIDE:
-        v = visit(url(site, page_name(SEED)) + "#code-testIsAliveOnSleeper", width)
-        out = SCREENSHOTS / f"{Path(page_name(SEED)).stem}-{width}-code.png"
-        v.page.screenshot(path=str(out))
-        assert out.stat().st_size > 10_000
+        code = SCREENSHOTS / f"{Path(page_name(SEED)).stem}-{width}-code.png"
+        assert code in shots
         if os.environ.get("THREADPORT_UPDATE_DOCS") == "1":
-            shutil.copyfile(out, REPO / "docs" / "pair-page.png")
+            shutil.copyfile(code, REPO / "docs" / "pair-page.png")
