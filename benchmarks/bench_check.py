@@ -166,9 +166,15 @@ def threadport_check(folder: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "threadport", "check", "--exit-zero", *extra, str(folder)]
 
 
+def ruff_binary() -> str | None:
+    """ruff on PATH, else the one installed beside this interpreter (`.[bench]` in a venv not activated)."""
+    beside = Path(sys.executable).with_name("ruff")
+    return shutil.which("ruff") or (str(beside) if beside.is_file() else None)
+
+
 def ruff_check(folder: Path) -> list[str]:
     # A path: run_child execs it without searching PATH.
-    return [shutil.which("ruff") or "ruff", "check", "--select", "UP", "--no-cache", "--exit-zero", "-q", str(folder)]
+    return [ruff_binary(), "check", "--select", "UP", "--no-cache", "--exit-zero", "-q", str(folder)]
 
 
 def pylint_sites(folder: Path) -> list[tuple[str, int, int, str]]:
@@ -224,7 +230,10 @@ def main() -> int:
         if not needed.is_dir():
             print(f"missing corpus {needed}: `pyenv install {needed.parts[-3]}`")
             return 2
-    ruff_version = subprocess.run(["ruff", "--version"], capture_output=True, text=True).stdout.strip()
+    if ruff_binary() is None:
+        print("no ruff on PATH or beside this Python: `pip install -e '.[bench]'`")
+        return 2
+    ruff_version = subprocess.run([ruff_binary(), "--version"], capture_output=True, text=True).stdout.strip()
     compile_threadport()
     print(f"threadport on Python {sys.version.split()[0]}, {ruff_version}, {os.cpu_count()} cores", end="")
     print(f", load average {os.getloadavg()[0]:.1f} (above 1: other work shares the cores, read the ratios)")
