@@ -40,6 +40,8 @@ SNIPPETS = {
     "format_twice.py": "x = '%s %s' % (a, b)\ny = u'{0}'.format(c)\n",
     "does_not_compile.py": "import threading\ndef go(f):\n    spawn(f, async=True)\n",
     "return_outside.py": "print 'x'\nreturn 1\n",
+    # a receiver nothing proves a thread: renamed only with --aggressive
+    "unknown_receiver.py": "def alive(t):\n    return t.isAlive()\n",
 }
 
 
@@ -86,6 +88,12 @@ def test_migrate_gives_what_the_plain_pipeline_gives(plain):
 
 def test_aggressive_migrate_gives_what_the_plain_pipeline_gives(plain):
     assert_same_as_plain(snippets(), aggressive=True, plain=plain[True])
+    # and the snippets reach what --aggressive changes (without this, migrate run without it
+    # would pass the comparison above)
+    unknown = [(SNIPPETS["unknown_receiver.py"], "unknown_receiver.py")]
+    (timid,), (bold,) = migrate_texts(unknown), migrate_texts(unknown, aggressive=True)
+    assert "t.isAlive()" in timid and "t.is_alive()" in bold
+    assert plain[True][list(SNIPPETS).index("unknown_receiver.py")] == bold
 
 
 def test_2to3_and_fix_alone_give_what_the_plain_stages_give():
