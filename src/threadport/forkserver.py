@@ -128,12 +128,10 @@ SHARED_MEMORY = "/dev/shm"
 
 
 def _fifo_folder() -> str:
-    if os.path.isdir(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK | os.X_OK):
-        try:
-            return tempfile.mkdtemp(prefix="threadport-server-", dir=SHARED_MEMORY)
-        except OSError:
-            pass  # full, or not ours after all: the default temporary folder
-    return tempfile.mkdtemp(prefix="threadport-server-")
+    try:
+        return tempfile.mkdtemp(prefix="threadport-server-", dir=SHARED_MEMORY)
+    except OSError:  # no /dev/shm, not ours to write, or full: the default temporary folder
+        return tempfile.mkdtemp(prefix="threadport-server-")
 
 
 class ForkServer:
