@@ -20,6 +20,7 @@ when its prefilter says no rule can apply; pyupgrade's command runs in the worke
 from __future__ import annotations
 
 import ast
+import codecs
 import contextlib
 import functools
 import io
@@ -221,16 +222,16 @@ ROUNDS = 3  # %-format -> .format() -> f-string takes pyupgrade two runs; a thir
 # on the tree the run started from (its token edits then see each other's work), so a rule
 # acts in a later run only where an earlier run's rewrite wrote the kind of thing it rewrites.
 # The rewrites whose output another rule acts on, read from pyupgrade's plugins (3.x), by
-# the words the line they change away contains (a rewrite always changes the line holding
-# the word; tests/fixer/test_migrate_pyupgrade.py has one case for each, and compares this
-# with running to the fixed point over real code):
-#   %             printf-style -> '{}'.format(): the f-string rule (and format_locals)
+# the words the line they change away holds (a rewrite always changes the line holding the
+# word; tests/fixer/test_migrate_pyupgrade.py has one case for each, and compares this with
+# running to the fixed point over real code), and what the output must hold for the rule fed:
+#   %             printf-style -> '{}'.format() (in its place): the f-string rule, format_locals
 #   format        '{}'.format(x).encode('utf-8') -> f'{x}'.encode('utf-8'): default_encoding,
-#                 the only rule that takes up an f-string (so only where "encode" is left)
+#                 the only rule that takes up an f-string (an .encode() of a UTF-8 literal)
 #   six           six's names -> builtins: constant_fold (isinstance(x, (str, six.text_type))),
 #                 native_literals (str(six.u('a'))), ...
 #   str( bytes(   str('%s') % (x,) -> '%s' % (x,), str(str()) -> str(''), lambda: str() -> lambda: ''
-#   type(         type('') -> str: constant_fold
+#   type(         type('') -> str: constant_fold (isinstance, issubclass, except)
 #   encode        'x'.encode() -> b'x' (a token edit): type(b'x'), bytes(b'x')
 #   set(          set([]) -> set(): defaultdict(lambda: set()) -> defaultdict(set)
 #   collections, mock, typing and its names: collections.abc, unittest.mock, list, str (in
@@ -238,25 +239,48 @@ ROUNDS = 3  # %-format -> .format() -> f-string takes pyupgrade two runs; a thir
 # And its token pass removes a coding cookie on line 1 or 2: one that a run moved up there
 # (by removing lines above it) goes in the next run.
 _ENABLING = re.compile(
-    r"%|six|encode|collections|mock|typing|\b(?:str|bytes|type|set)\s*\("
-    r"|\b(?:Dict|FrozenSet|List|Set|Tuple|Type|Text)\b"
+    r"six|encode|collections|mock|typing|\b(?:str|bytes)\s*\(|\b(?:Dict|FrozenSet|List|Set|Tuple|Type|Text)\b"
 )
+_TYPE_CALL = re.compile(r"\btype\s*\(")
+_SET_CALL = re.compile(r"\bset\s*\(")
+_ENCODE_LITERAL = re.compile(r"""encode\s*\(\s*[rRuU]?(['"])(.*?)\1""", re.DOTALL)
 _COOKIE = re.compile(r"[ \t\f]*#.*?coding[:=]")  # pyupgrade's (and PEP 263's), as a prefix
 
 
 def _may_change_again(before: str, after: str) -> bool:
     """Whether another pyupgrade run could change ``after``, its last run's output from
-    ``before``: a line the run changed away holds a word of _ENABLING (or "format", and
-    "encode" is left), or a coding cookie is on one of the first two lines (as tokenize
-    counts them) of ``after``."""
+    ``before``: a line the run changed away holds a word above (and the output what the
+    rule it feeds acts on), or a coding cookie is on line 1 or 2 (as tokenize counts them)."""
     if any(_COOKIE.match(line) for line in re.split(r"\r\n|\r|\n", after, maxsplit=2)[:2]):
         return True
-    kept = Counter(after.splitlines())
+    added = Counter(after.splitlines())
+    removed = []
     for line in before.splitlines():
-        if kept[line]:
-            kept[line] -= 1
-        elif _ENABLING.search(line) or ("format" in line and "encode" in after):
+        if added[line]:
+            added[line] -= 1
+        else:
+            removed.append(line)
+    gone = "\n".join(removed)
+    return bool(
+        _ENABLING.search(gone)
+        or ("%" in gone and any("format" in line for line in added.elements()))
+        or ("format" in gone and _encodes_utf8_literal(after))
+        or (_TYPE_CALL.search(gone) and any(word in after for word in ("isinstance", "issubclass", "except")))
+        or (_SET_CALL.search(gone) and "defaultdict" in after)
+    )
+
+
+def _encodes_utf8_literal(text: str) -> bool:
+    """An ``.encode('utf-8')`` (any name of the codec, or a literal this cannot read)."""
+    for match in _ENCODE_LITERAL.finditer(text):
+        name = match.group(2)
+        if not name or "\\" in name:
             return True
+        try:
+            if codecs.lookup(name).name == "utf-8":
+                return True
+        except LookupError:
+            continue
     return False
 
 
