@@ -39,6 +39,7 @@ def test_list_reads_the_catalogue_once_then_its_cached_titles(tmp_path):
     again, done_again = imported_after(tmp_path, ["list"])
     assert done_again.returncode == 0 and done_again.stdout == done.stdout
     assert not {"threadport.catalog", "threadport.ledger", "tomllib", "dataclasses"} & again
+    assert not {"argparse", "gettext", "locale"} & again  # `list` alone: read by list_pairs.QUICK
     assert done.stdout.splitlines() == [f"{p.stem}\t{p.title}" for p in load_catalog()]
 
 
@@ -136,6 +137,9 @@ HEAVY = {
     "shutil": "bz2, lzma, zlib: for argparse's width (cli.Formatter asks the terminal) and git only",
     "threadport.fixer.ahead": "only `fix` makes the fix ahead",
     "threadport.stdin_io": "only `-` reads standard input",
+    "argparse": "with gettext and locale: a line commands.check.QUICK reads needs no parser (quick_args)",
+    "gettext": "argparse's messages (and locale, imported to look for their translation)",
+    "locale": "gettext's search for a translation of argparse's messages",
 }
 
 
