@@ -160,16 +160,22 @@ def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None
         rows += [("before -j1", "its compare, one run at a time"), ("before empty -j1", "its run service, the same")]
     for name, what in rows:
         print(f"    {name:18}{m[name][0]:7.3f} s wall {m[name][1]:7.3f} s CPU   ({what})")
+    # Wall time is the ratio the goal names; CPU seconds (every process) beside it, which a
+    # shared machine's load disturbs far less.
     for tag, label in (("", "parallel"), (" -j1", "serial  ")):
         ratio = m["compare" + tag][0] / m["floor" + tag][0]
         service_ratio = m["empty runs" + tag][0] / m["floor" + tag][0]
+        cpu, service_cpu = (m[name + tag][1] / m["floor" + tag][1] for name in ("compare", "empty runs"))
         print(f"    RATIO {label} {ratio:6.2f}x the floor (goal <= 1.5x); the run service alone {service_ratio:.2f}x")
+        print(f"          CPU    {cpu:6.2f}x the floor's CPU; the run service alone {service_cpu:.2f}x")
         if against:
             print(
                 f"          before {m['before' + tag][0] / m['floor' + tag][0]:6.2f}x the floor (CPU "
                 f"{m['before' + tag][1]:.3f} s -> {m['compare' + tag][1]:.3f} s); its run service alone "
                 f"{m['before empty' + tag][0] / m['floor' + tag][0]:.2f}x"
             )
+            before_cpu, before_service = (m[name + tag][1] / m["floor" + tag][1] for name in ("before", "before empty"))
+            print(f"          before CPU {before_cpu:.2f}x the floor's CPU; its service alone {before_service:.2f}x")
 
 
 def main() -> int:

@@ -4,11 +4,10 @@
 # its main thread returns. The program exits without waiting for the daemon, which
 # is stopped where it stands: its `finally:` never runs and its file is never
 # closed. The worker is told to stop through an Event, and its cleanup runs.
+# The child interpreter runs this very file: only what child() needs is imported at
+# the top, and demo() imports the rest for itself.
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 
 
@@ -67,6 +66,10 @@ def child(folder):
 
 
 def demo():
+    import shutil
+    import subprocess
+    import tempfile
+
     folder = tempfile.mkdtemp()
     try:
         # -S: the child needs the standard library only; site's start-up (and the

@@ -24,7 +24,6 @@ import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import Any
 
 # The harness decides every switch, so each round interleaves exactly as the one
 # before: further rounds repeat the same count and add no evidence; two show that it repeats.
@@ -68,12 +67,12 @@ class Turns:
 def run_stepped(turns: Turns, me: int, operation: Callable[..., None], args: tuple, errors: list[Exception]) -> None:
     """Call operation(*args), handing the turn over before each of its bytecodes."""
 
-    def step(frame: FrameType, event: str, arg: Any) -> Callable | None:
+    def step(frame: FrameType, event: str, arg: object) -> Callable | None:
         if event == "opcode":
             turns.hand_over(me)
         return step
 
-    def on_call(frame: FrameType, event: str, arg: Any) -> Callable | None:
+    def on_call(frame: FrameType, event: str, arg: object) -> Callable | None:
         if frame.f_code is operation.__code__:
             frame.f_trace_opcodes = True
             return step
@@ -280,7 +279,7 @@ def global_sum_round(r: int) -> Round:
     return switches, total != 2 or bool(errors)
 
 
-def take_round(operation: Callable[..., None], one_job: Callable[[int], Any], r: int) -> Round:
+def take_round(operation: Callable[..., None], one_job: Callable[[int], list[int] | dict[str, int]], r: int) -> Round:
     jobs, taken = one_job(r), []
     switches, errors = race(operation, (jobs, taken), (jobs, taken))
     return switches, taken != [r] or bool(errors)
@@ -310,7 +309,7 @@ def clear_round(operation: Callable[..., None], r: int) -> Round:
     return switches, len(table) != 0 or bool(errors)
 
 
-def rounds(play: Callable[..., Round], *args: Any) -> list[Round]:
+def rounds(play: Callable[..., Round], *args: object) -> list[Round]:
     """Round 0 warms up, uncounted: here Python 3.12 and 3.13 gave a function no opcode
     events on its first traced call (PEP 669 reimplemented settrace; see gh-103615)."""
     play(*args, 0)

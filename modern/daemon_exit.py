@@ -5,16 +5,19 @@ write a log file, then its main thread returns. The program exits without
 waiting for the daemon, which is stopped where it stands: its ``finally:`` and
 the end of its ``with open(...)`` block never run. The worker is told to stop
 through a ``threading.Event``, so it finishes and its cleanup runs.
+
+The child interpreter runs this very file, so its top-level imports are what the
+child pays for: only what child() needs is imported here, and demo() imports
+subprocess, tempfile and pathlib for itself (they would cost the child more than
+its threads' work).
 """
 
-import subprocess
+import os
 import sys
-import tempfile
 import threading
-from pathlib import Path
 
 
-def daemon_writer(path: Path, written: threading.Event, never_set: threading.Event) -> None:
+def daemon_writer(path: str, written: threading.Event, never_set: threading.Event) -> None:
     """Write three lines, then block forever (work still in progress at exit)."""
     with open(path, "a") as log:
         try:
@@ -27,7 +30,7 @@ def daemon_writer(path: Path, written: threading.Event, never_set: threading.Eve
             log.write("daemon: cleanup ran\n")
 
 
-def graceful_writer(path: Path, written: threading.Event, stop: threading.Event) -> None:
+def graceful_writer(path: str, written: threading.Event, stop: threading.Event) -> None:
     """Write three lines, then finish cleanly once ``stop`` is set."""
     with open(path, "a") as log:
         try:
@@ -41,18 +44,18 @@ def graceful_writer(path: Path, written: threading.Event, stop: threading.Event)
             log.write("worker: cleanup ran\n")
 
 
-def child(folder: Path) -> None:
+def child(folder: str) -> None:
     """Run in the child interpreter: start both writers, stop the worker, return."""
     daemon_written = threading.Event()
     daemon = threading.Thread(
         target=daemon_writer,
-        args=(folder / "daemon.log", daemon_written, threading.Event()),
+        args=(os.path.join(folder, "daemon.log"), daemon_written, threading.Event()),
         daemon=True,
     )
     daemon.start()
 
     worker_written, stop = threading.Event(), threading.Event()
-    worker = threading.Thread(target=graceful_writer, args=(folder / "worker.log", worker_written, stop))
+    worker = threading.Thread(target=graceful_writer, args=(os.path.join(folder, "worker.log"), worker_written, stop))
     worker.start()
 
     daemon_written.wait()
@@ -65,6 +68,10 @@ def child(folder: Path) -> None:
 
 def demo() -> None:
     """Run child() in a fresh interpreter, then show what each thread left in its log."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
     with tempfile.TemporaryDirectory() as folder:
         # Only stdout is captured: the child's stderr (a traceback, a warning) passes
         # through to ours, as in the legacy demo; capture_output=True would hide it.
@@ -104,4 +111,4 @@ def inherited() -> None:
 
 
 if __name__ == "__main__":
-    child(Path(sys.argv[1]))
+    child(sys.argv[1])

@@ -290,6 +290,33 @@ def test_warning_flags_and_their_complaints_are_the_same_forked_and_fresh(snippe
     assert any("Invalid -W option" in line for line in fresh["stderr"])
 
 
+# A fork server compiles a run's source before the fork (clock/child.py, _compile_ahead):
+# what compiling shows must still be the run's own, from the first run and from a server
+# that has compiled the source before. Every version here warns about one of the two lines.
+COMPILING = {
+    "SyntaxError": "def main(:\n    pass\n",
+    "SyntaxWarning": "def main():\n    assert (1, 'always true')\n    return 1 is 1\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPILING))
+def test_what_compiling_a_source_shows_is_the_same_forked_and_fresh(any_python, snippet, name):
+    path = snippet(COMPILING[name])
+    fresh, forked = both_ways(any_python, path, "main", timeout=30)
+    assert any(name in line for line in fresh["stderr"]), fresh["stderr"]
+    assert forked == fresh
+    again = run_entry(any_python, path, "main", [], fresh=False, timeout=30)
+    assert comparable(again) == fresh
+
+
+def test_a_source_rewritten_between_runs_runs_as_it_is_now(any_python, snippet):
+    # The same size, within the same clock tick: a server compares the bytes it compiled.
+    path = snippet("def main():\n    print('one')\n")
+    assert run_entry(any_python, path, "main", fresh=False).stdout == ["one"]
+    path.write_text("def main():\n    print('two')\n")
+    assert run_entry(any_python, path, "main", fresh=False).stdout == ["two"]
+
+
 def test_fresh_runs_can_be_asked_for(monkeypatch):
     monkeypatch.setenv(forkserver.FRESH_RUNS_ENV, "1")
     assert not forkserver.wanted()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 import time
 from types import SimpleNamespace
@@ -10,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from threadport import runner
+from threadport.interpreters import probe
 from threadport.runner import Transcript, run_entry
 
 
@@ -24,6 +26,27 @@ def test_stdout_stderr_and_exit_are_captured_as_lines(any_python, snippet):
     """)
     t = run_entry(any_python, path, "main", ["x", 2])
     assert (t.stdout, t.stderr, t.exit, t.exception) == (["out x", "two"], ["err 2"], 0, None)
+
+
+# Every kind of value JSON holds; the child gets them as a Python literal (runner.literal)
+ARGUMENTS = ["plain", "é, ☃ and 😀", "", "quote ' and \\", 2, -3, 10**20, 1.5, -0.0, 1e-7, 1e300]
+ARGUMENTS += [float("inf"), float("-inf"), float("nan"), True, False, None, ["a", [1, []]], {"k": "v", "n": {}}]
+
+
+def test_arguments_arrive_as_json_would_give_them_on_each_python(any_python, snippet):
+    show = "    print(repr(tuple(args)))\n    print(repr([type(arg).__name__ for arg in args]))\n"
+    path = snippet("def main(*args):\n" + show)
+    reference = snippet("import json\ndef main(text):\n    args = json.loads(text)\n" + show, "reference.py")
+    got = run_entry(any_python, path, "main", ARGUMENTS)
+    expected = run_entry(any_python, reference, "main", [json.dumps(ARGUMENTS)])
+    assert (got.exit, got.stderr) == (0, []) and (expected.exit, expected.stderr) == (0, [])
+    assert got.stdout == expected.stdout
+    assert ("unicode" in got.stdout[1]) == (probe(any_python).version[0] == 2)  # 2.7: JSON's strings are unicode
+
+
+def test_an_argument_json_cannot_hold_is_refused_before_a_run(snippet):
+    with pytest.raises(TypeError, match="what JSON can hold, not set"):
+        run_entry(sys.executable, snippet("def main(x):\n    pass\n"), "main", [{1, 2}])
 
 
 def test_an_escaping_exception_is_recorded_and_its_traceback_starts_in_the_snippet(any_python, snippet):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from threadport.catalog import get_pair
-from threadport.interpreters import resolve
+from threadport.interpreters import Interpreter, resolve
 from threadport.runner import DEFAULT_TIMEOUT
-from threadport.runs import Job, run_jobs, side_job
+from threadport.runs import Job, pick, run_jobs, side_job
 
 
 def test_transcripts_come_back_in_job_order_and_identical_jobs_run_once(snippet, tmp_path):
@@ -35,3 +36,17 @@ def test_side_jobs_take_the_entry_timeout_unless_overridden():
     assert (legacy.source, legacy.entry) == (pair.legacy_path, "testIsAliveOnSleeper")
     assert (modern.source, modern.entry, modern.limit) == (pair.modern_path, "poll_sleeper", 5)
     assert legacy.limit == (entry.timeout or DEFAULT_TIMEOUT)
+
+
+def test_a_free_worker_takes_a_job_for_an_interpreter_no_other_run_is_using():
+    # Each fork server runs one run at a time: a second run on a busy interpreter would
+    # start a second server, so the worker skips ahead to the other interpreter's job.
+    one = resolve(sys.executable)
+    other = Interpreter("/elsewhere/python", one.version)
+    waiting = [Job(one, Path("a.py"), "e1"), Job(one, Path("a.py"), "e2"), Job(other, Path("b.py"), "e1")]
+    assert pick(waiting, {}) == 0
+    assert pick(waiting, {waiting[0].server: 1}) == 2
+    assert pick(waiting, {waiting[0].server: 0}) == 0  # that run has ended
+    assert pick(waiting, {waiting[0].server: 1, waiting[2].server: 1}) == 0  # every server busy: in order
+    real_time = Job(one, Path("a.py"), "e3", real_time=True)  # another clock mode: another server
+    assert pick([waiting[0], real_time], {waiting[0].server: 1}) == 1

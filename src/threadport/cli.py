@@ -1,12 +1,13 @@
 """`threadport ...`: one sub-command per module, imported only when it runs.
 
 Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``.
-Importing lazily keeps `threadport check` from paying for rich or the runner.
+Importing lazily keeps `threadport check` from paying for rich or the runner. A command
+may also declare ``QUICK`` (threadport.quick_args): the lines it reads exactly as argparse
+would, without importing argparse (threadport.cli_parser) at all.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
@@ -33,32 +34,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class Parser(argparse.ArgumentParser):
-    """An epilog may be a function: it is called only when the help is printed.
-
-    `check --help` lists every rule's summary, which imports every rule; a plain
-    `check FILE` must not pay for that.
-    """
-
-    def format_help(self) -> str:
-        if callable(self.epilog):
-            self.epilog = self.epilog()
-        return super().format_help()
-
-
-class Formatter(argparse.HelpFormatter):
-    """argparse's help layout, given the width it would ask shutil for.
-
-    HelpFormatter imports shutil (and with it bz2, lzma and zlib) for the terminal width
-    whenever a parser is made or an argument added: about 4 ms of every start-up.
-    """
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width=None, **kwargs):
-        if width is None:
-            width = terminal_columns() - 2  # as HelpFormatter does
-        super().__init__(prog, indent_increment, max_help_position, width, **kwargs)
-
-
 def terminal_columns() -> int:
     """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
     try:
@@ -73,36 +48,41 @@ def terminal_columns() -> int:
     return columns or 80
 
 
-def build_parser(chosen: str | None = None, alone: bool = False) -> argparse.ArgumentParser:
-    """The full parser; only the chosen command's module is imported and wired.
-
-    ``alone``: the chosen command's sub-parser is the only one made (argparse's work for
-    the ten others was a tenth of `threadport check`'s start-up). Only when the command
-    comes first: an option before it (``--help``) is the main parser's, which lists them all.
-    """
-    from threadport import __version__
-
-    parser = Parser(  # sub-command parsers are made of the same class
-        prog="threadport",
-        formatter_class=Formatter,
-        description="Learn, prove and carry out the Python 2 to 3 migration of threading code.",
-    )
-    parser.add_argument("--version", action="version", version=f"threadport {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-    for name, (module_name, help_text) in COMMANDS.items():
-        if alone and name != chosen:
-            continue
-        command = sub.add_parser(name, help=help_text, description=help_text, formatter_class=Formatter)
-        if name == chosen:
-            module = importlib.import_module(module_name)
-            module.add_arguments(command)
-            command.set_defaults(_run=module.run)
-    return parser
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    args = read_quickly(argv)
+    if args is None:
+        args = _read(argv)
+        if isinstance(args, int):
+            return args
+    try:
+        return args._run(args)
+    except ThreadportError as error:  # the one place an error becomes a line and an exit status
+        print(f"threadport {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:  # `threadport ... | head` is not an error
+        sys.stderr.close()
+        return 0
+
+
+def read_quickly(argv: list[str]):
+    """`threadport COMMAND ...` read by the command's ``QUICK`` (threadport.quick_args), without
+    importing argparse; None when the command has none or leaves this line to argparse."""
+    if not argv or argv[0] not in COMMANDS:
+        return None
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    quick = getattr(module, "QUICK", None)
+    args = quick.read(argv[1:]) if quick is not None else None
+    if args is not None:
+        args.command = argv[0]
+        args._run = module.run
+    return args
+
+
+def _read(argv: list[str]):
+    """argparse's namespace for ``argv``, or the exit status when there is nothing to run."""
+    from threadport.cli_parser import build_parser
+
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     known = chosen in COMMANDS
     parser = build_parser(chosen if known else None, alone=known and argv[0] == chosen)
@@ -116,15 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         print(f"threadport: error: no command {chosen!r}{hint}; commands: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
-    try:
-        return args._run(args)
-    except ThreadportError as error:  # the one place an error becomes a line and an exit status
-        print(f"threadport {args.command}: error: {error}", file=sys.stderr)
-        return error.exit_code
-    except BrokenPipeError:  # `threadport ... | head` is not an error
-        sys.stderr.close()
-        return 0
+    return parser.parse_args(argv)
 
 
 # The commands whose process may end without the collector's last passes (console()).

@@ -1,5 +1,5 @@
-"""`check` on every core: the prefilter screens in chunks, the files it lets through are
-analysed largest first, one per task; the report is the same as in one process."""
+"""`check` on every core: this process and forked helpers (forked.py) screen the files, then
+share the ones the prefilter lets through, largest first; the report is the same as in one process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import shutil
 
 from availability import unavailable
-from pool_spy import pool_use
+from pool_spy import share_use
 
 from threadport.cli import main
 from threadport.fixer import files
@@ -37,16 +37,15 @@ def tree(root, quiet: int) -> None:
 
 def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeypatch):
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        unavailable("the process pool needs two cores and fork", "THREADPORT_REQUIRE_POOL")
+        unavailable("the forked helpers need two cores and fork", "THREADPORT_REQUIRE_POOL")
     parallel, serial = tmp_path / "parallel", tmp_path / "serial"
-    monkeypatch.setattr(files, "POOL_MINIMUM", 200)  # a smaller tree than a real threshold's: the same code
-    tree(parallel, files.POOL_MINIMUM)
+    tree(parallel, files.SHARE_MINIMUM)
     shutil.copytree(parallel, serial)
-    pools = pool_use(monkeypatch)
+    pools = share_use(monkeypatch)
     code = main(["check", str(parallel)])
     out, err = capsys.readouterr()
     assert pools == [True]
-    monkeypatch.setattr(files, "POOL_MINIMUM", 10**9)
+    monkeypatch.setattr(files, "SHARE_MINIMUM", 10**9)
     assert main(["check", str(serial)]) == code == 2  # the broken file
     serial_out, serial_err = capsys.readouterr()
     assert pools == [True, False]

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The words whose definitions fix asks the tree about (ctx.defined: --aggressive's reach).
 CONSULTED = {rule(code).RULE.old for code in CODES if hasattr(rule(code), "RULE")}
 
+CONDITION = "import threading\nc = threading.Condition()\n"
 # Each was a finding the prefilter once dropped (the code it must give, the source).
 SLIPPED = {
     "value of wait() passed on": ("TP015", "import threading\nc = threading.Condition()\nprint(c.wait(1))\n"),
@@ -86,6 +87,25 @@ SLIPPED = {
     ),
     "a # in a string before it": ("TP001", 'import threading\nt = threading.Thread()\nprint("#"); t.isAlive()\n'),
     "CRLF line ends": ("TP002", "import threading\r\n# a comment\r\nx = threading.currentThread()\r\n"),
+    # wait() alone on its line, but not a statement (trigger.statement_call must not skip them)
+    "wait() an argument on a line of its own": ("TP015", CONDITION + "print(1,\n      c.wait(1)\n)\n"),
+    "wait() after a line continuation": ("TP015", CONDITION + "x = \\\n    c.wait(1)\n"),
+    "wait() after a keyword": ("TP015", CONDITION + "x = (1 if c else\n     c.wait(1)\n)\n"),
+    "wait() after a lambda's colon": ("TP015", CONDITION + "f = (lambda:\n     c.wait(1)\n)\nf()\n"),
+    "wait() a dict value after if/else": ("TP015", CONDITION + "d = {1\n     if c else 2:\n     c.wait(1)\n}\n"),
+    "wait() a slice's bound, after an if's open bracket": ("TP015", CONDITION + "if [1][1:\n      c.wait(1)\n]:\n    pass\n"),
+    "wait() a dict value after a colon": ("TP015", CONDITION + "d = {\n    1:\n    c.wait(1)\n}\n"),
+    "wait() first on its line, its value used after it": ("TP015", CONDITION + "c.wait(1) or print(1)\n"),
+    "wait() after a comment line closing a string": (
+        "TP015",
+        CONDITION + "x = print('''\n# text ''',\n      c.wait(1)\n)\n",
+    ),
+    "wait() in an open bracket of a def": ("TP015", CONDITION + "def f(x=\n      c.wait(1)\n): pass\n"),
+    "wait() after a comment line with a quote": ("TP015", CONDITION + "print(1,\n# it's\n      c.wait(1)\n)\n"),
+    "wait() after a # in a string": ("TP015", CONDITION + 'print("#",\n      c.wait(1)\n)\n'),
+    "wait first on its line, after x.": ("TP015", CONDITION + "print((c.\n    wait)(1))\n"),
+    "wait first on its line, after x. and a comment": ("TP015", CONDITION + "print((c.  # why\n    wait)(1))\n"),
+    "wait() with CRLF line ends": ("TP015", CONDITION.replace("\n", "\r\n") + "print(1,\r\n    c.wait(1)\r\n)\r\n"),
 }
 
 
@@ -128,6 +148,26 @@ def test_shapes_that_slipped_through_are_let_through(tmp_path, name):
 )
 def test_a_synonym_outside_an_import_of_thread_is_no_reason_to_parse(text):
     assert not Prefilter(("TP014",)).search(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "with c:\n    while not ready():\n        c.wait(1)  # why\n",  # queue.py's shape
+        "if ready():\n    pass\nelse:\n    self._cond.wait(timeout)\n",
+        "while True:\n    if left <= 0:\n        break\n    self.wait(left)\n",
+        "with c:\r\n    c.wait()\r\n",
+        "x = f(y)\n\n# a comment\nc.wait(1)\n",
+        'def clear(self):\n    """Then tasks calling\n    wait() will block"""\n',  # not an attribute
+        "def f(sentinels):\n    wait(sentinels, timeout=1)\n",  # not an attribute either
+    ],
+)
+def test_a_wait_whose_line_proves_it_a_statement_is_no_reason_to_parse(text):
+    assert not Prefilter(("TP015",)).search((CONDITION + text).encode())
+
+
+def test_a_wait_on_the_first_line_is_a_statement_too():
+    assert not Prefilter(("TP015",)).search(b"c.wait(1)\n" + CONDITION.encode())
 
 
 def snippets() -> list[str]:

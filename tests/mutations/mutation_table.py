@@ -465,8 +465,15 @@ MUTATIONS = (
     Mutation(
         "prefilter: TP015 lets through only assigned wait() values (the old trigger: print(c.wait(1)) lost)",
         "src/threadport/fixer/tp015_wait_result.py",
-        """    (Attribute("wait", CALL),),""",
+        """    (UsedCall("wait"),),""",
         """    (rb"=[ \\t]*[\\w.]+\\.wait[ \\t]*\\(",),""",
+        (tests("tests/fixer/test_prefilter_recall.py::test_shapes_that_slipped_through_are_let_through"),),
+    ),
+    Mutation(
+        "prefilter: TP015 takes a wait() alone on the line after a comma or an open bracket for a statement",
+        "src/threadport/fixer/trigger.py",
+        """    if last in b")]}'\\"":""",
+        """    if last in b")]}'\\",([":""",
         (tests("tests/fixer/test_prefilter_recall.py::test_shapes_that_slipped_through_are_let_through"),),
     ),
     Mutation(

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+from threadport.config import FAIL_ON
 from threadport.errors import UsageError
+from threadport.output_formats import FORMATS
+from threadport.quick_args import Flag, Quick, Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    import argparse  # imported by threadport.cli_parser, when argparse reads the line
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """The options check and fix share; defaults come from [tool.threadport] (see threadport.config)."""
+    import argparse
+
     parser.add_argument(
         "paths",
         nargs="+",
@@ -63,9 +71,6 @@ def _globs(value: str) -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from threadport.config import FAIL_ON
-    from threadport.output_formats import FORMATS
-
     add_common(parser)
     parser.add_argument(
         "--output-format",
@@ -87,7 +92,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="exit 1 on certain findings only, or on possible ones too (default: possible)",
     )
-    parser.epilog = _epilog  # threadport.cli.Parser calls it for --help only
+    parser.epilog = _epilog  # threadport.cli_parser.Parser calls it for --help only
+
+
+# add_common's options as threadport.quick_args reads them (tests/test_quick_args.py holds them equal)
+COMMON_QUICK = {
+    "--select": Value("select", _codes),
+    "--ignore": Value("ignore", _codes),
+    "--exclude": Value("exclude", _globs),
+    "--extend-exclude": Value("extend_exclude", _globs),
+    "--force-exclude": Flag("force_exclude"),
+    "--respect-gitignore": Flag("respect_gitignore", True, None),
+    "--no-respect-gitignore": Flag("respect_gitignore", False, None),
+    "--stdin-filename": Value("stdin_filename"),
+    "--config": Value("config"),
+    "--isolated": Flag("isolated"),
+    "-q": Flag("quiet"),
+    "--quiet": Flag("quiet"),
+    "--exit-zero": Flag("exit_zero"),
+    "--min-python": Value("min_python"),
+}
+# `threadport check ...` without argparse (threadport.cli.read_quickly): add_arguments' options
+QUICK = Quick(
+    {
+        **COMMON_QUICK,
+        "--output-format": Value("output_format", choices=FORMATS),
+        "--json": Flag("output_format", "json", None),
+        "--fail-on": Value("fail_on", choices=FAIL_ON),
+    },
+    positional="paths",
+)
 
 
 def _epilog() -> str:

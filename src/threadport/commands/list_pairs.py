@@ -8,11 +8,17 @@ checks) the whole catalogue, as before.
 
 from __future__ import annotations
 
-import argparse
 import os
 
 import threadport
 from threadport import cache
+from threadport.quick_args import Quick
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    import argparse  # imported by threadport.cli_parser, when argparse reads the line
+
+QUICK = Quick({})  # `threadport list` alone is read without argparse (threadport.cli.read_quickly)
 
 TITLES_CACHE = "catalog-titles"
 

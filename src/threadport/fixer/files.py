@@ -7,7 +7,6 @@ import functools
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
@@ -20,6 +19,7 @@ from threadport.records import Record
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
     from concurrent.futures import Executor  # a run over a few files never imports a pool
+    from pathlib import Path  # a path may be one; the walk's are str (fixer.walk): no pathlib import
     from typing import TypeVar
 
     from threadport.fixer.ahead import Ahead, AskedFacts  # imported where `fix` uses them: check never does
@@ -231,7 +231,7 @@ def check_files(
     whose findings it changes are checked again with it, so each file's findings are
     those of the whole tree. One pool of workers serves the three passes.
     """
-    with _workers(len(inputs)) as pool:
+    with _shared(len(inputs)) as pool:
         outcomes = _check_each(pool, inputs, codes, TreeFacts(min_python=min_python))
         facts = tree_facts(outcomes, inputs, min_python, pool)
         again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
@@ -378,6 +378,24 @@ def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, fr
 POOL_MINIMUM = 1000
 
 
+# Files: from this many, check shares its passes with a forked copy of itself per further core
+# (forked.py: a fork and a pickle of the results per pass, a few milliseconds). Screening costs
+# about 0.15 ms a file, so a hundred files already give the helper more than its own cost.
+SHARE_MINIMUM = 100
+
+
+@contextlib.contextmanager
+def _shared(items: int) -> Iterator[Executor | None]:
+    """For check: forked helpers (forked.ForkedShare) when there are SHARE_MINIMUM ``items``
+    and more than one core, else None: the work is done here."""
+    if items < SHARE_MINIMUM or _worker_count() < 2:
+        yield None
+        return
+    from threadport.fixer.forked import ForkedShare, can_fork  # here: a run over a few files never forks
+
+    yield ForkedShare(_worker_count() - 1) if can_fork() else None
+
+
 @contextlib.contextmanager
 def _workers(items: int, minimum: int | None = None) -> Iterator[Executor | None]:
     """A pool of forked workers (they start in milliseconds, without re-importing) when
@@ -400,7 +418,9 @@ def _map(pool: Executor | None, function: Callable[[T], R], items: list[T], chun
     ``chunksize`` items; 0: about eight per worker)."""
     if pool is None:
         return [function(item) for item in items]
-    return list(pool.map(function, items, chunksize=chunksize or max(1, len(items) // (_worker_count() * 8))))
+    if not chunksize and not getattr(pool, "PULLS", False):  # forked.py's helpers pull one item at a time
+        chunksize = max(1, len(items) // (_worker_count() * 8))
+    return list(pool.map(function, items, chunksize=chunksize))
 
 
 def _worker_count() -> int:

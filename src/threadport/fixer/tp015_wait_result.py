@@ -15,16 +15,17 @@ from collections.abc import Iterator
 from threadport.facts import Fact
 from threadport.fixer.engine import Context, Finding
 from threadport.fixer.receivers import CONDITION
-from threadport.fixer.trigger import CALL, Attribute, Trigger
+from threadport.fixer.trigger import Trigger, UsedCall
 
 CODE = "TP015"
 SUMMARY = "value of Condition.wait(): None on 2.x, True/False on 3.2+ (report only)"
 # Only certain receivers are reported, and they need a Condition in the same file (threading's
-# Condition or 2.7's _Condition, called or derived from). Any ``x.wait`` then: whether its value
-# is used (``print(c.wait(1))``, ``assert c.wait(1)``...) takes the tree to tell.
+# Condition or 2.7's _Condition, called or derived from). Any ``x.wait(`` then whose value may be
+# used (``print(c.wait(1))``, ``assert c.wait(1)``...): the tree tells; the bytes can only prove
+# the common ``self._cond.wait(timeout)`` alone on its line a statement (trigger.statement_call).
 TRIGGER = Trigger(
     b"Condition",
-    (Attribute("wait", CALL),),
+    (UsedCall("wait"),),
     frozenset({"wait"}),
     requires=(rb"(?<![A-Za-z0-9])Condition(?!\w)",),  # an underscore may come before: _Condition
 )

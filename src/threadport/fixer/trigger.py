@@ -14,7 +14,9 @@ benchmarks/prefilter_recall.py does the same over whole standard libraries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from threadport.lazyre import lazy_compile
 from threadport.records import Record
 
 # No identifier byte just before: ``x.getName``, ``x . getName``, never ``widgetName``. A
@@ -47,6 +49,16 @@ class Attribute(Record, frozen=True):
         self.then = then
 
 
+class UsedCall(Record, frozen=True):
+    """``x.word(`` in code, as ``Attribute(word, CALL)``, but not where its line proves the call
+    a whole expression statement (its value unused): see ``statement_call``."""
+
+    __slots__ = ("word",)
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+
 class InOrder(Record, frozen=True):
     """Each part found after the one before it ends (``acquire`` ... ``finally`` ... ``release()``)."""
 
@@ -60,7 +72,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-
 if TYPE_CHECKING:
     from typing import Union
 
-    Pattern = Union[bytes, Attribute, InOrder]  # bytes: a regex, which must start in code
+    Pattern = Union[bytes, Attribute, UsedCall, InOrder]  # bytes: a regex, which must start in code
 
 
 class Trigger(Record, frozen=True):
@@ -117,6 +129,108 @@ def after_dot(data: bytes, start: int) -> bool:
     return i < 0 or data[i] in b".\n\r"
 
 
+# ``receiver.word(args)`` and nothing after it on its line but a comment: a dotted name first on
+# the line, arguments with no string, comment, backslash or line end (so their brackets count
+# true) and brackets nested at most three deep.
+_ARGUMENT = rb"[^()\r\n'\"#\\]"
+_ARGUMENTS = rb"\((?:" + _ARGUMENT + rb"|\((?:" + _ARGUMENT + rb"|\(" + _ARGUMENT + rb"*\))*\))*\)"
+_RECEIVER = rb"[ \t\f]*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\.)?$"
+_WHOLE_LINE = rb"[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|$)"
+_FIRST_ON_LINE = lazy_compile(_RECEIVER)
+_CALLED = lazy_compile(_ARGUMENTS + _WHOLE_LINE)
+# A line ending in one of these may be a block's header: the next line starts a statement.
+_BARE_HEADER = lazy_compile(rb"[ \t\f]*(?:try|finally|else)[ \t\f]*:$")
+_HEADER = lazy_compile(rb"[ \t\f]*(?:async[ \t\f]+)?(?:def|class|with|for|while|if|elif|except)\b.*:$")
+# The last word of a line that may go on into the next (``(a and\\n b)``, ``[x for x in\\n y]``):
+# every keyword but those that end a statement (``break``...), and the soft keywords.
+_KEYWORDS = frozenset(
+    b"and as assert async await class def del elif else except exec finally for from global if"
+    b" import in is lambda nonlocal not or try while with yield match case type".split()
+)
+
+
+def _line_start(data: bytes, position: int) -> int:
+    return max(data.rfind(b"\n", 0, position), data.rfind(b"\r", 0, position)) + 1
+
+
+def statement_call(data: bytes, start: int, word: bytes) -> bool:
+    """Is the ``word`` at ``start`` (``receiver.word(``) certainly a call that is a whole
+    expression statement, or not code at all? False whenever in doubt.
+
+    Its line must be ``receiver.word(args)`` alone (a dotted name first, a comment after), and
+    the line before must end a statement: then no bracket is open and no backslash joins the
+    two, since two names never follow each other inside brackets without a comma, an operator
+    or a keyword between them. That line (the last before this one that is not blank nor a
+    comment) must end in a name that is not a keyword, a number, a closing bracket or a quote,
+    or be a block's header (``while not ready:``) without a quote, a lambda, an ``else`` or
+    an open bracket. A line with a ``#`` and a quote is doubt (the ``#`` may be in a string).
+    If the line starts inside a string, the call (no quote before it) is in that string too.
+    A ``word`` first on its line (``wait(fds)``) is no attribute at all unless the line before
+    ends in ``.`` or a backslash.
+    """
+    line = _line_start(data, start)
+    first = _FIRST_ON_LINE.match(data[line:start])
+    if first is None:
+        return False
+    if first.group(1) is None:  # ``word`` first on its line: an attribute only after a ``.`` or ``\``
+        return _before(data, line, _not_continued)
+    if _CALLED.match(data, start + len(word)) is None:
+        return False
+    return _before(data, line, _ends_statement)
+
+
+def _before(data: bytes, line: int, verdict: Callable[[bytes], bool]) -> bool:
+    """``verdict`` on the last line before ``line`` that is not blank nor a comment without
+    quotes (a quote: it may be a string's text); True at the start of the file."""
+    end = line - 1
+    while end > 0:  # back over blank and comment lines (without quotes: not a string's text)
+        previous = _line_start(data, end)  # (a CRLF: the empty "line" between CR and LF first)
+        text = data[previous:end]
+        bare = text.strip(b" \t\f")
+        if bare and not (bare.startswith(b"#") and b"'" not in bare and b'"' not in bare):
+            return verdict(text)
+        end = previous - 1
+    return True  # the first line of the file
+
+
+def _code_end(text: bytes) -> bytes | None:
+    """The line without its comment and trailing blanks; None when a ``#`` may be in a string."""
+    if b"#" in text:
+        if b"'" in text or b'"' in text:
+            return None
+        text = text[: text.index(b"#")]
+    return text.rstrip(b" \t\f")
+
+
+def _not_continued(text: bytes) -> bool:
+    """The line does not end in ``.`` or a backslash (a name on the next line is no attribute)."""
+    code = _code_end(text)
+    return code is not None and code[-1:] not in (b".", b"\\")
+
+
+def _ends_statement(text: bytes) -> bool:
+    quoted = b"'" in text or b'"' in text
+    text = _code_end(text)
+    if not text:
+        return False
+    last = text[-1:]
+    if last.isalnum() or last == b"_":
+        word = re.search(rb"[A-Za-z0-9_]+$", text).group()
+        return word not in _KEYWORDS
+    if last in b")]}'\"":
+        return True
+    # (A lambda's colon never ends such a line: a line break ends a lambda outside brackets, and
+    # inside them a header's keyword can only be a comprehension's or a conditional's if/for,
+    # whose operands are never a bare lambda.)
+    if last != b":" or quoted:
+        return False
+    if _BARE_HEADER.match(text):
+        return True
+    if re.search(rb"\belse\b", text) or sum(map(text.count, b"([{")) != sum(map(text.count, b")]}")):
+        return False  # (``{a if b else c:``, ``def f(x:``: inside brackets)
+    return _HEADER.match(text) is not None
+
+
 class Shape:
     """One pattern, searched as re would search it, but only where it starts in code.
 
@@ -127,7 +241,10 @@ class Shape:
 
     def __init__(self, pattern: Pattern) -> None:
         self.parts = [Shape(part) for part in pattern.parts] if isinstance(pattern, InOrder) else None
-        self.attribute = isinstance(pattern, Attribute)
+        self.attribute = isinstance(pattern, (Attribute, UsedCall))
+        self.used = pattern.word.encode() if isinstance(pattern, UsedCall) else None
+        if isinstance(pattern, UsedCall):
+            pattern = Attribute(pattern.word, CALL)
         if isinstance(pattern, Attribute):
             pattern = WORD_START + re.escape(pattern.word).encode() + pattern.then
         if isinstance(pattern, InOrder):
@@ -152,6 +269,7 @@ class Shape:
                 (self.before is None or self.before.match(data, start))
                 and (not self.attribute or after_dot(data, start))
                 and not in_comment(data, start)
+                and (self.used is None or not statement_call(data, start, self.used))
             ):
                 return match.end()
             position = start + 1
