@@ -1,6 +1,6 @@
 """`threadport check` against ruff, pyupgrade, 2to3 and pylint: whole runs, measured side by side.
 
-    python benchmarks/bench_check.py [--skip-pylint] [--skip-slow-peers] [--runs N]
+    python benchmarks/bench_check.py [--skip-pylint] [--skip-slow-peers] [--runs N] [--against SRC]
 
 Three corpora, each copied to a temporary folder first (nothing can write to the originals):
   - "3.13 Lib+tests": CPython 3.13's standard library with its tests (site-packages left out);
@@ -15,6 +15,9 @@ processed. Each ratio is printed beside the files and lines behind it. threadpor
 take turns, best of N each (wall, and CPU with their workers); ruff runs with --no-cache and
 threadport keeps none, so both read and analyse every file on every run (threadport's own
 bytecode is compiled first, as installing it does).
+--against SRC also times the threadport whose package is in the folder SRC (a checkout's src/, main
+before a change, say) in the same rounds, and prints its ratio beside this one's: a before/after
+measured in one run, under the same load.
 Recall: every call site pylint's W4902 (deprecated-method) flags for a threading alias must be
 flagged by threadport check too, possible or certain.
 Needs the `bench` extra (ruff, pylint) and pyupgrade. Goals: check <= 1.0x ruff UP on all three
@@ -120,14 +123,16 @@ def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     return time.perf_counter() - started, done
 
 
-def best_of_interleaved(runs: int, commands: list[tuple[list[str], tuple[int, ...]]]) -> list[tuple[float, float]]:
+def best_of_interleaved(
+    runs: int, commands: list[tuple[list[str], tuple[int, ...], dict[str, str] | None]]
+) -> list[tuple[float, float]]:
     """Best wall and best CPU (the child's own, its workers included) of each command over
     ``runs`` rounds, the commands taking turns in each round: on a loaded machine the load
-    then falls on all of them alike."""
+    then falls on all of them alike. (command, exit codes that are success, environment)"""
     best = [(float("inf"), float("inf")) for _ in commands]
     for _ in range(runs):
-        for i, (command, ok) in enumerate(commands):
-            wall, cpu, code = run_child(command)
+        for i, (command, ok, env) in enumerate(commands):
+            wall, cpu, code = run_child(command, env)
             if code not in ok:
                 done = subprocess.run(command, capture_output=True, text=True)
                 raise SystemExit(f"{command[0]} ... exited {code}: {done.stderr.strip()[-500:]}")
@@ -148,7 +153,7 @@ def run_peer(label: str, driver: str, corpus: Corpus) -> tuple[float, list[str]]
     return seconds, crashed
 
 
-def compile_threadport() -> None:
+def compile_threadport(against: Path | None = None) -> None:
     """threadport's modules compiled to bytecode before it is timed, as installing it does.
 
     With PYTHONDONTWRITEBYTECODE set (these machines set it), nothing writes the bytecode
@@ -160,6 +165,13 @@ def compile_threadport() -> None:
     import threadport
 
     compileall.compile_dir(str(Path(threadport.__file__).parent), quiet=1)
+    if against is not None:
+        compileall.compile_dir(str(against / "threadport"), quiet=1)
+
+
+def against_env(src: Path) -> dict[str, str]:
+    """This interpreter, importing threadport from ``src`` first."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))}
 
 
 def threadport_check(folder: Path, *extra: str) -> list[str]:
@@ -223,7 +235,13 @@ def main() -> int:
     parser.add_argument("--skip-pylint", action="store_true", help="leave out the recall runs (slow)")
     parser.add_argument("--skip-slow-peers", action="store_true", help="leave out pyupgrade and 2to3 (minutes)")
     parser.add_argument("--runs", type=int, default=3, help="best of N for threadport and ruff (default 3)")
+    parser.add_argument(
+        "--against", metavar="SRC", type=Path, help="also time the threadport package in SRC (before a change, say)"
+    )
     args = parser.parse_args()
+    if args.against is not None and not (args.against / "threadport" / "__init__.py").is_file():
+        print(f"--against: no threadport package in {args.against}")
+        return 2
     root = pyenv_root() / "versions"
     modern_src, legacy_src = root / "3.13.0/lib/python3.13", root / "2.7.18/lib/python2.7"
     for needed in (modern_src, legacy_src):
@@ -234,7 +252,7 @@ def main() -> int:
         print("no ruff on PATH or beside this Python: `pip install -e '.[bench]'`")
         return 2
     ruff_version = subprocess.run([ruff_binary(), "--version"], capture_output=True, text=True).stdout.strip()
-    compile_threadport()
+    compile_threadport(args.against)
     print(f"threadport on Python {sys.version.split()[0]}, {ruff_version}, {os.cpu_count()} cores", end="")
     print(f", load average {os.getloadavg()[0]:.1f} (above 1: other work shares the cores, read the ratios)")
     with tempfile.TemporaryDirectory(prefix="threadport-bench-") as scratch:
@@ -258,15 +276,24 @@ def main() -> int:
                 # Sized from the untouched copy: the peer's own copy may have been rewritten.
                 peer_line = f"{slow_peer}: {peer_seconds:.2f}s over {corpus.size()}"
             processed = corpus.size()
-            (ours, our_cpu), (ruff, ruff_cpu) = best_of_interleaved(
-                args.runs, [(threadport_check(corpus.folder), (0, 2)), (ruff_check(corpus.folder), (0,))]
-            )
+            commands = [(threadport_check(corpus.folder), (0, 2), None), (ruff_check(corpus.folder), (0,), None)]
+            if args.against is not None:
+                commands.append((threadport_check(corpus.folder), (0, 2), against_env(args.against)))
+            timings = best_of_interleaved(args.runs, commands)
+            (ours, our_cpu), (ruff, ruff_cpu) = timings[:2]
             print(f"    threadport check: {ours:.2f}s (CPU {our_cpu:.2f}s) over {processed}")
             print(f"    ruff check --select UP --no-cache: {ruff:.2f}s (CPU {ruff_cpu:.2f}s) over {processed}")
             summary.append(
                 f"RATIO threadport / ruff UP ({corpus.name}): {ours / ruff:.2f}x   (goal <= 1.0x;"
                 f" CPU {our_cpu / ruff_cpu:.2f}x; load average {os.getloadavg()[0]:.1f})"
             )
+            if args.against is not None:
+                before, before_cpu = timings[2]
+                print(f"    threadport check from {args.against}: {before:.2f}s (CPU {before_cpu:.2f}s)")
+                summary.append(
+                    f"    against {args.against}: {before / ruff:.2f}x (CPU {before_cpu / ruff_cpu:.2f}x)"
+                    f" in the same rounds"
+                )
             if peer_line:
                 print(f"    {peer_line}")
                 goal = "10x" if slow_peer.startswith("pyupgrade") else "20x"
