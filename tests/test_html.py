@@ -112,25 +112,32 @@ def pages(site: Path) -> dict[str, Page]:
     return {p.name: Page(p.read_text(encoding="utf-8")) for p in site.glob("*.html")}
 
 
-def test_one_page_per_catalogue_pair_and_an_index(site):
+@pytest.fixture(scope="module")
+def site_pages(site) -> dict[str, Page]:
+    """The shared build's pages, parsed once (HTMLParser is pure Python: a few hundred ms of
+    CPU a pass) for the tests that only read them."""
+    return pages(site)
+
+
+def test_one_page_per_catalogue_pair_and_an_index(site, site_pages):
     expected = {"index.html", "clock.html"} | {page_name(p.stem) for p in load_catalog()}
     assert {p.name for p in site.glob("*.html")} == expected
-    index = pages(site)["index.html"]
+    index = site_pages["index.html"]
     for pair in load_catalog():
         assert page_name(pair.stem) in index.hrefs
 
 
-def test_the_code_view_holds_both_files_verbatim(site):
+def test_the_code_view_holds_both_files_verbatim(site_pages):
     """Every line of both sources, in order, as text: highlighting and marks lose nothing."""
-    all_pages = pages(site)
+    all_pages = site_pages
     for pair in load_catalog():
         page = all_pages[page_name(pair.stem)]
         assert page.code["legacy"] == pair.legacy_path.read_text(encoding="utf-8").splitlines()
         assert page.code["modern"] == pair.modern_path.read_text(encoding="utf-8").splitlines()
 
 
-def test_offline_no_script_no_outside_asset_and_every_internal_link_resolves(site):
-    all_pages = pages(site)
+def test_offline_no_script_no_outside_asset_and_every_internal_link_resolves(site, site_pages):
+    all_pages = site_pages
     for name, page in all_pages.items():
         assert page.scripts == 0, f"{name}: the tour needs no JavaScript"
         for asset in page.assets:

@@ -5,12 +5,14 @@ converted code runs on 3.7 and 3.8 with a (Pending)DeprecationWarning and dies o
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import sys
 
 import pytest
 
+import threadport.timeline
 from threadport.catalog import get_pair, showcase_root
 from threadport.cli import main
 from threadport.runner import Transcript
@@ -99,7 +101,27 @@ def test_classify_order_fails_then_differs_then_warns(tmp_path):
     assert classify(transcript(timed_out=True, deadlock=True, exit=None), converted, baseline).detail == "deadlock"
 
 
-def test_cli_json_for_the_seed(capsys, python3):
+@pytest.fixture(scope="module")
+def one_build_per_question():
+    """timeline.build run once for each set of pairs and interpreters the module's commands
+    ask about: the JSON and the table of the same run are two renderings of one build (each
+    build converts the pairs and runs every entry on every interpreter). Each caller gets
+    its own copy of the rows."""
+    made: dict[tuple, list] = {}
+    real = threadport.timeline.build
+
+    def once(pairs, pythons, legacy=None, *, jobs=None):
+        key = (tuple(p.stem for p in pairs), tuple(p.path for p in pythons), legacy.path if legacy else None)
+        if key not in made:
+            made[key] = real(pairs, pythons, legacy, jobs=jobs)
+        return copy.deepcopy(made[key])
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(threadport.timeline, "build", once)
+        yield made
+
+
+def test_cli_json_for_the_seed(capsys, python3, one_build_per_question):
     old, new = python3(8), python3(9)
     assert main(["timeline", "threading_notes", "--json", "--python", old.path, "--python", new.path]) == 0
     document = json.loads(capsys.readouterr().out)
@@ -108,7 +130,7 @@ def test_cli_json_for_the_seed(capsys, python3):
     assert [cell["status"] for cell in poll["cells"]] == [WARNS, FAILS]
 
 
-def test_cli_table_names_the_break(capsys, python3):
+def test_cli_table_names_the_break(capsys, python3, one_build_per_question):
     old, new = python3(8), python3(9)
     assert main(["timeline", "threading_notes", "--python", old.path, "--python", new.path]) == 0
     out = capsys.readouterr().out

@@ -21,11 +21,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from threadport.fixer.source import SourceError, read_bytes
 from threadport.lazyre import lazy_compile
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path  # gather_reexports imports it; check's paths are str (fixer.walk)
 
 _OWNER = lazy_compile(rb"(\w+)[ \t]*\.[ \t]*$")
 
@@ -287,10 +290,12 @@ def gather_reexports(facts: TreeFacts, found: dict[str, frozenset[str]], paths: 
     """
     if not found:
         return
+    from pathlib import Path  # here: only a tree with a file re-exporting threading needs it
+
     names = {str(path): module_name(Path(path)) for path in found}
     stems = {Path(path).name for path in found}
     taken: dict[str, int] = {}
-    for path in paths:
+    for path in map(Path, paths):  # str from the walk (fixer.walk), or Path
         if path.name in stems:
             name = module_name(path)
             taken[name] = taken.get(name, 0) + 1
