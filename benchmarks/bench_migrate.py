@@ -1,15 +1,19 @@
 """`threadport migrate` against the same pipeline by hand, on the same cores, side by side.
 
-    python benchmarks/bench_migrate.py [--rounds N] [--files N]
+    python benchmarks/bench_migrate.py [--rounds N] [--files N] [--against SRC]
 
 The corpus is CPython 2.7's standard library, copied to a temporary folder for each run
 (both rewrite in place). By hand: fissix's default fixers (`python -m fissix -w -n -j
 CORES`), then `pyupgrade --py39-plus` split into one process per core. threadport migrate
-does that and threadport's own rules in between, runs pyupgrade again while it still
-changes a file, and checks each result compiles. Every tool's exit status is checked (a
+does that and threadport's own rules in between, runs pyupgrade again where its last run
+made something another of its rules acts on (to its fixed point), and checks each result
+compiles. Every tool's exit status is checked (a
 crash voids the figure) and the files each one refused are named. Goal: migrate <= 1.0x
 by hand (wall); CPU is the children's CPU time, CPU/wall how many cores a run kept busy.
-`--files N` takes the first N files (sorted) for a quicker, smaller run.
+`--files N` takes the first N files (sorted) for a quicker, smaller run. `--against SRC`
+adds a row: migrate from another checkout's src/ folder (`git worktree add --detach
+/tmp/before main`, then `--against /tmp/before/src`), in the same rounds, so a change is
+measured before and after under the same load.
 
 A third row, "to fixed point", is the by-hand pipeline with pyupgrade run as migrate runs
 it: again over the files it rewrote, up to three runs, as tests/fixer/plain_migrate.py
@@ -97,11 +101,20 @@ def pyupgrade(files: list[str], refused: list[str]) -> set[str]:
     return rewritten
 
 
-def migrate(folder: Path) -> list[str]:
-    """threadport migrate over the folder; the files it refused, each named."""
-    threadport = str(Path(sys.executable).with_name("threadport"))
+def migrate(folder: Path, against: Path | None = None) -> list[str]:
+    """threadport migrate over the folder (from the src/ folder ``against``: its `python -m
+    threadport`, the console script's own function); the files it refused, each named."""
+    command = [str(Path(sys.executable).with_name("threadport"))]
+    environment = None
+    if against is not None:
+        command = [sys.executable, "-m", "threadport"]
+        environment = {**os.environ, "PYTHONPATH": str(against)}
     done = subprocess.run(
-        [threadport, "migrate", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [*command, "migrate", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
     )
     if done.returncode not in (0, 2) or "Traceback" in done.stderr:  # 2: files it could not migrate, named
         raise SystemExit(f"threadport migrate exited {done.returncode}: {done.stderr[-800:]}")
@@ -127,12 +140,15 @@ def main() -> int:
     parser.add_argument(
         "--skip-fixed-point", action="store_true", help="leave out the by-hand row with pyupgrade to its fixed point"
     )
+    parser.add_argument("--against", type=Path, help="also migrate from this src/ folder (before a change)")
     args = parser.parse_args()
     version = next(iter(sorted((pyenv_root() / "versions").glob("2.7*"))), None)
     if version is None:
         raise SystemExit("no Python 2.7 in pyenv: its Lib is the corpus (pyenv install 2.7.18)")
     lib = version / "lib" / "python2.7"
     pipelines = {"by hand": by_hand, "migrate": migrate}
+    if args.against:
+        pipelines["migrate against"] = functools.partial(migrate, against=args.against.resolve())
     if not args.skip_fixed_point:  # pyupgrade's three runs, as migrate makes them
         pipelines["to fixed point"] = functools.partial(by_hand, pyupgrade_runs=3)
     times: dict[str, list[tuple[float, float]]] = {label: [] for label in pipelines}
@@ -161,6 +177,18 @@ def main() -> int:
     cpu_ratio = statistics.median(c for _, c in times["migrate"]) / statistics.median(c for _, c in times["by hand"])
     verdict = "met" if ratio <= GOAL else "NOT met"
     print(f"  migrate / by hand {ratio:5.2f}x wall, {cpu_ratio:5.2f}x CPU   (goal <= {GOAL}x wall: {verdict})")
+    if "migrate against" in times:
+        hand_wall = statistics.median(w for w, _ in times["by hand"])
+        hand_cpu = statistics.median(c for _, c in times["by hand"])
+        before_wall = statistics.median(w for w, _ in times["migrate against"])
+        before_cpu = statistics.median(c for _, c in times["migrate against"])
+        after_wall = statistics.median(w for w, _ in times["migrate"])
+        after_cpu = statistics.median(c for _, c in times["migrate"])
+        print(
+            f"  migrate from {args.against} / by hand {before_wall / hand_wall:5.2f}x wall,"
+            f" {before_cpu / hand_cpu:5.2f}x CPU; migrate / migrate from it"
+            f" {after_wall / before_wall:5.2f}x wall, {after_cpu / before_cpu:5.2f}x CPU"
+        )
     if "to fixed point" in times:
         fixed_wall = statistics.median(w for w, _ in times["to fixed point"])
         fixed_cpu = statistics.median(c for _, c in times["to fixed point"])

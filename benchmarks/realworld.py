@@ -210,7 +210,7 @@ def measure(
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary) / name
         shutil.copytree(source, folder, symlinks=True, ignore=shutil.ignore_patterns("*.pyc", "__pycache__"))
-        inputs = list(iter_files([str(folder)]))
+        inputs = [(Path(path), explicit) for path, explicit in iter_files([str(folder)])]  # the walk gives str
         paths = [path for path, _ in inputs]
         project.files = len(paths)
         oldest = min_python or project_min_python([str(folder)])[0]

@@ -116,8 +116,23 @@ def run_whole(turns, me, operation, args):
     turns.finish(me)
 
 
+# True during a row's warm-up round (rounds()): the traced operation runs alone.
+warming_up = False
+
+
+def warm_up(operation, args):
+    """Call operation(*args) traced as in a race, in this thread alone: no other thread
+    is waiting, so each hand-over returns at once."""
+    turns, errors = Turns(), []
+    turns.finished[1] = True
+    run_stepped(turns, 0, operation, args, errors)
+    return turns.switches, errors
+
+
 def race(operation, args_first, args_second):
     """Both threads run operation, taking turns bytecode by bytecode (lockstep)."""
+    if warming_up:
+        return warm_up(operation, args_first)
     turns, errors = Turns(), []
     threads = [threading.Thread(target=run_stepped, args=(turns, 0, operation, args_first, errors)),
                threading.Thread(target=run_stepped, args=(turns, 1, operation, args_second, errors))]
@@ -130,6 +145,8 @@ def race(operation, args_first, args_second):
 
 def interrupt(operation, args, other, other_args):
     """One thread runs operation; before each of its bytecodes the other runs other() whole."""
+    if warming_up:
+        return warm_up(operation, args)
     turns, errors = Turns(), []
     threads = [threading.Thread(target=run_stepped, args=(turns, 0, operation, args, errors)),
                threading.Thread(target=run_whole, args=(turns, 1, other, other_args))]
@@ -320,7 +337,14 @@ def clear_round(operation, r):
 
 
 def rounds(play, *args):
-    play(*(args + (0,)))  # round 0 warms up, uncounted (the Python 3 twin needs it)
+    # Round 0 warms up, uncounted, with the traced operation alone (the Python 3 twin
+    # needs it); each round sets up its state afresh.
+    global warming_up
+    warming_up = True
+    try:
+        play(*(args + (0,)))
+    finally:
+        warming_up = False
     return [play(*(args + (r,))) for r in xrange(1, ROUNDS + 1)]
 
 

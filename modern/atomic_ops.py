@@ -107,8 +107,23 @@ def _run_pair(first: tuple, second: tuple) -> None:
         thread.join()
 
 
+# True during a row's warm-up round (rounds()): the traced operation runs alone.
+warming_up = False
+
+
+def warm_up(operation: Callable[..., None], args: tuple) -> tuple[int, list[Exception]]:
+    """Call operation(*args) traced as in a race, in this thread alone: no other thread
+    is waiting, so each hand-over returns at once."""
+    turns, errors = Turns(), []
+    turns.finished[1] = True
+    run_stepped(turns, 0, operation, args, errors)
+    return turns.switches, errors
+
+
 def race(operation: Callable[..., None], args_first: tuple, args_second: tuple) -> tuple[int, list[Exception]]:
     """Both threads run operation, taking turns bytecode by bytecode (lockstep)."""
+    if warming_up:
+        return warm_up(operation, args_first)
     turns, errors = Turns(), []
     _run_pair(
         (run_stepped, turns, 0, operation, args_first, errors),
@@ -121,6 +136,8 @@ def interrupt(
     operation: Callable[..., None], args: tuple, other: Callable[..., None], other_args: tuple
 ) -> tuple[int, list[Exception]]:
     """One thread runs operation; before each of its bytecodes the other runs other() whole."""
+    if warming_up:
+        return warm_up(operation, args)
     turns, errors = Turns(), []
     _run_pair((run_stepped, turns, 0, operation, args, errors), (run_whole, turns, 1, other, other_args))
     return turns.switches, errors
@@ -310,9 +327,15 @@ def clear_round(operation: Callable[..., None], r: int) -> Round:
 
 
 def rounds(play: Callable[..., Round], *args: object) -> list[Round]:
-    """Round 0 warms up, uncounted: here Python 3.12 and 3.13 gave a function no opcode
-    events on its first traced call (PEP 669 reimplemented settrace; see gh-103615)."""
-    play(*args, 0)
+    """Round 0 warms up, uncounted, with the traced operation alone: here Python 3.12 and
+    3.13 gave a function no opcode events on its first traced call (PEP 669 reimplemented
+    settrace; see gh-103615). Each round sets up its state afresh."""
+    global warming_up
+    warming_up = True
+    try:
+        play(*args, 0)
+    finally:
+        warming_up = False
     return [play(*args, r) for r in range(1, ROUNDS + 1)]
 
 

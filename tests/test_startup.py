@@ -20,7 +20,7 @@ from threadport.commands import list_pairs
 SMALL = "import threading\nt = threading.Thread(target=print)\nprint(t.isAlive())\n"
 
 
-def imported_after(tmp_path, argv: list[str]) -> tuple[set[str], subprocess.CompletedProcess]:
+def imported_after(tmp_path, argv: list[str], cwd=None) -> tuple[set[str], subprocess.CompletedProcess]:
     """The modules loaded by one `threadport ARGV` in a fresh interpreter, and its result."""
     script = (
         "import sys\nfrom threadport.cli import main\ntry:\n    code = main(sys.argv[1:])\n"
@@ -29,7 +29,7 @@ def imported_after(tmp_path, argv: list[str]) -> tuple[set[str], subprocess.Comp
     )
     env = {**os.environ, "THREADPORT_CACHE": str(tmp_path / "cache")}
     env.pop(cache.NO_CACHE_ENV, None)
-    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env, cwd=cwd)
     return set(done.stderr.split()), done
 
 
@@ -140,13 +140,17 @@ HEAVY = {
     "argparse": "with gettext and locale: a line commands.check.QUICK reads needs no parser (quick_args)",
     "gettext": "argparse's messages (and locale, imported to look for their translation)",
     "locale": "gettext's search for a translation of argparse's messages",
+    "pathlib": "with urllib.parse and ipaddress: the walk, config and metadata use str (threadport.pathnames)",
+    "tokenize": "only a file with a BOM or a coding cookie (source._plain_utf8), or Python 2 code",
 }
 
 
-def test_check_on_a_small_file_imports_nothing_heavy(tmp_path):
+# without --isolated: the search for a pyproject.toml, which finds none above tmp_path
+@pytest.mark.parametrize("isolated", [["--isolated"], []])
+def test_check_on_a_small_file_imports_nothing_heavy(tmp_path, isolated):
     small = tmp_path / "small.py"
     small.write_text(SMALL)
-    modules, done = imported_after(tmp_path, ["check", "--isolated", "--exit-zero", str(small)])
+    modules, done = imported_after(tmp_path, ["check", *isolated, "--exit-zero", str(small)], cwd=tmp_path)
     assert done.returncode == 0 and "TP001" in done.stdout
     assert {name: why for name, why in HEAVY.items() if name in modules} == {}
 

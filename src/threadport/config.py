@@ -19,14 +19,12 @@ file; a key the file does not set takes the built-in default.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from threadport.errors import UsageError
+from threadport.pathnames import parents, plain
 from threadport.records import Record
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
-if TYPE_CHECKING:
-    from pathlib import Path  # imported where a path is made: `check --help` reads FAIL_ON only
 
 FAIL_ON = ("certain", "possible")
 
@@ -40,7 +38,7 @@ class Pattern(Record, frozen=True):
 
     __slots__ = ("glob", "base")
 
-    def __init__(self, glob: str, base: Path) -> None:
+    def __init__(self, glob: str, base: str) -> None:
         self.glob = glob
         self.base = base
 
@@ -69,7 +67,7 @@ class Settings(Record):
         fail_on: str = "possible",
         respect_gitignore: bool = True,
         min_python: str | None = None,
-        source: Path | None = None,
+        source: str | None = None,
         codes: tuple[str, ...] = (),
     ) -> None:
         self.select = select
@@ -101,16 +99,16 @@ _KEYS = {
 }
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.threadport] table, from ``start`` upward."""
-    for folder in [start, *start.parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _table(candidate, required=False) is not None:
+def find_config(start: str) -> str | None:
+    """The nearest pyproject.toml with a [tool.threadport] table, from the absolute ``start`` upward."""
+    for folder in [start, *parents(start)]:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate) and _table(candidate, required=False) is not None:
             return candidate
     return None
 
 
-def _table(path: Path, *, required: bool) -> dict | None:
+def _table(path: str, *, required: bool) -> dict | None:
     # imported here: most runs find no pyproject.toml, and tomllib is a noticeable share of start-up
     if sys.version_info >= (3, 11):
         import tomllib
@@ -118,7 +116,8 @@ def _table(path: Path, *, required: bool) -> dict | None:
         import tomli as tomllib
 
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            document = tomllib.loads(file.read())
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -131,11 +130,11 @@ def _table(path: Path, *, required: bool) -> dict | None:
     return table
 
 
-def load(path: Path) -> Settings:
+def load(path: str) -> Settings:
     """Settings from one pyproject.toml; unknown keys and wrong types are errors, not ignored."""
     table = _table(path, required=True)
     settings = Settings(source=path)
-    base = path.resolve().parent
+    base = os.path.dirname(os.path.realpath(path))
     for key, value in table.items():
         if key not in _KEYS:
             raise ConfigError(f"{path}: [tool.threadport] unknown key {key!r} (known: {', '.join(_KEYS)})")
@@ -151,15 +150,15 @@ def load(path: Path) -> Settings:
     return settings
 
 
-def resolve(args, cwd: Path | None = None) -> Settings:
-    """The file's settings, then every flag the user gave on top (a flag left unset is None)."""
-    from pathlib import Path
+def resolve(args, cwd: str | None = None) -> Settings:
+    """The file's settings, then every flag the user gave on top (a flag left unset is None).
 
-    cwd = cwd or Path.cwd()
+    Paths are ``str``, spelt as pathlib spells them (threadport.pathnames: no pathlib import)."""
+    cwd = cwd or os.getcwd()
     if getattr(args, "isolated", False):
         settings = Settings()
     elif getattr(args, "config", None):
-        settings = load(Path(args.config))
+        settings = load(plain(args.config))
     else:
         found = find_config(cwd)
         settings = load(found) if found else Settings()

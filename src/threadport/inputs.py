@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
 
 from threadport.config import Pattern, Settings
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def excluded(path: Path, patterns: Iterable[Pattern]) -> bool:
+
+def excluded(path: str, patterns: Iterable[Pattern]) -> bool:
     """True when a glob matches the path, one of its folders, or its name.
 
     A pattern with a slash is matched against the path relative to the pattern's
     base folder (``tests/fixtures/*``); one without is matched against each part
     of it (``legacy`` skips every folder named legacy, ``*_pb2.py`` every such file).
     """
+    from pathlib import Path, PurePosixPath  # here: only a run with exclude patterns needs it
+
     absolute = Path(os.path.abspath(path))
     for pattern in patterns:
         glob = pattern.glob.rstrip("/")
@@ -41,7 +45,7 @@ def excluded(path: Path, patterns: Iterable[Pattern]) -> bool:
     return False
 
 
-def git_ignored(paths: list[Path]) -> set[Path]:
+def git_ignored(paths: list[str]) -> set[str]:
     """The paths that git ignores (.gitignore, .git/info/exclude, the global excludes file).
 
     One ``git check-ignore --stdin`` per work tree; outside a git work tree, or without
@@ -49,14 +53,14 @@ def git_ignored(paths: list[Path]) -> set[Path]:
     """
     if not paths:  # files named on the command line: git is not asked (nor shutil imported)
         return set()
-    by_tree: dict[Path, list[str]] = {}
-    tops: dict[Path, Path | None] = {}
-    by_folder: dict[str, Path | None] = {}  # a folder's files share its answer: no Path per file
+    by_tree: dict[str, list[str]] = {}
+    tops: dict[str, str | None] = {}
+    by_folder: dict[str, str | None] = {}  # a folder's files share its answer
     for path in paths:
         absolute = os.path.abspath(path)
         folder = os.path.dirname(absolute)
         if folder not in by_folder:
-            by_folder[folder] = _work_tree(Path(folder), tops)
+            by_folder[folder] = _work_tree(folder, tops)
         top = by_folder[folder]
         if top is not None:
             by_tree.setdefault(top, []).append(absolute)
@@ -72,7 +76,7 @@ def git_ignored(paths: list[Path]) -> set[Path]:
     ignored: set[str] = set()
     for top, names in by_tree.items():
         done = subprocess.run(
-            [git, "-C", str(top), "check-ignore", "-z", "--stdin"],
+            [git, "-C", top, "check-ignore", "-z", "--stdin"],
             input=b"".join(os.fsencode(name) + b"\0" for name in names),
             capture_output=True,
         )
@@ -83,23 +87,25 @@ def git_ignored(paths: list[Path]) -> set[Path]:
     return {path for path in paths if os.path.abspath(path) in ignored}
 
 
-def _work_tree(folder: Path, tops: dict[Path, Path | None]) -> Path | None:
-    """The folder holding ``.git`` at or above ``folder`` (cached: a walk meets each folder once)."""
+def _work_tree(folder: str, tops: dict[str, str | None]) -> str | None:
+    """The folder holding ``.git`` at or above the absolute ``folder`` (cached: a walk meets
+    each folder once)."""
     if folder not in tops:
-        if (folder / ".git").exists():
+        if os.path.exists(os.path.join(folder, ".git")):
             tops[folder] = folder
         else:
-            tops[folder] = None if folder.parent == folder else _work_tree(folder.parent, tops)
+            parent = os.path.dirname(folder)
+            tops[folder] = None if parent == folder else _work_tree(parent, tops)
     return tops[folder]
 
 
 def select_inputs(
-    found: Iterable[tuple[Path, bool]], settings: Settings, *, force_exclude: bool = False
-) -> list[tuple[Path, bool]]:
+    found: Iterable[tuple[str, bool]], settings: Settings, *, force_exclude: bool = False
+) -> list[tuple[str, bool]]:
     """The ``(path, explicit)`` pairs that the settings keep, in their order."""
     pairs = list(found)
 
-    def filtered(path: Path, explicit: bool) -> bool:
+    def filtered(path: str, explicit: bool) -> bool:
         return force_exclude or not explicit
 
     patterns = settings.excludes

@@ -93,7 +93,10 @@ SLIPPED = {
     "wait() after a keyword": ("TP015", CONDITION + "x = (1 if c else\n     c.wait(1)\n)\n"),
     "wait() after a lambda's colon": ("TP015", CONDITION + "f = (lambda:\n     c.wait(1)\n)\nf()\n"),
     "wait() a dict value after if/else": ("TP015", CONDITION + "d = {1\n     if c else 2:\n     c.wait(1)\n}\n"),
-    "wait() a slice's bound, after an if's open bracket": ("TP015", CONDITION + "if [1][1:\n      c.wait(1)\n]:\n    pass\n"),
+    "wait() a slice's bound, after an if's open bracket": (
+        "TP015",
+        CONDITION + "if [1][1:\n      c.wait(1)\n]:\n    pass\n",
+    ),
     "wait() a dict value after a colon": ("TP015", CONDITION + "d = {\n    1:\n    c.wait(1)\n}\n"),
     "wait() first on its line, its value used after it": ("TP015", CONDITION + "c.wait(1) or print(1)\n"),
     "wait() after a comment line closing a string": (

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from threadport.fixer.walk import iter_files
 
     errors = migrated = 0
-    found = [(Path(root_name), path) for root_name in args.paths for path, _ in iter_files([root_name])]
+    found = [(Path(root_name), Path(path)) for root_name in args.paths for path, _ in iter_files([root_name])]
     sources = []
     for root, path in found:
         try:

@@ -7,7 +7,6 @@ import functools
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
@@ -20,6 +19,7 @@ from threadport.records import Record
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
     from concurrent.futures import Executor  # a run over a few files never imports a pool
+    from pathlib import Path  # a path may be one; the walk's are str (fixer.walk): no pathlib import
     from typing import TypeVar
 
     from threadport.fixer.ahead import Ahead, AskedFacts  # imported where `fix` uses them: check never does

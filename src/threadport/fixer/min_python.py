@@ -8,10 +8,11 @@ Without any, 2.6: the first Python with the PEP 8 threading names and properties
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from threadport.lazyre import lazy_compile
+from threadport.pathnames import parents
 
 DEFAULT = (2, 6)
 _LOWER_BOUND = lazy_compile(r"(?:>=|~=|==|>)\s*(\d+)\.(\d+)")
@@ -50,17 +51,18 @@ def from_text(text: str) -> tuple[int, int] | None:
 def project_min_python(paths: list[str]) -> tuple[tuple[int, int], str]:
     """(version, where it came from) for the project holding ``paths[0]``."""
     if paths:
-        start = Path(paths[0]).resolve()
-        for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
+        start = os.path.realpath(paths[0])  # str paths, as pathlib spells them: no pathlib import
+        for folder in [start, *parents(start)] if os.path.isdir(start) else parents(start):
             for name in METADATA_FILES:
-                candidate = folder / name
+                candidate = os.path.join(folder, name)
                 try:
-                    text = candidate.read_text(encoding="utf-8", errors="replace")
+                    with open(candidate, encoding="utf-8", errors="replace") as file:
+                        text = file.read()
                 except OSError:
                     continue
                 found = from_text(text)
                 if found:
-                    return found, str(candidate)
-            if (folder / ".git").exists():
+                    return found, candidate
+            if os.path.exists(os.path.join(folder, ".git")):
                 break  # the project's root: do not read a parent project's metadata
     return DEFAULT, "default"

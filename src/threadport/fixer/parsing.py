@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import tokenize
 import warnings
 
 from threadport.errors import ThreadportError
@@ -51,6 +50,8 @@ def _python2_parses(text: str) -> str | None:
 
 def _python2_tree(text: str):
     """fissix's tree of ``text`` in lib2to3's Python 2 grammar, or its complaint (a str)."""
+    import tokenize  # here, as fissix: a Python 3 file never needs it (a start-up cost of check FILE)
+
     from fissix import pygram, pytree
     from fissix.pgen2 import driver, parse
     from fissix.pgen2 import tokenize as pgen_tokenize  # its own TokenError, not the stdlib's
@@ -113,6 +114,8 @@ def parse(text: str) -> Parsed:
         # versions raise a bare MemoryError or RecursionError for the same input.
         raise ParseFailure(_too_deep(error)) from None
     _refuse_deep_brackets(python3_error)
+    import tokenize  # here, as the shim: a Python 3 file never needs it
+
     from threadport.fixer.py2shim import expand_tabs, shim  # here: most files are Python 3 (its regexes cost)
 
     try:

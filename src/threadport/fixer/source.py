@@ -26,12 +26,14 @@ import io
 import os
 import stat
 import time
-import tokenize
-from pathlib import Path
 
 from threadport.errors import ThreadportError
 from threadport.lazyre import lazy_compile
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path  # a path may be one; check's are str (fixer.walk): no pathlib import
 
 try:
     import fcntl
@@ -80,12 +82,30 @@ def _bom_and_cookie_disagree(data: bytes) -> str | None:
     return None
 
 
+def _plain_utf8(data: bytes) -> bool:
+    """No BOM and no word ``coding`` in the first two lines: tokenize.detect_encoding would
+    answer utf-8 (its cookie pattern needs that word; a first line that is not UTF-8 is
+    its SyntaxError, which decode reads as utf-8 too). Most files: no tokenize import."""
+    if data.startswith(codecs.BOM_UTF8):
+        return False
+    first = data.find(b"\n")
+    second = -1 if first < 0 else data.find(b"\n", first + 1)
+    return b"coding" not in (data if second < 0 else data[:second])
+
+
+def tokenize_encoding(data: bytes) -> str:
+    """tokenize.detect_encoding's answer: the BOM and the PEP 263 cookie of the first two lines."""
+    import tokenize  # here: most files have neither (_plain_utf8), and its import is a start-up cost
+
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode source bytes the way the interpreter would, keeping line ends as they are."""
     if b"\0" in data:
         raise SourceError("binary file (contains NUL bytes), not Python source")
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = "utf-8" if _plain_utf8(data) else tokenize_encoding(data)
     except SyntaxError as error:  # unknown codec in a cookie, a cookie that contradicts a BOM...
         declared = _bom_and_cookie_disagree(data)
         if declared is not None:
@@ -120,7 +140,7 @@ def _not_regular(mode: int) -> SourceError:
     return SourceError("not a regular file" + (f" ({kind})" if kind else ""))
 
 
-def _unreadable(path: Path, error: OSError) -> SourceError:
+def _unreadable(path: Path | str, error: OSError) -> SourceError:
     if os.path.isdir(path):  # the walk hands over a folder it could not list
         try:
             os.scandir(path).close()
@@ -141,7 +161,7 @@ def _open_regular(path: Path | str) -> int:
         # O_NONBLOCK: should the path become a FIFO after the stat, opening it still returns.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise _unreadable(Path(path), error) from None
+        raise _unreadable(path, error) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -210,6 +230,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None
     file must still hold exactly those bytes, else ChangedMeanwhile is raised and
     nothing is written.
     """
+    from pathlib import Path  # here: `check` never writes
+
     target = Path(os.path.realpath(path))
     fd = _open_regular(target)
     try:

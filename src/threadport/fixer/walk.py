@@ -12,8 +12,12 @@ on the command line is walked even when it is a symlink.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+
+from threadport.pathnames import child, plain
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 # Folders that hold other people's code or generated files, never the project's own.
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "build", "__pycache__"})
@@ -26,24 +30,26 @@ def _is_linked_folder(entry: os.DirEntry) -> bool:
         return False
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
+def _walk(folder: str) -> Iterator[tuple[str, bool]]:
     """In name order, entering each folder where it sorts; a stack of listings rather
     than recursion, so no depth of folders can exhaust Python's stack."""
-    stack = [iter(_listing(folder))]
+    stack = [(folder, iter(_listing(folder)))]
     while stack:
-        entry = next(stack[-1], None)
+        above, listing = stack[-1]
+        entry = next(listing, None)
         if entry is None:
             stack.pop()
-        elif isinstance(entry, Path):
+        elif isinstance(entry, str):
             yield entry, True  # a folder that cannot be listed: reading it says why
         elif entry.is_dir(follow_symlinks=False):
             if entry.name not in SKIPPED_DIRS:
-                stack.append(iter(_listing(Path(entry.path))))
+                inner = child(above, entry.name)
+                stack.append((inner, iter(_listing(inner))))
         elif entry.name.endswith(".py") and not _is_linked_folder(entry):
-            yield Path(entry.path), False
+            yield child(above, entry.name), False
 
 
-def _listing(folder: Path) -> list[os.DirEntry] | list[Path]:
+def _listing(folder: str) -> list[os.DirEntry] | list[str]:
     try:
         with os.scandir(folder) as listing:
             return sorted(listing, key=lambda entry: entry.name)
@@ -51,14 +57,15 @@ def _listing(folder: Path) -> list[os.DirEntry] | list[Path]:
         return [folder]
 
 
-def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path, bool]]:
+def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
     """Yield ``(path, explicit)``: explicit files are always read, whatever their name.
 
-    A path that does not exist is yielded as explicit, so reading it reports why.
+    A path that does not exist is yielded as explicit, so reading it reports why. Each
+    path is spelt as ``str(pathlib.Path(...))`` spells it (threadport.pathnames), as str.
     """
     for name in paths:
-        path = Path(name)
-        if path.is_dir():
+        path = plain(name)
+        if os.path.isdir(path):
             yield from _walk(path)
         else:
             yield path, True
