@@ -116,17 +116,6 @@ AXE_PAGES = {WIDE: PAGES, NARROW: ["index.html", "clock.html", page_name(SEED)]}
 SCHEMES = ["light", "dark"]
 LANES = 2  # pages at once, each in a browser context (a renderer process) of its own: one per core
 AXE_RUN = "() => { window.axeScan = axe.run(document, {resultTypes: ['violations']}); }"
-# The dark scheme changes colours, and the weight and slant of some code tokens, nothing else
-# (test_the_dark_scheme_changes_colours_weights_and_slants_only). Of axe-core's rules, those can
-# move only what its colour rules read (contrast, with the weight deciding what counts as large
-# text; a link told apart by its colour or weight) and, through a bold token's width, whether a
-# code pane scrolls. So the dark load is scanned by those rules, the light one by every rule:
-# the same findings, about two fifths less of the suite's axe-core time in the dark.
-DARK_RULES = ("color-contrast", "link-in-text-block", "scrollable-region-focusable")
-AXE_RUN_DARK = (
-    "() => { window.axeScan = axe.run(document, {resultTypes: ['violations'],"
-    f" runOnly: {{type: 'rule', values: {json.dumps(list(DARK_RULES))}}}}}); }}"
-)
 BODY_COLOUR = "() => getComputedStyle(document.body).backgroundColor"
 
 
@@ -137,12 +126,6 @@ def serious(result: dict) -> list[str]:
         for violation in result["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
-
-
-def rules_run(result: dict) -> set[tuple[str, tuple[str, ...]]]:
-    """(rule id, tags) of every rule a scan ran, whatever it found (resultTypes keeps them all)."""
-    kinds = ("violations", "passes", "incomplete", "inapplicable")
-    return {(rule["id"], tuple(rule["tags"])) for kind in kinds for rule in result[kind]}
 
 
 def evaluate_json(page, function: str):
@@ -207,16 +190,15 @@ def screenshots(page, site: Path, name: str, width: int) -> list[Path]:
 @pytest.fixture(scope="module")
 def toured(site, browser) -> dict:
     """One pass over the site, each page loaded once per width: measured (``looked``, which
-    every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme
-    (every rule), then in the dark one (the same load, the scheme switched by media emulation;
-    DARK_RULES), with the body's colour in each. LANES pages at once: each lane loads, measures and starts axe
+    every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
+    then in the dark one (the same load, the scheme switched by media emulation), with the
+    body's colour in each. LANES pages at once: each lane loads, measures and starts axe
     without waiting, then the lanes' scans are collected. Without axe-core the pages are
     measured and not scanned (the axe_js fixture skips, or fails in CI)."""
     looked: dict[tuple[str, int], dict] = {}
     found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
     colours: dict[tuple[str, int, str], str] = {}
     shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
-    ran: dict[str, set[tuple[str, tuple[str, ...]]]] = {scheme: set() for scheme in SCHEMES}
     scan = AXE_JS.is_file()
     lanes = [Lane(browser) for _ in range(LANES)]
     jobs = [(name, width) for width in WIDTHS for name in PAGES]
@@ -239,15 +221,14 @@ def toured(site, browser) -> dict:
                 if scan:
                     scan_result = json.loads(page.evaluate("async () => JSON.stringify(await window.axeScan)"))
                     found[scheme, width] += [f"{name}: {p}" for p in serious(scan_result)]
-                    ran[scheme] |= rules_run(scan_result)
                 if scheme == "light":  # the same load in the dark scheme
                     page.emulate_media(color_scheme="dark")
                     colours[name, width, "dark"] = page.evaluate(BODY_COLOUR)
                     if scan:
-                        page.evaluate(AXE_RUN_DARK)
+                        page.evaluate(AXE_RUN)
     for lane in lanes:
         lane.context.close()
-    return {"looked": looked, "axe": found, "ran": ran, "colours": colours, "shots": shots}
+    return {"looked": looked, "axe": found, "colours": colours, "shots": shots}
 
 
 @pytest.fixture(scope="module")
@@ -489,65 +470,6 @@ def axe_problems(toured, axe_js) -> dict[tuple[str, int], list[str]]:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_serious_accessibility_violation(axe_problems, scheme, width):
     assert axe_problems[scheme, width] == []
-
-
-def test_the_dark_scan_runs_every_colour_rule_of_the_light_one(toured, axe_js):
-    """DARK_RULES are rules the light scan ran, and they hold every one of them axe-core files
-    under colour (cat.color): a new axe-core with another colour rule fails here."""
-    light, dark = toured["ran"]["light"], toured["ran"]["dark"]
-    colour_rules = {rule for rule, tags in light if "cat.color" in tags}
-    assert colour_rules and colour_rules <= set(DARK_RULES)
-    assert {rule for rule, _ in dark} == set(DARK_RULES) <= {rule for rule, _ in light}
-    assert len(light) > 3 * len(dark), "the light scan runs every rule"
-
-
-def css_blocks(css: str, head: str) -> list[str]:
-    """The bodies of every ``head { ... }`` block of the stylesheet (braces matched)."""
-    bodies = []
-    for match in re.finditer(re.escape(head) + r"\s*\{", css):
-        depth, at = 1, match.end()
-        while depth:
-            depth += {"{": 1, "}": -1}.get(css[at], 0)
-            at += 1
-        bodies.append(css[match.end() : at - 1])
-    return bodies
-
-
-def declarations(block: str) -> dict[tuple[str, str], str]:
-    """(selector, property) -> value for the plain rules of a block."""
-    found = {}
-    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", re.sub(r"/\*.*?\*/", "", block, flags=re.S)):
-        for declaration in filter(str.strip, body.split(";")):
-            name, value = declaration.split(":", 1)
-            found[selector.strip(), name.strip()] = value.strip()
-    return found
-
-
-def test_the_dark_scheme_changes_colours_weights_and_slants_only(site):
-    """What DARK_RULES rests on: the dark blocks of the stylesheet set colours, and the weight,
-    slant or decoration of code tokens; a custom property they change differs from the light
-    one in its colours alone (a gradient keeps its angle and stops)."""
-    css = (site / "site.css").read_text(encoding="utf-8")
-    dark_blocks = css_blocks(css, "@media (prefers-color-scheme: dark)")
-    assert len(dark_blocks) >= 2, "the site's colours and the token colours"
-    light = declarations(":root {" + css_blocks(css, ":root")[0] + "}")  # the first: the light scheme's
-    colour = re.compile(r"#[0-9a-fA-F]{3,8}\b")
-    changed = 0
-    for block in dark_blocks:
-        for (selector, name), value in declarations(block).items():
-            changed += 1
-            if name.startswith("--"):
-                assert (":root", name) in light, f"{name} is set in the dark scheme only"
-                assert colour.search(value), f"{name}: {value} holds no colour"
-                assert colour.sub("#", value) == colour.sub("#", light[":root", name]), (
-                    f"{name} changes more than its colours: {light[':root', name]} -> {value}"
-                )
-            else:
-                assert selector.startswith(".hl ") or name in ("color", "background-color"), (selector, name)
-                assert name in ("color", "background-color", "font-weight", "font-style", "text-decoration"), (
-                    f"{selector} {{ {name}: {value} }} in the dark scheme: is DARK_RULES still enough?"
-                )
-    assert changed > 40
 
 
 def test_dark_scheme_is_dark_and_light_is_light(toured):
