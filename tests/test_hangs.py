@@ -19,10 +19,12 @@ from threadport.commands.compare import clock_label
 from threadport.compare import compare
 from threadport.runner import run_entry
 
-# seconds: the timeout of runs that busy-loop on purpose (each burns a core until then), and
-# only of those: a run that must end by itself, or a deadlock (the virtual clock reports it at
-# once), gets LONG, so that a start-up slowed by a busy machine cannot pass for a hang
-SHORT = 0.5
+# seconds: the timeout of runs that busy-loop on purpose (each burns a core until then, in
+# every env of the matrix: 0.2 s rather than 0.5 s; a busy loop times out whatever the limit,
+# and one killed still starting shows what one killed in its loop shows), and only of those:
+# a run that must end by itself, or a deadlock (the virtual clock reports it at once), gets
+# LONG, so that a start-up slowed by a busy machine cannot pass for a hang
+SHORT = 0.2
 LONG = 60.0  # the timeout of runs that must end long before it
 
 BUSY = """

@@ -11,12 +11,6 @@ TOUR_FIXTURES = REPO / "tests" / "fixtures" / "tour"  # real timeline, claims an
 DEFAULT_AXE = REPO / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_JS = Path(os.environ.get("THREADPORT_AXE_JS", DEFAULT_AXE))  # may be missing: the axe_js fixture says so
 SCREENSHOTS = Path(os.environ.get("THREADPORT_SCREENSHOTS", REPO / "artifacts" / "screenshots"))
-# Debian's builds of one Chromium, the first found on PATH: the old headless shell, which is
-# what Playwright itself drives for headless runs, then the full browser in its new headless
-# mode. Same Blink engine (every layout test reads the same measurements), and the browser
-# suite took 88-93 s of CPU with the shell against 113-123 s with the full browser, run in turn
-# (cpuacct cgroup, load average 12): less work in the browser and GPU processes around each page.
-BROWSERS = ("chromium-headless-shell", "chromium")
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",

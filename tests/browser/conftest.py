@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's chromium-headless-shell (or chromium) driven by Playwright, axe-core from npm.
+"""Browser fixtures: Debian's chromium driven by Playwright, axe-core from npm.
 
 Nothing here downloads a browser. What is missing skips the tests with a reason
 that says how to get it, except under THREADPORT_REQUIRE_BROWSER=1 (CI), where
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from availability import unavailable
-from browser_support import AXE_JS, BROWSERS, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES
+from browser_support import AXE_JS, FIXTURES, LAUNCH_ARGS, TOUR_FIXTURES
 
 
 def missing(reason: str):
@@ -37,12 +37,9 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing("the playwright package is not installed: `pip install -e '.[browser]'` (or `tox -e browser`)")
-    executable = next(filter(None, map(shutil.which, BROWSERS)), None)
+    executable = shutil.which("chromium")
     if not executable:
-        missing(
-            "no chromium-headless-shell or chromium on PATH: `apt-get install -y chromium-headless-shell`"
-            " (Debian's package; never `playwright install`)"
-        )
+        missing("no chromium on PATH: `apt-get install -y chromium` (Debian's package; never `playwright install`)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield browser

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from threadport.fixer import CODES, rule
+from threadport.fixer import CODES, engine, rule
 from threadport.fixer.files import Prefilter, check_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,10 @@ SLIPPED = {
     "wait() after a keyword": ("TP015", CONDITION + "x = (1 if c else\n     c.wait(1)\n)\n"),
     "wait() after a lambda's colon": ("TP015", CONDITION + "f = (lambda:\n     c.wait(1)\n)\nf()\n"),
     "wait() a dict value after if/else": ("TP015", CONDITION + "d = {1\n     if c else 2:\n     c.wait(1)\n}\n"),
-    "wait() a slice's bound, after an if's open bracket": ("TP015", CONDITION + "if [1][1:\n      c.wait(1)\n]:\n    pass\n"),
+    "wait() a slice's bound, after an if's open bracket": (
+        "TP015",
+        CONDITION + "if [1][1:\n      c.wait(1)\n]:\n    pass\n",
+    ),
     "wait() a dict value after a colon": ("TP015", CONDITION + "d = {\n    1:\n    c.wait(1)\n}\n"),
     "wait() first on its line, its value used after it": ("TP015", CONDITION + "c.wait(1) or print(1)\n"),
     "wait() after a comment line closing a string": (
@@ -185,7 +188,31 @@ def snippets() -> list[str]:
     return found
 
 
-def test_every_rule_test_snippet_fixture_and_legacy_file_loses_nothing(tmp_path):
+@pytest.fixture
+def parsed_once(monkeypatch) -> dict:
+    """Each text parsed once for all its analyses (every selection, with and without the
+    prefilter: a third of this test's CPU was parsing the same texts again), not once per
+    analysis. Sound while an analysis changes nothing in its tree that another could see:
+    scopes.Collector.dispose takes off what its walk hung on the nodes, but two marks that
+    every walk sets on the same nodes before anything reads them (a yield's function, a
+    call that is a statement: the walk visits every node, whatever rules are selected).
+    Checked at the end: any other mark left on a node fails the test."""
+    made: dict = {}
+    real_parse = engine.parse
+
+    def parse_once(text):
+        if text not in made:
+            made[text] = real_parse(text)
+        return made[text]
+
+    monkeypatch.setattr(engine, "parse", parse_once)
+    yield made
+    left = {name for parsed in made.values() for node in ast.walk(parsed.tree) for name in vars(node)}
+    marks = {name for name in left if name.startswith("_threadport")}
+    assert marks <= {"_threadport_generator", "_threadport_statement"}, f"an analysis left {marks} on a tree"
+
+
+def test_every_rule_test_snippet_fixture_and_legacy_file_loses_nothing(tmp_path, parsed_once):
     files = sorted((ROOT / "tests" / "fixtures").rglob("*.py")) + sorted((ROOT / "legacy").glob("*.py"))
     for i, text in enumerate(dict.fromkeys(snippets())):  # each once: 12% are repeats
         path = tmp_path / f"snippet{i:04d}.py"

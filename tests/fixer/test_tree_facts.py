@@ -139,3 +139,50 @@ def test_attribute_given_by_name_from_another_file_is_not_certain(tmp_path, caps
     assert "scheduler.py:9:29: TP001 [possible]" in capsys.readouterr().out
     assert main(["fix", str(folder)]) == 0
     assert (folder / "scheduler.py").read_text() == SCHEDULER
+
+
+# given_by_name finds what the regex tree.GIVEN_BY_NAME finds, from the name's occurrences.
+GIVEN = {
+    b"setattr(o, 'x', 1)": True,
+    b'setattr (o.a[1] ,  "x", 1)': True,
+    b"setattr(o,\n        'x', 1)": False,  # a line end between the comma and the name
+    b"setattr(o\n  .a, 'x', 1)": True,  # ...but not between the bracket and the comma
+    b"setattr(f(o), 'x', 1)": False,
+    b"setattr), 'x', 1)": False,
+    b"nosetattr(o, 'x', 1)": False,
+    b"_setattr(o, 'x', 1)": False,
+    b"o.setattr(o, 'x', 1)": True,
+    b"setattr(o, 'xy', 1)": False,
+    b"setattr(o, 'x\", 1)": True,
+    b"d['x'] = 1": True,
+    b'd[ "x" ]=1': True,
+    b"d['x'] == 1": False,
+    b"d['x']\n= 1": False,
+    b"{'x': 1}": True,
+    b'{"x" :1}': True,
+    b"'x'\n:": False,
+    b"f(x=1)": True,
+    b"f(a, x = 2)": True,
+    b"f(x=None)": False,
+    b"f(x = None_)": True,
+    b"f(x==1)": False,
+    b"f(xx=1)": False,
+    b"f(ax=1)": False,
+    b"x = 1": False,
+    b"'x'": False,
+    b"x": False,
+    b"(x=1": True,
+    b"a, 'x' , x=1": True,
+    b"y = 1; x\n": False,
+}
+
+
+@pytest.mark.parametrize("data", sorted(GIVEN))
+def test_given_by_name_answers_as_the_regex(data):
+    import re
+
+    from threadport.fixer.tree import GIVEN_BY_NAME, given_by_name
+
+    regex = re.compile(b"|".join(form.replace(b"ATTR", b"x") for form in GIVEN_BY_NAME))
+    assert given_by_name(data, "x") == (regex.search(data) is not None) == GIVEN[data]
+    assert given_by_name(b"text before; " + data + b" # after", "x") == GIVEN[data]  # not at the ends

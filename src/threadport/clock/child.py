@@ -144,11 +144,12 @@ def _serve():
     # of sys.modules, where a fresh run does not have it.
     import gc
 
-    import quiet_exit  # beside this file; out of sys.modules again below, as gc
+    quiet = None
+    if hasattr(gc, "freeze"):  # the quiet exit needs a frozen heap (3.7+): 2.7 need not compile it
+        import quiet_exit  # beside this file; out of sys.modules again below, as gc
 
-    quiet = quiet_exit.checker(gc)
-    del sys.modules["quiet_exit"]
-    if hasattr(gc, "freeze"):
+        quiet = quiet_exit.checker(gc)
+        del sys.modules["quiet_exit"]
         gc.freeze()
     del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")

@@ -83,7 +83,7 @@ def outside_assignments(data: bytes, attrs: Iterable[str]) -> set[str]:
     """
     found = set()
     for attr in attrs:
-        if _given_by_name(attr).search(data):
+        if given_by_name(data, attr):
             found.add(attr)
             continue
         pattern = re.compile(re.escape(attr.encode()) + rb"[ \t]*=(?!=)[ \t]*(\w*)")
@@ -101,18 +101,67 @@ def outside_assignments(data: bytes, attrs: Iterable[str]) -> set[str]:
     return found
 
 
-@functools.lru_cache(maxsize=256)
-def _given_by_name(attr: str) -> re.Pattern[bytes]:
-    """``setattr(owner, "attr"``, ``["attr"] =``, ``{"attr":``, ``(attr=`` or ``, attr=``."""
-    name = re.escape(attr.encode())
-    quoted = rb"""['"]""" + name + rb"""['"]"""
-    forms = (
-        rb"\bsetattr[ \t]*\([^,()]*,[ \t]*" + quoted,  # setattr(owner, "attr"
-        rb"\[[ \t]*" + quoted + rb"[ \t]*\][ \t]*=(?!=)",  # d["attr"] =
-        quoted + rb"[ \t]*:",  # {"attr": ...}
-        rb"[(,][ \t]*" + name + rb"[ \t]*=(?!=)(?![ \t]*None\b)",  # f(attr=...); ``attr=None``: a default
-    )
-    return re.compile(b"|".join(forms))
+def given_by_name(data: bytes, attr: str) -> bool:
+    """Do the bytes give ``attr`` by name: ``setattr(owner, "attr"``, ``["attr"] =``,
+    ``{"attr":``, ``(attr=`` or ``, attr=`` (``attr=None``: a default)?
+
+    What the regex ``GIVEN_BY_NAME`` says, found from each occurrence of the name (a search
+    of the text for it runs at memchr speed), the brackets and blanks around it checked by
+    hand: the regex starts with no literal, so re tried it at every position of the file.
+    """
+    name = attr.encode()
+    position = data.find(name)
+    while position >= 0:
+        end = position + len(name)
+        if 0 < position and data[position - 1] in _QUOTES and data[end : end + 1] in _QUOTE_BYTES:
+            if _COLON.match(data, end + 1) or _setattr_or_key(data, position - 1, end + 1):
+                return True
+        before = _back_over_blanks(data, position)
+        if before > 0 and data[before - 1] in b"(," and _KEYWORD_VALUE.match(data, end):
+            return True
+        position = data.find(name, position + 1)
+    return False
+
+
+# The regex given_by_name answers for (``attr`` escaped in place of ATTR): the tests hold the two
+# to the same answers.
+GIVEN_BY_NAME = (
+    rb"\bsetattr[ \t]*\([^,()]*,[ \t]*['\"]ATTR['\"]",  # setattr(owner, "attr"
+    rb"\[[ \t]*['\"]ATTR['\"][ \t]*\][ \t]*=(?!=)",  # d["attr"] =
+    rb"['\"]ATTR['\"][ \t]*:",  # {"attr": ...}
+    rb"[(,][ \t]*ATTR[ \t]*=(?!=)(?![ \t]*None\b)",  # f(attr=...); ``attr=None``: a default
+)
+_QUOTES = b"'\""
+_QUOTE_BYTES = (b"'", b'"')
+_COLON = lazy_compile(rb"[ \t]*:")
+_KEY_ASSIGNED = lazy_compile(rb"[ \t]*\][ \t]*=(?!=)")
+_KEYWORD_VALUE = lazy_compile(rb"[ \t]*=(?!=)(?![ \t]*None\b)")
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _back_over_blanks(data: bytes, position: int) -> int:
+    while position > 0 and data[position - 1] in b" \t":
+        position -= 1
+    return position
+
+
+def _setattr_or_key(data: bytes, quote: int, after: int) -> bool:
+    """``["attr"] =`` or ``setattr(owner, "attr"``, the quote before the name at ``quote``."""
+    before = _back_over_blanks(data, quote)
+    if before == 0:
+        return False
+    if data[before - 1] == ord("["):
+        return _KEY_ASSIGNED.match(data, after) is not None
+    if data[before - 1] != ord(","):
+        return False
+    opening = before - 2  # back over [^,()]* to the bracket the first comma follows
+    while opening >= 0 and data[opening] not in b",()":
+        opening -= 1
+    if opening < 0 or data[opening] != ord("("):
+        return False
+    head = _back_over_blanks(data, opening)
+    start = head - len(b"setattr")
+    return data[start:head] == b"setattr" and start >= 0 and (start == 0 or data[start - 1] not in _WORD)
 
 
 def scan_outside(facts: TreeFacts, paths: list[Path], attrs: set[str], map_files: Callable | None = None) -> None:
