@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from availability import unavailable
-from pool_spy import pool_use
+from pool_spy import pool_use, share_use
 
 from threadport.cli import main
 from threadport.fixer import files
@@ -46,23 +46,30 @@ def tree(root, count: int):
     (root / "tests" / "double.py").write_text(DEFINES)
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["pool", "forked-helpers"])
 @pytest.mark.parametrize("extra", [[], ["--diff"], ["--aggressive"]])
-def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch, extra):
+def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch, extra, shared):
     needs_two_cores()
     count = files.FIX_POOL_MINIMUM + 6
     parallel, serial = tmp_path / "parallel", tmp_path / "serial"
     tree(parallel, count)
     shutil.copytree(parallel, serial)
-    used = pool_use(monkeypatch)
+    if shared:  # a tree large enough for check's forked helpers: they check (and fix ahead) for fix too
+        monkeypatch.setattr(files, "SHARE_MINIMUM", 10)
+    used, shares = pool_use(monkeypatch), share_use(monkeypatch)
     code = main(["fix", str(parallel), *extra])
     out, err = capsys.readouterr()
-    # too few files for check's pool, enough for fix's: the pass that checks them rewrites them too
-    assert used[0] is False and True in used
+    if shared:
+        assert shares == [True]
+    else:  # too few files for check's helpers, enough for fix's pool: the pass that checks them rewrites them too
+        assert shares == [False] and True in used
     monkeypatch.setattr(files, "FIX_POOL_MINIMUM", 10**9)
+    monkeypatch.setattr(files, "SHARE_MINIMUM", 10**9)
     used.clear()
+    shares.clear()
     assert main(["fix", str(serial), *extra]) == code == 2  # the broken file
     serial_out, serial_err = capsys.readouterr()
-    assert used and True not in used
+    assert shares == [False] and True not in used
     assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
     assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
     for path in sorted(parallel.rglob("*.py")):

@@ -484,15 +484,17 @@ def fix_files(
     What the other files say (a test double's isAlive, self._thread assigned from a test)
     decides what is certain in each file, so the tree is checked before the first write; that
     pass fixes each file with findings too, in memory (ahead.py). One pool of workers serves
-    the passes, as in check_files: the check, the tree's facts, and the files fixed again.
+    the passes that only read, as in check_files: the check and the tree's facts. The files
+    fixed again (a few) are written by fix_each's own pool when there are enough of them: a
+    forked helper that dies is redone by this process, which must never happen to a write.
     """
-    with _workers(len(inputs)) as pool:
-        checked = _check_each(pool, inputs, codes, TreeFacts(min_python=min_python), aggressive)
-        facts = tree_facts(checked, inputs, min_python, pool)
-        kept = [(item, outcome) for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
-        todo = [item for item, _ in kept]
-        seen = [outcome for _, outcome in kept]
-        return todo, fix_checked(todo, seen, codes, facts, aggressive=aggressive, write=write, pool=pool)
+    with _shared(len(inputs)) as share:
+        checked = _check_each(share, inputs, codes, TreeFacts(min_python=min_python), aggressive)
+        facts = tree_facts(checked, inputs, min_python, share)
+    kept = [(item, outcome) for item, outcome in zip(inputs, checked) if needs_fixing(outcome, facts)]
+    todo = [item for item, _ in kept]
+    seen = [outcome for _, outcome in kept]
+    return todo, fix_checked(todo, seen, codes, facts, aggressive=aggressive, write=write)
 
 
 def fix_checked(
