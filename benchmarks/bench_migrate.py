@@ -166,36 +166,32 @@ def main() -> int:
         f"migrate vs by hand on 2.7 Lib ({files} files, {lines} lines), {CORES} cores, median of {args.rounds}"
         f" (load average {os.getloadavg()[0]:.1f})"
     )
-    for label, runs in times.items():
-        wall = statistics.median(w for w, _ in runs)
-        cpu = statistics.median(c for _, c in runs)
+    # the median wall and CPU of each row's rounds
+    medians = {
+        label: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+        for label, runs in times.items()
+    }
+    for label, (wall, cpu) in medians.items():
         share = f"CPU/wall {cpu / wall:.2f}"
         print(f"  {label:14s} {wall:8.2f} s   CPU {cpu:8.2f} s   {share}   refused {len(refused[label])}")
         for name in refused[label]:
             print(f"      {name}")
-    ratio = statistics.median(w for w, _ in times["migrate"]) / statistics.median(w for w, _ in times["by hand"])
-    cpu_ratio = statistics.median(c for _, c in times["migrate"]) / statistics.median(c for _, c in times["by hand"])
+    (hand_wall, hand_cpu), (after_wall, after_cpu) = medians["by hand"], medians["migrate"]
+    ratio, cpu_ratio = after_wall / hand_wall, after_cpu / hand_cpu
     verdict = "met" if ratio <= GOAL else "NOT met"
     print(f"  migrate / by hand {ratio:5.2f}x wall, {cpu_ratio:5.2f}x CPU   (goal <= {GOAL}x wall: {verdict})")
-    if "migrate against" in times:
-        hand_wall = statistics.median(w for w, _ in times["by hand"])
-        hand_cpu = statistics.median(c for _, c in times["by hand"])
-        before_wall = statistics.median(w for w, _ in times["migrate against"])
-        before_cpu = statistics.median(c for _, c in times["migrate against"])
-        after_wall = statistics.median(w for w, _ in times["migrate"])
-        after_cpu = statistics.median(c for _, c in times["migrate"])
+    if "migrate against" in medians:
+        before_wall, before_cpu = medians["migrate against"]
         print(
             f"  migrate from {args.against} / by hand {before_wall / hand_wall:5.2f}x wall,"
             f" {before_cpu / hand_cpu:5.2f}x CPU; migrate / migrate from it"
             f" {after_wall / before_wall:5.2f}x wall, {after_cpu / before_cpu:5.2f}x CPU"
         )
-    if "to fixed point" in times:
-        fixed_wall = statistics.median(w for w, _ in times["to fixed point"])
-        fixed_cpu = statistics.median(c for _, c in times["to fixed point"])
+    if "to fixed point" in medians:
+        fixed_wall, fixed_cpu = medians["to fixed point"]
         print(
             f"  migrate / by hand with pyupgrade to its fixed point"
-            f" {statistics.median(w for w, _ in times['migrate']) / fixed_wall:5.2f}x wall,"
-            f" {statistics.median(c for _, c in times['migrate']) / fixed_cpu:5.2f}x CPU"
+            f" {after_wall / fixed_wall:5.2f}x wall, {after_cpu / fixed_cpu:5.2f}x CPU"
         )
     return 0
 
