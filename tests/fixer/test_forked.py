@@ -44,12 +44,17 @@ class Handshake:
                 os.close(end)
 
 
-def test_items_are_shared_and_come_back_in_order():
+def shared_with_a_helper(count: int) -> list[tuple[int, int]]:
+    """``range(count)`` squared by this process and one helper, each item with the pid that did it."""
     work = Handshake()
     try:
-        done = forked.ForkedShare(1).map(work, list(range(300)))
+        return forked.ForkedShare(1).map(work, list(range(count)))
     finally:
         work.close()
+
+
+def test_items_are_shared_and_come_back_in_order():
+    done = shared_with_a_helper(300)
     assert [square for square, _ in done] == [i * i for i in range(300)]
     pids = {pid for _, pid in done}
     assert os.getpid() in pids and len(pids) == 2  # this process and its helper both worked
@@ -57,11 +62,7 @@ def test_items_are_shared_and_come_back_in_order():
 
 def test_chunks_cover_every_item_once_when_the_tasks_are_fewer_than_the_items(monkeypatch):
     monkeypatch.setattr(forked, "MAX_TASKS", 7)  # 300 items in chunks of 43: the last one short
-    work = Handshake()
-    try:
-        done = forked.ForkedShare(1).map(work, list(range(300)))
-    finally:
-        work.close()
+    done = shared_with_a_helper(300)
     assert [square for square, _ in done] == [i * i for i in range(300)]
     assert len({pid for _, pid in done}) == 2
     # what one process pulls: every item of every chunk (else this process redid them at the end)
