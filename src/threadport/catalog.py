@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from threadport.errors import ThreadportError
@@ -182,7 +182,7 @@ def showcase_root() -> Path:
 
 # Asked for each side of each run (Pair.legacy_path, modern_path): the search resolved this
 # file's path and looked at up to six folders each time, 0.33 ms a call, 12 ms of a compare.
-@lru_cache(maxsize=None)
+@cache
 def _showcase_root(home: str | None) -> Path:
     candidates = []
     if home:
