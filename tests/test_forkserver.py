@@ -187,6 +187,13 @@ ENDINGS = {
         "    gone = lambda self, write=os.write: write(1, b'main thread gone\\n')  # 2.7 clears globals first\n"
         "    type(threading.current_thread()).__del__ = gone\n"
     ),
+    # on a class the server made an object of only through its MRO (threading.Thread, the
+    # base of the server's _MainThread): quiet_exit looks at every class of those MROs
+    "__del__ added to a base": (
+        "import os, threading\n"
+        "def main():\n"
+        "    threading.Thread.__del__ = lambda self, write=os.write: write(1, b'a thread gone\\n')\n"
+    ),
     "__del__ untracked": (
         "class Slots(object):\n    __slots__ = ()\n    def __del__(self):\n        print('slots gone')\n"
         "kept = [Slots()]\ndef main():\n    pass\n"

@@ -46,6 +46,15 @@ def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> 
     return tuple(code for code in CODES if code in selected)
 
 
+# Bytes that several triggers' literals contain (thread: TP014's thread, TP011's
+# dummy_threading; etName: getName, setName; Daemon: isDaemon, setDaemon). A file is
+# scanned once for the group's guard, and for each literal of the group only if it holds
+# the guard: of the 630 files of CPython 3.13's Lib without tests, 87 hold ``thread``, 7
+# ``etName`` and 1 ``Daemon``, so the screening scans each file 12 times instead of 16.
+THREAD = b"thread"  # also the guard of tree.threading_reexport's "threading" (_screen)
+GUARDS = (THREAD, b"etName", b"Daemon")
+
+
 class Prefilter:
     """Bytes-level test: can a selected rule have anything to say about this file?
 
@@ -55,9 +64,20 @@ class Prefilter:
 
     def __init__(self, codes: tuple[str, ...]) -> None:
         self.checks = [Matcher(rule(code).TRIGGER) for code in codes]
+        self.groups = [(guard, [c for c in self.checks if guard in c.literal]) for guard in GUARDS]
+        self.groups = [(guard, group) for guard, group in self.groups if group]
+        grouped = [c for _, group in self.groups for c in group]
+        self.alone = [c for c in self.checks if c not in grouped]
 
-    def search(self, data: bytes) -> bool:
-        return any(check.search(data) for check in self.checks)
+    def search(self, data: bytes, holds_thread: bool | None = None) -> bool:
+        """``holds_thread``: whether ``data`` holds THREAD, when the caller has looked."""
+        if any(check.search(data) for check in self.alone):
+            return True
+        for guard, group in self.groups:
+            holds = (THREAD in data if holds_thread is None else holds_thread) if guard == THREAD else guard in data
+            if holds and any(check.search(data) for check in group):
+                return True
+        return False
 
 
 def prefilter(codes: tuple[str, ...]) -> Prefilter:
@@ -365,7 +385,9 @@ def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, fr
         data = read_bytes(path)
     except SourceError:
         return 0, None  # check_file reads it again and reports why it cannot
-    return (len(data) if explicit or pattern.search(data) else None), threading_reexport(data)
+    holds_thread = THREAD in data  # one scan for the prefilter's group and the re-export test
+    passed = explicit or pattern.search(data, holds_thread)
+    return (len(data) if passed else None), (threading_reexport(data) if holds_thread else None)
 
 
 # Files: below this, forking the workers costs more than it saves. The prefilter lets a few
