@@ -24,7 +24,6 @@ from threadport.catalog import load_catalog
 from threadport.interpreters import python3s
 from threadport.runner import DEFAULT_TIMEOUT, needs_fresh_process, run_entry
 
-
 # The 2.7 half of a forked-against-fresh comparison runs once in CI (the every-python env), not
 # in each env of the matrix: both runs are python2.7 processes, and the parent's side of them
 # (forkserver.lease, run_entry, the transcript) is the same code the modern half of the same
