@@ -354,7 +354,11 @@ def _check_each(
     queue up on one core while the other sat idle.
     """
     pattern = prefilter(codes)
-    screened = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
+    # with helpers, this process imports what the analysis imports on demand as soon as its
+    # share of the screening finds a file to analyse: the helpers forked for the analysis then
+    # have it too, instead of each importing it again (_warm_for_analysis)
+    warm_in = os.getpid() if pool is not None else None
+    screened = _map(pool, functools.partial(_screen, pattern=pattern, warm_in=warm_in), inputs)
     sizes = [size for size, _ in screened]
     todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
     # what a file the prefilter stops gets (and whether it re-exports threading: tree.py)
@@ -377,9 +381,12 @@ def _analysis_workers(pool: Executor | None, files: int, fix_ahead: bool | None)
         yield workers
 
 
-def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, frozenset[str] | None]:
+def _screen(
+    item: tuple[Path, bool], pattern: Prefilter, warm_in: int | None = None
+) -> tuple[int | None, frozenset[str] | None]:
     """None when the prefilter stops the file, else its size (the cost of analysing it); and
-    the names it binds itself if it re-exports threading (tree.py: a memchr for most files)."""
+    the names it binds itself if it re-exports threading (tree.py: a memchr for most files).
+    ``warm_in``: the process that calls _warm_for_analysis when a file is to be analysed."""
     path, explicit = item
     try:
         data = read_bytes(path)
@@ -387,7 +394,18 @@ def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, fr
         return 0, None  # check_file reads it again and reports why it cannot
     holds_thread = THREAD in data  # one scan for the prefilter's group and the re-export test
     passed = explicit or pattern.search(data, holds_thread)
+    if passed and warm_in is not None and warm_in == os.getpid():
+        _warm_for_analysis()
     return (len(data) if passed else None), (threading_reexport(data) if holds_thread else None)
+
+
+def _warm_for_analysis() -> None:
+    """Import what analysing a file imports on demand: tokenize-rt (TP010's trial rewrites,
+    a comment inside a call), which pulls in typing, argparse and tokenize (about 12 ms), and
+    the Python 2 shim. Done once, by the parent while its helpers screen (files._check_each)."""
+    import tokenize_rt  # noqa: F401
+
+    from threadport.fixer import py2shim  # noqa: F401
 
 
 # Files: below this, forking the workers costs more than it saves. The prefilter lets a few
