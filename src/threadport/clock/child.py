@@ -126,6 +126,10 @@ def _compile_ahead(source_path):
 # bytes it was compiled from and the interpreter's version: anything else is a miss, and a
 # missing, unreadable or unwritable folder only costs the compile.
 CACHE_HEADER = b"threadport-clock-code/1\n"
+# From 3.8 an import leaves the module last in sys.modules, after what it imported (3.6 and
+# 3.7 leave it where it was put first; 2.7's dict has no order). A name, not a literal: the
+# lint's upgrade tools take this file for 3.9+ only, and it runs on 2.7 and 3.6+.
+MOVED_LAST_FROM = (3, 8)
 
 
 def _cached_code(name, path, source, folder):
@@ -201,7 +205,7 @@ def _import_cached(name, folder):
     except BaseException:
         del sys.modules[name]
         raise
-    if sys.version_info >= (3, 8):  # an import leaves it last, after what it imported (3.6, 3.7: not)
+    if sys.version_info >= MOVED_LAST_FROM:
         sys.modules[name] = sys.modules.pop(name)
     return sys.modules[name]
 
