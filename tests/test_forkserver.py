@@ -477,6 +477,7 @@ def test_idle_servers_stay_few_however_many_environments_ask(snippet, monkeypatc
     assert idle() == made[2:]
 
 
+@LEGACY_HALF_ONCE
 def test_a_server_keeps_its_own_modules_compiled_in_the_cache_folder(any_python, snippet, tmp_path, monkeypatch):
     # The server runs with -B: without the cache it compiled the clock's modules at each start.
     folder = tmp_path / "cache"
