@@ -83,6 +83,35 @@ def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch
     assert "mod05_broken.py: error:" in err
 
 
+def migrate_share_use(monkeypatch, log) -> list[bool]:
+    """For each migrate._share from now on, whether it gave helpers; and the process that
+    migrated each file, a line each in the file ``log`` (a helper's memory is its own)."""
+    from threadport.fixer import migrate
+
+    used: list[bool] = []
+    real_share, real_one = migrate._share, migrate._migrate_one
+
+    def watched(items):
+        share = real_share(items)
+        used.append(share is not None)
+        return share
+
+    def one(item, aggressive, prefilter):
+        with open(log, "a") as out:  # O_APPEND: each short line whole
+            out.write(f"{os.getpid()}\n")
+        return real_one(item, aggressive, prefilter)
+
+    monkeypatch.setattr(migrate, "_share", watched)
+    monkeypatch.setattr(migrate, "_migrate_one", one)
+    return used
+
+
+def pids_in(log) -> list[int]:
+    pids = [int(line) for line in log.read_text().split()]
+    log.unlink()
+    return pids
+
+
 def test_migrate_in_workers_matches_migrate_in_one_process(tmp_path, capsys, monkeypatch):
     needs_two_cores()
     from threadport.fixer import migrate
@@ -94,14 +123,18 @@ def test_migrate_in_workers_matches_migrate_in_one_process(tmp_path, capsys, mon
         (parallel / f"old{i:02d}.py").write_text(legacy.replace("alive", f"alive {i}"))
     (parallel / "old03_broken.py").write_text("print 'unclosed\n")
     shutil.copytree(parallel, serial)
-    used = pool_use(monkeypatch)
+    log = tmp_path / "pids"
+    used = migrate_share_use(monkeypatch, log)
     code = main(["migrate", str(parallel)])
     out, err = capsys.readouterr()
-    assert used == [True]  # every stage of each file, in workers
+    assert used == [True]  # every stage of each file, shared with a forked helper
+    count = migrate.MIGRATE_POOL_MINIMUM + 3
+    assert len(pids_in(log)) == count  # each file once (which process takes which is the helpers' race)
     monkeypatch.setattr(migrate, "MIGRATE_POOL_MINIMUM", 10**9)
     assert main(["migrate", str(serial)]) == code == 2  # the broken file
     serial_out, serial_err = capsys.readouterr()
     assert used[1:] == [False]
+    assert pids_in(log) == [os.getpid()] * count
     assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
     assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
     assert "old03_broken.py: error:" in err
