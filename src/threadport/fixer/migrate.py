@@ -154,6 +154,19 @@ def _fixer_words() -> dict[str, tuple[str, ...]]:
     }
 
 
+# Between two tokens inside brackets: spaces, line breaks, a backslash's continuation, comments
+# (each up to its line break: one way to read a run of them, whatever its #s).
+_GAP = r"(?:\s|\\|#[^\r\n]*[\r\n])*"
+# Of the word-gated fixers, two whose words are common in prose and names ("the next item",
+# "sort order", next_token): the shape their pattern needs too, where a leaf of it is the word.
+# fix_next changes only ``x.next`` (its other matches, a ``global next``, only warn) and a
+# method ``def next``; fix_sorted only ``sorted(...)`` and ``x.sort(...)``.
+_FIXER_SHAPES = {
+    "fissix.fixes.fix_next": re.compile(rf"\.{_GAP}next\b|\bdef[\s\\]+next\b"),
+    "fissix.fixes.fix_sorted": re.compile(rf"\.{_GAP}sort\b|\bsorted{_GAP}\("),
+}
+
+
 @lru_cache(maxsize=1)
 def _default_fixers() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """fissix's default fixers in its order, each with the words it needs (() for any file)."""
@@ -185,8 +198,15 @@ def _refactoring_tool(fixers: tuple[str, ...] | None = None):
 
 def _tool_for(text: str):
     """The tool with every default fixer that could match something in ``text``."""
-    fixers = tuple(name for name, words in _default_fixers() if not words or any(word in text for word in words))
+    fixers = tuple(name for name, words in _default_fixers() if not words or _may_match(name, words, text))
     return _refactoring_tool(fixers if len(fixers) < len(_default_fixers()) else None)
+
+
+def _may_match(fixer: str, words: tuple[str, ...], text: str) -> bool:
+    if not any(word in text for word in words):
+        return False
+    shape = _FIXER_SHAPES.get(fixer)
+    return shape is None or shape.search(text) is not None
 
 
 def two_to_three(text: str, name: str, tree=None) -> str:
