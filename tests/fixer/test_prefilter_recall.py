@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from threadport.fixer import CODES, engine, rule
-from threadport.fixer.files import Prefilter, check_file
+from threadport.fixer.files import Prefilter, _screen, check_file
+from threadport.fixer.tree import threading_reexport
+from threadport.fixer.trigger import Matcher
 
 ROOT = Path(__file__).resolve().parents[2]
 # The words whose definitions fix asks the tree about (ctx.defined: --aggressive's reach).
@@ -171,6 +173,50 @@ def test_a_wait_whose_line_proves_it_a_statement_is_no_reason_to_parse(text):
 
 def test_a_wait_on_the_first_line_is_a_statement_too():
     assert not Prefilter(("TP015",)).search(b"c.wait(1)\n" + CONDITION.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import thread\nthread.start_new(f, ())\n",
+        "import _thread\nlock = _thread.allocate()\n",
+        "import _thread\n_thread.exit_thread()\n",
+        "from thread import exit_thread\n",
+    ],
+)
+def test_each_synonym_alone_is_an_anchor_of_tp014(text):
+    # TP014's patterns run only in files holding one of its anchors (Trigger.anchors)
+    assert Prefilter(("TP014",)).search(text.encode())
+
+
+# Texts holding the guards' words (files.GUARDS), and a module that re-exports threading.
+GROUPED = [
+    "import threading\nt = threading.Thread()\nt.getName()\nt.setName('x')\n",
+    "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isDaemon())\n",
+    "def getName(self):\n    pass\n",
+    "import dummy_threading\n",
+    "from threading import *\n",
+    "import _thread\n_thread.allocate()\n",
+    "threading = 1  # thread\n",
+    "x = 'Daemon etName'\n",
+]
+
+
+def test_the_grouped_screening_answers_as_each_trigger_alone(tmp_path):
+    """Prefilter scans a group's guard before its literals (files.GUARDS) and _screen shares its
+    THREAD scan with the re-export test: the answers must be the triggers' own, one by one."""
+    texts = [text.encode() for _, text in SLIPPED.values()] + [text.encode() for text in GROUPED]
+    texts += [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.py"))]
+    path = tmp_path / "screened.py"
+    for codes in (CODES, *((code,) for code in CODES)):
+        pattern = Prefilter(codes)
+        for data in texts:
+            alone = any(Matcher(rule(code).TRIGGER).search(data) for code in codes)
+            assert pattern.search(data) == alone, (codes, data[:80])
+            path.write_bytes(data)
+            size, reexports = _screen((path, False), pattern)
+            assert (size is not None, reexports) == (alone, threading_reexport(data)), (codes, data[:80])
+    assert threading_reexport(b"from threading import *\n") is not None  # the re-export case is one
 
 
 def snippets() -> list[str]:
