@@ -43,7 +43,8 @@ SNIPPETS = {
     # fix_next's and fix_sorted's words in prose and other names only (both left out), and the
     # shapes they rewrite split by line breaks, continuations and comments (both kept)
     "next_method.py": "class Countdown(object):\n    def next(self):\n        return 1\n",  # no call to it
-    "prose_words.py": "# the next item, in sort order\ndef next_token(tokens):\n    return tokens.pop()  # sorted later\n",
+    "prose_words.py": "# the next item, in sort order\ndef next_token(tokens):\n"
+    "    return tokens.pop()  # sorted later\n",
     "split_shapes.py": "class It(object):\n    def \\\n            next(self):\n        return 1\n"
     "def f(it, xs):\n    first = (it.  # the iterator's\n             next())\n    xs. \\\n        sort(cmp)\n"
     "    return (sorted  # by cmp\n            (xs, cmp))\n",

@@ -164,7 +164,9 @@ def test_only_the_files_the_prefilter_lets_through_are_decoded(tmp_path, capsys,
 
 
 # x: an unknown receiver, its isAlive() renamed by --aggressive unless the tree defines isAlive
-RENAMED_IF_NOT_DEFINED = "import threading\nt = threading.Thread()\nt.setDaemon(True)\ndef stop(x):\n    return x.isAlive()\n"
+RENAMED_IF_NOT_DEFINED = (
+    "import threading\nt = threading.Thread()\nt.setDaemon(True)\ndef stop(x):\n    return x.isAlive()\n"
+)
 
 
 def test_files_fixed_again_are_shared_with_helpers_and_written_here(tmp_path, capsys, monkeypatch):
