@@ -256,9 +256,27 @@ def check_files(
         facts = tree_facts(outcomes, inputs, min_python, pool)
         again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
         if again:
-            redone = {o.path: o for o in _check_each(pool, again, codes, facts)}
+            redone = {o.path: o for o in _check_again(pool, again, codes, facts)}
             outcomes = [redone.get(o.path, o) for o in outcomes]
     return outcomes
+
+
+def _check_again(
+    pool: Executor | None, again: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts
+) -> list[Outcome]:
+    """check_file over the files whose findings the tree's facts may change, largest first.
+    Analysed once already, they are not screened again: _check_each's screening pass would
+    read each again and fork a helper for it (check_file still applies the prefilter)."""
+    check = functools.partial(_check_pair, codes=codes, pattern=prefilter(codes), facts=facts)
+    largest_first = sorted(again, key=lambda item: -_size(item[0]))
+    return _map(pool if len(again) > 1 else None, check, largest_first, 1)
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # check_file reports why it cannot read it
 
 
 def tree_facts(
