@@ -13,13 +13,30 @@ from availability import unavailable
 from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, python3s
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "interpreter_free(reason, half=None): what the test checks cannot depend on the Python running"
+        " pytest (the reason says why): conftest marks it every_python, so CI runs it once, not in each"
+        " env of the matrix; with half='legacy', only its any_python case on 2.7",
+    )
+
+
 def pytest_collection_modifyitems(items):
     # A test parametrized over discovery's interpreters spans them all by itself: one env of
     # tox runs it (every-python, on 3.11), not each env of the matrix (the same runs five times over).
+    # So does a test marked interpreter_free, whose subject the Python running pytest cannot change.
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if any(isinstance(value, Interpreter) for value in params.values()):
             item.add_marker(pytest.mark.every_python)
+        free = item.get_closest_marker("interpreter_free")
+        if free is not None:
+            if not (free.args or free.kwargs.get("reason")):
+                raise pytest.UsageError(f"{item.nodeid}: interpreter_free needs its reason")
+            half = free.kwargs.get("half")
+            if half is None or params.get("any_python") == half:
+                item.add_marker(pytest.mark.every_python)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -24,6 +24,15 @@ from threadport.catalog import load_catalog
 from threadport.interpreters import python3s
 from threadport.runner import DEFAULT_TIMEOUT, needs_fresh_process, run_entry
 
+# The 2.7 half of a forked-against-fresh comparison runs once in CI (the every-python env), not
+# in each env of the matrix: both runs are python2.7 processes, and the parent's side of them
+# (forkserver.lease, run_entry, the transcript) is the same code the modern half of the same
+# test drives in every env. conftest turns the mark into every_python for that half alone.
+LEGACY_HALF_ONCE = pytest.mark.interpreter_free(
+    "both runs are python2.7 processes; the modern half drives the same parent code in every env",
+    half="legacy",
+)
+
 
 def comparable(transcript) -> dict:
     """Every field of a transcript but its wall time and its virtual time. The virtual
@@ -87,6 +96,12 @@ def main():
     scratch = os.getcwd()
     show("cwd", (os.path.basename(scratch).startswith("threadport-"), os.listdir(".")))
     show("modules", list(sys.modules))
+    # the virtual clock's module: a fork server loads it with its code from a cache
+    clock = vars(sys.modules.get("virtual", sys))
+    named = ("__file__", "__package__", "__cached__", "__name__")
+    show("clock", sorted((k, v if k in named else type(v).__name__) for k, v in clock.items() if k[:2] == "__"))
+    spec = clock.get("__spec__")
+    show("clock spec", spec and (spec.name, spec.origin, spec.cached, spec.has_location, type(spec.loader).__name__))
     show("main", sorted(vars(sys.modules["__main__"])))
     show("argv", [a.replace(scratch, "SCRATCH") for a in sys.argv])
     orig = getattr(sys, "orig_argv", [])
@@ -177,6 +192,13 @@ ENDINGS = {
         "    gone = lambda self, write=os.write: write(1, b'main thread gone\\n')  # 2.7 clears globals first\n"
         "    type(threading.current_thread()).__del__ = gone\n"
     ),
+    # on a class the server made an object of only through its MRO (threading.Thread, the
+    # base of the server's _MainThread): quiet_exit looks at every class of those MROs
+    "__del__ added to a base": (
+        "import os, threading\n"
+        "def main():\n"
+        "    threading.Thread.__del__ = lambda self, write=os.write: write(1, b'a thread gone\\n')\n"
+    ),
     "__del__ untracked": (
         "class Slots(object):\n    __slots__ = ()\n    def __del__(self):\n        print('slots gone')\n"
         "kept = [Slots()]\ndef main():\n    pass\n"
@@ -227,6 +249,7 @@ ENDINGS = {
 }
 
 
+@LEGACY_HALF_ONCE
 @pytest.mark.parametrize("real_time", [False, True], ids=["virtual", "real time"])
 def test_a_snippet_sees_the_same_process_forked_and_fresh(any_python, snippet, real_time):
     path = snippet(PROBE)
@@ -250,12 +273,14 @@ def test_every_interpreter_shows_a_snippet_the_same_process_forked_and_fresh(leg
             assert fresh == forked, python
 
 
+@LEGACY_HALF_ONCE
 @pytest.mark.parametrize("name", sorted(ENDINGS))
 def test_every_way_a_run_ends_is_the_same_forked_and_fresh(any_python, snippet, name):
     fresh, forked = both_ways(any_python, snippet(ENDINGS[name]), "main", timeout=30)
     assert fresh == forked
 
 
+@LEGACY_HALF_ONCE
 def test_a_thread_still_running_when_main_returns_is_waited_for_forked_as_fresh(any_python, snippet):
     # In real time nothing joins it before the interpreter's shutdown does.
     path = snippet(ENDINGS["non-daemon"])
@@ -299,6 +324,7 @@ COMPILING = {
 }
 
 
+@LEGACY_HALF_ONCE
 @pytest.mark.parametrize("name", sorted(COMPILING))
 def test_what_compiling_a_source_shows_is_the_same_forked_and_fresh(any_python, snippet, name):
     path = snippet(COMPILING[name])
@@ -358,6 +384,7 @@ def test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed(any_python, s
     assert gone(pid)
 
 
+@LEGACY_HALF_ONCE
 def test_a_source_that_names_gc_runs_in_a_fresh_process(any_python, snippet):
     # A forked run's gc holds the server's objects frozen (3.7+). What a fresh process
     # shows is the interpreter's own: 0 on most, 375 on a fresh 3.12.1 (its start-up
@@ -409,6 +436,7 @@ TELLS_APART = {
 }
 
 
+@LEGACY_HALF_ONCE
 @pytest.mark.parametrize("name", sorted(TELLS_APART))
 def test_a_source_that_could_tell_a_forked_run_apart_runs_in_a_fresh_process(any_python, snippet, name):
     path = snippet(TELLS_APART[name])
@@ -447,3 +475,33 @@ def test_idle_servers_stay_few_however_many_environments_ask(snippet, monkeypatc
     assert len(made) == 4, "the last environment's server was used again"
     assert [server.alive() for server in made] == [False, False, True, True]
     assert idle() == made[2:]
+
+
+@LEGACY_HALF_ONCE
+def test_a_server_keeps_its_own_modules_compiled_in_the_cache_folder(any_python, snippet, tmp_path, monkeypatch):
+    # The server runs with -B: without the cache it compiled the clock's modules at each start.
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("THREADPORT_CACHE", str(folder))
+    monkeypatch.delenv("THREADPORT_NO_CACHE", raising=False)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+
+    def start_and_close():
+        forkserver.ForkServer(any_python, "virtual", (), environment).close()
+
+    start_and_close()
+    entries = sorted((folder / "threadport").glob("clock-*.code"))
+    names = [entry.name.split("-")[1] for entry in entries]
+    # quiet_exit only where the quiet exit is taken (3.7+)
+    assert names == (["virtual"] if any_python != sys.executable else ["quiet_exit", "virtual"])
+    written = {entry: entry.stat().st_ino for entry in entries}
+    start_and_close()
+    assert {entry: entry.stat().st_ino for entry in entries} == written  # read, not written again
+    # An entry cut short (or any that does not hold what it claims) is compiled and written again.
+    virtual = entries[-1]
+    virtual.write_bytes(virtual.read_bytes()[:-100])
+    path = snippet(PROBE)
+    fresh, forked = both_ways(any_python, path, "main", timeout=30)
+    assert fresh["ended"] == "exit status 0", fresh["stderr"]
+    assert fresh == forked
+    assert virtual.stat().st_ino != written[virtual]
+    assert sorted((folder / "threadport").iterdir()) == entries  # no temporary file left

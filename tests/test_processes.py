@@ -52,3 +52,53 @@ def test_listing_proc_gives_each_folder_its_own_inode_here(monkeypatch):
     # On this kernel the cheap way is taken; the check itself is what decides that.
     monkeypatch.setattr(processes, "_listing_inodes", None)
     assert processes._inodes_listed() is True
+
+
+def test_the_pids_given_out_between_two_marks_are_looked_at_only_when_few_and_not_wrapped():
+    assert processes.created_since((100, 5000), (103, 5004)) == range(101, 104)
+    assert processes.created_since((100, 5000), (100, 5000)) == range(101, 101)
+    assert processes.created_since((100, 5000), None) is None  # no mark now: every process is read
+    assert processes.created_since((32760, 5000), (305, 5010)) is None  # pids wrapped round pid_max
+    window = processes.PID_WINDOW
+    assert processes.created_since((100, 5000), (101, 5001 + window)) is None  # could have gone round
+    assert processes.created_since((100, 5000), (102 + window, 5002)) is None  # many pids skipped
+
+
+THREADED = (
+    "import threading, time\n"
+    "threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
+    "print('started', flush=True)\n"
+    "time.sleep(600)\n"
+)
+
+
+def test_a_run_marked_only_since_its_start_finds_its_processes_and_not_their_threads(monkeypatch):
+    # Any number of forks on a busy machine: the window is what is tested here, not its limit.
+    monkeypatch.setattr(processes, "PID_WINDOW", 10**9)
+    for _attempt in range(3):  # pids may wrap round pid_max (32768 here) during the test: then again
+        since = processes.mark()
+        assert since is not None
+        root = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        token = uuid.uuid4().hex
+        child = subprocess.Popen(
+            [sys.executable, "-c", THREADED],
+            env={**os.environ, processes.RUN_MARK: token},
+            start_new_session=True,  # left the run's session: found by its marker alone
+            stdout=subprocess.PIPE,
+        )
+        try:
+            assert child.stdout.readline() == b"started\n"
+            threads = [int(tid) for tid in os.listdir(f"/proc/{child.pid}/task")]
+            assert len(threads) == 2
+            window = processes.created_since(since, processes.mark())
+            found = [p.pid for p in processes.snapshot(root.pid, processes.started(root.pid), token, since=since)]
+            every = [p.pid for p in processes.snapshot(root.pid, processes.started(root.pid), token)]
+        finally:
+            child.stdout.close()
+            for process in (child, root):
+                process.kill()
+                process.wait()
+        if window is not None:
+            break
+    assert window is not None and set(threads) <= set(window)  # the thread's id is looked at too
+    assert found == every == [child.pid]

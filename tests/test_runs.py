@@ -50,3 +50,37 @@ def test_a_free_worker_takes_a_job_for_an_interpreter_no_other_run_is_using():
     assert pick(waiting, {waiting[0].server: 1, waiting[2].server: 1}) == 0  # every server busy: in order
     real_time = Job(one, Path("a.py"), "e3", real_time=True)  # another clock mode: another server
     assert pick([waiting[0], real_time], {waiting[0].server: 1}) == 1
+
+
+def test_the_last_runs_wait_for_their_busy_server_instead_of_starting_another():
+    # A server start costs more than the one or two runs left at the end of a compare:
+    # the worker that is running on their server takes them next.
+    one = resolve(sys.executable)
+    first, second, third = (Job(one, Path("a.py"), f"e{n}") for n in (1, 2, 3))
+    busy = {first.server: 1}
+    assert pick([first], busy, {first.server: 1}) is None
+    assert pick([first, second], busy, {first.server: 1}) is None
+    assert pick([first, second, third], busy, {first.server: 1}) == 0  # more left: a second server
+    assert pick([first, second], busy, {first.server: 2}) == 0  # a server of the batch is idle
+    other = Job(Interpreter("/elsewhere/python", one.version), Path("b.py"), "e1")
+    both = {first.server: 1, other.server: 1}
+    assert pick([first, other], both, {first.server: 1, other.server: 2}) == 1
+
+
+def test_two_workers_run_two_runs_on_one_interpreter_with_one_server(snippet, monkeypatch):
+    from threadport import forkserver
+
+    used = set()
+    start = forkserver.ForkServer.start
+
+    def recorded(server, *args):
+        used.add(id(server))
+        return start(server, *args)
+
+    monkeypatch.setattr(forkserver.ForkServer, "start", recorded)
+    monkeypatch.setattr(forkserver, "wanted", lambda: True)
+    path = snippet("def main(word):\n    print(word)\n")
+    python = resolve(sys.executable)
+    transcripts = run_jobs([Job(python, path, "main", (word,)) for word in ("a", "b")], workers=2)
+    assert [t.stdout for t in transcripts] == [["a"], ["b"]]
+    assert len(used) == 1

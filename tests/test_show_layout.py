@@ -137,19 +137,33 @@ def underlined(text, console: Console) -> set[str]:
     return words
 
 
+_EMPHASISED: dict[str, dict[str, set[str]]] = {}
+
+
+def emphasised(stem: str) -> dict[str, set[str]]:
+    """The words each side's cells draw as key renames, read once per pair for the session:
+    a character-by-character pass over every cell, most of the test's CPU. Neither the cells
+    (view.cells) nor the style at an offset (the console's named styles, never its width)
+    depend on the width, so each width's case read the same words again."""
+    if stem not in _EMPHASISED:
+        console = Console(file=io.StringIO(), width=80)
+        view = view_of(stem)
+        found: dict[str, set[str]] = {"legacy": set(), "modern": set()}
+        for row in [r for segment in view.segments for r in segment.rows]:
+            left, right = view.cells(row)
+            if left is not None:
+                found["legacy"] |= underlined(left, console)
+            if right is not None:
+                found["modern"] |= underlined(right, console)
+        _EMPHASISED[stem] = found
+    return _EMPHASISED[stem]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("stem", sorted(KEY_RENAMES))
 def test_every_key_rename_is_emphasised_on_its_side(stem, width):
-    console = Console(file=io.StringIO(), width=width)
     legacy_names, modern_names = KEY_RENAMES[stem]
-    view = view_of(stem)
-    found = {"legacy": set(), "modern": set()}
-    for row in [r for segment in view.segments for r in segment.rows]:
-        left, right = view.cells(row)
-        if left is not None:
-            found["legacy"] |= underlined(left, console)
-        if right is not None:
-            found["modern"] |= underlined(right, console)
+    found = emphasised(stem)  # the same at every width (see emphasised)
     assert legacy_names <= found["legacy"], f"legacy renames not emphasised: {legacy_names - found['legacy']}"
     assert modern_names <= found["modern"], f"modern renames not emphasised: {modern_names - found['modern']}"
 

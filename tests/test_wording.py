@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Repository text read with a regular expression: the same on every Python, so CI runs it once
+# (conftest: every_python), not in each env of the matrix.
+pytestmark = pytest.mark.interpreter_free("reads the shipped texts only")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = [
     ROOT / "README.md",

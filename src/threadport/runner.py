@@ -194,19 +194,20 @@ def _scratch_folder() -> tempfile.TemporaryDirectory:
         return tempfile.TemporaryDirectory(prefix="threadport-")
 
 
-def _follow(process, process_started, token, timeout, *also):
+def _follow(process, process_started, token, timeout, *also, since=None):
     """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
-    out, output held open, leftover lines). ``also``: a fork server's marker and pid."""
+    out, output held open, leftover lines). ``also``: a fork server's marker and pid;
+    ``since``: processes.mark() from before the run started."""
     try:
         out, err, timed_out, held_open = _read_until(process, timeout)
         # Whatever is left of the run goes now, the main process included when it timed out.
-        leftover = processes.contain(process.pid, process_started, token, *also)
+        leftover = processes.contain(process.pid, process_started, token, *also, since=since)
         out += _drain(process.stdout, OUTPUT_GRACE)
         err += _drain(process.stderr, OUTPUT_GRACE)
         process.wait()
     finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
         if process.poll() is None:
-            processes.contain(process.pid, process_started, token, *also)
+            processes.contain(process.pid, process_started, token, *also, since=since)
         process.stdout.close()
         process.stderr.close()
     return out, err, timed_out, held_open, leftover
@@ -244,10 +245,11 @@ def run_entry(
         if forked:
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:
+                    since = processes.mark()
                     process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
                     try:
                         out, err, timed_out, held_open, leftover = _follow(
-                            process, process.started, token, timeout, server.token, server.process.pid
+                            process, process.started, token, timeout, server.token, server.process.pid, since=since
                         )
                     finally:
                         process.unlink()
@@ -258,6 +260,7 @@ def run_entry(
             command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
             for spec in warnings:
                 command += ["-W", spec]
+            since = processes.mark()
             process = subprocess.Popen(
                 [*command, str(CHILD_SCRIPT), *argv],
                 stdin=subprocess.DEVNULL,
@@ -267,7 +270,8 @@ def run_entry(
                 env={**environment, RUN_MARK: token},  # descendants inherit the marker
                 start_new_session=True,
             )
-            out, err, timed_out, held_open, leftover = _follow(process, processes.started(process.pid), token, timeout)
+            started_at = processes.started(process.pid)
+            out, err, timed_out, held_open, leftover = _follow(process, started_at, token, timeout, since=since)
         if held_open:
             leftover.insert(0, "a leftover process held the output open after the entry point's process exited")
         seconds = time.perf_counter() - started

@@ -137,3 +137,53 @@ def test_cli_min_python_and_compat_mark(tmp_path, capsys):
     assert app.read_text().splitlines()[2:] == ["t.daemon = True", "if hasattr(t, 'daemon'):", "    t.isDaemon()"]
     assert main(["fix", "--min-python", "two", str(tmp_path)]) == 2
     assert "not a version like 2.6" in capsys.readouterr().err
+
+
+GUARDED = src("""
+    import sys, threading
+    t = threading.Thread()
+    if sys.version_info < (2, 6):
+        t.setDaemon(True)
+    elif hasattr(t, "daemon"):
+        t.daemon = True
+    if t:
+        if getattr(t, "name", None):
+            pass
+    try:
+        from threading import current_thread
+    except (ImportError, AttributeError):
+        from threading import currentThread as current_thread
+    finally:
+        pass
+    try:
+        import thread
+        import dummy_threading
+        import _thread
+        import _dummy_thread
+    except ImportError:
+        pass
+    if (sys.
+            hexversion > 0x2060000):
+        t.isDaemon()
+    """)
+
+
+@pytest.mark.parametrize("text", [text for text, *_ in (p.values for p in FALLBACKS)] + [GUARDED])
+def test_guards_asked_line_by_line_answer_as_the_guards_found_at_once(text):
+    """Guards looks only at the statements around a line asked about, then at every guard
+    once EAGER lines were asked: both must answer as the ranges of guarded_lines."""
+    from threadport.fixer.compat import Guards, guarded_lines
+    from threadport.fixer.engine import analyze
+
+    context, _ = analyze(text, rules(("TP001",)))
+    branches = context.collected.branches
+    ranges = guarded_lines(branches)
+    assert ranges, "the text has guards: the case is not empty"
+    lines = range(0, text.count("\n") + 3)
+    expected = [any(first <= line <= last for first, last in ranges) for line in lines]
+    assert True in expected and False in expected
+    assert [line in Guards(branches) for line in lines] == expected  # each asked first
+    asked = Guards(branches)
+    rounds = Guards.EAGER // len(lines) + 2  # the lines asked again and again, past EAGER questions
+    assert [line in asked for _ in range(rounds) for line in lines] == expected * rounds
+    assert asked.ranges == ranges  # ...and then found at once

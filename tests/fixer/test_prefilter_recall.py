@@ -18,13 +18,16 @@ from pathlib import Path
 import pytest
 
 from threadport.fixer import CODES, engine, rule
-from threadport.fixer.files import Prefilter, check_file
+from threadport.fixer.files import Prefilter, _screen, check_file
+from threadport.fixer.tree import threading_reexport
+from threadport.fixer.trigger import Matcher
 
 ROOT = Path(__file__).resolve().parents[2]
 # The words whose definitions fix asks the tree about (ctx.defined: --aggressive's reach).
 CONSULTED = {rule(code).RULE.old for code in CODES if hasattr(rule(code), "RULE")}
 
 CONDITION = "import threading\nc = threading.Condition()\n"
+LOCK = "import threading\nl = threading.Lock()\nl.acquire()\n"
 # Each was a finding the prefilter once dropped (the code it must give, the source).
 SLIPPED = {
     "value of wait() passed on": ("TP015", "import threading\nc = threading.Condition()\nprint(c.wait(1))\n"),
@@ -109,6 +112,40 @@ SLIPPED = {
     "wait first on its line, after x.": ("TP015", CONDITION + "print((c.\n    wait)(1))\n"),
     "wait first on its line, after x. and a comment": ("TP015", CONDITION + "print((c.  # why\n    wait)(1))\n"),
     "wait() with CRLF line ends": ("TP015", CONDITION.replace("\n", "\r\n") + "print(1,\r\n    c.wait(1)\r\n)\r\n"),
+    # release() in the finally block (trigger.InFinally): where the block may go on
+    "release() after a comment line with a quote": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    # it's\n    l.release()\n",
+    ),
+    "release() after a string in the finally": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    print(')')\n    l.release()\n    print(1)\n",
+    ),
+    "release() after a bracket open over a dedented line": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    print(1,\n2)\n    l.release()\n",
+    ),
+    "release() after a continued line": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    x = 1 + \\\n2\n    l.release()\n",
+    ),
+    "release() on the finally's line": ("TP010", LOCK + "try:\n    pass\nfinally: l.release()\n"),
+    "release() in an outer finally after an inner one": (
+        "TP010",
+        LOCK + "try:\n    try:\n        pass\n    finally:\n        pass\nfinally:\n    l.release()\n",
+    ),
+    "release() in a finally indented by tabs": (
+        "TP010",
+        "import threading\nl = threading.Lock()\nif 1:\n\tl.acquire()\n\ttry:\n\t\tpass\n\tfinally:\n\t\tl.release()\n",
+    ),
+    "release() in a finally, CRLF line ends": (
+        "TP010",
+        (LOCK + "try:\n    pass\nfinally:\n\n    l.release()\n").replace("\n", "\r\n"),
+    ),
+    "release() after a comment line in the finally": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n# flush left\n    l.release()\n",
+    ),
 }
 
 
@@ -156,6 +193,20 @@ def test_a_synonym_outside_an_import_of_thread_is_no_reason_to_parse(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # importlib/_bootstrap.py's shape: a release() after a finally block, not in it
+        LOCK + "try:\n    pass\nfinally:\n    pass\nl.release()\n",
+        LOCK + "try:\n    pass\nfinally:\n    if x:\n        pass\nelse:\n    l.release()\n",
+        LOCK + "try:\n    try:\n        pass\n    finally:\n        pass\n    l.release()\nexcept E:\n    pass\n",
+        LOCK + "def f():\n    try:\n        pass\n    finally:  # why\n        pass\n\n    # then\n    l.release()\n",
+    ],
+)
+def test_a_release_after_a_finally_block_is_no_reason_to_parse(text):
+    assert not Prefilter(("TP010",)).search(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "with c:\n    while not ready():\n        c.wait(1)  # why\n",  # queue.py's shape
         "if ready():\n    pass\nelse:\n    self._cond.wait(timeout)\n",
         "while True:\n    if left <= 0:\n        break\n    self.wait(left)\n",
@@ -171,6 +222,50 @@ def test_a_wait_whose_line_proves_it_a_statement_is_no_reason_to_parse(text):
 
 def test_a_wait_on_the_first_line_is_a_statement_too():
     assert not Prefilter(("TP015",)).search(b"c.wait(1)\n" + CONDITION.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import thread\nthread.start_new(f, ())\n",
+        "import _thread\nlock = _thread.allocate()\n",
+        "import _thread\n_thread.exit_thread()\n",
+        "from thread import exit_thread\n",
+    ],
+)
+def test_each_synonym_alone_is_an_anchor_of_tp014(text):
+    # TP014's patterns run only in files holding one of its anchors (Trigger.anchors)
+    assert Prefilter(("TP014",)).search(text.encode())
+
+
+# Texts holding the guards' words (files.GUARDS), and a module that re-exports threading.
+GROUPED = [
+    "import threading\nt = threading.Thread()\nt.getName()\nt.setName('x')\n",
+    "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isDaemon())\n",
+    "def getName(self):\n    pass\n",
+    "import dummy_threading\n",
+    "from threading import *\n",
+    "import _thread\n_thread.allocate()\n",
+    "threading = 1  # thread\n",
+    "x = 'Daemon etName'\n",
+]
+
+
+def test_the_grouped_screening_answers_as_each_trigger_alone(tmp_path):
+    """Prefilter scans a group's guard before its literals (files.GUARDS) and _screen shares its
+    THREAD scan with the re-export test: the answers must be the triggers' own, one by one."""
+    texts = [text.encode() for _, text in SLIPPED.values()] + [text.encode() for text in GROUPED]
+    texts += [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.py"))]
+    path = tmp_path / "screened.py"
+    for codes in (CODES, *((code,) for code in CODES)):
+        pattern = Prefilter(codes)
+        for data in texts:
+            alone = any(Matcher(rule(code).TRIGGER).search(data) for code in codes)
+            assert pattern.search(data) == alone, (codes, data[:80])
+            path.write_bytes(data)
+            size, reexports = _screen((path, False), pattern)
+            assert (size is not None, reexports) == (alone, threading_reexport(data)), (codes, data[:80])
+    assert threading_reexport(b"from threading import *\n") is not None  # the re-export case is one
 
 
 def snippets() -> list[str]:

@@ -110,11 +110,15 @@ def _plain_types():
     return kinds
 
 
-def _module_types():
-    """The classes of PLAIN_MODULES loaded now (by the server or by the run)."""
+def _plain_modules():
+    """The PLAIN_MODULES loaded now (by the server or by the run), as module objects."""
+    return tuple(sys.modules.get(name) for name in PLAIN_MODULES)
+
+
+def _module_types(modules):
+    """The classes of those modules."""
     kinds = set()
-    for name in PLAIN_MODULES:
-        module = sys.modules.get(name)
+    for module in modules:
         if module is not None:
             kinds.update(value for value in vars(module).values() if isinstance(value, type))
     return kinds
@@ -161,7 +165,11 @@ def checker(gc):
         # module as its own: those are judged as any class of the run's).
         return kind in module_types[0] and (not kind.__flags__ & HEAP_TYPE or verdict_of_heap(kind))
 
-    module_types = [_module_types()]
+    # The server's plain modules and their classes; a run that loads another one (or puts a
+    # new module object under one of the names) gets them scanned again at its end.
+    server_modules = _plain_modules()
+    module_types = [_module_types(server_modules)]
+    server_module_types = module_types[0]
 
     def verdict(kind):
         """'plain', 'weak' (depends on the callback), 'class' (its own __del__, if its
@@ -255,6 +263,11 @@ def checker(gc):
         if one.__flags__ & HEAP_TYPE and not one.__flags__ & HAVE_GC and not warns_only(one)
     ]
     del server
+    # What has_del would look at in each watched class's MRO, each class once: only heap
+    # types, since a static type's attributes cannot be set (none has a __del__ now: the
+    # server's objects were judged quiet above). One look per class at each run's end
+    # instead of a walk of every watched class's MRO (0.8 ms of a forked 3.11 run's 4.8).
+    watched = tuple({klass for kind in watched for klass in kind.__mro__ if klass.__flags__ & HEAP_TYPE})
     count_threads = _thread._count
     hooked = []
 
@@ -289,9 +302,10 @@ def checker(gc):
             return False
         if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
             return False
-        if any(has_del(kind) for kind in watched):
+        if any("__del__" in vars(klass) for klass in watched):
             return False
-        module_types[0] = _module_types()  # with the modules the run imported
+        loaded = _plain_modules()  # with the modules the run imported
+        module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
         if not quiet_objects(gc.get_objects()):  # the run's own: the server's are frozen
             return False
         try:

@@ -46,6 +46,15 @@ def select_codes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> 
     return tuple(code for code in CODES if code in selected)
 
 
+# Bytes that several triggers' literals contain (thread: TP014's thread, TP011's
+# dummy_threading; etName: getName, setName; Daemon: isDaemon, setDaemon). A file is
+# scanned once for the group's guard, and for each literal of the group only if it holds
+# the guard: of the 630 files of CPython 3.13's Lib without tests, 87 hold ``thread``, 7
+# ``etName`` and 1 ``Daemon``, so the screening scans each file 12 times instead of 16.
+THREAD = b"thread"  # also the guard of tree.threading_reexport's "threading" (_screen)
+GUARDS = (THREAD, b"etName", b"Daemon")
+
+
 class Prefilter:
     """Bytes-level test: can a selected rule have anything to say about this file?
 
@@ -55,9 +64,20 @@ class Prefilter:
 
     def __init__(self, codes: tuple[str, ...]) -> None:
         self.checks = [Matcher(rule(code).TRIGGER) for code in codes]
+        self.groups = [(guard, [c for c in self.checks if guard in c.literal]) for guard in GUARDS]
+        self.groups = [(guard, group) for guard, group in self.groups if group]
+        grouped = [c for _, group in self.groups for c in group]
+        self.alone = [c for c in self.checks if c not in grouped]
 
-    def search(self, data: bytes) -> bool:
-        return any(check.search(data) for check in self.checks)
+    def search(self, data: bytes, holds_thread: bool | None = None) -> bool:
+        """``holds_thread``: whether ``data`` holds THREAD, when the caller has looked."""
+        if any(check.search(data) for check in self.alone):
+            return True
+        for guard, group in self.groups:
+            holds = (THREAD in data if holds_thread is None else holds_thread) if guard == THREAD else guard in data
+            if holds and any(check.search(data) for check in group):
+                return True
+        return False
 
 
 def prefilter(codes: tuple[str, ...]) -> Prefilter:
@@ -236,9 +256,27 @@ def check_files(
         facts = tree_facts(outcomes, inputs, min_python, pool)
         again = [(o.path, explicit) for o, (_, explicit) in zip(outcomes, inputs) if _affected(o, facts)]
         if again:
-            redone = {o.path: o for o in _check_each(pool, again, codes, facts)}
+            redone = {o.path: o for o in _check_again(pool, again, codes, facts)}
             outcomes = [redone.get(o.path, o) for o in outcomes]
     return outcomes
+
+
+def _check_again(
+    pool: Executor | None, again: list[tuple[Path, bool]], codes: tuple[str, ...], facts: TreeFacts
+) -> list[Outcome]:
+    """check_file over the files whose findings the tree's facts may change, largest first.
+    Analysed once already, they are not screened again: _check_each's screening pass would
+    read each again and fork a helper for it (check_file still applies the prefilter)."""
+    check = functools.partial(_check_pair, codes=codes, pattern=prefilter(codes), facts=facts)
+    largest_first = sorted(again, key=lambda item: -_size(item[0]))
+    return _map(pool if len(again) > 1 else None, check, largest_first, 1)
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # check_file reports why it cannot read it
 
 
 def tree_facts(
@@ -334,7 +372,11 @@ def _check_each(
     queue up on one core while the other sat idle.
     """
     pattern = prefilter(codes)
-    screened = _map(pool, functools.partial(_screen, pattern=pattern), inputs)
+    # with helpers, this process imports what the analysis imports on demand as soon as its
+    # share of the screening finds a file to analyse: the helpers forked for the analysis then
+    # have it too, instead of each importing it again (_warm_for_analysis)
+    warm_in = os.getpid() if pool is not None else None
+    screened = _map(pool, functools.partial(_screen, pattern=pattern, warm_in=warm_in), inputs)
     sizes = [size for size, _ in screened]
     todo = sorted((i for i, size in enumerate(sizes) if size is not None), key=lambda i: -sizes[i])
     # what a file the prefilter stops gets (and whether it re-exports threading: tree.py)
@@ -357,15 +399,31 @@ def _analysis_workers(pool: Executor | None, files: int, fix_ahead: bool | None)
         yield workers
 
 
-def _screen(item: tuple[Path, bool], pattern: Prefilter) -> tuple[int | None, frozenset[str] | None]:
+def _screen(
+    item: tuple[Path, bool], pattern: Prefilter, warm_in: int | None = None
+) -> tuple[int | None, frozenset[str] | None]:
     """None when the prefilter stops the file, else its size (the cost of analysing it); and
-    the names it binds itself if it re-exports threading (tree.py: a memchr for most files)."""
+    the names it binds itself if it re-exports threading (tree.py: a memchr for most files).
+    ``warm_in``: the process that calls _warm_for_analysis when a file is to be analysed."""
     path, explicit = item
     try:
         data = read_bytes(path)
     except SourceError:
         return 0, None  # check_file reads it again and reports why it cannot
-    return (len(data) if explicit or pattern.search(data) else None), threading_reexport(data)
+    holds_thread = THREAD in data  # one scan for the prefilter's group and the re-export test
+    passed = explicit or pattern.search(data, holds_thread)
+    if passed and warm_in is not None and warm_in == os.getpid():
+        _warm_for_analysis()
+    return (len(data) if passed else None), (threading_reexport(data) if holds_thread else None)
+
+
+def _warm_for_analysis() -> None:
+    """Import what analysing a file imports on demand: tokenize-rt (TP010's trial rewrites,
+    a comment inside a call), which pulls in typing, argparse and tokenize (about 12 ms), and
+    the Python 2 shim. Done once, by the parent while its helpers screen (files._check_each)."""
+    import tokenize_rt  # noqa: F401
+
+    from threadport.fixer import py2shim  # noqa: F401
 
 
 # Files: below this, forking the workers costs more than it saves. The prefilter lets a few
@@ -516,10 +574,81 @@ def fix_checked(
         outcomes.append(_finish_ahead(path, ahead, write) if ahead is not None and ahead.holds(facts) else None)
     again = [i for i, outcome in enumerate(outcomes) if outcome is None]
     if again:
-        redone = fix_each([items[i] for i in again], codes, facts, aggressive=aggressive, write=write, pool=pool)
+        redone = _fix_again([items[i] for i in again], codes, facts, aggressive, write, pool)
         for i, outcome in zip(again, redone):
             outcomes[i] = outcome
     return outcomes  # type: ignore[return-value] # every None was replaced
+
+
+def _fix_again(
+    items: list[tuple[Path, bool]],
+    codes: tuple[str, ...],
+    facts: TreeFacts,
+    aggressive: bool,
+    write: bool,
+    pool: Executor | None,
+) -> list[Outcome]:
+    """fix_each's outcomes for the files fixed again. Too few for fix_each's pool (on 2.7's
+    Lib, 2 files: a fifth of fix's time beyond check's, with a core idle), they are fixed in
+    memory by this process and forked helpers (forked.ForkedShare), then written here over the
+    bytes they were read as: a helper never writes, so one that dies leaves nothing half done.
+    A file a helper did not fix, or that changed meanwhile, is fixed here by fix_file."""
+    share = _forked_share() if pool is None and 1 < len(items) < FIX_POOL_MINIMUM else None
+    if share is None:
+        return fix_each(items, codes, facts, aggressive=aggressive, write=write, pool=pool)
+    pattern = prefilter(codes)
+    unwritten = share.map(
+        functools.partial(_fix_unwritten, codes=codes, pattern=pattern, aggressive=aggressive, facts=facts), items
+    )
+    outcomes = []
+    for item, ahead in zip(items, unwritten):
+        outcome = _finish_ahead(item[0], ahead, write) if ahead is not None else None
+        if outcome is None:
+            outcome = _fix_pair(item, codes, pattern, aggressive, write, facts)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _forked_share():
+    """forked.ForkedShare over every core, or None (one core, or no fork here)."""
+    if _worker_count() < 2:
+        return None
+    from threadport.fixer.forked import ForkedShare, can_fork
+
+    return ForkedShare(_worker_count() - 1) if can_fork() else None
+
+
+def _fix_unwritten(
+    item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, aggressive: bool, facts: TreeFacts
+) -> Ahead | None:
+    """What _fix_once makes of the file, not written (an Ahead that asked nothing: made with
+    the tree's facts); None when _fix_once would not reach the fix (fix_file does it then)."""
+    from threadport.fixer.ahead import Ahead
+
+    path, explicit = item
+    try:
+        data = read_bytes(path)
+    except SourceError:
+        return None
+    if not explicit and not pattern.search(data):
+        return None
+    ahead = Ahead({}, facts.min_python, data)
+    try:
+        source = Source(path, data, *decode(data))
+        new_text, ahead.fixed, ahead.findings = fix_text(source.text, rules(codes), aggressive, facts, str(path))
+        set_columns(new_text, ahead.findings)
+        if new_text != source.text:
+            try:
+                new_text.encode(source.encoding)
+            except UnicodeEncodeError:
+                ahead.error = _UNENCODABLE.format(source.encoding)
+            else:
+                ahead.new_text = new_text
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        ahead.error = _failure(error)
+    for finding in (*ahead.fixed, *ahead.findings):
+        finding.fixes = []  # closures over the tree: they do not pickle
+    return ahead
 
 
 def _finish_ahead(path: Path, ahead: Ahead, write: bool) -> Outcome | None:

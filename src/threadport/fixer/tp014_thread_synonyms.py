@@ -39,7 +39,10 @@ _IMPORT = (
     rb"thread[\s\\]*import(?!\w)(?:[\s\\(,]|#[^\r\n]*(?![^\r\n])|" + _NAME_IN_LIST + rb")*?"
     + WORD_START + rb"(?:start_new|allocate|exit_thread)(?!\w)"
 )  # fmt: skip
-TRIGGER = Trigger(b"thread", (*_SITES, _IMPORT), frozenset(SYNONYMS))
+# Every pattern holds a synonym: of the files holding ``thread`` (87 of 3.13's Lib without tests)
+# only 9 hold one, and only those get the four pattern scans.
+ANCHORS = tuple(old.encode() for old in SYNONYMS)
+TRIGGER = Trigger(b"thread", (*_SITES, _IMPORT), frozenset(SYNONYMS), anchors=ANCHORS)
 # They exist, without a warning, on every interpreter the ledger probes (2.7, 3.6-3.13).
 FACTS = [Fact(f"_thread.{old}", "exists_from", "2.7") for old in SYNONYMS]
 MODULES = frozenset({"thread", "_thread"})
