@@ -96,6 +96,12 @@ def main():
     scratch = os.getcwd()
     show("cwd", (os.path.basename(scratch).startswith("threadport-"), os.listdir(".")))
     show("modules", list(sys.modules))
+    # the virtual clock's module: a fork server loads it with its code from a cache
+    clock = vars(sys.modules.get("virtual", sys))
+    named = ("__file__", "__package__", "__cached__", "__name__")
+    show("clock", sorted((k, v if k in named else type(v).__name__) for k, v in clock.items() if k[:2] == "__"))
+    spec = clock.get("__spec__")
+    show("clock spec", spec and (spec.name, spec.origin, spec.cached, spec.has_location, type(spec.loader).__name__))
     show("main", sorted(vars(sys.modules["__main__"])))
     show("argv", [a.replace(scratch, "SCRATCH") for a in sys.argv])
     orig = getattr(sys, "orig_argv", [])
@@ -469,3 +475,33 @@ def test_idle_servers_stay_few_however_many_environments_ask(snippet, monkeypatc
     assert len(made) == 4, "the last environment's server was used again"
     assert [server.alive() for server in made] == [False, False, True, True]
     assert idle() == made[2:]
+
+
+@LEGACY_HALF_ONCE
+def test_a_server_keeps_its_own_modules_compiled_in_the_cache_folder(any_python, snippet, tmp_path, monkeypatch):
+    # The server runs with -B: without the cache it compiled the clock's modules at each start.
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("THREADPORT_CACHE", str(folder))
+    monkeypatch.delenv("THREADPORT_NO_CACHE", raising=False)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+
+    def start_and_close():
+        forkserver.ForkServer(any_python, "virtual", (), environment).close()
+
+    start_and_close()
+    entries = sorted((folder / "threadport").glob("clock-*.code"))
+    names = [entry.name.split("-")[1] for entry in entries]
+    # quiet_exit only where the quiet exit is taken (3.7+)
+    assert names == (["virtual"] if any_python != sys.executable else ["quiet_exit", "virtual"])
+    written = {entry: entry.stat().st_ino for entry in entries}
+    start_and_close()
+    assert {entry: entry.stat().st_ino for entry in entries} == written  # read, not written again
+    # An entry cut short (or any that does not hold what it claims) is compiled and written again.
+    virtual = entries[-1]
+    virtual.write_bytes(virtual.read_bytes()[:-100])
+    path = snippet(PROBE)
+    fresh, forked = both_ways(any_python, path, "main", timeout=30)
+    assert fresh["ended"] == "exit status 0", fresh["stderr"]
+    assert fresh == forked
+    assert virtual.stat().st_ino != written[virtual]
+    assert sorted((folder / "threadport").iterdir()) == entries  # no temporary file left

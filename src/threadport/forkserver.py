@@ -2,7 +2,7 @@
 
 A fresh run pays an interpreter start, ``import threading`` and the virtual clock's
 set-up every time, which is most of what it costs. A ForkServer is one
-``python -S -B -u [-W ...] child.py --serve MODE`` process per interpreter, clock
+``python -S -B -u [-W ...] child.py --serve MODE ...`` process per interpreter, clock
 mode and set of -W flags: it does that set-up once, then forks a child per run
 (clock/child.py, _serve). The child becomes the run exactly where a fresh process
 would be before the snippet (its own session, its own stdout and stderr, the run's
@@ -36,6 +36,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from threadport import cache
 from threadport.clock import CHILD_SCRIPT
 from threadport.errors import ThreadportError
 from threadport.processes import RUN_MARK
@@ -144,7 +145,10 @@ class ForkServer:
         command = [python, "-S", "-B", "-u"]
         for spec in warnings:
             command += ["-W", spec]
-        command += [str(CHILD_SCRIPT), "--serve", mode, str(request_read), str(reply_write)]
+        # The folder where the server keeps its own modules compiled (clock/child.py,
+        # _import_cached); "-": none, they are compiled at each start.
+        code_cache = cache.folder() or "-"
+        command += [str(CHILD_SCRIPT), "--serve", mode, str(request_read), str(reply_write), code_cache]
         try:
             # stdout and stderr are a pipe, as a fresh run's are (sys.stdout decides
             # seekable() and buffering once, at start-up, from what fd 1 is).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from threadport.cli import main
@@ -147,3 +149,28 @@ def test_migrate_says_so_when_a_file_is_not_utf8(tmp_path, capsys):
     assert main(["migrate", str(path)]) == 2
     assert f"{path}: error: cannot decode as utf-8: byte 0xe9 on line 1" in capsys.readouterr().err
     assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 5, 3 << 20])
+def test_read_bytes_reads_every_byte_whatever_the_size(tmp_path, size):
+    from threadport.fixer.source import read_bytes
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "sized.py"
+    path.write_bytes(data)
+    assert read_bytes(path) == data
+
+
+@pytest.mark.parametrize("told", [0, 3, 9, 10, 11, 5000])
+def test_a_file_read_on_to_its_end_whatever_size_it_was_when_opened(tmp_path, told):
+    """read_bytes asks first for the size the file had when opened (and a byte more): a file
+    that has grown since, or shrunk, is still read to its end."""
+    from threadport.fixer.source import _read_all
+
+    path = tmp_path / "grown.py"
+    path.write_bytes(b"0123456789" * 300)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _read_all(fd, told) == b"0123456789" * 300
+    finally:
+        os.close(fd)

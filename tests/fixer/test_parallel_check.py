@@ -55,3 +55,21 @@ def test_check_in_workers_matches_check_in_one_process(tmp_path, capsys, monkeyp
     assert reported == sorted(reported) and len(set(reported)) == 7  # every hit, in the walk's order
     assert "scheduler.py:6:29: TP001 [possible]" in out  # the tree facts, gathered by the workers
     assert "hit2_broken.py: error:" in err
+
+
+def test_every_file_the_tree_facts_change_is_checked_again(tmp_path, capsys, monkeypatch):
+    """Two files relying on self._thread, which a third assigns from outside: both are checked
+    again with the tree's facts (files._check_again), on the helpers and in one process."""
+    reports = []
+    for minimum in (2, 10**9):  # forked helpers, then this process alone
+        monkeypatch.setattr(files, "SHARE_MINIMUM", minimum)
+        root = tmp_path / f"share{minimum}"
+        root.mkdir()
+        (root / "scheduler.py").write_text(SCHEDULER)
+        (root / "scheduler_copy.py").write_text(SCHEDULER + "pass\n")
+        (root / "zz_double.py").write_text(DOUBLE)
+        assert main(["check", "--exit-zero", str(root)]) == 0
+        reports.append(capsys.readouterr().out.replace(str(root), "ROOT"))
+    assert reports[0] == reports[1]
+    assert "ROOT/scheduler.py:6:29: TP001 [possible]" in reports[0]
+    assert "ROOT/scheduler_copy.py:6:29: TP001 [possible]" in reports[0]

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONSULTED = {rule(code).RULE.old for code in CODES if hasattr(rule(code), "RULE")}
 
 CONDITION = "import threading\nc = threading.Condition()\n"
+LOCK = "import threading\nl = threading.Lock()\nl.acquire()\n"
 # Each was a finding the prefilter once dropped (the code it must give, the source).
 SLIPPED = {
     "value of wait() passed on": ("TP015", "import threading\nc = threading.Condition()\nprint(c.wait(1))\n"),
@@ -111,6 +112,40 @@ SLIPPED = {
     "wait first on its line, after x.": ("TP015", CONDITION + "print((c.\n    wait)(1))\n"),
     "wait first on its line, after x. and a comment": ("TP015", CONDITION + "print((c.  # why\n    wait)(1))\n"),
     "wait() with CRLF line ends": ("TP015", CONDITION.replace("\n", "\r\n") + "print(1,\r\n    c.wait(1)\r\n)\r\n"),
+    # release() in the finally block (trigger.InFinally): where the block may go on
+    "release() after a comment line with a quote": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    # it's\n    l.release()\n",
+    ),
+    "release() after a string in the finally": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    print(')')\n    l.release()\n    print(1)\n",
+    ),
+    "release() after a bracket open over a dedented line": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    print(1,\n2)\n    l.release()\n",
+    ),
+    "release() after a continued line": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n    x = 1 + \\\n2\n    l.release()\n",
+    ),
+    "release() on the finally's line": ("TP010", LOCK + "try:\n    pass\nfinally: l.release()\n"),
+    "release() in an outer finally after an inner one": (
+        "TP010",
+        LOCK + "try:\n    try:\n        pass\n    finally:\n        pass\nfinally:\n    l.release()\n",
+    ),
+    "release() in a finally indented by tabs": (
+        "TP010",
+        "import threading\nl = threading.Lock()\nif 1:\n\tl.acquire()\n\ttry:\n\t\tpass\n\tfinally:\n\t\tl.release()\n",
+    ),
+    "release() in a finally, CRLF line ends": (
+        "TP010",
+        (LOCK + "try:\n    pass\nfinally:\n\n    l.release()\n").replace("\n", "\r\n"),
+    ),
+    "release() after a comment line in the finally": (
+        "TP010",
+        LOCK + "try:\n    pass\nfinally:\n# flush left\n    l.release()\n",
+    ),
 }
 
 
@@ -153,6 +188,20 @@ def test_shapes_that_slipped_through_are_let_through(tmp_path, name):
 )
 def test_a_synonym_outside_an_import_of_thread_is_no_reason_to_parse(text):
     assert not Prefilter(("TP014",)).search(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # importlib/_bootstrap.py's shape: a release() after a finally block, not in it
+        LOCK + "try:\n    pass\nfinally:\n    pass\nl.release()\n",
+        LOCK + "try:\n    pass\nfinally:\n    if x:\n        pass\nelse:\n    l.release()\n",
+        LOCK + "try:\n    try:\n        pass\n    finally:\n        pass\n    l.release()\nexcept E:\n    pass\n",
+        LOCK + "def f():\n    try:\n        pass\n    finally:  # why\n        pass\n\n    # then\n    l.release()\n",
+    ],
+)
+def test_a_release_after_a_finally_block_is_no_reason_to_parse(text):
+    assert not Prefilter(("TP010",)).search(text.encode())
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@
 # goes to the real stdout/stderr; what the runner needs to know besides
 # (version, exception, virtual time) goes to RESULT_FILE as a Python literal.
 #
-#   python -S -B -u child.py --serve virtual|real REQUEST_FD REPLY_FD
+#   python -S -B -u child.py --serve virtual|real REQUEST_FD REPLY_FD CACHE_FOLDER|-
 #
 # is the fork server (threadport.forkserver): one warm interpreter per Python,
 # clock mode and -W flags, which forks a child per run; see _serve.
@@ -119,6 +119,97 @@ def _compile_ahead(source_path):
     _compiled[source_path] = (source, code)
 
 
+# The fork server's own modules (virtual, quiet_exit) compiled once and kept in threadport's
+# cache folder: the server runs with -B (a run must write no bytecode), so each server start
+# compiled them from source (2.7: 3-4 ms; a Python 3 without their .pyc, as an install that
+# compiled none or another version than threadport's: 8-15 ms). An entry holds the path and
+# bytes it was compiled from and the interpreter's version: anything else is a miss, and a
+# missing, unreadable or unwritable folder only costs the compile.
+CACHE_HEADER = b"threadport-clock-code/1\n"
+# From 3.8 an import leaves the module last in sys.modules, after what it imported (3.6 and
+# 3.7 leave it where it was put first; 2.7's dict has no order). A name, not a literal: the
+# lint's upgrade tools take this file for 3.9+ only, and it runs on 2.7 and 3.6+.
+MOVED_LAST_FROM = (3, 8)
+
+
+def _cached_code(name, path, source, folder):
+    loaded = "marshal" in sys.modules
+    import marshal  # built in; out of sys.modules again below if it was not there (2.7)
+
+    try:
+        return _code_from(marshal, name, path, source, folder)
+    finally:
+        if not loaded:
+            del sys.modules["marshal"]
+
+
+def _code_from(marshal, name, path, source, folder):
+    key = repr((path, sys.version, len(source)))
+    # Python 2: str is bytes already (encode would import encodings.ascii, as _to_ascii says)
+    key = (key if str is bytes else key.encode("ascii", "backslashreplace")) + b"\n"
+    # An entry per module, interpreter version and install (threadport.cache.per_install's
+    # cheap hash of the path): tox envs and checkouts side by side keep theirs.
+    tag = 0
+    for character in path:
+        tag = (tag * 31 + ord(character)) % 2**32
+    version = str(sys.version_info[0]) + str(sys.version_info[1])
+    entry = os.path.join(folder, "clock-" + name + "-py" + version + "-" + hex(tag)[2:].rstrip("L") + ".code")
+    try:
+        with open(entry, "rb") as handle:
+            stored = handle.read()
+        head = CACHE_HEADER + key + source
+        if stored.startswith(head):
+            return marshal.loads(stored[len(head) :])
+    except Exception:  # no entry yet, or one that cannot be read: compiled below
+        pass
+    code = compile(source, path, "exec", 0, True)
+    temporary = entry + "." + str(os.getpid()) + ".tmp"
+    try:
+        if not os.path.isdir(folder):
+            os.makedirs(folder)
+        with open(temporary, "wb") as handle:
+            handle.write(CACHE_HEADER + key + source + marshal.dumps(code))
+        os.rename(temporary, entry)
+    except Exception:  # best effort: the next server compiles again
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+    return code
+
+
+def _import_cached(name, folder):
+    """``import name`` (a module beside this file), with its code from the cache folder:
+    the module is made as the import system makes it (its spec, loader and cached path
+    on Python 3, its file on 2.7), so a forked run sees the same module a fresh run
+    imports. No folder ("-"): a plain import."""
+    if folder == "-" or name in sys.modules:
+        return __import__(name)
+    bootstrap = sys.modules.get("_frozen_importlib")
+    if bootstrap is not None:  # Python 3: the spec a plain import would find
+        spec = sys.modules["_frozen_importlib_external"].PathFinder.find_spec(name, [sys.path[0]])
+        if spec is None or not spec.has_location:
+            return __import__(name)
+        module, path = bootstrap.module_from_spec(spec), spec.origin
+    else:  # Python 2.7: what its import gives a module compiled from source
+        path = os.path.join(sys.path[0], name + ".py")
+        module = type(sys)(name)
+        module.__file__ = path
+        module.__package__ = None
+    with open(path, "rb") as handle:
+        source = handle.read()
+    code = _cached_code(name, path, source, folder)
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    if sys.version_info >= MOVED_LAST_FROM:
+        sys.modules[name] = sys.modules.pop(name)
+    return sys.modules[name]
+
+
 def _serve():
     """The fork server: warm up once, then fork one child per request.
 
@@ -130,11 +221,10 @@ def _serve():
     returns, and main() runs it as in a fresh process, exit and interpreter shutdown
     included. This process waits for it and replies its pid, start time and status.
     """
-    mode, request_fd, reply_fd = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    mode, request_fd, reply_fd, cache_folder = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     fork = os.fork
     if mode == "virtual":
-        import virtual
-
+        virtual = _import_cached("virtual", cache_folder)
         virtual.install()
         fork = virtual.fork
     # Python 3.7+: what the server made goes to gc's permanent generation, which the
@@ -146,8 +236,7 @@ def _serve():
 
     quiet = None
     if hasattr(gc, "freeze"):  # the quiet exit needs a frozen heap (3.7+): 2.7 need not compile it
-        import quiet_exit  # beside this file; out of sys.modules again below, as gc
-
+        quiet_exit = _import_cached("quiet_exit", cache_folder)  # out of sys.modules again below, as gc
         quiet = quiet_exit.checker(gc)
         del sys.modules["quiet_exit"]
         gc.freeze()
@@ -179,7 +268,7 @@ def _serve():
             os.environ[RUN_MARK] = token
             sys.argv = [sys.argv[0]] + fields[:5]
             if hasattr(sys, "orig_argv"):  # Python 3.10+: the command line a fresh run has
-                flags = sys.orig_argv[: len(sys.orig_argv) - 5]
+                flags = sys.orig_argv[: len(sys.orig_argv) - 6]  # child.py --serve MODE FD FD FOLDER
                 sys.orig_argv = flags + sys.argv
             if mode == "virtual":
                 virtual.CLOCK.epoch = virtual._real_time()  # time.time() starts at the run's start

@@ -152,6 +152,11 @@ def _unreadable(path: Path | str, error: OSError) -> SourceError:
 
 def _open_regular(path: Path | str) -> int:
     """A descriptor on the regular file at ``path`` (symlinks followed); never blocks on a FIFO."""
+    return _open_regular_sized(path)[0]
+
+
+def _open_regular_sized(path: Path | str) -> tuple[int, int]:
+    """_open_regular's descriptor, and the file's size when it was opened."""
     try:
         mode = os.stat(path).st_mode  # refuse pipes and devices before opening them at all
         if stat.S_ISDIR(mode):
@@ -162,27 +167,33 @@ def _open_regular(path: Path | str) -> int:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise _unreadable(path, error) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
         os.close(fd)
-        raise _not_regular(mode)
-    return fd
+        raise _not_regular(status.st_mode)
+    return fd, status.st_size
 
 
-def _read_all(fd: int) -> bytes:
+def _read_all(fd: int, size: int = -1) -> bytes:
+    """Every byte to the end. ``size``: the file's size when opened, if known; the first read
+    asks for one byte more, so it takes the whole file at once (and a file that grew since is
+    read on to its end). A first read of 1 MiB allocated, then shrank, a megabyte per file:
+    a fifth of the screening's reading of a tree of small files."""
     chunks = []
+    request = size + 1 if size >= 0 else 1 << 20
     while True:
-        chunk = os.read(fd, 1 << 20)
+        chunk = os.read(fd, request)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
+        request = 1 << 20
 
 
 def read_bytes(path: Path) -> bytes:
     """The bytes of the regular file at ``path``; SourceError (never a hang) for anything else."""
-    fd = _open_regular(path)
+    fd, size = _open_regular_sized(path)
     try:
-        return _read_all(fd)
+        return _read_all(fd, size)
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
     finally:

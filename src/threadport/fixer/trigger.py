@@ -14,7 +14,7 @@ benchmarks/prefilter_recall.py does the same over whole standard libraries.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from threadport.lazyre import lazy_compile
 from threadport.records import Record
@@ -68,11 +68,22 @@ class InOrder(Record, frozen=True):
         self.parts = parts
 
 
+class InFinally(Record, frozen=True):
+    """``finally:`` first on its line, then ``part`` (a word, not InOrder nor InFinally) inside
+    that finally block: TP010 reads ``release()`` only as a statement of a ``finally`` block.
+    See _block_end for where the block ends; when in doubt, it goes on to the end of the file."""
+
+    __slots__ = ("part",)
+
+    def __init__(self, part: Pattern) -> None:
+        self.part = part
+
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
     from typing import Union
 
-    Pattern = Union[bytes, Attribute, UsedCall, InOrder]  # bytes: a regex, which must start in code
+    Pattern = Union[bytes, Attribute, UsedCall, InOrder, InFinally]  # bytes: a regex, which must start in code
 
 
 class Trigger(Record, frozen=True):
@@ -236,6 +247,47 @@ def _ends_statement(text: bytes) -> bool:
     return _HEADER.match(text) is not None
 
 
+_FINALLY = lazy_compile(rb"finally[ \t\f]*:")
+
+
+def _finally_blocks(data: bytes, position: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the body of each ``finally:`` first on its line, from ``position`` on."""
+    for header in _FINALLY.finditer(data, position):
+        line = _line_start(data, header.start())
+        indent = data[line : header.start()]
+        if indent.strip(b" \t\f"):
+            continue  # not first on its line: no finally clause starts there
+        yield header.end(), _block_end(data, header.end(), indent)
+
+
+def _block_end(data: bytes, body: int, indent: bytes) -> int:
+    """Where the block whose header (indented by ``indent``) ends at ``body`` certainly ends: the
+    start of the first later line, not blank nor a comment, indented by spaces no deeper, with
+    nothing from ``body`` to it that can still be open: no quote (a string) nor backslash (a
+    continued line) outside comments, as many brackets closed as opened. In doubt (a quote, a
+    backslash, a tab or form feed in an indentation, no line end), the end of the file: a block
+    taken too long lets a file through, one taken too short would lose its findings."""
+    if b"\t" in indent or b"\f" in indent:
+        return len(data)
+    depth = 0
+    start = body
+    while True:
+        newline = data.find(b"\n", start)
+        if newline < 0:
+            return len(data)
+        code = data[start:newline].split(b"#", 1)[0]  # no string is open here: a # starts a comment
+        if b"'" in code or b'"' in code or b"\\" in code:
+            return len(data)
+        depth += sum(map(code.count, (b"(", b"[", b"{"))) - sum(map(code.count, (b")", b"]", b"}")))
+        start = newline + 1
+        line_end = data.find(b"\n", start)
+        following = data[start : len(data) if line_end < 0 else line_end]
+        content = following.lstrip(b" ")
+        if depth == 0 and content.strip(b" \t\f\r") and content[:1] not in (b"#", b"\t", b"\f"):
+            if len(following) - len(content) <= len(indent):
+                return start
+
+
 class Shape:
     """One pattern, searched as re would search it, but only where it starts in code.
 
@@ -246,13 +298,14 @@ class Shape:
 
     def __init__(self, pattern: Pattern) -> None:
         self.parts = [Shape(part) for part in pattern.parts] if isinstance(pattern, InOrder) else None
+        self.in_finally = Shape(pattern.part) if isinstance(pattern, InFinally) else None
         self.attribute = isinstance(pattern, (Attribute, UsedCall))
         self.used = pattern.word.encode() if isinstance(pattern, UsedCall) else None
         if isinstance(pattern, UsedCall):
             pattern = Attribute(pattern.word, CALL)
         if isinstance(pattern, Attribute):
             pattern = WORD_START + re.escape(pattern.word).encode() + pattern.then
-        if isinstance(pattern, InOrder):
+        if isinstance(pattern, (InOrder, InFinally)):
             pattern = b""
         head = 0
         while (lookbehind := _LOOKBEHIND.match(pattern, head)) is not None:
@@ -268,6 +321,23 @@ class Shape:
                 if position < 0:
                     return -1
             return position
+        if self.in_finally is not None:
+            found = (-1, -1)
+            for body, block_end in _finally_blocks(data, position):
+                if found[0] < body:  # (the first match after an earlier block may be in this one)
+                    found = self.in_finally.first(data, body)
+                    if found[0] < 0:
+                        return -1
+                if found[0] < block_end:
+                    return found[1]
+            return -1
+        return self.first(data, position)[1]
+
+    def first(self, data: bytes, position: int = 0) -> tuple[int, int]:
+        """(start, end) of the first match at or after ``position``; (-1, -1) without one."""
+        if self.parts is not None or self.in_finally is not None:
+            end = self.end(data, position)
+            return (position if end >= 0 else -1), end  # (where a composite starts: not needed)
         while (match := self.rest.search(data, position)) is not None:
             start = match.start()
             if (
@@ -276,9 +346,9 @@ class Shape:
                 and not in_comment(data, start)
                 and (self.used is None or not statement_call(data, start, self.used))
             ):
-                return match.end()
+                return start, match.end()
             position = start + 1
-        return -1
+        return -1, -1
 
     def search(self, data: bytes) -> bool:
         return self.end(data) >= 0
