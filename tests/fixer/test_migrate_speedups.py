@@ -40,6 +40,14 @@ SNIPPETS = {
     "format_twice.py": "x = '%s %s' % (a, b)\ny = u'{0}'.format(c)\n",
     "does_not_compile.py": "import threading\ndef go(f):\n    spawn(f, async=True)\n",
     "return_outside.py": "print 'x'\nreturn 1\n",
+    # fix_next's and fix_sorted's words in prose and other names only (both left out), and the
+    # shapes they rewrite split by line breaks, continuations and comments (both kept)
+    "next_method.py": "class Countdown(object):\n    def next(self):\n        return 1\n",  # no call to it
+    "prose_words.py": "# the next item, in sort order\ndef next_token(tokens):\n"
+    "    return tokens.pop()  # sorted later\n",
+    "split_shapes.py": "class It(object):\n    def \\\n            next(self):\n        return 1\n"
+    "def f(it, xs):\n    first = (it.  # the iterator's\n             next())\n    xs. \\\n        sort(cmp)\n"
+    "    return (sorted  # by cmp\n            (xs, cmp))\n",
     # a receiver nothing proves a thread: renamed only with --aggressive
     "unknown_receiver.py": "def alive(t):\n    return t.isAlive()\n",
 }
@@ -84,6 +92,9 @@ def test_migrate_gives_what_the_plain_pipeline_gives(plain):
         assert any(f"fissix.fixes.{gated}" in fixers for fixers in tools.values())
         assert any(f"fissix.fixes.{gated}" not in fixers for fixers in tools.values())
     assert "fissix.fixes.fix_urllib" in tools["urlparse.py"]
+    for gated in ("fix_next", "fix_sorted"):  # by the shape of their rewrites, not the word alone
+        assert f"fissix.fixes.{gated}" not in tools["prose_words.py"]
+        assert f"fissix.fixes.{gated}" in tools["split_shapes.py"]
 
 
 def test_aggressive_migrate_gives_what_the_plain_pipeline_gives(plain):

@@ -83,6 +83,35 @@ def test_fix_in_workers_matches_fix_in_one_process(tmp_path, capsys, monkeypatch
     assert "mod05_broken.py: error:" in err
 
 
+def migrate_share_use(monkeypatch, log) -> list[bool]:
+    """For each migrate._share from now on, whether it gave helpers; and the process that
+    migrated each file, a line each in the file ``log`` (a helper's memory is its own)."""
+    from threadport.fixer import migrate
+
+    used: list[bool] = []
+    real_share, real_one = migrate._share, migrate._migrate_one
+
+    def watched(items):
+        share = real_share(items)
+        used.append(share is not None)
+        return share
+
+    def one(item, aggressive, prefilter):
+        with open(log, "a") as out:  # O_APPEND: each short line whole
+            out.write(f"{os.getpid()}\n")
+        return real_one(item, aggressive, prefilter)
+
+    monkeypatch.setattr(migrate, "_share", watched)
+    monkeypatch.setattr(migrate, "_migrate_one", one)
+    return used
+
+
+def pids_in(log) -> list[int]:
+    pids = [int(line) for line in log.read_text().split()]
+    log.unlink()
+    return pids
+
+
 def test_migrate_in_workers_matches_migrate_in_one_process(tmp_path, capsys, monkeypatch):
     needs_two_cores()
     from threadport.fixer import migrate
@@ -94,14 +123,18 @@ def test_migrate_in_workers_matches_migrate_in_one_process(tmp_path, capsys, mon
         (parallel / f"old{i:02d}.py").write_text(legacy.replace("alive", f"alive {i}"))
     (parallel / "old03_broken.py").write_text("print 'unclosed\n")
     shutil.copytree(parallel, serial)
-    used = pool_use(monkeypatch)
+    log = tmp_path / "pids"
+    used = migrate_share_use(monkeypatch, log)
     code = main(["migrate", str(parallel)])
     out, err = capsys.readouterr()
-    assert used == [True]  # every stage of each file, in workers
+    assert used == [True]  # every stage of each file, shared with a forked helper
+    count = migrate.MIGRATE_POOL_MINIMUM + 3
+    assert len(pids_in(log)) == count  # each file once (which process takes which is the helpers' race)
     monkeypatch.setattr(migrate, "MIGRATE_POOL_MINIMUM", 10**9)
     assert main(["migrate", str(serial)]) == code == 2  # the broken file
     serial_out, serial_err = capsys.readouterr()
     assert used[1:] == [False]
+    assert pids_in(log) == [os.getpid()] * count
     assert out.replace(str(parallel), "ROOT") == serial_out.replace(str(serial), "ROOT")
     assert err.replace(str(parallel), "ROOT") == serial_err.replace(str(serial), "ROOT")
     assert "old03_broken.py: error:" in err
@@ -128,3 +161,58 @@ def test_only_the_files_the_prefilter_lets_through_are_decoded(tmp_path, capsys,
     main([command, "--exit-zero", str(tmp_path)])
     capsys.readouterr()
     assert decoded and all(data == THREADED.encode() or b"is_alive" in data for data in decoded)
+
+
+# x: an unknown receiver, its isAlive() renamed by --aggressive unless the tree defines isAlive
+RENAMED_IF_NOT_DEFINED = (
+    "import threading\nt = threading.Thread()\nt.setDaemon(True)\ndef stop(x):\n    return x.isAlive()\n"
+)
+
+
+def test_files_fixed_again_are_shared_with_helpers_and_written_here(tmp_path, capsys, monkeypatch):
+    """With --aggressive, what a file's unknown receivers become depends on the test double
+    elsewhere in the tree (it defines isAlive): the check pass's fixes do not hold, and the
+    files are fixed again, by forked helpers, each written by this process only."""
+    needs_two_cores()
+    from threadport.fixer import source
+
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    for i in range(4):
+        (parallel / "pkg" / f"stop{i}.py").parent.mkdir(parents=True, exist_ok=True)
+        (parallel / "pkg" / f"stop{i}.py").write_text(RENAMED_IF_NOT_DEFINED.replace("stop", f"stop{i}"))
+    (parallel / "tests" / "double.py").parent.mkdir(parents=True)
+    (parallel / "tests" / "double.py").write_text(DEFINES)
+    shutil.copytree(parallel, serial)
+    again, shares, log = [], [], tmp_path / "writers"
+    real_again, real_share, real_write = files._fix_again, files._forked_share, source.write_atomic
+
+    def fix_again(items, *args):
+        again.append(len(items))
+        return real_again(items, *args)
+
+    def forked_share():
+        share = real_share()
+        shares.append(share is not None)
+        return share
+
+    def write_atomic(path, data, expected=None):
+        with open(log, "a") as out:  # O_APPEND: each short line whole
+            out.write(f"{os.getpid()}\n")
+        return real_write(path, data, expected)
+
+    monkeypatch.setattr(files, "_fix_again", fix_again)
+    monkeypatch.setattr(files, "_forked_share", forked_share)
+    monkeypatch.setattr(source, "write_atomic", write_atomic)
+    code = main(["fix", "--aggressive", str(parallel)])
+    out, err = capsys.readouterr()
+    assert again == [4] and shares == [True]
+    assert [int(pid) for pid in log.read_text().split()] == [os.getpid()] * 4  # each file, written here
+    monkeypatch.setattr(files, "_forked_share", lambda: None)
+    assert main(["fix", "--aggressive", str(serial)]) == code == 1
+    assert capsys.readouterr() == (out.replace(str(parallel), str(serial)), err.replace(str(parallel), str(serial)))
+    for path in sorted(parallel.rglob("*.py")):
+        assert path.read_text() == (serial / path.relative_to(parallel)).read_text()
+    # the double's isAlive keeps x.isAlive() as it is; the thread's setDaemon is fixed
+    assert (parallel / "pkg" / "stop2.py").read_text() == RENAMED_IF_NOT_DEFINED.replace("stop", "stop2").replace(
+        "t.setDaemon(True)", "t.daemon = True"
+    )

@@ -574,10 +574,81 @@ def fix_checked(
         outcomes.append(_finish_ahead(path, ahead, write) if ahead is not None and ahead.holds(facts) else None)
     again = [i for i, outcome in enumerate(outcomes) if outcome is None]
     if again:
-        redone = fix_each([items[i] for i in again], codes, facts, aggressive=aggressive, write=write, pool=pool)
+        redone = _fix_again([items[i] for i in again], codes, facts, aggressive, write, pool)
         for i, outcome in zip(again, redone):
             outcomes[i] = outcome
     return outcomes  # type: ignore[return-value] # every None was replaced
+
+
+def _fix_again(
+    items: list[tuple[Path, bool]],
+    codes: tuple[str, ...],
+    facts: TreeFacts,
+    aggressive: bool,
+    write: bool,
+    pool: Executor | None,
+) -> list[Outcome]:
+    """fix_each's outcomes for the files fixed again. Too few for fix_each's pool (on 2.7's
+    Lib, 2 files: a fifth of fix's time beyond check's, with a core idle), they are fixed in
+    memory by this process and forked helpers (forked.ForkedShare), then written here over the
+    bytes they were read as: a helper never writes, so one that dies leaves nothing half done.
+    A file a helper did not fix, or that changed meanwhile, is fixed here by fix_file."""
+    share = _forked_share() if pool is None and 1 < len(items) < FIX_POOL_MINIMUM else None
+    if share is None:
+        return fix_each(items, codes, facts, aggressive=aggressive, write=write, pool=pool)
+    pattern = prefilter(codes)
+    unwritten = share.map(
+        functools.partial(_fix_unwritten, codes=codes, pattern=pattern, aggressive=aggressive, facts=facts), items
+    )
+    outcomes = []
+    for item, ahead in zip(items, unwritten):
+        outcome = _finish_ahead(item[0], ahead, write) if ahead is not None else None
+        if outcome is None:
+            outcome = _fix_pair(item, codes, pattern, aggressive, write, facts)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _forked_share():
+    """forked.ForkedShare over every core, or None (one core, or no fork here)."""
+    if _worker_count() < 2:
+        return None
+    from threadport.fixer.forked import ForkedShare, can_fork
+
+    return ForkedShare(_worker_count() - 1) if can_fork() else None
+
+
+def _fix_unwritten(
+    item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, aggressive: bool, facts: TreeFacts
+) -> Ahead | None:
+    """What _fix_once makes of the file, not written (an Ahead that asked nothing: made with
+    the tree's facts); None when _fix_once would not reach the fix (fix_file does it then)."""
+    from threadport.fixer.ahead import Ahead
+
+    path, explicit = item
+    try:
+        data = read_bytes(path)
+    except SourceError:
+        return None
+    if not explicit and not pattern.search(data):
+        return None
+    ahead = Ahead({}, facts.min_python, data)
+    try:
+        source = Source(path, data, *decode(data))
+        new_text, ahead.fixed, ahead.findings = fix_text(source.text, rules(codes), aggressive, facts, str(path))
+        set_columns(new_text, ahead.findings)
+        if new_text != source.text:
+            try:
+                new_text.encode(source.encoding)
+            except UnicodeEncodeError:
+                ahead.error = _UNENCODABLE.format(source.encoding)
+            else:
+                ahead.new_text = new_text
+    except Exception as error:  # noqa: BLE001 - one file's failure is one line, and the run goes on
+        ahead.error = _failure(error)
+    for finding in (*ahead.fixed, *ahead.findings):
+        finding.fixes = []  # closures over the tree: they do not pickle
+    return ahead
 
 
 def _finish_ahead(path: Path, ahead: Ahead, write: bool) -> Outcome | None:

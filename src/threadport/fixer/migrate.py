@@ -154,6 +154,19 @@ def _fixer_words() -> dict[str, tuple[str, ...]]:
     }
 
 
+# Between two tokens inside brackets: spaces, line breaks, a backslash's continuation, comments
+# (each up to its line break: one way to read a run of them, whatever its #s).
+_GAP = r"(?:\s|\\|#[^\r\n]*[\r\n])*"
+# Of the word-gated fixers, two whose words are common in prose and names ("the next item",
+# "sort order", next_token): the shape their pattern needs too, where a leaf of it is the word.
+# fix_next changes only ``x.next`` (its other matches, a ``global next``, only warn) and a
+# method ``def next``; fix_sorted only ``sorted(...)`` and ``x.sort(...)``.
+_FIXER_SHAPES = {
+    "fissix.fixes.fix_next": re.compile(rf"\.{_GAP}next\b|\bdef[\s\\]+next\b"),
+    "fissix.fixes.fix_sorted": re.compile(rf"\.{_GAP}sort\b|\bsorted{_GAP}\("),
+}
+
+
 @lru_cache(maxsize=1)
 def _default_fixers() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """fissix's default fixers in its order, each with the words it needs (() for any file)."""
@@ -185,8 +198,15 @@ def _refactoring_tool(fixers: tuple[str, ...] | None = None):
 
 def _tool_for(text: str):
     """The tool with every default fixer that could match something in ``text``."""
-    fixers = tuple(name for name, words in _default_fixers() if not words or any(word in text for word in words))
+    fixers = tuple(name for name, words in _default_fixers() if not words or _may_match(name, words, text))
     return _refactoring_tool(fixers if len(fixers) < len(_default_fixers()) else None)
+
+
+def _may_match(fixer: str, words: tuple[str, ...], text: str) -> bool:
+    if not any(word in text for word in words):
+        return False
+    shape = _FIXER_SHAPES.get(fixer)
+    return shape is None or shape.search(text) is not None
 
 
 def two_to_three(text: str, name: str, tree=None) -> str:
@@ -396,32 +416,52 @@ def _migrate_one(item: tuple[str, str], aggressive: bool, prefilter) -> str | Mi
     return after
 
 
-# 2to3 and threadport's rules parse every file: worker processes pay off from a few files.
+# 2to3 and threadport's rules parse every file: sharing them with a forked helper pays off
+# from a few files.
 MIGRATE_POOL_MINIMUM = 8
 
 
 def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> list[str | MigrateError]:
     """Each ``(text, name)`` migrated, a failure kept with its item, every stage of a file
-    in one worker, on every core.
+    in one process, on every core: this process and a forked copy of itself per further
+    core (forked.ForkedShare) pull the files one at a time. A helper only computes texts
+    (this process writes them), so a helper that dies costs nothing but its files done
+    again here.
 
-    The workers take the files largest first (in chunks that shrink with them), so the run
-    ends on small files: a few huge files at the end of the list would leave one core
-    working alone (a file costs 10 ms to seconds).
+    The files are taken largest first, so the run ends on small files: a few huge files at
+    the end of the list would leave one core working alone (a file costs 10 ms to seconds).
+    What the files share is made before the fork, once: pyupgrade's command, and 2to3's
+    tool for each set of fixers the files need (its patterns, about 40 ms a set: made in
+    each helper, the same set cost each process again).
     """
     from threadport.fixer import CODES
-    from threadport.fixer.files import in_order, prefilter
+    from threadport.fixer.files import prefilter
 
+    share = _share(len(items))
     if items:
-        _pyupgrade_command()  # found once, before the workers fork
-        _default_fixers()
-        if len(items) >= MIGRATE_POOL_MINIMUM:
-            _refactoring_tool()  # its patterns compiled once (0.2 s), not in every worker
+        _pyupgrade_command()  # found once, before the helpers fork
+    if share is not None:
+        for text, _ in items:
+            _tool_for(text)
     one = functools.partial(_migrate_one, aggressive=aggressive, prefilter=prefilter(CODES))
     order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
+    ordered = [items[i] for i in order]
+    done = share.map(one, ordered) if share is not None else [one(item) for item in ordered]
     results: list[str | MigrateError] = [""] * len(items)
-    for i, result in zip(order, in_order(one, [items[i] for i in order], MIGRATE_POOL_MINIMUM)):
+    for i, result in zip(order, done):
         results[i] = result
     return results
+
+
+def _share(items: int):
+    """Forked helpers (one per core beyond this one) from MIGRATE_POOL_MINIMUM items, else None."""
+    from threadport.fixer.files import _worker_count
+
+    if items < MIGRATE_POOL_MINIMUM or _worker_count() < 2:
+        return None
+    from threadport.fixer.forked import ForkedShare, can_fork  # here: a run over a few files never forks
+
+    return ForkedShare(_worker_count() - 1) if can_fork() else None
 
 
 def migrate_text(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
