@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from threadport.fixer import chunks, engine, rules
-from threadport.fixer.engine import analyze, fix_text
+from threadport.fixer.engine import analyze, fix_analyzed, fix_text
 from threadport.fixer.parsing import ParseFailure, parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,20 +51,27 @@ def _tree(text: str) -> str:
     return f"{parsed.python2} " + ast.dump(parsed.tree, include_attributes=True)
 
 
-def _findings(text: str) -> object:
+def _fix_rows(new: str, fixed: list, left: list) -> object:
+    return new, [(f.code, f.line, f.col) for f in fixed], [(f.code, f.line, f.col, f.message) for f in left]
+
+
+def _findings_and_fixed(text: str) -> tuple[object, object]:
+    """analyze's findings, and what fix makes of the text: fix_text is analyze, then
+    fix_analyzed on that answer, so the one analysis serves both (the findings are read
+    before the fix takes them over), instead of analysing the text again for the fix."""
     try:
-        _, found = analyze(text, rules())
+        context, found = analyze(text, rules())
     except ParseFailure as error:
-        return f"ParseFailure: {error}"
-    return [(f.code, f.line, f.col, f.message, f.possible, f.fixable, f.aggressive, f.needs, f.compat) for f in found]
+        return f"ParseFailure: {error}", f"ParseFailure: {error}"
+    rows = [(f.code, f.line, f.col, f.message, f.possible, f.fixable, f.aggressive, f.needs, f.compat) for f in found]
+    return rows, _fix_rows(*fix_analyzed(text, context, found, rules(), False))
 
 
 def _fixed(text: str, aggressive: bool) -> object:
     try:
-        new, fixed, left = fix_text(text, rules(), aggressive)
+        return _fix_rows(*fix_text(text, rules(), aggressive))
     except ParseFailure as error:
         return f"ParseFailure: {error}"
-    return new, [(f.code, f.line, f.col) for f in fixed], [(f.code, f.line, f.col, f.message) for f in left]
 
 
 def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> list[object]:
@@ -72,7 +79,7 @@ def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> 
     monkeypatch.setattr(engine, "EDIT_PIECE", piece)  # the rewrite's pieces too
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return [(_tree(t), _findings(t), _fixed(t, False), _fixed(t, True)) for t in texts]
+        return [(_tree(t), *_findings_and_fixed(t), _fixed(t, True)) for t in texts]
 
 
 @pytest.fixture(scope="module")
