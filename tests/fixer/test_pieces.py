@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from threadport.fixer import chunks, rules
-from threadport.fixer.engine import analyze, fix_text
+from threadport.fixer import chunks, engine, rules
+from threadport.fixer.engine import analyze, fix_analyzed, fix_text
 from threadport.fixer.parsing import ParseFailure, parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,27 +51,35 @@ def _tree(text: str) -> str:
     return f"{parsed.python2} " + ast.dump(parsed.tree, include_attributes=True)
 
 
-def _findings(text: str) -> object:
+def _fix_rows(new: str, fixed: list, left: list) -> object:
+    return new, [(f.code, f.line, f.col) for f in fixed], [(f.code, f.line, f.col, f.message) for f in left]
+
+
+def _findings_and_fixed(text: str) -> tuple[object, object]:
+    """analyze's findings, and what fix makes of the text: fix_text is analyze, then
+    fix_analyzed on that answer, so the one analysis serves both (the findings are read
+    before the fix takes them over), instead of analysing the text again for the fix."""
     try:
-        _, found = analyze(text, rules())
+        context, found = analyze(text, rules())
     except ParseFailure as error:
-        return f"ParseFailure: {error}"
-    return [(f.code, f.line, f.col, f.message, f.possible, f.fixable, f.aggressive, f.needs, f.compat) for f in found]
+        return f"ParseFailure: {error}", f"ParseFailure: {error}"
+    rows = [(f.code, f.line, f.col, f.message, f.possible, f.fixable, f.aggressive, f.needs, f.compat) for f in found]
+    return rows, _fix_rows(*fix_analyzed(text, context, found, rules(), False))
 
 
 def _fixed(text: str, aggressive: bool) -> object:
     try:
-        new, fixed, left = fix_text(text, rules(), aggressive)
+        return _fix_rows(*fix_text(text, rules(), aggressive))
     except ParseFailure as error:
         return f"ParseFailure: {error}"
-    return new, [(f.code, f.line, f.col) for f in fixed], [(f.code, f.line, f.col, f.message) for f in left]
 
 
 def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> list[object]:
     monkeypatch.setattr(chunks, "PIECE", piece)
+    monkeypatch.setattr(engine, "EDIT_PIECE", piece)  # the rewrite's pieces too
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return [(_tree(t), _findings(t), _fixed(t, False), _fixed(t, True)) for t in texts]
+        return [(_tree(t), *_findings_and_fixed(t), _fixed(t, True)) for t in texts]
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +158,7 @@ def test_the_edits_of_one_finding_stay_in_one_piece(monkeypatch: pytest.MonkeyPa
         "def f():\n    lock.acquire()\n    try:\n        pass\n    finally:\n        lock.release()\n"
         "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.isAlive())\n"
     )
-    monkeypatch.setattr(chunks, "PIECE", 1)
-    from threadport.fixer import engine
-
+    monkeypatch.setattr(engine, "EDIT_PIECE", 1)
     edited = []  # the first line of each piece edited: the pieces are used, not the whole text
     real_edit = engine._edit
     monkeypatch.setattr(
@@ -184,3 +190,23 @@ def test_a_text_of_a_few_pieces_is_parsed_whole(monkeypatch: pytest.MonkeyPatch)
     calls.clear()
     parse(statements)
     assert len(calls) > 1
+
+
+def test_a_file_of_a_few_kilobytes_is_tokenized_only_where_it_is_edited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Far below a parse's pieces (chunks.PIECE): tokenize-rt is pure Python, and a file with
+    one rewrite was tokenized whole."""
+    filler = "".join(f"    x{i} = {i}\n" for i in range(400))  # about 5 KB a def
+    edited_def = f"def c():\n    t = threading.Thread()\n{filler}    t.setDaemon(True)\n"
+    text = f"import threading\ndef a():\n{filler}def b():\n{filler}{edited_def}"
+    assert engine.EDIT_PIECE < len(text) < chunks.PIECE
+    edited = []  # the first line of each text tokenized for an edit
+    real_edit = engine._edit
+    monkeypatch.setattr(
+        engine, "_edit", lambda tokens, *args: edited.append(tokens[0].line) or real_edit(tokens, *args)
+    )
+    new, fixed, _ = fix_text(text, rules(), aggressive=True)
+    assert edited == [text.split("\n").index("def c():") + 1]  # c's piece alone
+    assert new == text.replace("t.setDaemon(True)", "t.daemon = True") and [f.code for f in fixed] == ["TP009"]
+    with pytest.MonkeyPatch.context() as whole:
+        whole.setattr(engine, "EDIT_PIECE", len(text) + 1)
+        assert fix_text(text, rules(), aggressive=True)[0] == new

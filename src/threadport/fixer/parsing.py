@@ -102,6 +102,21 @@ _LONE_CR = lazy_compile(r"\r(?!\n)")
 
 def parse(text: str) -> Parsed:
     text = _hide_string_crs(text)
+    shimmed = None
+    if _looks_like_python2(text):
+        # Python 2 at first sight: shimmed first, and when the shim finds what no Python 3
+        # accepts, parsed as Python 2 without the Python 3 attempt, which fails at a parse's
+        # cost (its second pass finds where). Whatever else happens, the usual order below.
+        from threadport.fixer.py2shim import shim
+
+        try:
+            shimmed = shim(text)
+        except Exception:  # noqa: BLE001 - below, shim() raises it again where it is reported
+            shimmed = None
+        if shimmed is not None and shimmed.python2_only:
+            parsed = _parse_shimmed(shimmed)
+            if parsed is not None:
+                return parsed
     try:
         return Parsed(_ast(text), False, None, None)
     except (SyntaxError, ValueError) as error:
@@ -119,7 +134,7 @@ def parse(text: str) -> Parsed:
     from threadport.fixer.py2shim import expand_tabs, shim  # here: most files are Python 3 (its regexes cost)
 
     try:
-        result = shim(text)
+        result = shimmed if shimmed is not None else shim(text)
     except (tokenize.TokenError, SyntaxError) as error:
         raise ParseFailure(_describe(python3_error, str(error))) from None
     for attempt in (result, None):
@@ -142,6 +157,45 @@ def parse(text: str) -> Parsed:
             f" ({_where(shim_error)}); please report it"
         )
     raise ParseFailure(_describe(python3_error, complaint))
+
+
+# A Python 2 statement first on its line: ``print x``, ``exec code``, ``raise E, v``,
+# ``except E, e:``. Only a hint (the shim decides, Shim.python2_only), looked for with
+# str.find: a regex over the whole file cost more than the parse it saves.
+_PYTHON2_AFTER = {
+    "print": lazy_compile(r"[ \t]+[\w'\"]"),
+    "exec": lazy_compile(r"[ \t]+[\w'\"]"),
+    "raise": lazy_compile(r"[ \t]+[\w.]+[ \t]*,"),
+    "except": lazy_compile(r"[ \t]+[\w.]+[ \t]*,"),
+}
+
+
+def _looks_like_python2(text: str) -> bool:
+    for word, after in _PYTHON2_AFTER.items():
+        at = text.find(word)
+        while at >= 0:
+            line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+            if not text[line:at].strip(" \t\f") and after.match(text, at + len(word)):
+                return True
+            at = text.find(word, at + len(word))
+    return False
+
+
+def _parse_shimmed(result: Shim) -> Parsed | None:
+    """The Python 2 parse of parse()'s usual order, for a text that cannot be Python 3; None
+    if it does not succeed at once (parse() then takes its usual order, and says why)."""
+    from threadport.fixer.py2shim import expand_tabs
+
+    for attempt in (result, None):
+        if attempt is None:
+            result = expand_tabs(result)
+        try:
+            return Parsed(_ast(result.text), True, result, None)
+        except TabError:
+            continue
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return None
 
 
 def _refuse_deep_brackets(error: Exception) -> None:

@@ -28,7 +28,9 @@ only, and the column shift is recorded per line so positions can be mapped back.
 
 from __future__ import annotations
 
+import keyword
 import re
+import sys
 from collections import namedtuple
 
 from threadport.records import Record
@@ -75,12 +77,17 @@ _SHIMMED_NAMES = frozenset(
 
 
 class Shim(Record):
-    __slots__ = ("text", "shifted")
+    __slots__ = ("text", "shifted", "python2_only")
 
-    def __init__(self, text: str, shifted: dict[int, tuple[int, int]] | None = None) -> None:
+    def __init__(
+        self, text: str, shifted: dict[int, tuple[int, int]] | None = None, python2_only: bool = False
+    ) -> None:
         self.text = text
         # line -> (indent width in the shim, extra columns) where leading tabs were expanded
         self.shifted = {} if shifted is None else shifted
+        # the original text holds a token sequence no Python 3 accepts (see _NOT_PYTHON3): it
+        # cannot parse as Python 3, so parsing.parse need not try (and fail, at a parse's cost)
+        self.python2_only = python2_only
 
     def original_col(self, line: int, col: int) -> int:
         """Map a UTF-8 column of the shim back to the original line."""
@@ -89,6 +96,19 @@ class Shim(Record):
             if col >= width:
                 return col - extra
         return col
+
+
+# What no Python 3 (3.0 to 3.13) accepts outside strings and comments, so a file holding it is
+# not Python 3: ``print``/``exec`` right before a string, a number or a name that is no keyword
+# (``print x``: two names in a row; ``print >>f, x`` and ``print if a else b`` are Python 3),
+# a number with an L suffix or an old octal with a digit other than 0 (``10L``, ``0600``; ``00``
+# is Python 3), a backtick, a comma at the top level of a ``raise`` statement (``raise E, v``),
+# and one between ``except`` and its colon (``except E, e:``; Python 3.14 takes ``except A, B:``).
+# Only where this lexer's tokens are Python's: never in a text holding an f-string, whose
+# replacement fields (3.12+) may hold the quote that opened it.
+_NOT_NAMES = frozenset(keyword.kwlist) | frozenset(getattr(keyword, "softkwlist", ()))
+_OLD_OCTAL_NONZERO = re.compile(r"0[0-9]*[1-9][0-9]*[lL]?$")
+_EXCEPT_COMMA_IS_PYTHON2 = sys.version_info < (3, 14)
 
 
 def _adjacent(first: Token, second: Token) -> bool:
@@ -196,6 +216,10 @@ def shim(text: str) -> Shim:
     sig = list(range(len(tokens)))  # every token the lexer keeps is significant
     print_is_function = _PRINT_FUNCTION.search(text) is not None
     backtick_open = False
+    not_python3 = False
+    # the first f-string of a text is a STRING token with an f in its prefix: the tokens before
+    # it are Python's, and after it this lexer's may not be (3.12+ replacement fields)
+    may_hold_fstring = False
     for k, i in enumerate(sig):
         token = tokens[i]
         src = token.src
@@ -211,6 +235,15 @@ def shim(text: str) -> Shim:
             continue
         following = tokens[sig[k + 1]] if k + 1 < len(sig) else None
         if token.name == "NAME":
+            if (
+                src in ("print", "exec")
+                and following is not None
+                and (
+                    following.name in ("STRING", "NUMBER")
+                    or (following.name == "NAME" and following.src not in _NOT_NAMES)
+                )
+            ):
+                not_python3 = True
             if src == "print" and not print_is_function and _at_statement_start(tokens, sig, k):
                 srcs[i] = "yield"
                 if following is not None and following.src == ">>":
@@ -226,6 +259,7 @@ def shim(text: str) -> Shim:
                 srcs[i] = "not "
             elif src == "raise" and _at_statement_start(tokens, sig, k):
                 srcs[i] = "yield"
+                not_python3 = not_python3 or _top_level_comma(tokens, sig, k + 1)
             elif src == "except":
                 depth = 0
                 for j in range(k + 1, len(sig)):
@@ -240,6 +274,7 @@ def shim(text: str) -> Shim:
                         # ``E, e`` -> ``E. e``; ``E, (a, b)`` -> ``E  (a, b)`` (a call)
                         after = tokens[sig[j + 1]].src if j + 1 < len(sig) else ""
                         srcs[sig[j]] = " " if after in ("(", "[") else "."
+                        not_python3 = not_python3 or _EXCEPT_COMMA_IS_PYTHON2
                         break
             elif src == "def" and k + 2 < len(sig) and tokens[sig[k + 2]].src == "(":
                 _tuple_parameters(tokens, sig, srcs, k + 2, 1)
@@ -270,6 +305,7 @@ def shim(text: str) -> Shim:
                 quote = following.src[:3] if following.src[:3] in ('"""', "'''") else following.src[:1]
                 srcs[sig[k + 1]] = quote + " " + following.src[len(quote) :]
         elif token.name == "NUMBER":
+            not_python3 = not_python3 or src[-1] in "lL" or _OLD_OCTAL_NONZERO.match(src) is not None
             if _OLD_OCTAL.match(src):
                 srcs[i] = "1" + src[1:]
             elif src == "0" and following is not None and following.name == "NUMBER" and _adjacent(token, following):
@@ -277,8 +313,11 @@ def shim(text: str) -> Shim:
             if srcs[i][-1] in "lL":
                 srcs[i] = srcs[i][:-1] + " "
         elif token.name == "STRING":
+            prefix = src[: len(src) - len(src.lstrip("bBuUrRfF"))]
+            may_hold_fstring = may_hold_fstring or "f" in prefix or "F" in prefix
             srcs[i] = _string(src)
         elif src == "`":
+            not_python3 = True
             srcs[i] = ")" if backtick_open else "("
             backtick_open = not backtick_open
         elif src == "<>":
@@ -293,7 +332,23 @@ def shim(text: str) -> Shim:
             pieces.append(new)
             done = token.offset + len(token.src)
     pieces.append(text[done:])
-    return Shim("".join(pieces))
+    return Shim("".join(pieces), python2_only=not_python3 and not may_hold_fstring)
+
+
+def _top_level_comma(tokens: list[Token], sig: list[int], k: int) -> bool:
+    """A comma outside brackets from sig[k] to the end of the logical line (or a ``;``)."""
+    depth = 0
+    for j in range(k, len(sig)):
+        token = tokens[sig[j]]
+        if token.name == "NEWLINE" or (depth == 0 and token.src == ";"):
+            return False
+        if token.src in ("(", "[", "{"):
+            depth += 1
+        elif token.src in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and token.src == ",":
+            return True
+    return False
 
 
 def expand_tabs(result: Shim) -> Shim:
