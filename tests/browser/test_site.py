@@ -187,20 +187,47 @@ def screenshots(page, site: Path, name: str, width: int) -> list[Path]:
     return taken
 
 
+def reveal_by_keyboard(page) -> dict:
+    """The seed's exercise opened as a reader opens it, on the tour's own load of the page: the
+    answer hidden at first, then focus on its summary and Enter. Afterwards the page is as the
+    scans had it before (nothing focused, scrolled to the top); the answer stays open, which the
+    scans want anyway (its colours too)."""
+    answer = page.locator("details.answer pre")
+    seen = {"hidden_at_first": not answer.is_visible()}
+    page.locator("details.answer > summary").focus()
+    page.keyboard.press("Enter")
+    seen["shown_after_enter"] = answer.is_visible()
+    seen["first_line"] = answer.inner_text().splitlines()[0] if seen["shown_after_enter"] else None
+    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    return seen
+
+
 @pytest.fixture(scope="module")
-def toured(site, browser) -> dict:
+def lanes(browser):
+    """LANES browser contexts for the module: the pass over the site (``toured``) loads its pages in
+    them, and the keyboard test borrows one for a fresh load instead of starting a context of its own."""
+    made = [Lane(browser) for _ in range(LANES)]
+    yield made
+    for lane in made:
+        lane.context.close()
+
+
+@pytest.fixture(scope="module")
+def toured(site, lanes) -> dict:
     """One pass over the site, each page loaded once per width: measured (``looked``, which
     every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
     then in the dark one (the same load, the scheme switched by media emulation), with the
     body's colour in each. LANES pages at once: each lane loads, measures and starts axe
-    without waiting, then the lanes' scans are collected. Without axe-core the pages are
-    measured and not scanned (the axe_js fixture skips, or fails in CI)."""
+    without waiting, then the lanes' scans are collected. The seed's page is also where its
+    exercise is opened by keyboard (``reveal_by_keyboard``), at each width, after its
+    measurements and pictures. Without axe-core the pages are measured and not scanned (the
+    axe_js fixture skips, or fails in CI)."""
     looked: dict[tuple[str, int], dict] = {}
     found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
     colours: dict[tuple[str, int, str], str] = {}
     shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
+    exercise: dict[int, dict] = {}
     scan = AXE_JS.is_file()
-    lanes = [Lane(browser) for _ in range(LANES)]
     jobs = [(name, width) for width in WIDTHS for name in PAGES]
     for start in range(0, len(jobs), LANES):
         in_both_schemes = []
@@ -208,6 +235,8 @@ def toured(site, browser) -> dict:
             looked[name, width] = lane.load(site, name, width)
             if name in SHOT_PAGES:
                 shots[width] += screenshots(lane.page, site, name, width)
+            if name == page_name(SEED):
+                exercise[width] = reveal_by_keyboard(lane.page)
             if name in AXE_PAGES[width]:
                 colours[name, width, "light"] = lane.page.evaluate(BODY_COLOUR)
                 if scan:
@@ -226,9 +255,7 @@ def toured(site, browser) -> dict:
                     colours[name, width, "dark"] = page.evaluate(BODY_COLOUR)
                     if scan:
                         page.evaluate(AXE_RUN)
-    for lane in lanes:
-        lane.context.close()
-    return {"looked": looked, "axe": found, "colours": colours, "shots": shots}
+    return {"looked": looked, "axe": found, "colours": colours, "shots": shots, "exercise": exercise}
 
 
 @pytest.fixture(scope="module")
@@ -368,26 +395,22 @@ def test_every_transcript_links_the_clock_page_and_captions_are_not_clipped(look
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_exercise_reveals_an_answer_from_a_run_by_keyboard(site, browser, looked, width):
-    assert all(looked[page_name(stem), width]["exercise"] for stem in PAIRS), "one exercise per pair"
+def test_the_exercise_reveals_an_answer_from_a_run_by_keyboard(toured, width):
+    """Opened by keyboard in the pass over the site (``reveal_by_keyboard``), on its load of the seed's page."""
+    assert all(toured["looked"][page_name(stem), width]["exercise"] for stem in PAIRS), "one exercise per pair"
     timeline = timeline_fixture()
     row = next(r for r in timeline["rows"] if r["pair"] == SEED and any(c["status"] == "fails" for c in r["cells"]))
     cell = next(c for c in row["cells"] if c["status"] == "fails")
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(url(site, page_name(SEED)) + "#exercise")
-    answer = page.locator("details.answer pre")
-    assert not answer.is_visible(), "the answer is hidden until asked for"
-    page.locator("details.answer > summary").focus()
-    page.keyboard.press("Enter")
-    assert answer.is_visible()
-    assert answer.inner_text().splitlines()[0] == f"fails: {cell['detail']}"
-    context.close()
+    seen = toured["exercise"][width]
+    assert seen["hidden_at_first"], "the answer is hidden until asked for"
+    assert seen["shown_after_enter"]
+    assert seen["first_line"] == f"fails: {cell['detail']}"
 
 
-def test_keyboard_reaches_every_link_starting_with_the_skip_link(site, browser):
-    context = browser.new_context(viewport={"width": WIDE, "height": 900})
-    page = context.new_page()
+def test_keyboard_reaches_every_link_starting_with_the_skip_link(site, lanes):
+    page = lanes[0].page  # a fresh load in a context of the pass over the site: focus starts at the top
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    page.emulate_media(color_scheme="light")
     page.goto(url(site, page_name(SEED)))
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.className") == "skip"
@@ -411,7 +434,6 @@ def test_keyboard_reaches_every_link_starting_with_the_skip_link(site, browser):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#main"
-    context.close()
 
 
 def test_every_internal_link_resolves_read_from_the_files(site):

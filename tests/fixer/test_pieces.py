@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from threadport.fixer import chunks, rules
+from threadport.fixer import chunks, engine, rules
 from threadport.fixer.engine import analyze, fix_analyzed, fix_text
 from threadport.fixer.parsing import ParseFailure, parse
 
@@ -76,6 +76,7 @@ def _fixed(text: str, aggressive: bool) -> object:
 
 def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> list[object]:
     monkeypatch.setattr(chunks, "PIECE", piece)
+    monkeypatch.setattr(engine, "EDIT_PIECE", piece)  # the rewrite's pieces too
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return [(_tree(t), *_findings_and_fixed(t), _fixed(t, True)) for t in texts]
@@ -157,9 +158,7 @@ def test_the_edits_of_one_finding_stay_in_one_piece(monkeypatch: pytest.MonkeyPa
         "def f():\n    lock.acquire()\n    try:\n        pass\n    finally:\n        lock.release()\n"
         "@decorated\nclass C(threading.Thread):\n    def run(self):\n        print(self.isAlive())\n"
     )
-    monkeypatch.setattr(chunks, "PIECE", 1)
-    from threadport.fixer import engine
-
+    monkeypatch.setattr(engine, "EDIT_PIECE", 1)
     edited = []  # the first line of each piece edited: the pieces are used, not the whole text
     real_edit = engine._edit
     monkeypatch.setattr(
@@ -191,3 +190,23 @@ def test_a_text_of_a_few_pieces_is_parsed_whole(monkeypatch: pytest.MonkeyPatch)
     calls.clear()
     parse(statements)
     assert len(calls) > 1
+
+
+def test_a_file_of_a_few_kilobytes_is_tokenized_only_where_it_is_edited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Far below a parse's pieces (chunks.PIECE): tokenize-rt is pure Python, and a file with
+    one rewrite was tokenized whole."""
+    filler = "".join(f"    x{i} = {i}\n" for i in range(400))  # about 5 KB a def
+    edited_def = f"def c():\n    t = threading.Thread()\n{filler}    t.setDaemon(True)\n"
+    text = f"import threading\ndef a():\n{filler}def b():\n{filler}{edited_def}"
+    assert engine.EDIT_PIECE < len(text) < chunks.PIECE
+    edited = []  # the first line of each text tokenized for an edit
+    real_edit = engine._edit
+    monkeypatch.setattr(
+        engine, "_edit", lambda tokens, *args: edited.append(tokens[0].line) or real_edit(tokens, *args)
+    )
+    new, fixed, _ = fix_text(text, rules(), aggressive=True)
+    assert edited == [text.split("\n").index("def c():") + 1]  # c's piece alone
+    assert new == text.replace("t.setDaemon(True)", "t.daemon = True") and [f.code for f in fixed] == ["TP009"]
+    with pytest.MonkeyPatch.context() as whole:
+        whole.setattr(engine, "EDIT_PIECE", len(text) + 1)
+        assert fix_text(text, rules(), aggressive=True)[0] == new
