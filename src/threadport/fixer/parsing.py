@@ -131,24 +131,19 @@ def parse(text: str) -> Parsed:
     _refuse_deep_brackets(python3_error)
     import tokenize  # here, as the shim: a Python 3 file never needs it
 
-    from threadport.fixer.py2shim import expand_tabs, shim  # here: most files are Python 3 (its regexes cost)
+    from threadport.fixer.py2shim import shim  # here: most files are Python 3 (its regexes cost)
 
     try:
         result = shimmed if shimmed is not None else shim(text)
     except (tokenize.TokenError, SyntaxError) as error:
         raise ParseFailure(_describe(python3_error, str(error))) from None
-    for attempt in (result, None):
-        if attempt is None:
-            result = expand_tabs(result)
-        try:
-            return Parsed(_ast(result.text), True, result, None)
-        except TabError:
-            continue
-        except (SyntaxError, ValueError) as error:
-            shim_error = error.with_traceback(None)  # as python3_error
-            break
-        except (RecursionError, MemoryError) as error:
-            raise ParseFailure(_too_deep(error)) from None
+    try:
+        outcome = _parse_shim(result)
+    except (RecursionError, MemoryError) as error:
+        raise ParseFailure(_too_deep(error)) from None
+    if isinstance(outcome, Parsed):
+        return outcome
+    shim_error = outcome
     _refuse_deep_brackets(shim_error)
     complaint = _python2_parses(text)
     if complaint is None:
@@ -184,6 +179,17 @@ def _looks_like_python2(text: str) -> bool:
 def _parse_shimmed(result: Shim) -> Parsed | None:
     """The Python 2 parse of parse()'s usual order, for a text that cannot be Python 3; None
     if it does not succeed at once (parse() then takes its usual order, and says why)."""
+    try:
+        parsed = _parse_shim(result)
+    except (RecursionError, MemoryError):
+        return None
+    return parsed if isinstance(parsed, Parsed) else None
+
+
+def _parse_shim(result: Shim) -> Parsed | SyntaxError | ValueError:
+    """The shim's text parsed, its tabs expanded as 2.7 reads them when Python 3 finds them
+    inconsistent; else the parse's error, kept for its message only (as parse()'s
+    python3_error). RecursionError and MemoryError go to the caller."""
     from threadport.fixer.py2shim import expand_tabs
 
     for attempt in (result, None):
@@ -191,11 +197,11 @@ def _parse_shimmed(result: Shim) -> Parsed | None:
             result = expand_tabs(result)
         try:
             return Parsed(_ast(result.text), True, result, None)
-        except TabError:
-            continue
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    return None
+        except TabError as error:
+            tab_error = error.with_traceback(None)
+        except (SyntaxError, ValueError) as error:
+            return error.with_traceback(None)
+    return tab_error
 
 
 def _refuse_deep_brackets(error: Exception) -> None:
