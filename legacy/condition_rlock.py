@@ -39,14 +39,17 @@ def producer_consumer(items=6, consumers=2):
         finally:
             cond.release()
     # Wait until every consumer waits for work: the wake-up below must reach each one.
+    # Sleep first: a consumer that a notify() above woke counts as idle until it has the
+    # lock back, and by the end of a pause (on a virtual clock: once every other thread
+    # is blocked) it has it.
     while True:
+        time.sleep(0.01)
         cond.acquire()
         try:
             if not pending and state['idle'] == consumers:
                 break
         finally:
             cond.release()
-        time.sleep(0.01)
     cond.acquire()
     try:
         state['done'] = True

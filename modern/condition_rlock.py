@@ -40,11 +40,14 @@ def producer_consumer(items: int = 6, consumers: int = 2) -> None:
             print(f"produced {n}")
             cond.notify()  # one item: one consumer is enough
     # Wait until every consumer waits for work: the wake-up below must reach each one.
+    # Sleep first: a consumer that a notify() above woke counts as idle until it has the
+    # lock back, and by the end of a pause (on a virtual clock: once every other thread
+    # is blocked) it has it.
     while True:
+        time.sleep(0.01)
         with cond:
             if not pending and idle == consumers:
                 break
-        time.sleep(0.01)
     with cond:
         done = True
         print("producer done: waking every consumer")
