@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -445,13 +446,70 @@ def test_a_source_that_could_tell_a_forked_run_apart_runs_in_a_fresh_process(any
     assert comparable(run_entry(any_python, path, "main", timeout=30)) == fresh
 
 
+# Kills its parent, which must be a fork server: in a fresh run the parent would be pytest.
+# The guard is for this test's own sake: the runner never runs it fresh once the server had it.
+PARENT_KILLER = """
+import os, signal
+def main():
+    if b"--serve" in open("/proc/%d/cmdline" % os.getppid(), "rb").read().split(b"\\0"):
+        os.kill(os.getppid(), signal.SIGKILL)
+    else:
+        print("not forked by a server: the runner ran me in a fresh process")
+"""
+
+
 def test_a_run_whose_server_dies_is_reported_as_lost_and_the_next_run_gets_a_new_server(any_python, snippet):
-    # Only a forked run may do this: fresh, the parent it kills would be this test.
-    killer = snippet("import os, signal\ndef main():\n    os.kill(os.getppid(), signal.SIGKILL)\n")
+    killer = snippet(PARENT_KILLER)
     with pytest.raises(forkserver.RunLost, match="exit status is lost"):
         run_entry(any_python, killer, "main", fresh=False, timeout=30)
     fine = snippet("def main():\n    print('ok')\n", "fine.py")
     assert run_entry(any_python, fine, "main", fresh=False).stdout == ["ok"]
+
+
+def test_a_server_that_dies_before_it_names_the_run_loses_the_run_and_never_runs_it_again(
+    any_python, snippet, tmp_path, monkeypatch
+):
+    # The run can kill the server (its parent) before the server has written the run's pid:
+    # the request was read, so the run may have started. Running it again in a fresh process
+    # would run it twice, and PARENT_KILLER would kill pytest there (CI lost two envs so).
+    # Here the server forks the run, which waits, and dies before the pid is read back.
+    from test_hangs import gone
+
+    pid_file = tmp_path / "run.pid"
+    waiter = snippet(
+        "import os, signal\n"
+        f"def main():\n    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n    signal.pause()\n"
+    )
+    real_read_line, real_start, forked, servers = forkserver._read_line, forkserver.ForkServer.start, [], []
+
+    def start(server, *args):
+        servers.append(server)
+        return real_start(server, *args)
+
+    def server_dies_before_the_pid(fd, buffer, timeout):
+        line = real_read_line(fd, buffer, timeout)
+        if line and b" " in line:  # "PID STARTED": the reply to a run's request
+            forked.append(int(line.split()[0]))
+            deadline = time.monotonic() + 30
+            while not pid_file.exists() and time.monotonic() < deadline:  # the run is in main()
+                time.sleep(0.01)
+            os.kill(servers[-1].process.pid, signal.SIGKILL)
+            raise forkserver.ServerFailed("the fork server closed its reply pipe")
+        return line
+
+    real_popen = subprocess.Popen
+
+    def no_fresh_run(command, *args, **kwargs):  # a server's start is still allowed
+        assert "--serve" in command, "the run went to a fresh process after the server had its request"
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(forkserver, "_read_line", server_dies_before_the_pid)
+    monkeypatch.setattr(forkserver.ForkServer, "start", start)
+    monkeypatch.setattr(subprocess, "Popen", no_fresh_run)
+    with pytest.raises(forkserver.RunLost, match="exit status is lost"):
+        run_entry(any_python, waiter, "main", fresh=False, timeout=30)
+    assert forked and int(pid_file.read_text()) == forked[0]
+    assert gone(forked[0]), "the run the server had forked was contained"
 
 
 def test_idle_servers_stay_few_however_many_environments_ask(snippet, monkeypatch):

@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from threadport import cache
+from threadport import cache, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.errors import ThreadportError
 from threadport.processes import RUN_MARK
@@ -47,11 +47,15 @@ REQUEST_FIELDS = 9  # clock/child.py REQUEST_FIELDS
 
 
 class ServerFailed(ThreadportError):
-    """The server did not start or did not fork: nothing ran, the run goes to a fresh process."""
+    """The server did not start, or was gone before it read the run's request: nothing
+    ran, so the run goes to a fresh process."""
 
 
 class RunLost(ThreadportError):
-    """The server died during a run: the run was contained, its exit status is unknown."""
+    """The server died, or stopped answering, once it had the run's request: the run was
+    contained, its exit status is unknown. It never goes to a fresh process, which would
+    run the entry point a second time (and a run that killed its parent, the server, would
+    kill the runner there)."""
 
 
 def wanted() -> bool:
@@ -165,6 +169,7 @@ class ForkServer:
         finally:
             os.close(request_read)
             os.close(reply_write)
+        self.started = processes.started(self.process.pid)  # the server's own marker finds its runs
         if _read_line(self.replies, self.buffer, READY_TIMEOUT) != b"ready":
             self.close()
             raise ServerFailed(f"the fork server for {python} did not start")
@@ -191,10 +196,27 @@ class ForkServer:
             readers.append(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
         fields = [*argv, *fifos, directory, token]
         assert len(fields) == REQUEST_FIELDS
-        os.write(self.requests, b"".join(os.fsencode(field) + b"\0" for field in fields))
-        reply = _read_line(self.replies, self.buffer, READY_TIMEOUT)
-        if reply is None:
-            raise ServerFailed("the fork server did not fork")
+        try:
+            try:
+                os.write(self.requests, b"".join(os.fsencode(field) + b"\0" for field in fields))
+            except BrokenPipeError:
+                raise ServerFailed("the fork server was gone before it read the run's request") from None
+            try:
+                reply = _read_line(self.replies, self.buffer, READY_TIMEOUT)
+            except ServerFailed:
+                reply = None
+            if reply is None:
+                # The server may have forked the run and died before it said so (the run
+                # itself can kill it: it is the run's parent), or hang: end it and whatever
+                # carries its marker, the run included, if there is one.
+                processes.contain(self.process.pid, self.started, self.token)
+                raise RunLost("the fork server died before it named the run's process: its exit status is lost")
+        except BaseException:
+            for fd in readers:
+                os.close(fd)
+            for path in fifos:
+                os.unlink(path)
+            raise
         pid, started = reply.split()
         return ForkedRun(self, int(pid), None if started == b"-" else int(started), fifos, readers)
 
