@@ -102,3 +102,31 @@ def test_a_run_marked_only_since_its_start_finds_its_processes_and_not_their_thr
             break
     assert window is not None and set(threads) <= set(window)  # the thread's id is looked at too
     assert found == every == [child.pid]
+
+
+def test_a_run_whose_pid_another_process_has_now_leaves_that_process_and_its_group_alone():
+    # A reaped run's pid can be given to a new process that leads a group of its own: its
+    # start time tells it from the run, and containment must not kill that group.
+    echo = "import sys\nfor line in iter(sys.stdin.readline, ''):\n    sys.stdout.write(line); sys.stdout.flush()\n"
+    stranger = subprocess.Popen(
+        [sys.executable, "-c", echo], stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
+    )
+
+    def answers() -> bool:  # a process killed by SIGKILL runs no more code: EOF, not the echo
+        stranger.stdin.write(b"there?\n")
+        stranger.stdin.flush()
+        return stranger.stdout.readline() == b"there?\n"
+
+    try:
+        since_boot = processes.started(stranger.pid)
+        assert answers()
+        assert processes.contain(stranger.pid, since_boot - 1, uuid.uuid4().hex) == []
+        assert answers(), "the process that has the pid now was killed"
+        # The same pid with its own start time is the run itself: its group goes.
+        assert processes.contain(stranger.pid, since_boot, uuid.uuid4().hex) == []
+        assert stranger.wait(10) == -9
+    finally:
+        stranger.kill()
+        stranger.wait()
+        stranger.stdin.close()
+        stranger.stdout.close()

@@ -224,10 +224,15 @@ def contain(
 ) -> list[str]:
     """Kill the run's process group and every leftover process of the run; one line each."""
     found = snapshot(root, root_started, token, server_token, server, since)  # before any kill: killing reparents
-    try:
-        os.killpg(root, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    # The root may be reaped already (a forked run's by its server): once its group is empty
+    # its pid is free, and pids go round pid_max (32768 here) within a busy test run. A
+    # process that has it now is another one, and so is the group it leads.
+    now = read_process(root)
+    if now is None or root_started is None or now.started == root_started:
+        try:
+            os.killpg(root, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     for process in found:
         if alive(process):
             try:
