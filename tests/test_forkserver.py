@@ -476,9 +476,15 @@ def test_a_server_that_dies_before_it_names_the_run_loses_the_run_and_never_runs
     from test_hangs import gone
 
     pid_file = tmp_path / "run.pid"
+    # The pid goes to a side file renamed into place: the test waits for pid_file to exist and
+    # then kills the server, whose run is contained; a file created by open() before its write
+    # could be found empty (read '' once in a loaded run here).
     waiter = snippet(
         "import os, signal\n"
-        f"def main():\n    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n    signal.pause()\n"
+        "def main():\n"
+        f"    open({str(pid_file) + '.part'!r}, 'w').write(str(os.getpid()))\n"
+        f"    os.rename({str(pid_file) + '.part'!r}, {str(pid_file)!r})\n"
+        "    signal.pause()\n"
     )
     real_read_line, real_start, forked, servers = forkserver._read_line, forkserver.ForkServer.start, [], []
 
