@@ -571,7 +571,7 @@ def test_a_server_keeps_its_own_modules_compiled_in_the_cache_folder(any_python,
     assert sorted((folder / "threadport").iterdir()) == entries  # no temporary file left
 
 
-def test_a_server_whose_modules_come_from_the_cache_has_the_ast_classes_frozen(snippet, tmp_path, monkeypatch):
+def test_what_a_server_makes_is_frozen_the_ast_classes_and_the_sources_it_compiled(snippet, tmp_path, monkeypatch):
     # The first compile() of a process makes the ast module's classes (630-1080 objects). With
     # the clock's modules read from the cache folder nothing compiled before the freeze, and
     # they were made after it (the run's source compiled ahead): young objects that every
@@ -591,3 +591,10 @@ def test_a_server_whose_modules_come_from_the_cache_has_the_ast_classes_frozen(s
     young, frozen = run_entry(sys.executable, path, "main", fresh=False).stdout[0].split()
     assert frozen == "True"
     assert int(young) < 300
+    # The sources the server compiles ahead are frozen with it too: the same server (one run
+    # at a time, this test's environment) after it compiled the catalogue's modern sources
+    # (their entry point named __name__: each source runs, then fails at once, no demo run).
+    for pair in load_catalog():
+        assert run_entry(sys.executable, pair.modern_path, "__name__", fresh=False).exception["type"] == "TypeError"
+    again, _ = run_entry(sys.executable, path, "main", fresh=False).stdout[0].split()
+    assert int(again) <= int(young) + 10, (young, again)
