@@ -62,6 +62,20 @@ def test_an_escaping_exception_is_recorded_and_its_traceback_starts_in_the_snipp
     assert t.stderr[-1] == "KeyError: 'missing'"
 
 
+def test_an_exception_message_beyond_ascii_is_recorded_as_written(any_python, snippet):
+    # The result file is ASCII (clock/child.py, _write_result): Python 3's repr keeps é as it
+    # is and the child escapes it; Python 2's repr escapes it already, in its own spelling.
+    path = snippet("""
+        def main():
+            raise ValueError(u"caf\\u00e9 \\u2603")
+    """)
+    t = run_entry(any_python, path, "main")
+    python2 = probe(any_python).version[0] == 2
+    # 2.7's str() of a unicode message that ASCII cannot carry fails: the child records repr()
+    message = "ValueError(u'caf\\xe9 \\u2603',)" if python2 else "café ☃"
+    assert t.exception == {"type": "ValueError", "message": message}
+
+
 def test_system_exit_sets_the_status(any_python, snippet):
     path = snippet("""
         import sys

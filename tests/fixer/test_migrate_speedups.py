@@ -6,6 +6,7 @@ refuses the same files. The same comparison over all of 2.7's Lib is
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,31 @@ def test_refusals_keep_their_plain_messages():
     assert str(error) == f"does not compile on Python {migrate._version()} after 2to3 and threadport fix: " + (
         "line 2: 'return' outside function"
     )
+
+
+def test_each_file_leaves_no_tree_behind_and_the_collector_as_it_found_it():
+    """gc is paused for a file's stages (fixer/migrate._one_collection): 2to3's trees are
+    cycles (a node points at its parent), so the file's collection must free them itself,
+    not the next automatic one (held off here by a threshold no run reaches)."""
+    from fissix import pytree
+
+    def nodes() -> int:
+        return sum(isinstance(o, pytree.Base) for o in gc.get_objects())
+
+    python2 = [(SNIPPETS["next.py"], "next.py"), (SNIPPETS["asserts.py"], "asserts.py")]
+    threshold = gc.get_threshold()
+    migrate_texts(python2)  # the tools and caches, made once
+    gc.collect()
+    before = nodes()
+    try:
+        gc.set_threshold(10**9)
+        assert gc.isenabled()
+        assert all(isinstance(r, str) and r != t for r, (t, _) in zip(migrate_texts(python2), python2))
+        assert gc.isenabled()
+        assert nodes() == before
+        gc.disable()  # a caller's choice stays
+        migrate_texts(python2)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.set_threshold(*threshold)

@@ -23,11 +23,13 @@ import ast
 import codecs
 import contextlib
 import functools
+import gc
 import io
 import re
 import sys
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 
 from threadport.errors import ThreadportError
@@ -402,8 +404,32 @@ def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = Fa
     return _before_pyupgrade(text, name, aggressive, None)
 
 
+@contextlib.contextmanager
+def _one_collection() -> Iterator[None]:
+    """gc off while one file goes through the stages, then one collection of the young
+    generation: every object the file's stages made and still alive is young then, and its
+    cycles (2to3's trees: each node points at its parent) are freed there, once. With the
+    collector on, pyupgrade's tokens and 2to3's nodes set off thousands of collections
+    that traversed the survivors again (and, in the older generations, the tools and the
+    modules): 5.4 s of 29 s of CPU over 120 files of 2.7's Lib, serial, against 0.5 s."""
+    if not gc.isenabled():  # the caller's choice: leave it alone
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def _migrate_one(item: tuple[str, str], aggressive: bool, prefilter) -> str | MigrateError:
     """Every stage for one file (in a worker): a failure is returned, named, not raised."""
+    with _one_collection():
+        return _stages(item, aggressive, prefilter)
+
+
+def _stages(item: tuple[str, str], aggressive: bool, prefilter) -> str | MigrateError:
     text, name = item
     try:
         before = _before_pyupgrade(text, name, aggressive, prefilter)
