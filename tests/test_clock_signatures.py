@@ -34,6 +34,9 @@ def assert_same(python) -> dict[str, str]:
 
 
 @pytest.mark.legacy
+@pytest.mark.interpreter_free(
+    "both probes (real and virtual clock) are python2.7 runs, as each Python 3's below (every_python)"
+)
 def test_python27_rejects_what_its_c_lock_and_sleep_reject(legacy_python):
     seen = assert_same(legacy_python)
     # The probe is not vacuous: these are the calls real 2.7 refuses that a lenient clock took.

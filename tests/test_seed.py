@@ -27,6 +27,7 @@ def test_legacy_seed_does_not_compile_on_python3():
     assert "print" in raised.value.text
 
 
+@pytest.mark.interpreter_free("python2.7 run on the seed directly: no threadport code takes part")
 def test_running_the_seed_directly_on_python2_dies_of_pep263(legacy_python):
     path = get_pair("threading_notes").legacy_path
     done = subprocess.run([legacy_python, str(path)], capture_output=True, text=True)

@@ -296,6 +296,7 @@ def test_deep_nesting_says_too_deeply_nested_not_please_report(tmp_path, capsys)
     )
 
 
+@pytest.mark.interpreter_free("python2.7 itself parses the files: no threadport code takes part")
 def test_python27_itself_rejects_deep_nesting(tmp_path, legacy_python):
     """The claim in that message, checked against the interpreter: 98 levels parse, 99 do not."""
     for depth, ok in ((98, True), (99, False)):

@@ -256,13 +256,16 @@ def test_the_grouped_screening_answers_as_each_trigger_alone(tmp_path):
     THREAD scan with the re-export test: the answers must be the triggers' own, one by one."""
     texts = [text.encode() for _, text in SLIPPED.values()] + [text.encode() for text in GROUPED]
     texts += [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.py"))]
-    path = tmp_path / "screened.py"
+    # Each text in a file of its own, written once: rewriting one file for every text and
+    # selection (960 truncations) cost seconds of waiting on the disk.
+    paths = [tmp_path / f"screened{i}.py" for i in range(len(texts))]
+    for path, data in zip(paths, texts):
+        path.write_bytes(data)
     for codes in (CODES, *((code,) for code in CODES)):
         pattern = Prefilter(codes)
-        for data in texts:
+        for path, data in zip(paths, texts):
             alone = any(Matcher(rule(code).TRIGGER).search(data) for code in codes)
             assert pattern.search(data) == alone, (codes, data[:80])
-            path.write_bytes(data)
             size, reexports = _screen((path, False), pattern)
             assert (size is not None, reexports) == (alone, threading_reexport(data)), (codes, data[:80])
     assert threading_reexport(b"from threading import *\n") is not None  # the re-export case is one

@@ -12,6 +12,7 @@ import re
 import sys
 
 import pytest
+from legacy_runs import LEGACY_TWIN_ON_27
 
 from threadport.catalog import get_pair
 from threadport.interpreters import python3s
@@ -49,6 +50,7 @@ def assert_controls_fail_and_atomics_hold(stdout: list[str]) -> None:
 
 
 @pytest.mark.legacy
+@LEGACY_TWIN_ON_27
 @pytest.mark.parametrize("real_time", [False, True], ids=["virtual", "real"])
 def test_legacy_demo_on_python27(legacy_python, real_time):
     transcript = run_entry(legacy_python, PAIR.legacy_path, "demo", real_time=real_time)

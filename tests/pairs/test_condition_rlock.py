@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from legacy_runs import LEGACY_TWIN_ON_27
 
 from threadport.catalog import get_pair
 from threadport.interpreters import python3s
@@ -26,6 +27,7 @@ EXPECTED = [
 
 
 @pytest.mark.legacy
+@LEGACY_TWIN_ON_27
 def test_legacy_wakes_every_waiter_with_notify_all_and_one_with_notify(legacy_python):
     transcript = run_entry(legacy_python, PAIR.legacy_path, "wake_waiters")
     assert (transcript.stdout, transcript.stderr, transcript.exit) == (EXPECTED, [], 0)

@@ -7,6 +7,7 @@ virtual clock), not left to the switch interval, so 100 of 100 is exact."""
 from __future__ import annotations
 
 import pytest
+from legacy_runs import LEGACY_TWIN_ON_27
 
 from threadport.catalog import get_pair
 from threadport.interpreters import python3s
@@ -18,6 +19,7 @@ EXPECTED = ["unlocked: lost updates in 100 of 100 runs", "locked: lost updates i
 
 
 @pytest.mark.legacy
+@LEGACY_TWIN_ON_27
 def test_legacy_counter_on_python27(legacy_python):
     transcript = run_entry(legacy_python, PAIR.legacy_path, "repeated", (100,))
     assert transcript.exception is None and transcript.stdout == EXPECTED

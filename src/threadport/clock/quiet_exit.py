@@ -268,6 +268,13 @@ def checker(gc):
     # server's objects were judged quiet above). One look per class at each run's end
     # instead of a walk of every watched class's MRO (0.8 ms of a forked 3.11 run's 4.8).
     watched = tuple({klass for kind in watched for klass in kind.__mro__ if klass.__flags__ & HEAP_TYPE})
+    # Each class's own namespace as a read-only view, made here: a view shows what is set on
+    # the class later, and looking into it reads the class's dict without writing to it or
+    # to the class. vars(klass) at each run's end wrote to both (reference counts), and a
+    # forked run copies every page it writes: 0.3 ms and 42 page faults of a 3.11 run for
+    # 73 classes, where the views the server made sit together on a page or two.
+    namespaces = tuple(vars(klass) for klass in watched)
+    del watched
     count_threads = _thread._count
     hooked = []
 
@@ -302,7 +309,7 @@ def checker(gc):
             return False
         if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
             return False
-        if any("__del__" in vars(klass) for klass in watched):
+        if any("__del__" in namespace for namespace in namespaces):
             return False
         loaded = _plain_modules()  # with the modules the run imported
         module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
