@@ -248,3 +248,40 @@ def test_a_file_of_a_few_kilobytes_is_tokenized_only_where_it_is_edited(monkeypa
     with pytest.MonkeyPatch.context() as whole:
         whole.setattr(engine, "EDIT_PIECE", len(text) + 1)
         assert fix_text(text, rules(), aggressive=True)[0] == new
+
+
+def _library_texts() -> list[str]:
+    """Modules of the running Python's library with large classes (what `fix` meets)."""
+    import queue
+    import threading
+    import unittest.case
+
+    return [Path(module.__file__).read_text(encoding="utf-8") for module in (threading, queue, unittest.case)]
+
+
+def test_a_piece_has_the_whole_texts_tokens() -> None:
+    """engine.piece_tokens over the text between two cuts (chunks.cut_lines: between defs and
+    classes of the module and of a top-level class's body) gives the whole text's tokens on
+    those lines, position for position, but for the empty DEDENTs the whole text has on the
+    piece's first line (the piece's own DEDENTs and ENDMARKER fall on the next cut's line)."""
+    from tokenize_rt import src_to_tokens
+
+    in_class = 0  # cuts inside a class body: the pieces that start indented
+    for text in [*_texts(), *_library_texts()]:
+        try:
+            tree = parse(text).tree
+            whole = src_to_tokens(text)
+        except Exception:  # noqa: BLE001 - not Python 3, or not tokenizable whole: no pieces to compare
+            continue
+        lines = chunks.cut_lines(tree, text)
+        starts = [0]
+        for line in text.split("\n")[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        bounds = [*lines, len(starts)]
+        for first, end in zip(bounds, bounds[1:]):
+            in_class += text[starts[first - 1]] == " "
+            piece = text[starts[first - 1] : starts[end - 1] if end <= len(starts) - 1 else len(text)]
+            got = [t for t in engine.piece_tokens(piece, first) if t.line < end]
+            expected = [t for t in whole if first <= t.line < end and not (t.line == first and t.name == "DEDENT")]
+            assert got == expected, (first, piece[:120])
+    assert in_class > 50

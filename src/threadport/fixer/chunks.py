@@ -131,3 +131,44 @@ def top_level_lines(tree: ast.Module) -> list[int]:
             lines.append(first)
         previous = statement
     return lines
+
+
+# A line of a class body that a cut may go before: its indentation (spaces only), then what a
+# def, a class or a decorator starts with.
+_BODY_CUT = lazy_compile(r"( +)(?:@|def\b|async\b|class\b)")
+_TAB_INDENT = lazy_compile(r"^[ \f]*\t", re.MULTILINE)
+
+
+def cut_lines(tree: ast.Module, text: str) -> list[int]:
+    """Where engine.apply may cut ``text`` (whose tree is ``tree``) to tokenize only the pieces
+    with edits: top_level_lines, and the same cuts inside each top-level class's body (before
+    each def or class, its decorators included, that follows another, alone on its lines at
+    the body's indentation). Sorted.
+
+    A method holds every token an edit inside it reads, as a top-level def does. At such a
+    cut, the whole text's tokenizer has the indentation stack [0, the body's indentation],
+    and so does a piece's own tokenizer once it has read the piece's first line: it makes an
+    INDENT of that line's whitespace, where the whole text has plain whitespace (apply gives
+    the token that name back). Only a top-level class's body: deeper, the whole text's stack
+    has levels a piece's would not. Not where a line is indented with a tab: whether a tab's
+    indentation is consistent (3.12+'s tokenizer checks it) depends on lines a piece lacks.
+    """
+    lines = top_level_lines(tree)
+    classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and len(s.body) > 1]
+    if not classes or _TAB_INDENT.search(text):
+        return lines
+    text_lines = text.split("\n")  # the tree's lines: a lone CR is refused or hidden in a string (parsing.py)
+    for statement in classes:
+        previous = None
+        for member in statement.body:
+            first = min([member.lineno, *(d.lineno for d in getattr(member, "decorator_list", ()))])
+            if (
+                isinstance(previous, _BLOCKS)
+                and isinstance(member, _BLOCKS)
+                and first > previous.end_lineno
+                and first <= len(text_lines)
+                and _BODY_CUT.match(text_lines[first - 1])
+            ):
+                lines.append(first)
+            previous = member
+    return sorted(lines)

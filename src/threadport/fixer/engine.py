@@ -156,7 +156,7 @@ class Context:
         per source byte) beside the tokens is what set the peak memory of `fix`.
         """
         if self.tree is not None and len(self.text) > EDIT_PIECE and self.parsed.tokens is None:
-            self.cut_lines = chunks.top_level_lines(self.tree)  # where apply() may cut the text
+            self.cut_lines = chunks.cut_lines(self.tree, self.text)  # where apply() may cut it
         self.tree = self.parsed.tree = None  # type: ignore[assignment]
         self.collected = self.receivers = self._guards = self._sites = self._lines = None  # type: ignore[assignment]
         self._statements = None
@@ -270,8 +270,6 @@ def analyze(
 
 def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[str, list[Finding]]:
     """Apply the fixes of ``findings``; returns the new text and the findings fixed."""
-    from tokenize_rt import Token, src_to_tokens
-
     wanted = [f for f in findings if f.fixes and (aggressive or not f.aggressive)]
     groups = _groups(context, wanted)
     if groups is not None:
@@ -283,12 +281,9 @@ def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[
                 pieces.append(piece)  # nothing to change here: not even tokenized
                 continue
             try:
-                tokens = src_to_tokens(piece)
+                tokens = piece_tokens(piece, first_line)
             except Exception:  # noqa: BLE001 - tokenize's errors vary by version: do it whole
                 break
-            if first_line > 1:  # the lines of the whole text: edits compare them with ast positions
-                shift = first_line - 1
-                tokens = [Token(t.name, t.src, t.line and t.line + shift, t.utf8_byte_offset) for t in tokens]
             new_piece, fixed = _edit(tokens, group)
             pieces.append(new_piece)
             done.update(id(finding) for finding in fixed)
@@ -297,20 +292,44 @@ def apply(context: Context, findings: list[Finding], aggressive: bool) -> tuple[
     return _edit(context.tokens(), wanted)
 
 
-# Bytes: apply() tokenizes a text in runs of top-level statements of at least this size, and
-# only the runs with edits. tokenize-rt is pure Python, and a file with a rewrite or two was
-# tokenized whole: a tenth of `fix`'s CPU on 2.7's Lib (its 8 rewritten files, 5-90 KB).
-EDIT_PIECE = 4 * 1024
+def piece_tokens(piece: str, first_line: int) -> list[Token]:
+    """tokenize-rt's tokens of ``piece``, the text from line ``first_line`` of a text up to a
+    later cut (chunks.cut_lines), numbered as the whole text's lines: the whole text's tokens
+    there, but for the empty DEDENT tokens the whole text has on the first line and the
+    empty DEDENT and ENDMARKER tokens the piece ends with (tests/fixer/test_pieces.py)."""
+    from tokenize_rt import Token, src_to_tokens
+
+    tokens = src_to_tokens(piece)
+    if first_line > 1:  # the lines of the whole text: edits compare them with ast positions
+        shift = first_line - 1
+        tokens = [Token(t.name, t.src, t.line and t.line + shift, t.utf8_byte_offset) for t in tokens]
+    if tokens and tokens[0].name == "INDENT":  # a piece that starts in a class body (chunks.cut_lines)
+        # the whole text's token for that whitespace: no INDENT there (the body's first
+        # statement made it), the same indentation stack from there on
+        tokens[0] = Token("UNIMPORTANT_WS", tokens[0].src, tokens[0].line, tokens[0].utf8_byte_offset)
+    return tokens
+
+
+# Bytes: apply() tokenizes a text in runs of defs and classes (chunks.cut_lines) of at least
+# this size, and only the runs with edits. tokenize-rt is pure Python (so is tokenize up to
+# 3.11), and a file with a rewrite or two was tokenized whole: a tenth of `fix`'s CPU on 2.7's
+# Lib (its 8 rewritten files, 5-90 KB). A run costs its tokenizer's start and nothing else,
+# so runs are small: with runs of 4 KB and cuts only between top-level defs and classes, fix
+# tokenized 72 KB of CPython 3.13's Lib and 89 KB of 2.7's, where a large class or test case
+# with one edit was a run of its own; with methods cut apart and runs from 256 bytes, 6 KB and
+# 31 KB (tokenize-rt on 3.11: about 4,500 instructions a byte).
+EDIT_PIECE = 256
 
 
 def _groups(context: Context, wanted: list[Finding]) -> list[tuple[int, int, int, list[Finding]]] | None:
-    """A large text in runs of top-level statements, each with the findings whose edits are in
-    it: (start offset, end offset, first line, findings). None: edit the text whole.
+    """A text in runs of statements, each with the findings whose edits are in it: (start
+    offset, end offset, first line, findings). None: edit the text whole.
 
     Tokenizing a piece at a time, and only the pieces that have edits, is what made `fix` on a
-    large file cheaper than tokenizing it all. A cut is only ever made between two top-level
-    defs or classes (chunks.top_level_lines), where the tokens on both sides are those of
-    the whole text, and never between the edits of one finding.
+    large file cheaper than tokenizing it all. A cut is only ever made between two defs or
+    classes of the module or of a top-level class's body (chunks.cut_lines), where the tokens
+    on both sides are those of the whole text (but for the empty DEDENT and ENDMARKER tokens
+    at a piece's ends, which no edit reads), and never between the edits of one finding.
     """
     lines = context.cut_lines
     if not lines or not wanted:
