@@ -173,10 +173,8 @@ def test_comments_and_docstrings_get_no_word_diff(pair):
     console = Console(file=io.StringIO(), width=160)
     view = view_of(pair.stem)
     for row in [r for segment in view.segments for r in segment.rows]:
-        for index, text, lexed in (
-            (row.left, view.cells(row)[0], view.left_lexed),
-            (row.right, view.cells(row)[1], view.right_lexed),
-        ):
+        left, right = view.cells(row)  # both sides' cells, drawn once per row
+        for index, text, lexed in ((row.left, left, view.left_lexed), (row.right, right, view.right_lexed)):
             if index is None:
                 continue
             for start, end in lexed.prose[index]:

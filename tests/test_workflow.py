@@ -58,7 +58,7 @@ def test_the_matrix_has_3_14_and_its_free_threaded_build_and_requires_them_there
 
 
 def test_report_timeline_package_and_lowest_run_on_github():
-    envs = ("report", "timeline", "slow", "every-python", "mutations", "package,lowest", "lint")
+    envs = ("report", "browser", "timeline", "slow", "every-python", "mutations", "package,lowest", "lint")
     for command in (f"tox -e {env}" for env in envs):
         assert command in WORKFLOW, command
     assert "cache: pip" in WORKFLOW and "path: ~/.cache/uv" in WORKFLOW  # dependency caching

@@ -115,7 +115,26 @@ MEASURE = r"""() => {
 AXE_PAGES = {WIDE: PAGES, NARROW: ["index.html", "clock.html", page_name(SEED)]}
 SCHEMES = ["light", "dark"]
 LANES = 2  # pages at once, each in a browser context (a renderer process) of its own: one per core
-AXE_RUN = "() => { window.axeScan = axe.run(document, {resultTypes: ['violations']}); }"
+# Every rule in the light scheme; in the dark one, on the same load, the rules about colour
+# (axe-core's tag cat.color) that ran in the light scan: the dark scheme changes colours and
+# nothing else (test_the_dark_scheme_changes_colours_only), so every other rule would see the
+# same page again. ``rules`` is null for every rule, or the ids to run.
+AXE_RUN = """rules => { window.axeScan = axe.run(document, rules === null ? {resultTypes: ['violations']}
+  : {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}}); }"""
+COLOUR_TAG = "cat.color"
+# Where every element's box is, and how far it scrolls: its count and a hash of them (FNV-1a,
+# eighths of a pixel), compared between the schemes (test_the_dark_scheme_moves_nothing)
+LAYOUT = """() => {
+  let hash = 2166136261, count = 0;
+  const mix = value => { hash = Math.imul(hash ^ value, 16777619) >>> 0; };
+  for (const element of document.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    for (const value of [box.x, box.y, box.width, box.height]) mix(Math.round(value * 8));
+    mix(element.scrollWidth); mix(element.scrollHeight);
+    count += 1;
+  }
+  return `${count}:${hash.toString(16)}`;
+}"""
 BODY_COLOUR = "() => getComputedStyle(document.body).backgroundColor"
 
 
@@ -128,6 +147,12 @@ def serious(result: dict) -> list[str]:
     ]
 
 
+def rules_run(result: dict, tag: str | None = None) -> list[str]:
+    """The ids of the rules an axe-core scan ran (whatever their outcome), those with ``tag`` only if given."""
+    kinds = ("violations", "passes", "incomplete", "inapplicable")
+    return sorted({rule["id"] for kind in kinds for rule in result[kind] if tag is None or tag in rule["tags"]})
+
+
 def evaluate_json(page, function: str):
     """page.evaluate for a large result: one JSON string through the driver is much cheaper
     than Playwright's own serialization of every object (half a second for a big pair page)."""
@@ -136,10 +161,15 @@ def evaluate_json(page, function: str):
 
 class Lane:
     """A browser context and its page, which loads the tour's pages in turn and keeps each
-    load's console errors and the requests it tried to make outside (aborted: the tour is offline)."""
+    load's console errors and the requests it tried to make outside (aborted: the tour is offline).
+    With ``axe``, axe-core is in every page it loads, ready to scan: given to the context once as
+    an init script, its source is compiled once, instead of sent and compiled again on each page
+    that is scanned (add_script_tag: about 0.4 s of CPU a page, against 0.1 s)."""
 
-    def __init__(self, browser):
+    def __init__(self, browser, axe: Path | None = None):
         self.context = browser.new_context()
+        if axe is not None:
+            self.context.add_init_script(path=str(axe))
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
         self.errors: list[str] = []
@@ -206,7 +236,7 @@ def reveal_by_keyboard(page) -> dict:
 def lanes(browser):
     """LANES browser contexts for the module: the pass over the site (``toured``) loads its pages in
     them, and the keyboard test borrows one for a fresh load instead of starting a context of its own."""
-    made = [Lane(browser) for _ in range(LANES)]
+    made = [Lane(browser, AXE_JS if AXE_JS.is_file() else None) for _ in range(LANES)]
     yield made
     for lane in made:
         lane.context.close()
@@ -216,15 +246,17 @@ def lanes(browser):
 def toured(site, lanes) -> dict:
     """One pass over the site, each page loaded once per width: measured (``looked``, which
     every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
-    then in the dark one (the same load, the scheme switched by media emulation), with the
-    body's colour in each. LANES pages at once: each lane loads, measures and starts axe
-    without waiting, then the lanes' scans are collected. The seed's page is also where its
-    exercise is opened by keyboard (``reveal_by_keyboard``), at each width, after its
-    measurements and pictures. Without axe-core the pages are measured and not scanned (the
-    axe_js fixture skips, or fails in CI)."""
+    then in the dark one (the same load, the scheme switched by media emulation; the colour
+    rules of the light scan, AXE_RUN), with the body's colour in each. LANES pages at once:
+    each lane loads, measures and starts axe without waiting, then the lanes' scans are
+    collected. The seed's page is also where its exercise is opened by keyboard
+    (``reveal_by_keyboard``), at each width, after its measurements and pictures. Without
+    axe-core the pages are measured and not scanned (the axe_js fixture skips, or fails in CI)."""
     looked: dict[tuple[str, int], dict] = {}
     found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
+    ran: dict[tuple[str, int, str], list[str]] = {}  # (page, width, scheme or COLOUR_TAG) -> rules run
     colours: dict[tuple[str, int, str], str] = {}
+    layouts: dict[tuple[str, int], tuple[str, str]] = {}  # (page, width) -> LAYOUT light, dark
     shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
     exercise: dict[int, dict] = {}
     scan = AXE_JS.is_file()
@@ -242,20 +274,32 @@ def toured(site, lanes) -> dict:
                 if scan:
                     if name == page_name(SEED):
                         lane.page.locator("details.answer").evaluate("d => d.open = true")  # the answer's colours too
-                    lane.page.add_script_tag(path=str(AXE_JS))
-                    lane.page.evaluate(AXE_RUN)
+                    lane.page.evaluate(AXE_RUN, None)
                 in_both_schemes.append((lane.page, name, width))
         for scheme in SCHEMES:
             for page, name, width in in_both_schemes:
                 if scan:
                     scan_result = json.loads(page.evaluate("async () => JSON.stringify(await window.axeScan)"))
                     found[scheme, width] += [f"{name}: {p}" for p in serious(scan_result)]
+                    ran[name, width, scheme] = rules_run(scan_result)
+                    if scheme == "light":
+                        ran[name, width, COLOUR_TAG] = rules_run(scan_result, COLOUR_TAG)
                 if scheme == "light":  # the same load in the dark scheme
+                    before = page.evaluate(LAYOUT)
                     page.emulate_media(color_scheme="dark")
+                    layouts[name, width] = (before, page.evaluate(LAYOUT))
                     colours[name, width, "dark"] = page.evaluate(BODY_COLOUR)
                     if scan:
-                        page.evaluate(AXE_RUN)
-    return {"looked": looked, "axe": found, "colours": colours, "shots": shots, "exercise": exercise}
+                        page.evaluate(AXE_RUN, rules_run(scan_result, COLOUR_TAG))
+    return {
+        "looked": looked,
+        "axe": found,
+        "ran": ran,
+        "layouts": layouts,
+        "colours": colours,
+        "shots": shots,
+        "exercise": exercise,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -492,6 +536,86 @@ def axe_problems(toured, axe_js) -> dict[tuple[str, int], list[str]]:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_serious_accessibility_violation(axe_problems, scheme, width):
     assert axe_problems[scheme, width] == []
+
+
+def test_the_dark_scans_run_every_colour_rule_the_light_scans_ran(toured, axe_js):
+    ran = toured["ran"]
+    scanned = [(name, width) for width in WIDTHS for name in AXE_PAGES[width]]
+    assert sorted({(name, width) for name, width, _ in ran}) == sorted(scanned)
+    for name, width in scanned:
+        light, dark, colour = (set(ran[name, width, kind]) for kind in ("light", "dark", COLOUR_TAG))
+        assert {"color-contrast", "link-in-text-block"} <= colour < light, (name, width, sorted(colour))
+        # every rule in the light scheme (a few that look at anything but colours, for a start)
+        assert {"region", "list", "scrollable-region-focusable", "avoid-inline-spacing"} <= light, (name, width)
+        assert dark == colour, (name, width, sorted(dark ^ colour))
+
+
+def scheme_blocks(css: str) -> list[str]:
+    """The body of each @media rule of the stylesheet whose condition names prefers-color-scheme."""
+    blocks = []
+    for match in re.finditer(r"@media[^{;]*prefers-color-scheme[^{;]*\{", css):
+        depth, at = 1, match.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[at], 0)
+            at += 1
+        blocks.append(css[match.end() : at - 1])
+    return blocks
+
+
+def is_colour(value: str) -> bool:
+    """A hex colour, or a gradient of hex colours (the hatching)."""
+    rest = re.sub(r"#[0-9a-fA-F]{3,8}\b", "", value).strip()
+    gradient = r"(?:repeating-)?linear-gradient\([\d\s.,%degpx]*\)"  # angles, stops, no other colour
+    return rest != value.strip() and (rest == "" or re.fullmatch(gradient, rest) is not None)
+
+
+# What the dark scheme may set besides :root's colours (the code's token styles): paint, and the
+# weight and slant of the code's letters, which could move text: test_the_dark_scheme_moves_nothing
+DARK_PROPERTIES = {"color", "background-color", "text-decoration", "font-weight", "font-style"}
+
+
+def test_the_dark_scheme_changes_colours_and_letters_only(site):
+    """Why the dark scans run axe-core's colour rules alone (AXE_RUN). The dark scheme is blocks of the
+    stylesheet that give :root's colour properties other colours and the code's tokens other colours,
+    weights and slants (DARK_PROPERTIES), and nothing else on the pages reads the scheme (no script,
+    no other style or media query). Of axe-core's rules that run by default, only its colour rules
+    read a colour, a weight or a slant: apart from one look at colours, when it tells a data table from
+    a layout one by its rows' backgrounds, which comes after a thead, caption or th, and every table
+    of the tour has one. What the letters could move is held in place by test_the_dark_scheme_moves_nothing."""
+    css = (site / "site.css").read_text(encoding="utf-8")
+    root = re.search(r"^:root \{(.*?)\}", css, re.MULTILINE | re.DOTALL)
+    light = dict(re.findall(r"(--[\w-]+):\s*([^;]+);", root.group(1)))
+    blocks = scheme_blocks(css)
+    assert blocks and len(blocks) == css.count("prefers-color-scheme")
+    for block in blocks:
+        block = re.sub(r"/\*.*?\*/", "", block, flags=re.DOTALL)
+        rules = re.findall(r"([^{}]*)\{([^{}]*)\}", block)
+        assert rules and re.sub(r"[^{}]*\{[^{}]*\}", "", block).strip() == "", "rule sets only"
+        for selector, body in rules:
+            for declaration in filter(None, (d.strip() for d in body.split(";"))):
+                name, _, value = (part.strip() for part in declaration.partition(":"))
+                if selector.strip() == ":root":
+                    assert name in light, f"the dark scheme sets {name}, which the light one does not"
+                    assert is_colour(value) and is_colour(light[name]), f"{name}: {value} is not a colour for a colour"
+                else:
+                    assert name in DARK_PROPERTIES, f"the dark scheme sets {name} of {selector.strip()}"
+    for path in site.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for other in ("<script", "<style", "prefers-color-scheme", " media="):
+            assert other not in text, f"{path.name} has {other}"
+        for table in re.findall(r"<table\b.*?</table>", text, re.DOTALL):
+            assert re.search(r"<(?:thead|caption|th)\b", table), f"{path.name}: a table with no thead, caption or th"
+
+
+def test_the_dark_scheme_moves_nothing(toured):
+    """Every box of every scanned page is where it was in the light scheme (LAYOUT, taken on the
+    same load before and after the switch): the dark scheme's other weights and slants of the code's
+    letters move no text, so no rule but the colour ones has anything new to see."""
+    layouts = toured["layouts"]
+    assert sorted(layouts) == sorted((name, width) for width in WIDTHS for name in AXE_PAGES[width])
+    for (name, width), (light, dark) in layouts.items():
+        assert int(light.split(":")[0]) > 20, f"{name}: {light} (element count: hash)"
+        assert dark == light, f"{name} at {width} px: the dark scheme moved something"
 
 
 def test_dark_scheme_is_dark_and_light_is_light(toured):
