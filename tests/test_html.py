@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -285,6 +286,14 @@ def test_no_path_of_the_building_machine_reaches_a_page(tmp_path):
     assert "legacy/threading_notes.py&#34;, line 3" in (out / page_name("threading_notes")).read_text() or (
         'legacy/threading_notes.py", line 3' in (out / page_name("threading_notes")).read_text()
     )
+
+
+def test_a_machine_path_is_replaced_where_it_starts_never_inside_another_path():
+    from threadport.html.course import local
+
+    root, temp = str(get_pair("threading_notes").legacy_path.parent.parent), tempfile.gettempdir()
+    assert local(f"{root}/.tox/tour{temp}/results.json") == f".tox/tour{temp}/results.json"
+    assert local(f'File "{temp}/x.py", see file://{temp}/y') == 'File "<tmp>/x.py", see file://<tmp>/y'
 
 
 @pytest.mark.parametrize("option", ["--timeline", "--claims"])

@@ -49,7 +49,9 @@ def local(text: object) -> str:
                 return f"{shown}/" if shown else ""
             return shown or "."
 
-        text = re.sub(re.escape(root) + r"(/|\b)", replace, text)
+        # Only where an absolute path starts: the showcase's own .tox/tour/tmp/results, made
+        # relative first, must not become .tox/tour<tmp>/results.
+        text = re.sub(r"(?<![\w.~-])" + re.escape(root) + r"(/|\b)", replace, text)
     return text
 
 
