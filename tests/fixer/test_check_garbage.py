@@ -1,6 +1,6 @@
 """`check` frees each file's tree by reference counting, not by the cycle collector.
 
-check_file pauses gc while a file is analysed (files._collector_paused): the tree and the
+check_file pauses gc while a file is analysed (files.collector_paused): the tree and the
 walk's records are all alive until the findings are made, and the collector traversed
 them again every 700 allocations. That is only sound if nothing the analysis leaves
 behind is cyclic: a cycle through the tree would keep a whole file's nodes until the

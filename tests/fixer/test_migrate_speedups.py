@@ -136,7 +136,7 @@ def test_refusals_keep_their_plain_messages():
 
 
 def test_each_file_leaves_no_tree_behind_and_the_collector_as_it_found_it():
-    """gc is paused for a file's stages (fixer/migrate._one_collection): 2to3's trees are
+    """gc is paused for a file's stages (fixer/migrate._migrate_one, files.collector_paused): 2to3's trees are
     cycles (a node points at its parent), so the file's collection must free them itself,
     not the next automatic one (held off here by a threshold no run reaches)."""
     from fissix import pytree

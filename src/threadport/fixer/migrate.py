@@ -23,18 +23,17 @@ import ast
 import codecs
 import contextlib
 import functools
-import gc
 import io
 import re
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterator
 from functools import lru_cache
 
 from threadport.errors import ThreadportError
 from threadport.fixer import rules
 from threadport.fixer.engine import fix_text
+from threadport.fixer.files import collector_paused
 from threadport.fixer.parsing import _python2_tree
 from threadport.fixer.py2shim import Shim, expand_tabs
 
@@ -404,28 +403,15 @@ def before_pyupgrade(text: str, name: str = "<source>", *, aggressive: bool = Fa
     return _before_pyupgrade(text, name, aggressive, None)
 
 
-@contextlib.contextmanager
-def _one_collection() -> Iterator[None]:
-    """gc off while one file goes through the stages, then one collection of the young
-    generation: every object the file's stages made and still alive is young then, and its
-    cycles (2to3's trees: each node points at its parent) are freed there, once. With the
-    collector on, pyupgrade's tokens and 2to3's nodes set off thousands of collections
-    that traversed the survivors again (and, in the older generations, the tools and the
-    modules): 5.4 s of 29 s of CPU over 120 files of 2.7's Lib, serial, against 0.5 s."""
-    if not gc.isenabled():  # the caller's choice: leave it alone
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
-
-
 def _migrate_one(item: tuple[str, str], aggressive: bool, prefilter) -> str | MigrateError:
-    """Every stage for one file (in a worker): a failure is returned, named, not raised."""
-    with _one_collection():
+    """Every stage for one file (in a worker): a failure is returned, named, not raised.
+    gc is off during the stages, then one collection of the young generation: every object
+    the stages made and still alive is young then, and its cycles (2to3's trees: each node
+    points at its parent) are freed there, once. With the collector on, pyupgrade's tokens
+    and 2to3's nodes set off thousands of collections that traversed the survivors again
+    (and, in the older generations, the tools and the modules): 5.4 s of 29 s of CPU over
+    120 files of 2.7's Lib, serial, against 0.5 s."""
+    with collector_paused(then_collect_young=True):
         return _stages(item, aggressive, prefilter)
 
 
