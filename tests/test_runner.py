@@ -157,6 +157,17 @@ def test_warnings_flags_reach_the_child(snippet):
     assert t.exception == {"type": "DeprecationWarning", "message": "old"}
 
 
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "forked"])
+def test_an_interpreter_path_relative_to_the_callers_folder_runs(snippet, tmp_path, monkeypatch, fresh):
+    # Relative to where the caller is, not to the run's scratch folder, where it starts.
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python").symlink_to(sys.executable)
+    monkeypatch.chdir(tmp_path)
+    path = snippet("def main():\n    print('ran')\n")
+    t = run_entry("bin/python", path, "main", fresh=fresh)
+    assert (t.stdout, t.exit) == (["ran"], 0)
+
+
 def test_missing_source_is_an_error():
     with pytest.raises(FileNotFoundError):
         run_entry(sys.executable, "/nonexistent/snippet.py", "main")

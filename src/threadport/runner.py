@@ -231,6 +231,8 @@ def run_entry(
     a fresh interpreter process."""
     known = python if isinstance(python, Interpreter) else None
     python = python.path if isinstance(python, Interpreter) else python
+    if os.sep in python and not os.path.isabs(python):
+        python = os.path.abspath(python)  # the run's working directory is its scratch folder
     source = Path(source)
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
