@@ -198,7 +198,7 @@ def legacy_choice(spec: str, named: str) -> Interpreter:
     if spec[:1].isdigit():  # a version, as for --python
         found = resolve(spec)
     else:
-        exe = _command_path(spec)
+        exe = command_path(spec)
         if not Path(exe).exists():
             raise InterpreterNotFound(f"{named}: no such file or command")
         found = probe(exe)
@@ -240,13 +240,13 @@ def resolve(spec: str) -> Interpreter:
             if found and (found.minor == spec or found.version_string == spec):
                 return found
         raise InterpreterNotFound(f"no Python {spec} found on PATH, in pyenv or in uv")
-    found = probe(_command_path(spec))
+    found = probe(command_path(spec))
     if found is None:
         raise InterpreterNotFound(f"{spec} does not run as a Python interpreter")
     return found
 
 
-def _command_path(spec: str) -> str:
+def command_path(spec: str) -> str:
     # Absolute, because every run starts in a scratch folder of its own, where a relative
     # `--python .venv/bin/python` would name nothing.
     return os.path.abspath(shutil.which(spec) or spec)

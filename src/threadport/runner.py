@@ -24,7 +24,7 @@ from pathlib import Path
 
 from threadport import forkserver, processes
 from threadport.clock import CHILD_SCRIPT
-from threadport.interpreters import Interpreter, probe
+from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
 
 DEFAULT_TIMEOUT = 30.0  # seconds per run, unless the catalogue entry or --timeout says otherwise
@@ -230,9 +230,7 @@ def run_entry(
     or, with ``fresh=True`` (default: unless THREADPORT_FRESH_RUNS=1 or no os.fork),
     a fresh interpreter process."""
     known = python if isinstance(python, Interpreter) else None
-    python = python.path if isinstance(python, Interpreter) else python
-    if os.sep in python and not os.path.isabs(python):
-        python = os.path.abspath(python)  # the run's working directory is its scratch folder
+    python = python.path if isinstance(python, Interpreter) else command_path(python)
     source = Path(source)
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
