@@ -184,7 +184,7 @@ def test_files_fixed_again_are_shared_with_helpers_and_written_here(tmp_path, ca
     (parallel / "tests" / "double.py").write_text(DEFINES)
     shutil.copytree(parallel, serial)
     again, shares, log = [], [], tmp_path / "writers"
-    real_again, real_share, real_write = files._fix_again, files._forked_share, source.write_atomic
+    real_again, real_share, real_write = files._fix_again, files.forked_share, source.write_atomic
 
     def fix_again(items, *args):
         again.append(len(items))
@@ -201,13 +201,13 @@ def test_files_fixed_again_are_shared_with_helpers_and_written_here(tmp_path, ca
         return real_write(path, data, expected)
 
     monkeypatch.setattr(files, "_fix_again", fix_again)
-    monkeypatch.setattr(files, "_forked_share", forked_share)
+    monkeypatch.setattr(files, "forked_share", forked_share)
     monkeypatch.setattr(source, "write_atomic", write_atomic)
     code = main(["fix", "--aggressive", str(parallel)])
     out, err = capsys.readouterr()
     assert again == [4] and shares == [True]
     assert [int(pid) for pid in log.read_text().split()] == [os.getpid()] * 4  # each file, written here
-    monkeypatch.setattr(files, "_forked_share", lambda: None)
+    monkeypatch.setattr(files, "forked_share", lambda: None)
     assert main(["fix", "--aggressive", str(serial)]) == code == 1
     assert capsys.readouterr() == (out.replace(str(parallel), str(serial)), err.replace(str(parallel), str(serial)))
     for path in sorted(parallel.rglob("*.py")):

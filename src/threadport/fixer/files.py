@@ -450,12 +450,7 @@ SHARE_MINIMUM = 100
 def _shared(items: int) -> Iterator[Executor | None]:
     """For check: forked helpers (forked.ForkedShare) when there are SHARE_MINIMUM ``items``
     and more than one core, else None: the work is done here."""
-    if items < SHARE_MINIMUM or _worker_count() < 2:
-        yield None
-        return
-    from threadport.fixer.forked import ForkedShare, can_fork  # here: a run over a few files never forks
-
-    yield ForkedShare(_worker_count() - 1) if can_fork() else None
+    yield forked_share() if items >= SHARE_MINIMUM else None
 
 
 @contextlib.contextmanager
@@ -597,7 +592,7 @@ def _fix_again(
     memory by this process and forked helpers (forked.ForkedShare), then written here over the
     bytes they were read as: a helper never writes, so one that dies leaves nothing half done.
     A file a helper did not fix, or that changed meanwhile, is fixed here by fix_file."""
-    share = _forked_share() if pool is None and 1 < len(items) < FIX_POOL_MINIMUM else None
+    share = forked_share() if pool is None and 1 < len(items) < FIX_POOL_MINIMUM else None
     if share is None:
         return fix_each(items, codes, facts, aggressive=aggressive, write=write, pool=pool)
     pattern = prefilter(codes)
@@ -613,13 +608,15 @@ def _fix_again(
     return outcomes
 
 
-def _forked_share():
-    """forked.ForkedShare over every core, or None (one core, or no fork here)."""
-    if _worker_count() < 2:
+def forked_share():
+    """forked.ForkedShare: a forked helper per core beyond this one, or None (one core, or no
+    fork here). Used by check, by fix for the files fixed again, and by migrate."""
+    workers = _worker_count()
+    if workers < 2:
         return None
-    from threadport.fixer.forked import ForkedShare, can_fork
+    from threadport.fixer.forked import ForkedShare, can_fork  # here: a run over a few files never forks
 
-    return ForkedShare(_worker_count() - 1) if can_fork() else None
+    return ForkedShare(workers - 1) if can_fork() else None
 
 
 def _fix_unwritten(

@@ -467,13 +467,9 @@ def migrate_texts(items: list[tuple[str, str]], *, aggressive: bool = False) -> 
 
 def _share(items: int):
     """Forked helpers (one per core beyond this one) from MIGRATE_POOL_MINIMUM items, else None."""
-    from threadport.fixer.files import _worker_count
+    from threadport.fixer.files import forked_share
 
-    if items < MIGRATE_POOL_MINIMUM or _worker_count() < 2:
-        return None
-    from threadport.fixer.forked import ForkedShare, can_fork  # here: a run over a few files never forks
-
-    return ForkedShare(_worker_count() - 1) if can_fork() else None
+    return forked_share() if items >= MIGRATE_POOL_MINIMUM else None
 
 
 def migrate_text(text: str, name: str = "<source>", *, aggressive: bool = False) -> str:
