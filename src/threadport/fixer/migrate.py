@@ -323,21 +323,48 @@ def _pyupgrade_command():
 
 def pyupgrade_py39(text: str) -> str:
     """``pyupgrade --py39-plus`` over ``text``, run again while it still changes it (and its
-    last run made something another run could act on: else that run would change nothing)."""
+    last run made something another run could act on: else that run would change nothing).
+    A run after the first reads only the statements the run before it touched
+    (fixer.pyupgrade_again)."""
     command = _pyupgrade_command()
+    changed_from = None
     for _ in range(ROUNDS):
-        said, printed = io.StringIO(), io.StringIO()
-        status = _run_on_stdin(command, text.encode("utf-8"), printed, said)
-        new_text = printed.getvalue()
-        if status not in (0, 1) or (status == 1) == (new_text == text):
-            complaint = (said.getvalue().strip().splitlines() or [f"exit status {status}"])[-1]
-            raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
+        new_text = _pyupgrade_run(command, text) if changed_from is None else _run_again(command, text, changed_from)
         if new_text == text:
             break
         text, changed_from = new_text, text
         if not _may_change_again(changed_from, text):
             break
     return text
+
+
+def _run_again(command, text: str, before: str) -> str:
+    """What a run over ``text`` gives, ``before`` the run that made it: a run over the text
+    with its untouched statements stood in for, those put back; where that cannot tell,
+    a run over the whole text."""
+    from threadport.fixer.pyupgrade_again import reduced, restored
+
+    plan = reduced(text, before)
+    if plan is not None:
+        shorter, stand_ins = plan
+        try:
+            result = restored(_pyupgrade_run(command, shorter), stand_ins)
+        except MigrateError:  # the whole run's own complaint, if it has one
+            result = None
+        if result is not None:
+            return result
+    return _pyupgrade_run(command, text)
+
+
+def _pyupgrade_run(command, text: str) -> str:
+    """One run of the command over ``text``: what it prints (the text, rewritten or not)."""
+    said, printed = io.StringIO(), io.StringIO()
+    status = _run_on_stdin(command, text.encode("utf-8"), printed, said)
+    new_text = printed.getvalue()
+    if status not in (0, 1) or (status == 1) == (new_text == text):
+        complaint = (said.getvalue().strip().splitlines() or [f"exit status {status}"])[-1]
+        raise MigrateError(f"pyupgrade --py39-plus failed: {complaint}")
+    return new_text
 
 
 class _Stdin:
