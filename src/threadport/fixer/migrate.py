@@ -184,7 +184,9 @@ def _refactoring_tool(fixers: tuple[str, ...] | None = None):
     from fissix.refactor import RefactoringTool
 
     if fixers is None:
-        return RefactoringTool([name for name, _ in _default_fixers()])
+        tool = RefactoringTool([name for name, _ in _default_fixers()])
+        _match_where_it_can(tool)
+        return tool
     full = _refactoring_tool()
     kept = set(fixers)
 
@@ -195,6 +197,42 @@ def _refactoring_tool(fixers: tuple[str, ...] | None = None):
             ]
 
     return FewerFixers(list(fixers))
+
+
+def _match_where_it_can(tool) -> None:
+    """fix_asserts' and fix_sorted's patterns (not for fissix's bottom matcher) are tried on
+    every ``power`` node of a file holding their words, where ``any+`` and ``any*`` make a
+    failed match costly: a ``power`` without the child each pattern needs is answered no
+    first, as the pattern would answer. About a seventh of 2to3's CPU over 2.7's Lib."""
+    from fissix.fixes import fix_asserts
+
+    needs = {
+        # power< any+ trailer< '.' meth=(NAMES) > any* >
+        "fissix.fixes.fix_asserts": lambda node: _has_attribute(node, fix_asserts.NAMES),
+        # power< "sorted" trailer<...> any* > | power< any* ... trailer< "." "sort" > trailer<...> any* >
+        "fissix.fixes.fix_sorted": lambda node: (
+            getattr(node.children[0], "value", None) == "sorted" or _has_attribute(node, ("sort",))
+        ),
+    }
+    for fixer in tool.pre_order + tool.post_order:
+        need = needs.get(type(fixer).__module__)
+        if need is not None:
+            fixer.match = functools.partial(_match_if, need, fixer.match)
+
+
+def _match_if(need, match, node):
+    return need(node) and match(node)
+
+
+def _has_attribute(node, names) -> bool:
+    """A child ``.name`` (a trailer of two leaves) with ``name`` in ``names``."""
+    from fissix.pygram import python_symbols
+
+    trailer = python_symbols.trailer
+    return any(
+        child.type == trailer and len(child.children) == 2 and getattr(child.children[1], "value", None) in names
+        for child in node.children
+    )
 
 
 def _tool_for(text: str):
