@@ -14,7 +14,7 @@ seen before it, and a statement the last run left as it was gave no rule anythin
 so it gives none now. Except where a rule reads more, which is kept:
 - lines 1-2 (the coding cookie rule: no line comes up to them either);
 - every statement whose lines hold the word "import", so the names seen imported are the
-  same, in the same order; and when the last run changed or removed an import, no stand-in;
+  same, in the same order; and when the last run touched or removed an import, no stand-in;
 - the children of an ``if`` (removeprefix, versioned branches: only theirs stand in) and of
   a ``match``;
 - all of a function whose lines hold the word "yield" (the ``yield from`` rule reads every
@@ -53,7 +53,7 @@ def reduced(text: str, before: str) -> tuple[str, list[tuple[str, str]]] | None:
     if STAND_IN in text or "\r" in text.replace("\r\n", ""):
         return None
     lines = split_lines(text)
-    changed, touched, gone, made = _touched(split_lines(before), lines)
+    touched, gone, made = _touched(split_lines(before), lines)
     if any("import" in line for line in gone) or any("import" in line for line in made):
         return None
     try:
@@ -62,7 +62,7 @@ def reduced(text: str, before: str) -> tuple[str, list[tuple[str, str]]] | None:
         return None
     spans: list[tuple[int, int]] = []
     try:
-        _visit(tree.body, lines, changed, touched, spans)
+        _visit(tree.body, lines, touched, spans)
     except _WholeRun:
         return None
     if not spans:
@@ -85,10 +85,11 @@ def restored(result: str, stand_ins: list[tuple[str, str]]) -> str | None:
 
 
 class _WholeRun(Exception):
-    """A touched import: the names the rules see imported may have changed."""
+    """A touched import (or the line either side of it): the names the rules see imported
+    may have changed."""
 
 
-def _visit(stmts, lines, changed, touched, spans, stand_in=True):
+def _visit(stmts, lines, touched, spans, stand_in=True):
     """Add to ``spans`` the runs of untouched statements of ``stmts`` that can be stood in for
     (none when ``stand_in`` is false), and look inside the others."""
     run = None  # (first, last) of the statements gathered so far
@@ -102,14 +103,14 @@ def _visit(stmts, lines, changed, touched, spans, stand_in=True):
             spans.append(run)
             run = None
         if isinstance(stmt, _IMPORTS):
-            if any(line in changed for line in range(first, last + 1)):
+            if hit:  # a name taken out of a long import changes no line left: the one above it is touched
                 raise _WholeRun
         elif isinstance(stmt, _FUNCTIONS) and any("yield" in lines[i] for i in range(first - 1, last)):
             continue  # pyupgrade's yield-from rule reads every name in the function
         elif not (_MATCH and isinstance(stmt, _MATCH)):
             # an if's children are read (removeprefix, versioned branches): only theirs go
             for body in _bodies(stmt):
-                _visit(body, lines, changed, touched, spans, stand_in=not isinstance(stmt, ast.If))
+                _visit(body, lines, touched, spans, stand_in=not isinstance(stmt, ast.If))
     if run:
         spans.append(run)
 
@@ -160,11 +161,10 @@ def _stand_in(lines, spans):
 
 
 def _touched(a: list[str], b: list[str]):
-    """Lines of ``b`` (1-based) a line alignment with ``a`` leaves unmatched ("changed");
-    those and the lines either side of each change, a deletion included ("touched"); and the
-    lines changed away and made. The alignment is patience diff's: lines found once in each
-    side of a stretch are its anchors, then the stretches between them, from both ends."""
-    changed: set[int] = set()
+    """Lines of ``b`` (1-based) that a line alignment with ``a`` leaves unmatched, with the
+    line either side of each change (a deletion's too); and the lines changed away and made.
+    The alignment is patience diff's: lines found once in each side of a stretch are its
+    anchors, then the stretches between them, from both ends."""
     touched: set[int] = set()
     gone: list[str] = []
     made: list[str] = []
@@ -180,7 +180,6 @@ def _touched(a: list[str], b: list[str]):
             if a0 < a1 or b0 < b1:
                 gone += a[a0:a1]
                 made += b[b0:b1]
-                changed.update(range(b0 + 1, b1 + 1))
                 touched.update(range(b0, b1 + 2))
             continue
         i0, j0 = a0, b0
@@ -188,7 +187,7 @@ def _touched(a: list[str], b: list[str]):
             stack.append((i0, i, j0, j))
             i0, j0 = i + 1, j + 1
         stack.append((i0, a1, j0, b1))
-    return changed, touched, gone, made
+    return touched, gone, made
 
 
 def _anchors(a, b, a0, a1, b0, b1) -> list[tuple[int, int]]:
