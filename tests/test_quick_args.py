@@ -18,10 +18,10 @@ import pytest
 
 from threadport import cli
 from threadport.cli_parser import build_parser
-from threadport.commands import check, list_pairs
+from threadport.commands import check, fix, list_pairs
 from threadport.quick_args import Flag, Value
 
-QUICK_COMMANDS = {"check": check, "list": list_pairs}
+QUICK_COMMANDS = {"check": check, "fix": fix, "list": list_pairs}
 
 
 def sub_parser(name: str) -> argparse.ArgumentParser:
@@ -112,11 +112,28 @@ WORDS = {
         "--config",
         "--force-exclude",
     ],
+    # fix's own options, with a few of those it shares with check (read by the same table)
+    "fix": [
+        "a.py",
+        "-",
+        "--diff",
+        "--diff=1",
+        "--aggressive",
+        "--no-aggressive",
+        "--aggr",
+        "--aggressive=no",
+        "-q",
+        "--select",
+        "TP001",
+        "--exit-zero",
+        "--json",
+        "-h",
+    ],
     "list": ["", "a", "-", "-h", "--", "--x", "--help=1"],
 }
 
 
-READ_AT_LEAST = {"check": 200, "list": 1}  # `list` alone is the one line list reads
+READ_AT_LEAST = {"check": 200, "fix": 50, "list": 1}  # `list` alone is the one line list reads
 
 
 def lines(name: str) -> list[list[str]]:
@@ -147,6 +164,9 @@ def test_a_line_read_quickly_is_read_as_argparse_reads_it(name):
         ["check", "a.py", "--output-format", "github", "--fail-on", "certain"],
         ["check", "-", "--stdin-filename", "x.py", "--json"],
         ["check", "--no-respect-gitignore", "--extend-exclude", "legacy", "."],
+        ["fix", "--isolated", "--exit-zero", "--no-respect-gitignore", "src"],
+        ["fix", "--diff", "--aggressive", "a.py"],
+        ["fix", "-", "--stdin-filename", "x.py", "--no-aggressive"],
         ["list"],
     ],
 )
@@ -160,6 +180,8 @@ def test_the_usual_lines_are_read_quickly(argv):
     }
 
 
-@pytest.mark.parametrize("argv", [["check"], ["check", "--help"], ["check", "a", "-q", "b"], ["list", "-h"], []])
+@pytest.mark.parametrize(
+    "argv", [["check"], ["check", "--help"], ["check", "a", "-q", "b"], ["fix", "--json", "a"], ["list", "-h"], []]
+)
 def test_the_others_are_left_to_argparse(argv):
     assert cli.read_quickly(argv) is None

@@ -97,6 +97,23 @@ def test_check_imports_its_rules_for_help_only(tmp_path):
     assert not {"pathlib", "urllib.parse", "ipaddress"} & again
 
 
+def test_fix_over_a_tree_reads_its_line_without_argparse(tmp_path):
+    # bench_fix compares fix with check on the same tree: what fix's start-up paid beyond
+    # check's (building argparse's parser, with locale; difflib for --diff, stdin_io and
+    # pathlib for `-`) is only for the lines that need it. (tokenize-rt, which a rewrite
+    # needs, imports argparse itself: only the parser is not built.)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("a.py", "b.py"):
+        (tree / name).write_text(SMALL)
+    modules, done = imported_after(tmp_path, ["fix", "--diff", "--exit-zero", str(tree / "a.py"), str(tree / "b.py")])
+    assert done.returncode == 0 and "+print(t.is_alive())" in done.stdout and "threadport.diffs" in modules
+    modules, done = imported_after(tmp_path, ["fix", "--isolated", "--exit-zero", str(tree)])
+    assert done.returncode == 0 and "Rewrote" in done.stdout
+    assert "is_alive()" in (tree / "a.py").read_text()
+    assert not {"threadport.cli_parser", "locale", "difflib", "threadport.diffs", "threadport.stdin_io"} & modules
+
+
 def test_the_summaries_cache_follows_the_rule_files(tmp_path, monkeypatch):
     import threadport.fixer
     from threadport.commands import check

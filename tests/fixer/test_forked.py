@@ -133,3 +133,33 @@ def test_no_fork_while_another_thread_runs():
         other.join()
     assert set(done) == {os.getpid()}
     assert forked.can_fork()
+
+
+def test_meanwhile_runs_here_once_while_the_helper_takes_items():
+    """``meanwhile`` is this process's own work, done after the helper is forked: it waits
+    here until the helper has done an item (were it run before the fork, nothing would)."""
+    parent = os.getpid()
+    started, signal_start = os.pipe()
+    calls = []
+
+    def square(item: int) -> tuple[int, int]:
+        if os.getpid() != parent and item >= 0:
+            os.write(signal_start, b"x")  # (once per item: far below the pipe's capacity)
+        return item * item, os.getpid()
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+        ready, _, _ = select.select([started], [], [], 120)
+        assert ready, "no helper did an item while this process did its own work"
+
+    try:
+        done = forked.ForkedShare(1).map(square, list(range(40)), meanwhile=meanwhile)
+    finally:
+        os.close(started)
+        os.close(signal_start)
+    assert calls == [parent]
+    assert [square for square, _ in done] == [i * i for i in range(40)]
+    assert {pid for _, pid in done} - {parent}  # the helper did some of them
+    alone = []
+    assert forked.ForkedShare(1).map(lambda item: -item, [5], meanwhile=lambda: alone.append(1)) == [-5]
+    assert alone == [1]  # one item, no helper: still done once

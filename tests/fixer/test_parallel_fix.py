@@ -216,3 +216,46 @@ def test_files_fixed_again_are_shared_with_helpers_and_written_here(tmp_path, ca
     assert (parallel / "pkg" / "stop2.py").read_text() == RENAMED_IF_NOT_DEFINED.replace("stop", "stop2").replace(
         "t.setDaemon(True)", "t.daemon = True"
     )
+
+
+def test_files_kept_from_the_check_pass_are_written_while_helpers_fix_the_others(tmp_path, capsys, monkeypatch):
+    """Each write waits on the disk: the files whose fixes hold are written by this process
+    inside the share of the files fixed again (ForkedShare.map's meanwhile), not before it
+    with the other core idle; and the output is the one process's."""
+    needs_two_cores()
+    from threadport.fixer import forked, source
+
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    (parallel / "pkg").mkdir(parents=True)
+    for i in range(3):  # fixed again: the double elsewhere defines isAlive
+        (parallel / "pkg" / f"stop{i}.py").write_text(RENAMED_IF_NOT_DEFINED.replace("stop", f"stop{i}"))
+    for i in range(4):  # kept: nothing the tree says changes them
+        (parallel / "pkg" / f"kept{i}.py").write_text(THREADED)
+    (parallel / "double.py").write_text(DEFINES)
+    shutil.copytree(parallel, serial)
+    mapping, writes = [], []
+    real_map, real_write = forked.ForkedShare.map, source.write_atomic
+
+    def share_map(self, function, items, chunksize=0, meanwhile=None):
+        mapping.append(len(items))
+        try:
+            return real_map(self, function, items, chunksize, meanwhile)
+        finally:
+            mapping.append("done")
+
+    def write_atomic(path, data, expected=None):
+        writes.append((os.path.basename(path), os.getpid(), list(mapping)))
+        return real_write(path, data, expected)
+
+    monkeypatch.setattr(forked.ForkedShare, "map", share_map)
+    monkeypatch.setattr(source, "write_atomic", write_atomic)
+    code = main(["fix", "--aggressive", str(parallel)])
+    out, err = capsys.readouterr()
+    kept = sorted((name, pid, seen) for name, pid, seen in writes if name.startswith("kept"))
+    # inside the map of the 3 files fixed again (the check's passes ended before it)
+    assert [(name, pid, seen[-1:]) for name, pid, seen in kept] == [(f"kept{i}.py", os.getpid(), [3]) for i in range(4)]
+    monkeypatch.setattr(files, "forked_share", lambda: None)
+    assert main(["fix", "--aggressive", str(serial)]) == code == 1
+    assert capsys.readouterr() == (out.replace(str(parallel), str(serial)), err.replace(str(parallel), str(serial)))
+    for path in sorted(parallel.rglob("*.py")):
+        assert path.read_text() == (serial / path.relative_to(parallel)).read_text()

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from threadport.commands.check import add_common, iter_inputs, min_python, settings
-from threadport.diffs import unified_diff
+from threadport.commands.check import COMMON_QUICK, add_common, iter_inputs, min_python, settings
+from threadport.quick_args import Flag, Quick
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    import argparse  # imported by threadport.cli_parser, when argparse reads the line
+
+# `threadport fix ...` without argparse (threadport.cli.read_quickly): add_arguments' options.
+# A fix over a tree is compared with check over it (benchmarks/bench_fix.py): argparse,
+# gettext and locale were most of what fix's start-up paid beyond check's.
+QUICK = Quick(
+    {
+        **COMMON_QUICK,
+        "--diff": Flag("diff"),
+        "--aggressive": Flag("aggressive", True, None),
+        "--no-aggressive": Flag("aggressive", False, None),
+    },
+    positional="paths",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
     add_common(parser)
     parser.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     parser.add_argument(
@@ -24,14 +42,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from threadport.fixer.files import fix_each, fix_files
     from threadport.fixer.tree import TreeFacts
-    from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
     chosen = settings(args)
-    if wants_stdin(args.paths) and stdin_excluded(args, chosen):
-        sys.stdout.buffer.write(read_stdin())  # excluded: the input back, unchanged
-        return 0
-    if wants_stdin(args.paths):
-        return _fix_stdin(args, chosen, read_stdin())
+    if "-" in args.paths:  # stdin_io (and the pathlib it imports) only for `-`
+        from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
+
+        if wants_stdin(args.paths) and stdin_excluded(args, chosen):
+            sys.stdout.buffer.write(read_stdin())  # excluded: the input back, unchanged
+            return 0
+        if wants_stdin(args.paths):
+            return _fix_stdin(args, chosen, read_stdin())
     codes = chosen.codes
     changed = errors = left = 0
     inputs = iter_inputs(args, chosen)
@@ -56,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         changed += 1
         if args.diff:
+            from threadport.diffs import unified_diff  # here: difflib only for --diff
+
             sys.stdout.writelines(unified_diff(outcome.old_text, outcome.new_text, str(path)))
         else:
             counts: dict[str, int] = {}
@@ -74,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _fix_stdin(args: argparse.Namespace, chosen, data: bytes) -> int:
     """The fixed source on stdout (or the diff); exit 0 like a formatter, 2 when it cannot be read."""
+    from threadport.diffs import unified_diff
     from threadport.stdin_io import process
 
     result = process(

@@ -56,9 +56,19 @@ class ForkedShare:
     def __init__(self, helpers: int) -> None:
         self.helpers = helpers
 
-    def map(self, function: Callable[[T], R], items: list[T], chunksize: int = 0) -> list[R]:
+    def map(
+        self,
+        function: Callable[[T], R],
+        items: list[T],
+        chunksize: int = 0,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> list[R]:
+        """``meanwhile``: work of this process's own (never a helper's), done once the helpers
+        are forked and before it takes items: they take more of them meanwhile."""
         items = list(items)
         if len(items) < 2 or self.helpers < 1 or not can_fork():
+            if meanwhile is not None:
+                meanwhile()
             return [function(item) for item in items]
         chunk = max(chunksize, 1, -(-len(items) // MAX_TASKS))
         done: dict[int, R] = {}
@@ -67,6 +77,8 @@ class ForkedShare:
         try:
             for _ in range(self.helpers):
                 helpers.append(_fork_helper(function, items, chunk, tasks, helpers))
+            if meanwhile is not None:
+                meanwhile()
             _pull(function, items, chunk, tasks, done)
             while helpers:
                 done.update(_collect(*helpers.pop()))

@@ -32,12 +32,15 @@ import keyword
 import re
 import sys
 from collections import namedtuple
+from itertools import compress
+from operator import itemgetter, ne
 
 from threadport.records import Record
 
 # A token as the shim sees it: kind, text, absolute character offset. (collections, not
 # typing.NamedTuple: importing typing costs `threadport check` several ms at start-up.)
 Token = namedtuple("Token", ("name", "src", "offset"))
+_SRC = itemgetter(1)  # a token's src, for map()
 
 
 # A lexer for exactly what the shim needs (Python 2 and 3 share these token shapes):
@@ -51,6 +54,7 @@ _STRING_BODY = (
 # One match per kept token: the blanks, line continuations and comments before it (which the
 # shim never edits) are skipped inside the same match, so no Python step is spent on them
 # (at the end of the text only they are left: the empty ``\Z`` alternative ends the scan).
+# Each group's number is its kind (_GROUP_KINDS).
 _LEX = re.compile(
     r"(?:[ \t\f]+|\\\r?\n|#[^\r\n]*)*"
     r"(?:(?P<nl>\r?\n|\r)"
@@ -61,6 +65,8 @@ _LEX = re.compile(
     r"|\Z)",
     re.DOTALL,
 )
+_NL, _STRING, _NAME, _NUMBER, _OP = range(1, 6)
+_GROUP_KINDS = (None, None, "STRING", "NAME", "NUMBER", "OP")
 _STATEMENT_START = frozenset({"NEWLINE"})
 _PY3_KEYWORDS = {"async": "_sync", "await": "_wait", "nonlocal": "_onlocal"}
 _PY3_CONSTANTS = {"True": "_rue", "False": "_alse", "None": "_one"}
@@ -69,11 +75,15 @@ _STRING_PREFIX = re.compile(r"([A-Za-z]*)(.*)$", re.DOTALL)
 _PRINT_FUNCTION = re.compile(r"^[ \t]*from[ \t]+__future__[ \t]+import[ \t]*\(?[\w\s,\\]*?\bprint_function\b", re.M)
 # In a Python 2 byte string \u, \U and \N are not escapes; in a Python 3 str they are.
 _UNICODE_ESCAPE = re.compile(r"\\(?:\\|([uUN]))")
-_KINDS = {"string": "STRING", "name": "NAME", "number": "NUMBER", "op": "OP"}
 # Every name shim() may change or act on (each branch of its NAME chain names its words).
 _SHIMMED_NAMES = frozenset(
     {"print", "exec", "raise", "except", "def", "lambda", "L", "l", *_PY3_KEYWORDS, *_PY3_CONSTANTS}
 )
+# The names _tokens() marks for shim(): those, and the Python 2 string prefix ``ur`` as a name
+# (``src.lower() == "ur"``: no character but these four ASCII letters lowers to u or r).
+_MARKED_NAMES = _SHIMMED_NAMES | {"ur", "uR", "Ur", "UR"}
+# The operators shim() may change (its chain's last branches).
+_SHIMMED_OPS = frozenset({"`", "<>", "<"})
 
 
 class Shim(Record):
@@ -115,32 +125,49 @@ def _adjacent(first: Token, second: Token) -> bool:
     return first.offset + len(first.src) == second.offset
 
 
-def _tokens(text: str) -> list[Token]:
+def _tokens(text: str) -> tuple[list[Token], list[int]]:
     """Significant tokens plus NEWLINE at the end of each logical line (comments, blank lines,
-    continuation lines and whitespace are dropped: the shim never edits them)."""
+    continuation lines and whitespace are dropped: the shim never edits them); and the indexes
+    of those shim() may have to look at (a superset: every number, the names it names, every
+    string with a prefix or a backslash, and the operators it changes). Most tokens are none
+    of these: shim() passes over them unseen. (shim()'s ``ur`` name never changes the string
+    after it: an ``ur`` right before a quote is read as that string's prefix.)"""
     tokens: list[Token] = []
+    candidates: list[int] = []
     append = tokens.append
+    mark = candidates.append
     new = tuple.__new__  # Token(...) without its Python-level __new__: one step less per token
+    kinds = _GROUP_KINDS
     depth = 0
     after_newline = True  # nothing yet, or a NEWLINE last: no NEWLINE is added
     for match in _LEX.finditer(text):
-        kind = match.lastgroup
-        if kind is None:
+        group = match.lastindex
+        if group is None:
             break  # only blanks and comments were left
-        src = match.group(kind)
-        if kind == "nl":
-            if depth == 0 and not after_newline:
-                append(new(Token, ("NEWLINE", src, match.start(kind))))
-                after_newline = True
-            continue
-        if kind == "op":
+        src = match[group]
+        if group == _NAME:
+            if src in _MARKED_NAMES:
+                mark(len(tokens))
+        elif group == _OP:
             if src in "([{":
                 depth += 1
-            elif src in ")]}" and depth:
-                depth -= 1
-        append(new(Token, (_KINDS[kind], src, match.start(kind))))
+            elif src in ")]}":
+                if depth:
+                    depth -= 1
+            elif src in _SHIMMED_OPS:
+                mark(len(tokens))
+        elif group == _NL:
+            if depth == 0 and not after_newline:
+                append(new(Token, ("NEWLINE", src, match.start(group))))
+                after_newline = True
+            continue
+        elif group == _NUMBER:
+            mark(len(tokens))
+        elif src[0] not in "'\"" or "\\" in src:  # a string with a prefix or a backslash
+            mark(len(tokens))
+        append(new(Token, (kinds[group], src, match.start(group))))
         after_newline = False
-    return tokens
+    return tokens, candidates
 
 
 def _at_statement_start(tokens: list[Token], sig: list[int], k: int) -> bool:
@@ -211,16 +238,17 @@ def _string(src: str) -> str:
 
 def shim(text: str) -> Shim:
     """Python-3-parseable text of the same layout as ``text`` (see the module docstring)."""
-    tokens = _tokens(text)
-    srcs = [token.src for token in tokens]
-    sig = list(range(len(tokens)))  # every token the lexer keeps is significant
+    tokens, candidates = _tokens(text)
+    srcs = list(map(_SRC, tokens))
+    sig = range(len(tokens))  # every token the lexer keeps is significant
     print_is_function = _PRINT_FUNCTION.search(text) is not None
     backtick_open = False
     not_python3 = False
     # the first f-string of a text is a STRING token with an f in its prefix: the tokens before
     # it are Python's, and after it this lexer's may not be (3.12+ replacement fields)
     may_hold_fstring = False
-    for k, i in enumerate(sig):
+    for i in candidates:  # the others pass the tests below with ``continue``
+        k = i
         token = tokens[i]
         src = token.src
         # Most tokens are none of those the chain below changes: passed over in one test each.
@@ -326,11 +354,11 @@ def shim(text: str) -> Shim:
             srcs[i], srcs[sig[k + 1]] = "!", "="
     pieces = []
     done = 0
-    for token, new in zip(tokens, srcs):
-        if new != token.src:
-            pieces.append(text[done : token.offset])
-            pieces.append(new)
-            done = token.offset + len(token.src)
+    for i in compress(sig, map(ne, srcs, map(_SRC, tokens))):  # the tokens changed
+        token = tokens[i]
+        pieces.append(text[done : token.offset])
+        pieces.append(srcs[i])
+        done = token.offset + len(token.src)
     pieces.append(text[done:])
     return Shim("".join(pieces), python2_only=not_python3 and not may_hold_fstring)
 

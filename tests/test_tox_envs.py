@@ -1,0 +1,34 @@
+"""tox.ini's envs that name their test files instead of collecting all of tests/ leave no test out."""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def named_in(env: str) -> set[str]:
+    """The test files that the commands of tox.ini's [testenv:ENV] name."""
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(ROOT / "tox.ini", encoding="utf-8")
+    return set(re.findall(r"\btests/[\w/]+\.py\b", tox[f"testenv:{env}"]["commands"]))
+
+
+def marked(marker: str) -> set[str]:
+    """The test files that mark a test with ``marker``: as a decorator, in pytestmark or in a param's marks."""
+    return {
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        if re.search(rf"\bmark\.{marker}\b", path.read_text(encoding="utf-8"))
+    }
+
+
+@pytest.mark.interpreter_free("reads tox.ini and the test files as text")
+def test_the_slow_env_runs_every_file_that_has_a_slow_test():
+    # every other env deselects slow tests (-m "not slow"), so a file left out here would never run them
+    assert marked("slow") >= {"tests/test_slow.py", "tests/test_slow_pairs.py"}
+    assert named_in("slow") == marked("slow")
