@@ -49,6 +49,12 @@ SNIPPETS = {
     "split_shapes.py": "class It(object):\n    def \\\n            next(self):\n        return 1\n"
     "def f(it, xs):\n    first = (it.  # the iterator's\n             next())\n    xs. \\\n        sort(cmp)\n"
     "    return (sorted  # by cmp\n            (xs, cmp))\n",
+    # the shapes fix_asserts and fix_sorted rewrite, their attribute further along a chain of
+    # trailers (migrate answers a power node without it no before trying the pattern)
+    "deep_shapes.py": "import unittest\nclass T(unittest.TestCase):\n    def test(self):\n"
+    "        self.case.assertEquals(1, 1)\n        make()[0].x.failUnless(True)\n"
+    "        self.assertEquals(sorted(xs, cmp), a.b[1].c.sort(cmp))\n        f(x).items.sort(cmp, key)\n"
+    "        (sorted)(xs, cmp)\n        xs.sort\n",
     # a receiver nothing proves a thread: renamed only with --aggressive
     "unknown_receiver.py": "def alive(t):\n    return t.isAlive()\n",
 }
