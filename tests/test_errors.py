@@ -17,6 +17,7 @@ from threadport.errors import ThreadportError
 INTERNAL = {
     "threadport.fixer.tokens.SkipFix",
     "threadport.fixer.chunks.Uncut",  # a piece did not parse alone: the whole text is parsed instead
+    "threadport.fixer.pyupgrade_again._WholeRun",  # a touched import: pyupgrade reads the whole text instead
     "threadport.clock.virtual.Deadlock",
 }
 

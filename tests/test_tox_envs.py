@@ -19,7 +19,7 @@ def named_in(env: str) -> set[str]:
 
 
 def marked(marker: str) -> set[str]:
-    """The test files that mark a test with ``marker`` (pytest.mark.MARKER: a decorator, pytestmark or a param's marks)."""
+    """The test files that mark a test with ``marker``: as a decorator, in pytestmark or in a param's marks."""
     return {
         path.relative_to(ROOT).as_posix()
         for path in sorted((ROOT / "tests").rglob("test_*.py"))

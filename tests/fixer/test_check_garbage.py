@@ -84,3 +84,24 @@ def test_the_collector_runs_again_after_each_file(tmp_path):
     assert gc.isenabled()
     check_file(path, True, tuple(CODES), prefilter(tuple(CODES)))
     assert gc.isenabled()
+
+
+def test_a_file_fixed_again_is_fixed_with_the_collector_paused(tmp_path, monkeypatch):
+    """As in the check pass (which fixes the others ahead): the two analyses of a file fixed
+    again, and its rewrite, run without the collector traversing their trees."""
+    from threadport.fixer import files
+    from threadport.fixer.tree import TreeFacts
+
+    path = tmp_path / "worker.py"
+    path.write_text(PYTHON3)
+    seen = []
+    real_fix_text = files.fix_text
+
+    def fix_text(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_fix_text(*args, **kwargs)
+
+    monkeypatch.setattr(files, "fix_text", fix_text)
+    ahead = files._fix_unwritten((path, True), tuple(CODES), prefilter(tuple(CODES)), False, TreeFacts())
+    assert ahead is not None and ahead.new_text is not None and ahead.error is None
+    assert seen == [False] and gc.isenabled()

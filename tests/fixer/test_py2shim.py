@@ -33,7 +33,7 @@ SHAPES = [
     ("n = 7L.bit_length()\n", "n = 7 .bit_length()\n", True),
     ("s = ur'\\d+'\n", "s = r' \\d+'\n", False),
     ('s = UR"x" + Ur\'\'\'y\'\'\' + uR"""z"""\n', 's = r" x" + r\'\'\' y\'\'\' + r""" z"""\n', False),
-    ("s = '\\u00e9' + u'\\u00e9' + r'\\u' + b'\\u'\n", "s = '_u00e9' + u'\\u00e9' + r'\\u' + b'\\u'\n", False),
+    ("s = '\\u00e9' + u'\\u00e9' + r'\\u'\n", "s = '_u00e9' + u'\\u00e9' + r'\\u'\n", False),
     ("s = b'été' + rb'é'\n", "s = u'été' + u 'é'\n", False),
     ("def f(a, (b, c)):\n    return b\n", "def f(a, _b, c_):\n    return b\n", False),
     ("g = lambda (a, b): a\n", "g = lambda _a, b_: a\n", False),

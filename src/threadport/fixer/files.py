@@ -656,7 +656,8 @@ def _fix_unwritten(
     ahead = Ahead({}, facts.min_python, data)
     try:
         source = Source(path, data, *decode(data))
-        new_text, ahead.fixed, ahead.findings = fix_text(source.text, rules(codes), aggressive, facts, str(path))
+        with collector_paused():  # as in the check pass, which fixed the others ahead
+            new_text, ahead.fixed, ahead.findings = fix_text(source.text, rules(codes), aggressive, facts, str(path))
         set_columns(new_text, ahead.findings)
         if new_text != source.text:
             try:
