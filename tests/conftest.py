@@ -15,9 +15,9 @@ from threadport.interpreters import Interpreter, InterpreterNotFound, find_legac
 
 # The young generation's threshold for the session (CPython's default: 700 allocations, 2000
 # on 3.13). A session keeps its modules, test items and the fixtures' parsed corpora alive,
-# and at 700 the collector made about 2,900 young and 23 full passes over them: 3.8-4.2 s of
-# CPU of a py3X env (3.11, 3.9; gc.callbacks timed). At 10,000 it makes about 300 and 7, for
-# 1.6-2.4 s (a higher threshold saved nothing more). The same cycles are collected, later:
+# and at 700 the collector made 2,700-3,200 young and 22-26 full passes over them: 3.8-4.4 s
+# of CPU of a py3X env (3.11, 3.9; timed through gc.callbacks). At 10,000 it makes 240-350 and
+# 6-7, for 2.1-2.4 s (50,000 saved nothing more). The same cycles are collected, later:
 # nothing here waits for an automatic pass (the tests about the collector set it themselves:
 # test_migrate_speedups, test_check_garbage). A child forked from pytest (a pool's worker)
 # inherits it; a fresh interpreter (a fork server, the CLI run as a command, a run) keeps its
