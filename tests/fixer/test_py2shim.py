@@ -31,7 +31,7 @@ SHAPES = [
     ("n = 10L + 0x1fL\n", "n = 10  + 0x1f \n", True),
     ("n = 00 + 1jL\n", "n = 10 + 1j \n", False),
     ("n = 7L.bit_length()\n", "n = 7 .bit_length()\n", True),
-    ("s = ur'\\d+'\n", "s = r' \\d+'\n", False),
+    ("s = ur'\\n+'\n", "s = r' \\n+'\n", False),
     ('s = UR"x" + Ur\'\'\'y\'\'\' + uR"""z"""\n', 's = r" x" + r\'\'\' y\'\'\' + r""" z"""\n', False),
     ("s = '\\u00e9' + u'\\u00e9' + r'\\u'\n", "s = '_u00e9' + u'\\u00e9' + r'\\u'\n", False),
     ("s = b'été' + rb'é'\n", "s = u'été' + u 'é'\n", False),
