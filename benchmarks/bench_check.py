@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from child_timing import run_child  # noqa: E402 - wall and the child's own CPU, as bench_fix
+from child_timing import compile_installed, run_child  # noqa: E402 - wall and the child's own CPU, as bench_fix
 
 ALIASES = (
     "isAlive",
@@ -153,22 +153,6 @@ def run_peer(label: str, driver: str, corpus: Corpus) -> tuple[float, list[str]]
     return seconds, crashed
 
 
-def compile_threadport(against: Path | None = None) -> None:
-    """threadport's modules compiled to bytecode before it is timed, as installing it does.
-
-    With PYTHONDONTWRITEBYTECODE set (these machines set it), nothing writes the bytecode
-    on import, and every timed run compiled about 30 modules again (0.05-0.15 s of CPU):
-    a cost no installed threadport pays, and ruff, a binary, never does.
-    """
-    import compileall
-
-    import threadport
-
-    compileall.compile_dir(str(Path(threadport.__file__).parent), quiet=1)
-    if against is not None:
-        compileall.compile_dir(str(against / "threadport"), quiet=1)
-
-
 def against_env(src: Path) -> dict[str, str]:
     """This interpreter, importing threadport from ``src`` first."""
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))}
@@ -252,7 +236,7 @@ def main() -> int:
         print("no ruff on PATH or beside this Python: `pip install -e '.[bench]'`")
         return 2
     ruff_version = subprocess.run([ruff_binary(), "--version"], capture_output=True, text=True).stdout.strip()
-    compile_threadport(args.against)
+    compile_installed(args.against)
     print(f"threadport on Python {sys.version.split()[0]}, {ruff_version}, {os.cpu_count()} cores", end="")
     print(f", load average {os.getloadavg()[0]:.1f} (above 1: other work shares the cores, read the ratios)")
     with tempfile.TemporaryDirectory(prefix="threadport-bench-") as scratch:

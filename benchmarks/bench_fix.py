@@ -26,8 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_check import copy_corpus, pyenv_root  # noqa: E402 - the same corpora as bench_check
-from bench_migrate import compile_installed  # noqa: E402 - what a timed run imports, compiled first
-from child_timing import run_child  # noqa: E402
+from child_timing import compile_installed, run_child  # noqa: E402 - what a timed run imports, compiled first
 
 GOAL = 1.2
 

@@ -30,14 +30,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import threadport
 from threadport.catalog import get_pair, load_catalog
 from threadport.forkserver import FRESH_RUNS_ENV
 from threadport.interpreters import find_legacy
 from threadport.runner import run_entry
 
 sys.path.insert(0, str(Path(__file__).parent))
-from child_timing import run_child  # noqa: E402 - beside this script
+from child_timing import compile_installed, run_child  # noqa: E402 - beside this script
 
 
 def wall(command: list[str]) -> float:
@@ -102,16 +101,6 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     return seconds, cpu
 
 
-def compile_threadport(src: Path) -> None:
-    """threadport's modules under ``src`` compiled to bytecode before they are timed, as
-    installing it does (bench_check.py does the same). With PYTHONDONTWRITEBYTECODE set (these
-    machines set it) every timed compare compiled its ~30 modules again: 50-90 ms of CPU
-    that no installed threadport pays and the floor never does."""
-    import compileall
-
-    compileall.compile_dir(str(src / "threadport"), quiet=1)
-
-
 def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None:
     entries = sum(len(p.entries) for p in load_catalog())
     jobs = os.cpu_count() or 2
@@ -124,9 +113,7 @@ def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None
         # An entry point per pair of runs, no arguments: distinct jobs (identical ones run once).
         empty.write_text("".join(f"def e{i}():\n    pass\n" for i in range(entries)))
         service = [sys.executable, "-c", EMPTY_RUNS, legacy, sys.executable, str(empty), str(runs)]
-        compile_threadport(Path(threadport.__file__).parent.parent)
-        if against:
-            compile_threadport(against)
+        compile_installed(against)  # as installing does: no timed run compiles its imports again
         figures = {}
         # The other checkout: its threadport (and through it its catalogue, child and clock).
         before = {**os.environ, "PYTHONPATH": str(against)} if against else None

@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_check import pyenv_root  # noqa: E402 - the same corpora as bench_check
+from child_timing import compile_installed  # noqa: E402 - what the timed runs import, compiled first
 
 GOAL = 1.0
 CORES = os.cpu_count() or 1
@@ -120,40 +121,6 @@ def migrate(folder: Path, against: Path | None = None) -> list[str]:
     if done.returncode not in (0, 2) or "Traceback" in done.stderr:  # 2: files it could not migrate, named
         raise SystemExit(f"threadport migrate exited {done.returncode}: {done.stderr[-800:]}")
     return [f"migrate: {line.split(': error: ')[0]}" for line in done.stderr.splitlines() if ": error: " in line]
-
-
-# What the timed processes import from outside the standard library (whose bytecode the
-# interpreter's install made): threadport, fissix (with appdirs), pyupgrade, tokenize_rt.
-IMPORTED = ("threadport", "fissix", "appdirs", "pyupgrade", "tokenize_rt")
-
-
-def compile_installed(against: Path | None = None) -> None:
-    """The modules every timed run imports compiled to bytecode first, as pip's install does.
-
-    With PYTHONDONTWRITEBYTECODE set (these machines set it) and a venv made by uv (which
-    leaves the compiling to the first import), nothing writes the bytecode, and each process
-    compiled its modules again: about 0.45 s of CPU for migrate's one process, 0.1-0.15 s
-    for each of the by-hand pipeline's three (fissix, pyupgrade twice). No installed tool
-    pays that.
-    """
-    import compileall
-    import importlib.util
-    import re
-    import warnings
-
-    tests = re.compile(r"[\\/]tests?[\\/]")  # fissix's test data is Python 2: not imported, not compiled
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name in IMPORTED:
-            spec = importlib.util.find_spec(name)
-            if spec is None or spec.origin is None:
-                continue
-            if spec.submodule_search_locations:  # a package: its folder
-                compileall.compile_dir(str(Path(spec.origin).parent), quiet=2, rx=tests)
-            else:
-                compileall.compile_file(spec.origin, quiet=2)
-        if against is not None:
-            compileall.compile_dir(str(against / "threadport"), quiet=2, rx=tests)
 
 
 def copy(source: Path, target: Path, limit: int | None) -> tuple[int, int]:
