@@ -47,11 +47,11 @@ def run(args: argparse.Namespace) -> int:
     if "-" in args.paths:  # stdin_io (and the pathlib it imports) only for `-`
         from threadport.stdin_io import read_stdin, stdin_excluded, wants_stdin
 
-        if wants_stdin(args.paths) and stdin_excluded(args, chosen):
+        wants_stdin(args.paths)  # `-` with other paths: a usage error
+        if stdin_excluded(args, chosen):
             sys.stdout.buffer.write(read_stdin())  # excluded: the input back, unchanged
             return 0
-        if wants_stdin(args.paths):
-            return _fix_stdin(args, chosen, read_stdin())
+        return _fix_stdin(args, chosen, read_stdin())
     codes = chosen.codes
     changed = errors = left = 0
     inputs = iter_inputs(args, chosen)

@@ -251,7 +251,7 @@ def shim(text: str) -> Shim:
         k = i
         token = tokens[i]
         src = token.src
-        # Most tokens are none of those the chain below changes: passed over in one test each.
+        # A candidate the chain below does not change is passed over in one test.
         kind = token.name
         if kind == "NAME":
             if src not in _SHIMMED_NAMES and src.lower() != "ur":
