@@ -69,10 +69,11 @@ def test_check_dash_names_the_findings_after_stdin_filename(stdin, capsys):
     assert capsys.readouterr().out == "No findings in 1 file.\n"
 
 
-def test_dash_with_other_paths_is_a_usage_error(tmp_path, capsys):
-    assert main(["check", "-", str(tmp_path)]) == 2
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_dash_with_other_paths_is_a_usage_error(command, tmp_path, capsys):
+    assert main([command, "-", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        "threadport check: error: `-` (standard input) cannot be combined with other paths\n"
+        f"threadport {command}: error: `-` (standard input) cannot be combined with other paths\n"
     )
 
 
