@@ -142,6 +142,17 @@ def test_the_cache_keys_the_real_file_and_answers_for_the_name_asked(tmp_path, p
     assert probe_again(str(link)) == Interpreter(str(link), (3, 12, 1)) and probe_cache == [exe]
 
 
+def test_an_interpreter_that_is_gone_leaves_the_probe_cache(tmp_path, probe_cache):
+    gone = compiled(tmp_path, "python3.11")
+    kept = compiled(tmp_path, "python3.12")
+    probe_again(gone)
+    probe_again(kept)
+    os.unlink(gone)  # a test's venv, an uninstalled version
+    probe_again(compiled(tmp_path, "python3.13"))  # the next answer stored
+    stored = disk_cache.load(interpreters.PROBE_CACHE, interpreters.PROBE)
+    assert sorted(Path(where).name for where in stored) == ["python3.12", "python3.13"]
+
+
 def test_scripts_are_probed_every_time(tmp_path, probe_cache):
     """A wrapper (or a pyenv shim) may run another Python next time: never cached."""
     script = compiled(tmp_path, content=b'#!/bin/sh\nexec python3 "$@"\n')

@@ -92,6 +92,8 @@ def probe(path: str) -> Interpreter | None:
         return Interpreter(path, tuple(version), bool(free_threaded))
     found = _run_probe(path)
     if found is not None and key:
+        # Interpreters that are gone (a test's venv, an uninstalled version) leave the entry.
+        known = {where: answer for where, answer in known.items() if os.path.exists(where)}
         known[key[0]] = [key[1:], [*found.version, int(found.free_threaded)]]
         disk_cache.store(PROBE_CACHE, PROBE, known)
     return found
