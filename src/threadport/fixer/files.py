@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
+from threadport.fixer.literals import any_of
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
@@ -68,9 +69,20 @@ class Prefilter:
         self.groups = [(guard, group) for guard, group in self.groups if group]
         grouped = [c for _, group in self.groups for c in group]
         self.alone = [c for c in self.checks if c not in grouped]
+        # every literal a selected rule needs, and THREAD (_screen's re-export test needs it)
+        self.literals = frozenset({check.literal for check in self.checks} | {THREAD})
+
+    def holds_none(self, data: bytes) -> bool:
+        """True when ``data`` certainly holds none of ``literals`` (one pass: fixer.literals);
+        False when it holds one, or when it would take a scan per literal to tell."""
+        screen = any_of(self.literals)
+        return screen is not None and not screen.found(data)
 
     def search(self, data: bytes, holds_thread: bool | None = None) -> bool:
-        """``holds_thread``: whether ``data`` holds THREAD, when the caller has looked."""
+        """``holds_thread``: whether ``data`` holds THREAD, when the caller has looked (and so
+        has asked holds_none already)."""
+        if holds_thread is None and self.holds_none(data):
+            return False
         if any(check.search(data) for check in self.alone):
             return True
         for guard, group in self.groups:
@@ -414,6 +426,8 @@ def _screen(
         data = read_bytes(path)
     except SourceError:
         return 0, None  # check_file reads it again and reports why it cannot
+    if not explicit and pattern.holds_none(data):
+        return None, None  # no literal, not even THREAD: stopped, and no re-export (tree.py)
     holds_thread = THREAD in data  # one scan for the prefilter's group and the re-export test
     passed = explicit or pattern.search(data, holds_thread)
     if passed and warm_in is not None and warm_in == os.getpid():
