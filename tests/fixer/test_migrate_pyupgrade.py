@@ -59,6 +59,12 @@ CHAINS = {
     # name the function reads)
     "branch": "import sys\ndef f(y):\n    for x in y:\n        yield x\n"
     "    if sys.version_info < (3,):\n        print(x)\n    else:\n        pass\n",
+    # a branch kept for Python 3 is dedented: what it held is at column 0 now, where a rule acts
+    # only there (an always-false if without else is removed, __metaclass__ = type and a
+    # __future__ import go)
+    "dedent": "import sys\nif sys.version_info >= (3,):\n    if sys.version_info < (3, 5):\n        x = 1\n    y = 2\n",
+    "metaclass": "import sys\nif sys.version_info >= (3,):\n    __metaclass__ = type\n",
+    "future": "import sys\nif sys.version_info >= (3,):\n    from __future__ import print_function\n",
     # a chain longer than three runs: each str() goes in a run of its own, then the %-format
     # takes two (five runs that change it, a sixth that does not)
     "nested": "x = str(str(str('%s'))) % (y,)\n",
@@ -139,7 +145,7 @@ def test_the_chains_do_take_the_command_a_second_run(by_the_command):
             second_runs.add(word)
     # all of them on pyupgrade 3.22; on 3.0 (the floor: no constant_fold, no defaultdict_lambda,
     # no typing_extensions -> typing) these
-    assert {"printf", "format", "str", "bytes", "encode", "cookie", "branch", "nested"} <= second_runs
+    assert {"printf", "format", "str", "bytes", "encode", "cookie", "branch", "future", "nested"} <= second_runs
 
 
 def test_the_fixed_point_is_where_the_reproducers_land(by_the_command):
