@@ -315,4 +315,14 @@ def outside_in(path: Path, attrs: frozenset[str]) -> set[str]:
         data = read_bytes(path)  # regular files only: a FIFO would block for ever
     except SourceError:
         return set()  # reported by the command that reads it
+    screen = _attribute_screen(attrs)
+    if screen is not None and not screen.found(data):
+        return set()  # none of them in it (one pass: fixer.literals)
     return outside_assignments(data, [a for a in attrs if a.encode() in data])
+
+
+@functools.lru_cache(maxsize=8)  # the same attributes for every file of a scan
+def _attribute_screen(attrs: frozenset[str]):
+    from threadport.fixer.literals import any_of
+
+    return any_of(frozenset(attr.encode() for attr in attrs))
