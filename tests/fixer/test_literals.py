@@ -43,10 +43,10 @@ def without_accelerator(monkeypatch):
     """As on a Python with no ahocorasick-rs wheel: every literal scanned one by one."""
     monkeypatch.setattr(literals, "_accelerator", lambda: None)
     literals.any_of.cache_clear()
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
     yield
     literals.any_of.cache_clear()
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
 
 
 def every_literal() -> set[bytes]:
@@ -167,15 +167,25 @@ def test_the_outside_scan_reads_only_the_files_holding_an_attribute(tmp_path, mo
         return real(data, attrs)
 
     monkeypatch.setattr(tree_module, "outside_assignments", spy)
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
     plain = tmp_path / "plain.py"
     plain.write_bytes(b"x = 1\n")
     assigning = tmp_path / "assigning.py"
     assigning.write_bytes(b"worker._thread = Fake()\n")
+    asked = []
+    real_found = literals.AnyOf.found
+
+    def found(self, data):
+        asked.append(self.literals)
+        return real_found(self, data)
+
+    monkeypatch.setattr(literals.AnyOf, "found", found)
     attrs = frozenset({"_thread", "_lock"})
     assert outside_in(plain, attrs) == set()
     assert outside_in(assigning, attrs) == {"_thread"}
     assert looked == [assigning.read_bytes()]
+    # one pass per attribute (one automaton over several names measured slower than their scans)
+    assert sorted(asked) == [(b"_lock",), (b"_lock",), (b"_thread",), (b"_thread",)]
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["one pass", "literal by literal"])
@@ -185,7 +195,7 @@ def test_the_outside_scan_answers_alike_with_or_without_the_one_pass_test(tmp_pa
     else:
         monkeypatch.setattr(literals, "_accelerator", lambda: None)
         literals.any_of.cache_clear()
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
     try:
         texts = [
             b"x = 1\n",
@@ -201,7 +211,7 @@ def test_the_outside_scan_answers_alike_with_or_without_the_one_pass_test(tmp_pa
             assert outside_in(path, attrs) == outside_assignments(data, attrs), data
     finally:
         literals.any_of.cache_clear()
-        tree_module._attribute_screen.cache_clear()
+        tree_module._attribute_screens.cache_clear()
 
 
 def test_a_prefilter_still_pickles(tmp_path):
