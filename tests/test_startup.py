@@ -180,6 +180,7 @@ def test_compare_imports_no_dataclasses(tmp_path):
     assert done.returncode == 2 and "--timeout 0" in done.stderr  # read, and refused before any run
     assert "threadport.runner" in modules and "threadport.forkserver" in modules
     assert {name: HEAVY[name] for name in ("dataclasses", "inspect") if name in modules} == {}
+    assert "textwrap" not in modules  # only a terminal's width wraps the notes
 
 
 def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):

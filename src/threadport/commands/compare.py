@@ -6,7 +6,6 @@ import argparse
 import re
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 from threadport import progress
@@ -139,5 +138,10 @@ def render(result: Result, width: int | None = 120) -> str:
         state = "declared" if difference.declared else "differs"
         text = f"  {difference.field} {state}" + (f": {' '.join(difference.why.split())}" if difference.why else "")
         # Catalogue prose is wrapped by hand in the TOML: fold it, then wrap to the terminal, indented.
-        lines += textwrap.wrap(text, width, subsequent_indent="    ", break_long_words=False) if width else [text]
+        if width:
+            import textwrap  # here: piped (width None) or in --json, nothing is wrapped
+
+            lines += textwrap.wrap(text, width, subsequent_indent="    ", break_long_words=False)
+        else:
+            lines.append(text)
     return "\n".join(lines) + "\n"
