@@ -8,7 +8,6 @@ threads and their locks, descriptors, session, argv, environment, signals, stdio
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import signal
@@ -41,7 +40,7 @@ def comparable(transcript) -> dict:
     polls once before its first sleep, so whether it sleeps 0.01 s more depends on how
     fast its threads reach wait() in real time (15 fresh runs on 2.7: 2.0 s six times,
     2.01 s eight times, 2.02 s once). compare does not look at it."""
-    fields = dataclasses.asdict(transcript)
+    fields = transcript.to_json()
     del fields["seconds"], fields["virtual_seconds"]
     return fields
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from threadport import cache as disk_cache
 from threadport.errors import ThreadportError
+from threadport.records import Record
 
 LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"
 HOW_TO_GET_PYTHON2 = (
@@ -39,13 +39,15 @@ class LegacyNotFound(InterpreterNotFound):
 MODERN_MINIMUM = (3, 9)
 
 
-@dataclass(frozen=True)
-class Interpreter:
-    path: str
-    version: tuple[int, int, int]
-    # A free-threaded build (PEP 703, `python3.14t`): another row of the matrix, marked with
-    # a "t" as its executable and setup-python's `3.14t` are.
-    free_threaded: bool = False
+class Interpreter(Record, frozen=True):
+    __slots__ = ("path", "version", "free_threaded")
+
+    def __init__(self, path: str, version: tuple[int, int, int], free_threaded: bool = False) -> None:
+        self.path = path
+        self.version = version
+        # A free-threaded build (PEP 703, `python3.14t`): another row of the matrix, marked with
+        # a "t" as its executable and setup-python's `3.14t` are.
+        self.free_threaded = free_threaded
 
     @property
     def version_string(self) -> str:

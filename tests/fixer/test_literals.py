@@ -43,10 +43,10 @@ def without_accelerator(monkeypatch):
     """As on a Python with no ahocorasick-rs wheel: every literal scanned one by one."""
     monkeypatch.setattr(literals, "_accelerator", lambda: None)
     literals.any_of.cache_clear()
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
     yield
     literals.any_of.cache_clear()
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
 
 
 def every_literal() -> set[bytes]:
@@ -63,9 +63,53 @@ def test_one_pass_answers_as_a_scan_per_literal():
             assert test.found(text) == any(word in text for word in chosen), (sorted(chosen), text)
 
 
+def test_one_pass_tells_which_literals_a_text_holds():
+    """Never wrong about a literal it answers for, and silent only where a reported match
+    may hide an occurrence (a literal that can overlap another's start)."""
+    accelerated()
+    words = frozenset(every_literal())
+    test = literals.any_of(words)
+    for text in TEXTS:
+        held, absent = test.presence(text)
+        assert held == {w for w in held if w in text} and not {w for w in absent if w in text}, text
+        unknown = words - held - absent
+        reported = {w for w in words if w in text}
+        assert all(test._hidden_by[w] & reported for w in unknown), text
+    held, absent = test.presence(b"x = threading.RLock()\n")
+    assert held == {b"RLock", b"thread"} and absent == words - held - {b"dummy_threading"}  # ("threadummy_")
+    held, absent = test.presence(b"x = t.isAlive()\n")
+    assert held == {b"isAlive"} and absent == words - {b"isAlive", b"etName"}  # ("isAlivetName")
+    held, absent = test.presence(b"import dummy_threading\n")
+    assert {b"dummy_threading", b"thread"} <= held  # thread inside it, though not reported
+
+
+def test_what_may_hide_a_literal():
+    assert literals._may_hide(b"dummy_threading", b"thread")  # inside it
+    assert literals._may_hide(b"currentThread", b"dummy_threading")  # "...Threadummy_threading"
+    assert literals._may_hide(b"etName", b"etNameX") and literals._may_hide(b"etNameX", b"etName")  # one start
+    assert not literals._may_hide(b"isAlive", b"RLock")
+    assert literals._may_hide(b"thread", b"dummy_threading")  # "threadummy_threading"
+    assert not literals._may_hide(b"RLock", b"isAlive")
+
+
+def test_a_file_holding_one_literal_is_not_scanned_for_the_others(monkeypatch):
+    accelerated()
+    scans = []
+    real = Matcher.search
+
+    def spy(self, data, holds_literal=None):
+        scans.append(holds_literal)
+        return real(self, data, holds_literal)
+
+    monkeypatch.setattr(Matcher, "search", spy)
+    assert Prefilter(CODES).search(b"if worker.isAlive():\n    pass\n")
+    assert scans and None not in scans  # every literal answered by the one pass
+
+
 def test_without_the_package_there_is_no_one_pass_test(without_accelerator):
     assert literals.any_of(frozenset({b"thread"})) is None
-    assert not Prefilter(CODES).holds_none(b"x = 1\n")  # (unsure: the caller scans each literal)
+    has = Prefilter(CODES).presence(b"x = 1\n")  # not None: unsure, each literal is scanned
+    assert has is not None and not has(b"thread") and has(b"x =")
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["one pass", "literal by literal"])
@@ -97,9 +141,9 @@ def test_a_file_holding_no_literal_is_never_scanned_literal_by_literal(tmp_path,
     asked = []
     real = Matcher.search
 
-    def spy(self, data):
+    def spy(self, data, holds_literal=None):
         asked.append(self.literal)
-        return real(self, data)
+        return real(self, data, holds_literal)
 
     monkeypatch.setattr(Matcher, "search", spy)
     path = tmp_path / "plain.py"
@@ -123,15 +167,25 @@ def test_the_outside_scan_reads_only_the_files_holding_an_attribute(tmp_path, mo
         return real(data, attrs)
 
     monkeypatch.setattr(tree_module, "outside_assignments", spy)
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
     plain = tmp_path / "plain.py"
     plain.write_bytes(b"x = 1\n")
     assigning = tmp_path / "assigning.py"
     assigning.write_bytes(b"worker._thread = Fake()\n")
+    asked = []
+    real_found = literals.AnyOf.found
+
+    def found(self, data):
+        asked.append(self.literals)
+        return real_found(self, data)
+
+    monkeypatch.setattr(literals.AnyOf, "found", found)
     attrs = frozenset({"_thread", "_lock"})
     assert outside_in(plain, attrs) == set()
     assert outside_in(assigning, attrs) == {"_thread"}
     assert looked == [assigning.read_bytes()]
+    # one pass per attribute (one automaton over several names measured slower than their scans)
+    assert sorted(asked) == [(b"_lock",), (b"_lock",), (b"_thread",), (b"_thread",)]
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["one pass", "literal by literal"])
@@ -141,7 +195,7 @@ def test_the_outside_scan_answers_alike_with_or_without_the_one_pass_test(tmp_pa
     else:
         monkeypatch.setattr(literals, "_accelerator", lambda: None)
         literals.any_of.cache_clear()
-    tree_module._attribute_screen.cache_clear()
+    tree_module._attribute_screens.cache_clear()
     try:
         texts = [
             b"x = 1\n",
@@ -157,7 +211,7 @@ def test_the_outside_scan_answers_alike_with_or_without_the_one_pass_test(tmp_pa
             assert outside_in(path, attrs) == outside_assignments(data, attrs), data
     finally:
         literals.any_of.cache_clear()
-        tree_module._attribute_screen.cache_clear()
+        tree_module._attribute_screens.cache_clear()
 
 
 def test_a_prefilter_still_pickles(tmp_path):
@@ -165,7 +219,7 @@ def test_a_prefilter_still_pickles(tmp_path):
     import pickle
 
     pattern = Prefilter(CODES)
-    pattern.holds_none(b"x = 1\n")
+    pattern.presence(b"x = 1\n")
     again = pickle.loads(pickle.dumps(pattern))
     assert again.search(b"t.isAlive()\n") and not again.search(b"x = 1\n")
     assert files_module.prefilter(CODES).literals == pattern.literals
