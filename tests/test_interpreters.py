@@ -178,6 +178,25 @@ def test_an_unusable_cache_is_no_cache(tmp_path, probe_cache, monkeypatch):
     assert len(probe_cache) == 5
 
 
+def test_path_is_resolved_past_the_shims_only_once_a_shim_is_met(tmp_path, monkeypatch):
+    # Resolving every folder of PATH (_past_shims) is for a shim only; without one on PATH
+    # (tools/with-pythons puts the versions' own bin/ first) discovery never needs it.
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    compiled(bin_folder, "python2.7")
+    monkeypatch.setenv("PATH", str(bin_folder))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
+    resolved = []
+    monkeypatch.setattr(interpreters, "_past_shims", lambda: resolved.append(True) or str(bin_folder))
+    assert interpreters.legacy_candidates() == [str(bin_folder / "python2.7")] and resolved == []
+    shims = tmp_path / "no-pyenv" / "shims"
+    shims.mkdir(parents=True)
+    compiled(shims, "python2")
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{bin_folder}")
+    interpreters.legacy_candidates()
+    assert resolved == [True]  # once, for the shim
+
+
 def test_a_pyenv_shim_is_never_run_its_versions_are_probed_instead(tmp_path, monkeypatch):
     """A shim costs a pyenv start per probe; it can only run one of pyenv's versions."""
     monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))

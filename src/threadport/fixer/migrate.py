@@ -370,9 +370,9 @@ def _run_on_stdin(command, data: bytes, printed: io.StringIO, said: io.StringIO)
     except SystemExit as exit:
         if isinstance(exit.code, int) or exit.code is None:
             return exit.code or 0
-        # sys.exit("message"), a console script's way to fail (status 1 in a shell, but with
-        # nothing printed, the same as "changed it to nothing": the run after it, which told
-        # the two apart, is made only where the run before it made work for another)
+        # sys.exit("message"), a console script's way to fail: status 1 in a shell, with
+        # nothing printed, the same as "changed it to nothing"; a status of its own here
+        # tells the two apart
         said.write(str(exit.code))
         return "failed"
     except Exception as error:  # noqa: BLE001 - its crash is this file's error, named
