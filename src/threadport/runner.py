@@ -19,13 +19,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from threadport import forkserver, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
+from threadport.records import Record
 
 DEFAULT_TIMEOUT = 30.0  # seconds per run, unless the catalogue entry or --timeout says otherwise
 # After the entry point's process exits, its output may stay open this long (a
@@ -34,29 +34,75 @@ OUTPUT_GRACE = 0.5
 EXIT_POLL = 0.05  # how often to look whether the process exited while its output is still open
 
 
-@dataclass
-class Transcript:
-    """What one run showed the world, as data."""
+def _copied(value: object) -> object:
+    """A deep copy of JSON's kinds of value, as dataclasses.asdict makes of a field."""
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    return value
 
-    python: str
-    stdout: list[str]
-    stderr: list[str]
-    exit: int | None
-    exception: dict | None = None  # {"type": ..., "message": ...} when one escaped the entry point
-    seconds: float = 0.0
-    timed_out: bool = False
-    deadlock: bool = False  # virtual clock: every thread blocked, none with a deadline
-    virtual_seconds: float | None = None
-    clock: str = field(default="virtual")
-    ended: str = ""  # how the run ended, in words ("exit status 0", "killed by SIGKILL", ...)
-    leftover: list[str] = field(default_factory=list)  # processes it left behind, and what became of them
+
+class Transcript(Record):
+    """What one run showed the world, as data. A Record (threadport.records), not a
+    dataclass: dataclasses and inspect were a good part of `compare`'s start-up."""
+
+    __slots__ = (
+        "python",
+        "stdout",
+        "stderr",
+        "exit",
+        "exception",
+        "seconds",
+        "timed_out",
+        "deadlock",
+        "virtual_seconds",
+        "clock",
+        "ended",
+        "leftover",
+    )
+
+    def __init__(
+        self,
+        python: str,
+        stdout: list[str],
+        stderr: list[str],
+        exit: int | None,
+        exception: dict | None = None,
+        seconds: float = 0.0,
+        timed_out: bool = False,
+        deadlock: bool = False,
+        virtual_seconds: float | None = None,
+        clock: str = "virtual",
+        ended: str = "",
+        leftover: list[str] | None = None,
+    ) -> None:
+        self.python = python
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exit = exit
+        self.exception = exception  # {"type": ..., "message": ...} when one escaped the entry point
+        self.seconds = seconds
+        self.timed_out = timed_out
+        self.deadlock = deadlock  # virtual clock: every thread blocked, none with a deadline
+        self.virtual_seconds = virtual_seconds
+        self.clock = clock
+        self.ended = ended  # how the run ended, in words ("exit status 0", "killed by SIGKILL", ...)
+        # processes it left behind, and what became of them
+        self.leftover = [] if leftover is None else leftover
+
+    def replace(self, **changes: object) -> Transcript:
+        """A copy with ``changes`` (dataclasses.replace)."""
+        fields = {name: getattr(self, name) for name in self._fields}
+        fields.update(changes)
+        return Transcript(**fields)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {name: _copied(getattr(self, name)) for name in self._fields}
 
     @classmethod
     def from_json(cls, data: dict) -> Transcript:
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        return cls(**{k: v for k, v in data.items() if k in cls._fields})
 
 
 def literal(value: object) -> str:

@@ -256,6 +256,44 @@ def run_check(check: Check, root: Path) -> Outcome:
     return outcome
 
 
+LEFT_GRACE = 10.0  # seconds for what a check started to end on its own (a server reading EOF)
+
+
+def running_from(root: Path) -> list[int]:
+    """The processes whose command line names a file in ``root`` (a fork server of the copy,
+    or what a run forked from one: its command line is the server's)."""
+    mark = os.fsencode(str(root) + os.sep)
+    found = []
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if name.isdigit() and int(name) != os.getpid():
+            try:
+                with open(f"/proc/{name}/cmdline", "rb") as handle:
+                    if mark in handle.read():
+                        found.append(int(name))
+            except OSError:
+                pass
+    return found
+
+
+def end_left_running(root: Path) -> list[str]:
+    """Kill what the checks in ``root`` left running, once LEFT_GRACE has passed: one line each.
+    A check that leaves a process (a test that failed before it could end its own) would
+    keep it past the whole run, unseen."""
+    deadline = time.monotonic() + LEFT_GRACE
+    while (left := running_from(root)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling a condition with a deadline
+    lines = []
+    for pid in left:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue  # ended meanwhile
+        lines.append(f"pid {pid}: {command}")
+    return lines
+
+
 @dataclass
 class Verdict:
     mutation: Mutation
@@ -281,7 +319,10 @@ def mutate_and_check(mutation: Mutation, workdir: Path, pristine: Path, *, all_c
         verdict.outcomes.append(run_check(check, root))
         if verdict.outcomes[-1].status == FAILED and not all_checks:
             break
+    left = end_left_running(root)
     shutil.rmtree(root, ignore_errors=True)
+    if left:
+        raise HarnessError(f"{mutation.name}: its checks left processes running (now killed): {'; '.join(left)}")
     verdict.seconds = time.perf_counter() - started
     return verdict
 

@@ -176,6 +176,7 @@ class Collector:
         self.imported: set[str] = set()  # every module an absolute import names (tree.py: re-exports)
         self.classes: list[ClassInfo] = []
         self.branches: list[ast.stmt] = []  # every if and try statement
+        self.import_statements: list[ast.stmt] = []  # every import and from-import statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
         self._path: list[tuple[list[ast.stmt], int]] = []  # blocks entered since the enclosing def
         self._function: ast.AST | None = None  # the function whose returns are being collected
@@ -456,6 +457,7 @@ class Collector:
         self.block(node.body, scope)
 
     def visit_Import(self, node, scope, parent=None) -> None:
+        self.import_statements.append(node)
         for alias in node.names:
             self.imported.add(alias.name)
             if alias.asname:
@@ -465,6 +467,7 @@ class Collector:
                 scope.bindings[top].append(Binding("import", top, scope))
 
     def visit_ImportFrom(self, node, scope, parent=None) -> None:
+        self.import_statements.append(node)
         module = node.module or ""
         if module in THREADING_MODULES and not node.level:
             self.imports.append(ImportSite(node, scope))
