@@ -159,6 +159,7 @@ HEAVY = {
     "locale": "gettext's search for a translation of argparse's messages",
     "pathlib": "with urllib.parse and ipaddress: the walk, config and metadata use str (threadport.pathnames)",
     "tokenize": "only a file with a BOM or a coding cookie (source._plain_utf8), or Python 2 code",
+    "ahocorasick_rs": "the prefilter's one pass (fixer.literals) is for files found in folders",
 }
 
 

@@ -65,11 +65,15 @@ class AnyOf:
 
 def _may_hide(first: bytes, second: bytes) -> bool:
     """Can an occurrence of ``second`` start inside one of ``first`` (or where it starts)?
-    Then ``first[d:]`` and the start of ``second`` are the same bytes, for some offset d."""
-    return any(
-        second.startswith(first[d:]) if len(second) >= len(first) - d else first[d:].startswith(second)
-        for d in range(len(first))
-    )
+    Then ``first[d:]`` and the start of ``second`` are the same bytes, for some offset d
+    (only the offsets where ``second``'s first byte is are tried)."""
+    d = first.find(second[:1])
+    while d >= 0:
+        rest = first[d:]
+        if second.startswith(rest) if len(second) >= len(rest) else rest.startswith(second):
+            return True
+        d = first.find(second[:1], d + 1)
+    return False
 
 
 @functools.lru_cache(maxsize=32)  # the same literals for every file of a run (and each pass)
