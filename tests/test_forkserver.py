@@ -234,6 +234,10 @@ ENDINGS = {
         "    handle = open(__file__)\n"
     ),
     # Every event the run's hook sees is printed: the checks at exit must not raise any.
+    # The shutdown calls threading._shutdown, whatever the run put there.
+    "threading._shutdown replaced": (
+        "import threading\ndef main():\n    threading._shutdown = lambda: print('shutdown replaced')\n"
+    ),
     "audit hook": (
         "import os, sys\n"
         "def main():\n"

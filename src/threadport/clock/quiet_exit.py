@@ -276,6 +276,10 @@ def checker(gc):
     namespaces = tuple(vars(klass) for klass in watched)
     del watched
     count_threads = _thread._count
+    # The shutdown calls threading._shutdown (wait_for_thread_shutdown): a run that put
+    # another function there, or another module under the name, would see it called.
+    threading_module = sys.modules.get("threading")
+    shutdown = getattr(threading_module, "_shutdown", None)
     hooked = []
 
     def watch(event, args):
@@ -301,6 +305,8 @@ def checker(gc):
 
         threading = sys.modules.get("threading")
         if atexit._ncallbacks() or (threading and getattr(threading, "_threading_atexits", None)):
+            return False
+        if threading is not threading_module or getattr(threading, "_shutdown", None) is not shutdown:
             return False
         if sys.warnoptions or _warnings.filters != filters or gc.garbage or gc.get_debug():
             return False
