@@ -159,6 +159,7 @@ HEAVY = {
     "locale": "gettext's search for a translation of argparse's messages",
     "pathlib": "with urllib.parse and ipaddress: the walk, config and metadata use str (threadport.pathnames)",
     "tokenize": "only a file with a BOM or a coding cookie (source._plain_utf8), or Python 2 code",
+    "ahocorasick_rs": "the prefilter's one pass (fixer.literals) is for files found in folders",
 }
 
 
@@ -182,6 +183,7 @@ def test_compare_imports_no_dataclasses_nor_argparse(tmp_path):
     heavy = ("dataclasses", "inspect", "argparse", "gettext")  # its line: commands.compare.QUICK (locale: subprocess)
     assert {name: HEAVY[name] for name in heavy if name in modules} == {}
     assert "textwrap" not in modules  # only a terminal's width wraps the notes
+    assert "ast" not in modules  # a result file is read from the compiler's own nodes (runner.read_literal)
 
 
 def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):

@@ -223,3 +223,25 @@ def test_a_prefilter_still_pickles(tmp_path):
     again = pickle.loads(pickle.dumps(pattern))
     assert again.search(b"t.isAlive()\n") and not again.search(b"x = 1\n")
     assert files_module.prefilter(CODES).literals == pattern.literals
+
+
+def test_a_large_text_is_searched_in_overlapping_pieces(monkeypatch):
+    """Each search returns all its matches at once: a large file goes piece by piece, and an
+    occurrence across a cut is still found (pieces of 16 bytes here, for texts of a few)."""
+    accelerated()
+    import random
+
+    words = frozenset(every_literal())
+    test = literals.any_of(words)
+    chunks = [b"x", b" ", b"\n", *sorted(words), b"Threadummy_", b"isSetName"]
+    rng = random.Random(13)
+    texts = [b"".join(rng.choice(chunks) for _ in range(rng.randrange(1, 40))) for _ in range(400)]
+    texts += [b" " * 15 + b"currentThread", b" " * 10 + b"isAlive" + b" " * 20, b"thread" * 50]
+    whole = {text: (test.found(text), test.presence(text)) for text in texts}
+    monkeypatch.setattr(literals, "PIECE", 16)
+    for text in texts:
+        found, (held, absent) = test.found(text), test.presence(text)
+        assert found == any(word in text for word in words), text
+        assert all(word in text for word in held) and not any(word in text for word in absent), text
+        if len(text) <= 16:
+            assert (found, (held, absent)) == whole[text]

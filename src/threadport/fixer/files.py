@@ -444,11 +444,14 @@ def _screen(
         data = read_bytes(path)
     except SourceError:
         return 0, None  # check_file reads it again and reports why it cannot
-    has = pattern.presence(data)  # the prefilter's literals and the re-export test's THREAD
-    if has is None:  # none of them, not even THREAD: no re-export either (tree.py)
-        return (len(data) if explicit else None), None
-    holds_thread = has(THREAD)
-    passed = explicit or pattern.search(data, has)
+    if explicit:  # (read whatever it holds: no screening, nor the one-pass test's set-up)
+        holds_thread, passed = THREAD in data, True
+    else:
+        has = pattern.presence(data)  # the prefilter's literals and the re-export test's THREAD
+        if has is None:  # none of them, not even THREAD: no re-export either (tree.py)
+            return None, None
+        holds_thread = has(THREAD)
+        passed = pattern.search(data, has)
     if passed and warm_in is not None and warm_in == os.getpid():
         _warm_for_analysis()
     return (len(data) if passed else None), (threading_reexport(data) if holds_thread else None)

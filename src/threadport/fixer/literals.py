@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import functools
 
+# Bytes searched at a time (AnyOf._pieces): every match of a search comes back as a tuple.
+PIECE = 1 << 20
+
 
 class AnyOf:
     """One automaton over ``literals``: ``found(data)`` is ``any(l in data for l in literals)``,
@@ -32,13 +35,29 @@ class AnyOf:
         # not reported is absent unless a literal that can overlap its start was reported.
         self._inside = {m: frozenset(x for x in literals if x in m) for m in literals}
         self._hidden_by = {x: frozenset(m for m in literals if m != x and _may_hide(m, x)) for x in literals}
+        self._overlap = max(map(len, literals)) - 1
+
+    def _pieces(self, data: bytes):
+        """``data`` whole, or a large one in overlapping views: each search returns every match
+        as a tuple, and a file holding a literal a million times would hold them all at once.
+        An occurrence across a cut lies whole in the next piece, which starts earlier by the
+        longest literal less one byte (the next piece's matches may hide some: presence then
+        says unknown, as within one piece)."""
+        if len(data) <= PIECE:
+            yield data
+            return
+        view = memoryview(data)
+        for start in range(0, len(data), PIECE):
+            yield view[max(0, start - self._overlap) : start + PIECE]
 
     def found(self, data: bytes) -> bool:
-        return bool(self._search.find_matches_as_indexes(data))
+        return any(self._search.find_matches_as_indexes(piece) for piece in self._pieces(data))
 
     def presence(self, data: bytes) -> tuple[frozenset[bytes], frozenset[bytes]]:
         """(the literals ``data`` holds, those it certainly does not hold); any other is unknown."""
-        reported = {self.literals[i] for i, _, _ in self._search.find_matches_as_indexes(data)}
+        reported = {
+            self.literals[i] for piece in self._pieces(data) for i, _, _ in self._search.find_matches_as_indexes(piece)
+        }
         held = frozenset().union(*(self._inside[m] for m in reported))
         absent = frozenset(x for x in self.literals if x not in held and not self._hidden_by[x] & reported)
         return held, absent
@@ -46,11 +65,15 @@ class AnyOf:
 
 def _may_hide(first: bytes, second: bytes) -> bool:
     """Can an occurrence of ``second`` start inside one of ``first`` (or where it starts)?
-    Then ``first[d:]`` and the start of ``second`` are the same bytes, for some offset d."""
-    return any(
-        second.startswith(first[d:]) if len(second) >= len(first) - d else first[d:].startswith(second)
-        for d in range(len(first))
-    )
+    Then ``first[d:]`` and the start of ``second`` are the same bytes, for some offset d
+    (only the offsets where ``second``'s first byte is are tried)."""
+    d = first.find(second[:1])
+    while d >= 0:
+        rest = first[d:]
+        if second.startswith(rest) if len(second) >= len(rest) else rest.startswith(second):
+            return True
+        d = first.find(second[:1], d + 1)
+    return False
 
 
 @functools.lru_cache(maxsize=32)  # the same literals for every file of a run (and each pass)
