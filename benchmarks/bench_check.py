@@ -20,7 +20,8 @@ before a change, say) in the same rounds, and prints its ratio beside this one's
 measured in one run, under the same load.
 Recall: every call site pylint's W4902 (deprecated-method) flags for a threading alias must be
 flagged by threadport check too, possible or certain.
-Needs the `bench` extra (ruff, pylint) and pyupgrade. Goals: check <= 1.0x ruff UP on all three
+Needs the `bench` extra (ruff, pylint, and ahocorasick-rs: the `fast` extra, which the prefilter uses
+when it is installed; the header says which prefilter ran) and pyupgrade. Goals: check <= 1.0x ruff UP on all three
 corpora, >= 10x pyupgrade, >= 20x 2to3 -f print.
 """
 
@@ -162,6 +163,16 @@ def threadport_check(folder: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "threadport", "check", "--exit-zero", *extra, str(folder)]
 
 
+def prefilter_kind() -> str:
+    """Whether the timed threadport tests its literals in one pass (the `fast` extra) or one by one."""
+    try:
+        from importlib.metadata import version
+
+        return f"one pass per file (ahocorasick-rs {version('ahocorasick-rs')}, the `fast` extra)"
+    except ImportError:
+        return "a scan per literal (no ahocorasick-rs: `pip install 'threadport[fast]'`)"
+
+
 def ruff_binary() -> str | None:
     """ruff on PATH, else the one installed beside this interpreter (`.[bench]` in a venv not activated)."""
     beside = Path(sys.executable).with_name("ruff")
@@ -239,6 +250,7 @@ def main() -> int:
     compile_installed(args.against)
     print(f"threadport on Python {sys.version.split()[0]}, {ruff_version}, {os.cpu_count()} cores", end="")
     print(f", load average {os.getloadavg()[0]:.1f} (above 1: other work shares the cores, read the ratios)")
+    print(f"threadport's prefilter: {prefilter_kind()}")
     with tempfile.TemporaryDirectory(prefix="threadport-bench-") as scratch:
         scratch = Path(scratch)
         corpora = [

@@ -10,11 +10,17 @@
     with every run in a fresh process (THREADPORT_FRESH_RUNS=1, no fork server). Wall and CPU
     of every process involved (os.wait4 for a whole command, the floor's starts summed).
 
-Run: python benchmarks/bench_foundation.py [--rounds N] [--skip-real-time] [--against SRC]
+Run: python benchmarks/bench_foundation.py [--rounds N] [--skip-real-time] [--against SRC] [--instructions]
 
 --against SRC also runs compare and the run service from another checkout's src/ folder
 (`git worktree add --detach /tmp/before main`, then --against /tmp/before/src), interleaved
 round by round with this one: before and after, side by side in one run.
+
+--instructions also counts the instructions of compare's own process (cachegrind, once each,
+after the timed rounds), the worker threads included and the interpreters it starts not:
+a full compare, a one-pair compare and the run service alone, for this checkout and the
+other. Unlike time, the count does not depend on the load of a shared machine; the runs'
+processes (the fork servers and what they fork) are the same code on both sides.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from threadport.interpreters import find_legacy
 from threadport.runner import run_entry
 
 sys.path.insert(0, str(Path(__file__).parent))
-from child_timing import compile_installed, run_child  # noqa: E402 - beside this script
+from child_timing import compile_installed, instructions, run_child  # noqa: E402 - beside this script
 
 
 def wall(command: list[str]) -> float:
@@ -101,7 +107,7 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     return seconds, cpu
 
 
-def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None:
+def compare_ratio(legacy: str, rounds: int, against: Path | None = None, count: bool = False) -> None:
     entries = sum(len(p.entries) for p in load_catalog())
     jobs = os.cpu_count() or 2
     runs = 2 * entries
@@ -129,6 +135,16 @@ def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None
                 if before:
                     figures.setdefault("before" + tag, []).append(measured([*compare, "--jobs", str(width)], before))
                     figures.setdefault("before empty" + tag, []).append(measured([*service, str(width)], before))
+        counted = {}
+        if count:  # once each, after the timed rounds: instructions of compare's own process
+            one_pair = [sys.executable, "-m", "threadport", "compare", "finalizer_switch", "--json"]
+            for label, env in (("", None), ("before ", before)) if before else (("", None),):
+                for name, command in (
+                    ("full compare", [*compare, "--jobs", str(jobs)]),
+                    ("one-pair compare", [*one_pair, "--legacy-python", legacy]),
+                    ("run service", [*service, str(jobs)]),
+                ):
+                    counted[label + name] = instructions(command, env)
     m = {name: tuple(statistics.median(v[i] for v in values) for i in (0, 1)) for name, values in figures.items()}
     print(f"(b) threadport compare over {len(load_catalog())} pairs, {entries} entry points ({runs} runs),")
     print(f"    wall and CPU (every process, median of {rounds}); one fork server per interpreter and worker")
@@ -163,6 +179,14 @@ def compare_ratio(legacy: str, rounds: int, against: Path | None = None) -> None
             )
             before_cpu, before_service = (m[name + tag][1] / m["floor" + tag][1] for name in ("before", "before empty"))
             print(f"          before CPU {before_cpu:.2f}x the floor's CPU; its service alone {before_service:.2f}x")
+    if counted:
+        print("    instructions of compare's own process (cachegrind; the interpreters it starts not counted)")
+        for name in ("full compare", "one-pair compare", "run service"):
+            now, then = counted[name], counted.get("before " + name)
+            shown = f"{now / 1e6:8.1f} M" if now else "     (no valgrind)"
+            if now and then:
+                shown += f"   before {then / 1e6:8.1f} M  ({now / then:.2f}x)"
+            print(f"    {name:18}{shown}")
 
 
 def main() -> int:
@@ -170,6 +194,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-real-time", action="store_true", help="skip (a): it takes 16 s")
     parser.add_argument("--against", type=Path, metavar="SRC", help="another checkout's src/, run beside this one")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count compare's own instructions (needs valgrind)"
+    )
     args = parser.parse_args()
     if args.against and not (args.against / "threadport" / "__init__.py").is_file():
         parser.error(f"--against {args.against}: no threadport package in that folder")
@@ -177,7 +204,7 @@ def main() -> int:
     print(f"Python {sys.version.split()[0]} against {find_legacy().version_string}; {args.rounds} rounds")
     if not args.skip_real_time:
         clock_ratio(legacy, args.rounds)
-    compare_ratio(legacy, args.rounds, args.against)
+    compare_ratio(legacy, args.rounds, args.against, args.instructions)
     return 0
 
 

@@ -17,7 +17,7 @@ adds a row: migrate from another checkout's src/ folder (`git worktree add --det
 measured before and after under the same load.
 
 A third row, "to fixed point", is the by-hand pipeline with pyupgrade run as migrate runs
-it: again over the files it rewrote, up to three runs, as tests/fixer/plain_migrate.py
+it: again over the files it rewrote until it rewrites none, as tests/fixer/plain_migrate.py
 does. One pyupgrade run is not its fixed point: it rewrites `'%s' % x` (and `'{0}'`) to
 `'{}'.format(x)`, and only the next run makes that `f'{x}'` (a run's plugins see the tree
 it started from), so one run stops short of migrate's output wherever a %-format became
@@ -43,6 +43,7 @@ from bench_check import pyenv_root  # noqa: E402 - the same corpora as bench_che
 from child_timing import compile_installed  # noqa: E402 - what the timed runs import, compiled first
 
 GOAL = 1.0
+FIXED_POINT = 32  # pyupgrade runs: as many as migrate would make (migrate.MOST_RUNS)
 CORES = os.cpu_count() or 1
 
 
@@ -53,7 +54,8 @@ def children_cpu() -> float:
 
 def by_hand(folder: Path, pyupgrade_runs: int = 1) -> list[str]:
     """fissix's default fixers, then pyupgrade (again over the files it rewrote, up to
-    ``pyupgrade_runs`` runs); the files a tool refused, each named."""
+    ``pyupgrade_runs`` runs: FIXED_POINT until it rewrites none); the files a tool refused,
+    each named."""
     done = subprocess.run(
         [sys.executable, "-m", "fissix", "-w", "-n", "-j", str(CORES), str(folder)],
         stdout=subprocess.DEVNULL,
@@ -152,8 +154,8 @@ def main() -> int:
     pipelines = {"by hand": by_hand, "migrate": migrate}
     if args.against:
         pipelines["migrate against"] = functools.partial(migrate, against=args.against.resolve())
-    if not args.skip_fixed_point:  # pyupgrade's three runs, as migrate makes them
-        pipelines["to fixed point"] = functools.partial(by_hand, pyupgrade_runs=3)
+    if not args.skip_fixed_point:  # pyupgrade until it rewrites nothing, as migrate runs it
+        pipelines["to fixed point"] = functools.partial(by_hand, pyupgrade_runs=FIXED_POINT)
     times: dict[str, list[tuple[float, float]]] = {label: [] for label in pipelines}
     refused: dict[str, list[str]] = {}
     files = lines = 0

@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from child_timing import run_child  # noqa: E402 - beside this script
+from child_timing import instructions, run_child  # noqa: E402 - beside this script
 
 SMALL_FILE = "import threading\n\nworker = threading.Thread(target=print)\nif worker.isAlive():\n    pass\n"
 GOAL_MS = 80
@@ -46,21 +44,6 @@ def timed(command: list[str]) -> tuple[float, float]:
     if code == 127:
         raise SystemExit(f"cannot run {command[0]}")
     return wall, cpu
-
-
-def instructions(command: list[str]) -> int | None:
-    """User-space instructions of one run of ``command`` (cachegrind's "I refs"), None without valgrind."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        return None
-    done = subprocess.run(
-        [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *command],
-        capture_output=True,
-        text=True,
-        env=CHILD_ENV,
-    )
-    counts = re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    return int(counts[-1].replace(",", "")) if counts else None
 
 
 def tool(name: str) -> str | None:
@@ -123,7 +106,9 @@ def main() -> int:
                     measured = timed(command)
                     if round_number:  # round 0 writes the .pyc files and fills the caches
                         runs[label].append(measured)
-        counted = {label: instructions(command) for label, command, _ in rows if command and args.instructions}
+        counted = {
+            label: instructions(command, CHILD_ENV) for label, command, _ in rows if command and args.instructions
+        }
     floor = statistics.median(w for w, _ in runs["python -c pass"])
     print(f"start-up, median of {args.rounds} interleaved rounds (wall ms, child CPU ms, wall / `python -c pass`)")
     worst = 0.0

@@ -7,6 +7,9 @@ time on a loaded machine; the output is thrown away.
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -25,6 +28,23 @@ def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
             os._exit(127)
     _, status, usage = os.wait4(pid, 0)
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+
+
+def instructions(command: list[str], env: dict[str, str] | None = None) -> int | None:
+    """User-space instructions of one run of ``command``'s own process (cachegrind's "I refs";
+    the programs it starts are not followed), None without valgrind. Unlike time, the count
+    does not depend on the load of a shared machine."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    counts = re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    return int(counts[-1].replace(",", "")) if counts else None
 
 
 # What the timed processes import from outside the standard library (whose bytecode the

@@ -8,7 +8,6 @@ threads and their locks, descriptors, session, argv, environment, signals, stdio
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import signal
@@ -41,7 +40,7 @@ def comparable(transcript) -> dict:
     polls once before its first sleep, so whether it sleeps 0.01 s more depends on how
     fast its threads reach wait() in real time (15 fresh runs on 2.7: 2.0 s six times,
     2.01 s eight times, 2.02 s once). compare does not look at it."""
-    fields = dataclasses.asdict(transcript)
+    fields = transcript.to_json()
     del fields["seconds"], fields["virtual_seconds"]
     return fields
 
@@ -353,10 +352,13 @@ def test_fresh_runs_can_be_asked_for(monkeypatch):
 
 # A daemon made by fork alone (no exec), in a session of its own and orphaned before
 # the run ends: only the environment block it shares with the run names it. In a
-# forked run that block is the server's, so the server's marker must find it.
+# forked run that block is the server's, so the server's marker must find it. It waits
+# for a writer on the test's FIFO (not a long sleep): when containment misses it, the
+# test lets it end instead of leaving it behind (its command line is the server's, an
+# idle-looking `child.py --serve` that outlived the mutations env by ten minutes).
 FORKED_DAEMON = """
-import os, time
-def main(pid_file):
+import os
+def main(pid_file, release):
     first = os.fork()
     if first == 0:
         os.setsid()
@@ -365,7 +367,7 @@ def main(pid_file):
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
-            time.sleep(600)
+            os.close(os.open(release, os.O_RDONLY))  # until the test opens it for writing
             os._exit(0)
         open(pid_file, "w").write(str(second))
         os._exit(0)
@@ -373,16 +375,36 @@ def main(pid_file):
 """
 
 
+def release_waiting_reader(fifo: Path) -> bool:
+    """Open ``fifo`` for writing without waiting: a reader blocked in its open() returns.
+    False when there was none (ENXIO)."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "forked"])
 def test_an_orphaned_daemon_made_by_fork_alone_is_found_and_killed(any_python, snippet, tmp_path, fresh):
     from test_hangs import gone
 
-    pid_file = tmp_path / "daemon.pid"
-    t = run_entry(any_python, snippet(FORKED_DAEMON), "main", [str(pid_file)], real_time=True, timeout=60, fresh=fresh)
-    pid = int(pid_file.read_text())
-    assert t.exit == 0 and t.seconds < 30
-    assert t.leftover == [f"pid {pid} ({Path(any_python).name[:15]}) had left the run's session (setsid): killed"]
-    assert gone(pid)
+    pid_file, release = tmp_path / "daemon.pid", tmp_path / "release"
+    os.mkfifo(release)
+    try:
+        t = run_entry(
+            any_python, snippet(FORKED_DAEMON), "main", [str(pid_file), str(release)], real_time=True, timeout=60,
+            fresh=fresh,
+        )  # fmt: skip
+        pid = int(pid_file.read_text())
+        assert t.exit == 0 and t.seconds < 30
+        assert t.leftover == [f"pid {pid} ({Path(any_python).name[:15]}) had left the run's session (setsid): killed"]
+        assert gone(pid)
+    finally:  # missed by containment (a mutation of it): the daemon ends now, not in ten minutes
+        if pid_file.exists():
+            deadline = time.monotonic() + 10
+            while not gone(int(pid_file.read_text()), within=0.05) and time.monotonic() < deadline:
+                release_waiting_reader(release)  # it may not have reached its open() yet
 
 
 @LEGACY_HALF_ONCE

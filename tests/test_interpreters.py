@@ -142,6 +142,17 @@ def test_the_cache_keys_the_real_file_and_answers_for_the_name_asked(tmp_path, p
     assert probe_again(str(link)) == Interpreter(str(link), (3, 12, 1)) and probe_cache == [exe]
 
 
+def test_an_interpreter_that_is_gone_leaves_the_probe_cache(tmp_path, probe_cache):
+    gone = compiled(tmp_path, "python3.11")
+    kept = compiled(tmp_path, "python3.12")
+    probe_again(gone)
+    probe_again(kept)
+    os.unlink(gone)  # a test's venv, an uninstalled version
+    probe_again(compiled(tmp_path, "python3.13"))  # the next answer stored
+    stored = disk_cache.load(interpreters.PROBE_CACHE, interpreters.PROBE)
+    assert sorted(Path(where).name for where in stored) == ["python3.12", "python3.13"]
+
+
 def test_scripts_are_probed_every_time(tmp_path, probe_cache):
     """A wrapper (or a pyenv shim) may run another Python next time: never cached."""
     script = compiled(tmp_path, content=b'#!/bin/sh\nexec python3 "$@"\n')
@@ -165,6 +176,25 @@ def test_an_unusable_cache_is_no_cache(tmp_path, probe_cache, monkeypatch):
     probe_again(exe)
     probe_again(exe)
     assert len(probe_cache) == 5
+
+
+def test_path_is_resolved_past_the_shims_only_once_a_shim_is_met(tmp_path, monkeypatch):
+    # Resolving every folder of PATH (_past_shims) is for a shim only; without one on PATH
+    # (tools/with-pythons puts the versions' own bin/ first) discovery never needs it.
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    compiled(bin_folder, "python2.7")
+    monkeypatch.setenv("PATH", str(bin_folder))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
+    resolved = []
+    monkeypatch.setattr(interpreters, "_past_shims", lambda: resolved.append(True) or str(bin_folder))
+    assert interpreters.legacy_candidates() == [str(bin_folder / "python2.7")] and resolved == []
+    shims = tmp_path / "no-pyenv" / "shims"
+    shims.mkdir(parents=True)
+    compiled(shims, "python2")
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{bin_folder}")
+    interpreters.legacy_candidates()
+    assert resolved == [True]  # once, for the shim
 
 
 def test_a_pyenv_shim_is_never_run_its_versions_are_probed_instead(tmp_path, monkeypatch):

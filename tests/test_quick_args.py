@@ -18,10 +18,10 @@ import pytest
 
 from threadport import cli
 from threadport.cli_parser import build_parser
-from threadport.commands import check, fix, list_pairs
+from threadport.commands import check, compare, fix, list_pairs
 from threadport.quick_args import Flag, Value
 
-QUICK_COMMANDS = {"check": check, "fix": fix, "list": list_pairs}
+QUICK_COMMANDS = {"check": check, "compare": compare, "fix": fix, "list": list_pairs}
 
 
 def sub_parser(name: str) -> argparse.ArgumentParser:
@@ -71,7 +71,7 @@ def test_quick_declares_what_the_parser_declares(name):
             for option in action.option_strings:
                 expected[option] = Value(action.dest, action.type, choices, action.default)
     assert quick.options == expected
-    assert positionals == ([(quick.positional, "+")] if quick.positional else [])
+    assert positionals == ([(quick.positional, quick.nargs)] if quick.positional else [])
 
 
 WORDS = {
@@ -130,10 +130,37 @@ WORDS = {
         "-h",
     ],
     "list": ["", "a", "-", "-h", "--", "--x", "--help=1"],
+    # pair stems (none or more: read only when they come first), and every option
+    "compare": [
+        "finalizer_switch",
+        "atomic_ops",
+        "-",
+        "--json",
+        "--json=1",
+        "--quiet",
+        "--real-time",
+        "--jobs",
+        "2",
+        "--jobs=0",
+        "--jobs=x",
+        "--timeout",
+        "1.5",
+        "--timeout=-1",
+        "--timeout=inf",
+        "--output",
+        "out.json",
+        "--python",
+        "3.11",
+        "--legacy-python=python2.7",
+        "--jo",
+        "--",
+        "-h",
+        "-j",
+    ],
 }
 
 
-READ_AT_LEAST = {"check": 200, "fix": 50, "list": 1}  # `list` alone is the one line list reads
+READ_AT_LEAST = {"check": 200, "compare": 100, "fix": 50, "list": 1}  # `list` alone is the one line list reads
 
 
 def lines(name: str) -> list[list[str]]:
@@ -168,6 +195,10 @@ def test_a_line_read_quickly_is_read_as_argparse_reads_it(name):
         ["fix", "--diff", "--aggressive", "a.py"],
         ["fix", "-", "--stdin-filename", "x.py", "--no-aggressive"],
         ["list"],
+        ["compare"],
+        ["compare", "--json", "--legacy-python", "/usr/bin/python2.7", "--jobs", "2"],
+        ["compare", "finalizer_switch", "--quiet"],
+        ["compare", "--python", "3.9", "--output", "results/py39.json"],
     ],
 )
 def test_the_usual_lines_are_read_quickly(argv):
@@ -181,7 +212,17 @@ def test_the_usual_lines_are_read_quickly(argv):
 
 
 @pytest.mark.parametrize(
-    "argv", [["check"], ["check", "--help"], ["check", "a", "-q", "b"], ["fix", "--json", "a"], ["list", "-h"], []]
+    "argv",
+    [
+        ["check"],
+        ["check", "--help"],
+        ["check", "a", "-q", "b"],
+        ["fix", "--json", "a"],
+        ["list", "-h"],
+        ["compare", "--jobs", "0"],  # refused by its type: argparse says why
+        ["compare", "--json", "a"],  # a stem after an option
+        [],
+    ],
 )
 def test_the_others_are_left_to_argparse(argv):
     assert cli.read_quickly(argv) is None

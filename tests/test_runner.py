@@ -12,7 +12,7 @@ import pytest
 
 from threadport import runner
 from threadport.interpreters import probe
-from threadport.runner import Transcript, run_entry
+from threadport.runner import Transcript, read_literal, run_entry
 
 
 def test_stdout_stderr_and_exit_are_captured_as_lines(any_python, snippet):
@@ -176,3 +176,30 @@ def test_missing_source_is_an_error():
 def test_transcript_round_trips_through_json():
     t = Transcript("3.11.7", ["a"], [], 0, None, 0.5, virtual_seconds=2.0)
     assert Transcript.from_json(t.to_json()) == t
+
+
+# What the child writes (its result's repr, from Python 2.7 and 3), and what a run that
+# rewrote its result file could leave there: read_literal answers as ast.literal_eval.
+RESULT_TEXTS = [
+    "{'python': '3.11.7', 'exception': None, 'deadlock': False, 'virtual_seconds': 16.0}",
+    "{'python': '2.7.18', 'exception': {'type': 'ValueError', 'message': u'caf\\xe9 \\u2603'},"
+    " 'deadlock': True, 'virtual_seconds': 1e+20}",
+    "{u'python': u'2.7.18', 'exception': {'type': 'E', 'message': 'a \\'quoted\\' \"line\"\\n'}}",
+    "  \t{'virtual_seconds': -0.5, 'x': +3, 'y': (1, [2, {3}], b'\\x00'), 'z': -1j}",
+    "{}",
+    "[1, 2.5, None, True]",
+]
+REFUSED = ["{'python': inf}", "{'a': f()}", "{**{}}", "{'a': 1 + 2}", "--1", "set()", "{'a': x.y}", "1+2j"]
+
+
+@pytest.mark.parametrize("text", RESULT_TEXTS)
+def test_a_result_file_is_read_as_literal_eval_reads_it(text):
+    import ast
+
+    assert read_literal(text) == ast.literal_eval(text)
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_what_is_not_a_plain_literal_is_refused(text):
+    with pytest.raises(ValueError):
+        read_literal(text)

@@ -159,6 +159,7 @@ HEAVY = {
     "locale": "gettext's search for a translation of argparse's messages",
     "pathlib": "with urllib.parse and ipaddress: the walk, config and metadata use str (threadport.pathnames)",
     "tokenize": "only a file with a BOM or a coding cookie (source._plain_utf8), or Python 2 code",
+    "ahocorasick_rs": "the prefilter's one pass (fixer.literals) is for files found in folders",
 }
 
 
@@ -170,6 +171,19 @@ def test_check_on_a_small_file_imports_nothing_heavy(tmp_path, isolated):
     modules, done = imported_after(tmp_path, ["check", *isolated, "--exit-zero", str(small)], cwd=tmp_path)
     assert done.returncode == 0 and "TP001" in done.stdout
     assert {name: why for name, why in HEAVY.items() if name in modules} == {}
+
+
+def test_compare_imports_no_dataclasses_nor_argparse(tmp_path):
+    # The classes on compare's path (catalogue, transcripts, jobs, results, interpreters,
+    # processes) are Records: dataclasses, inspect and the generated methods compiled for
+    # each class were about 78 M of the 272 M instructions of a one-pair compare's parent.
+    modules, done = imported_after(tmp_path, ["compare", "finalizer_switch", "--timeout", "0"])
+    assert done.returncode == 2 and "--timeout 0" in done.stderr  # read, and refused before any run
+    assert "threadport.runner" in modules and "threadport.forkserver" in modules
+    heavy = ("dataclasses", "inspect", "argparse", "gettext")  # its line: commands.compare.QUICK (locale: subprocess)
+    assert {name: HEAVY[name] for name in heavy if name in modules} == {}
+    assert "textwrap" not in modules  # only a terminal's width wraps the notes
+    assert "ast" not in modules  # a result file is read from the compiler's own nodes (runner.read_literal)
 
 
 def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):

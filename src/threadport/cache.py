@@ -7,6 +7,13 @@ The cache is a convenience only: an unreadable, unwritable or corrupt cache
 behaves as an empty one, and nothing is ever raised.
 ``THREADPORT_NO_CACHE=1`` turns it off.
 
+The folder is bounded: every install of threadport on a machine (tox envs, worktrees,
+the mutations env's copies, a test's temporary one) keeps entries of its own, here and
+in the fork servers' compiled clock (clock/child.py), and nothing else removed them:
+8,649 files and 314 MB after a few days of test runs. Each write, which only a miss
+makes, keeps the newest MAX_ENTRIES files (prune). An install whose entry went only
+pays a miss.
+
 Only ``os`` and ``json`` are imported: the start-up of `threadport list` uses it.
 """
 
@@ -65,6 +72,30 @@ def load(name: str, key: object) -> object | None:
     return entry.get("value")
 
 
+# Files kept in the cache folder. An install writes up to about 20 (its catalogue, titles and
+# rule summaries; each interpreter version's compiled clock modules): room for the installs
+# of a whole test run (the mutations env makes 58 copies) and what is left of earlier ones.
+MAX_ENTRIES = 512
+
+
+def prune(where: str, keep: int) -> None:
+    """Best effort: only the newest ``keep`` files of ``where`` (by mtime: when they were
+    written) stay; folders in it are left alone."""
+    try:
+        with os.scandir(where) as listing:
+            files = [(entry.stat().st_mtime_ns, entry.name) for entry in listing if entry.is_file()]
+    except OSError:
+        return
+    if len(files) <= keep:
+        return
+    files.sort()
+    for _, name in files[: len(files) - keep]:
+        try:
+            os.unlink(os.path.join(where, name))
+        except OSError:
+            pass  # gone already (another process pruned it), or not ours to remove
+
+
 def store(name: str, key: object, value: object) -> None:
     """Best effort: written whole to a temporary file, then renamed over the old entry."""
     where = folder()
@@ -82,3 +113,5 @@ def store(name: str, key: object, value: object) -> None:
             os.unlink(temporary)
         except OSError:
             pass
+        return
+    prune(where, MAX_ENTRIES)

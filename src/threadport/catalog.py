@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 from threadport.errors import ThreadportError
+from threadport.records import Record
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
@@ -22,68 +22,94 @@ class CatalogError(ThreadportError):
     """The catalogue or a pair in it is unusable (the message says why)."""
 
 
-@dataclass(frozen=True)
-class Ref:
+# The catalogue's classes are Records (threadport.records), not dataclasses: every command
+# that runs pairs imports this module, and dataclasses (with inspect, and each class's
+# generated methods compiled at import) cost `threadport compare` about 20 ms of CPU.
+
+
+class Ref(Record, frozen=True):
     """A reference as written in the catalogue ("PEP 3105", "bpo-37804"), its URL and title.
 
     PEP, bpo and gh references carry a short title after a colon
     ("PEP 3105: Make print a function"); tests check it against reference_titles.toml.
     """
 
-    label: str
-    url: str
-    title: str = ""
+    __slots__ = ("label", "url", "title")
+
+    def __init__(self, label: str, url: str, title: str = "") -> None:
+        self.label = label
+        self.url = url
+        self.title = title
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Record, frozen=True):
     """One migration change: what changed, why, since which version, with references."""
 
-    title: str
-    legacy: str
-    modern: str
-    since: str
-    why: str
-    refs: tuple[Ref, ...]
-    # Version facts as data (threadport.ledger.Fact), checked against the ledger by the tests.
-    facts: tuple = ()
+    # facts: version facts as data (threadport.ledger.Fact), checked against the ledger by the tests.
+    __slots__ = ("title", "legacy", "modern", "since", "why", "refs", "facts")
+
+    def __init__(
+        self, title: str, legacy: str, modern: str, since: str, why: str, refs: tuple[Ref, ...], facts: tuple = ()
+    ) -> None:
+        self.title = title
+        self.legacy = legacy
+        self.modern = modern
+        self.since = since
+        self.why = why
+        self.refs = refs
+        self.facts = facts
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(Record, frozen=True):
     """A deliberate difference: the exact value of one transcript field on each side."""
 
-    field: str  # a Transcript field: stdout, stderr, exit, exception
-    legacy: object
-    modern: object
-    why: str
+    __slots__ = ("field", "legacy", "modern", "why")
+
+    def __init__(self, field: str, legacy: object, modern: object, why: str) -> None:
+        self.field = field  # a Transcript field: stdout, stderr, exit, exception
+        self.legacy = legacy
+        self.modern = modern
+        self.why = why
 
 
-@dataclass(frozen=True)
-class Race:
+class Race(Record, frozen=True):
     """A real tie in the code itself: in real time, line ``line`` (0-based) of ``field`` may
     show any one of ``outcomes`` (the virtual clock settles the tie by its own rule)."""
 
-    field: str  # stdout or stderr
-    line: int
-    outcomes: tuple[str, ...]
-    why: str
+    __slots__ = ("field", "line", "outcomes", "why")
+
+    def __init__(self, field: str, line: int, outcomes: tuple[str, ...], why: str) -> None:
+        self.field = field  # stdout or stderr
+        self.line = line
+        self.outcomes = outcomes
+        self.why = why
 
 
 RACE_KEYS = frozenset({"field", "line", "outcomes", "why"})
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Record, frozen=True):
     """One entry point of a pair: legacy name -> modern name, called with ``args``."""
 
-    legacy: str
-    modern: str
-    args: tuple = ()
-    declared: tuple[Declared, ...] = ()
-    timeout: float | None = None
-    races: tuple[Race, ...] = ()
-    thread: bool = False  # run as threading.Thread(target=name, args=args), started and joined
+    __slots__ = ("legacy", "modern", "args", "declared", "timeout", "races", "thread")
+
+    def __init__(
+        self,
+        legacy: str,
+        modern: str,
+        args: tuple = (),
+        declared: tuple[Declared, ...] = (),
+        timeout: float | None = None,
+        races: tuple[Race, ...] = (),
+        thread: bool = False,
+    ) -> None:
+        self.legacy = legacy
+        self.modern = modern
+        self.args = args
+        self.declared = declared
+        self.timeout = timeout
+        self.races = races
+        self.thread = thread  # run as threading.Thread(target=name, args=args), started and joined
 
     def target(self, name: str) -> str:
         """What the child driver calls: the name, or "Thread(target=name)" for a thread entry."""
@@ -94,8 +120,7 @@ class Entry:
         return self.legacy if self.legacy == self.modern else f"{self.legacy} -> {self.modern}"
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(Record, frozen=True):
     """A statement quoted from the seed's comments and how a pair demonstrates it.
 
     ``quote`` is the seed's own text (compared with the seed's comments with
@@ -107,26 +132,43 @@ class Claim:
     warns, gone) from the ledger, and they must all exist on Python 2.7.
     """
 
-    quote: str
-    entry: str  # an entry point of the same pair, by its legacy or modern name
-    expect: tuple[str, ...]
-    absent: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
+    __slots__ = ("quote", "entry", "expect", "absent", "names")
+
+    def __init__(
+        self, quote: str, entry: str, expect: tuple[str, ...], absent: tuple[str, ...] = (), names: tuple[str, ...] = ()
+    ) -> None:
+        self.quote = quote
+        self.entry = entry  # an entry point of the same pair, by its legacy or modern name
+        self.expect = expect
+        self.absent = absent
+        self.names = names
 
 
 CLAIM_KEYS = frozenset({"quote", "entry", "expect", "absent", "names"})
 
 
-@dataclass(frozen=True)
-class Pair:
-    stem: str
-    title: str
-    origin: str  # "seed": original, verbatim; "showcase": written for threadport
-    summary: str
-    entries: tuple[Entry, ...]
-    notes: tuple[Note, ...]
-    claims: tuple[Claim, ...] = field(default=())
-    learn: str = ""  # one line for the tour's course index: what a reader learns here
+class Pair(Record, frozen=True):
+    __slots__ = ("stem", "title", "origin", "summary", "entries", "notes", "claims", "learn")
+
+    def __init__(
+        self,
+        stem: str,
+        title: str,
+        origin: str,
+        summary: str,
+        entries: tuple[Entry, ...],
+        notes: tuple[Note, ...],
+        claims: tuple[Claim, ...] = (),
+        learn: str = "",
+    ) -> None:
+        self.stem = stem
+        self.title = title
+        self.origin = origin  # "seed": original, verbatim; "showcase": written for threadport
+        self.summary = summary
+        self.entries = entries
+        self.notes = notes
+        self.claims = claims
+        self.learn = learn  # one line for the tour's course index: what a reader learns here
 
     @property
     def legacy_path(self) -> Path:

@@ -9,10 +9,9 @@ values pass; a real tie in real time is declared as a race with its outcomes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from threadport.catalog import Entry, Pair, Race
 from threadport.interpreters import Interpreter
+from threadport.records import Record
 from threadport.results import DECLARED, EQUIVALENT, MISMATCH
 from threadport.runner import Transcript
 
@@ -23,13 +22,15 @@ FIELDS = ("stdout", "stderr", "exit", "exception", "timed_out", "leftover")
 FAILURES = {"timed_out": "timed out or deadlocked", "leftover": "left a process behind"}
 
 
-@dataclass(frozen=True)
-class Difference:
-    field: str
-    legacy: object
-    modern: object
-    declared: bool
-    why: str = ""
+class Difference(Record, frozen=True):
+    __slots__ = ("field", "legacy", "modern", "declared", "why")
+
+    def __init__(self, field: str, legacy: object, modern: object, declared: bool, why: str = "") -> None:
+        self.field = field
+        self.legacy = legacy
+        self.modern = modern
+        self.declared = declared
+        self.why = why
 
     def to_json(self) -> dict:
         return {
@@ -41,14 +42,24 @@ class Difference:
         }
 
 
-@dataclass
-class Result:
-    pair: str
-    entry: Entry
-    legacy: Transcript
-    modern: Transcript
-    verdict: str
-    differences: list[Difference] = field(default_factory=list)
+class Result(Record):
+    __slots__ = ("pair", "entry", "legacy", "modern", "verdict", "differences")
+
+    def __init__(
+        self,
+        pair: str,
+        entry: Entry,
+        legacy: Transcript,
+        modern: Transcript,
+        verdict: str,
+        differences: list[Difference] | None = None,
+    ) -> None:
+        self.pair = pair
+        self.entry = entry
+        self.legacy = legacy
+        self.modern = modern
+        self.verdict = verdict
+        self.differences = [] if differences is None else differences
 
     def to_json(self) -> dict:
         return {
@@ -80,7 +91,7 @@ def settle_races(
             why = f"a declared race: {race.field} line {race.line} may be any of {list(race.outcomes)}"
             settled.append(Difference(f"{race.field}[{race.line}]", seen[0], seen[1], True, why))
         right[race.line] = left[race.line]
-        modern = replace(modern, **{race.field: right})
+        modern = modern.replace(**{race.field: right})
     return legacy, modern, settled
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from threadport import cache as disk_cache
 from threadport.errors import ThreadportError
+from threadport.records import Record
 
 LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"
 HOW_TO_GET_PYTHON2 = (
@@ -39,13 +39,15 @@ class LegacyNotFound(InterpreterNotFound):
 MODERN_MINIMUM = (3, 9)
 
 
-@dataclass(frozen=True)
-class Interpreter:
-    path: str
-    version: tuple[int, int, int]
-    # A free-threaded build (PEP 703, `python3.14t`): another row of the matrix, marked with
-    # a "t" as its executable and setup-python's `3.14t` are.
-    free_threaded: bool = False
+class Interpreter(Record, frozen=True):
+    __slots__ = ("path", "version", "free_threaded")
+
+    def __init__(self, path: str, version: tuple[int, int, int], free_threaded: bool = False) -> None:
+        self.path = path
+        self.version = version
+        # A free-threaded build (PEP 703, `python3.14t`): another row of the matrix, marked with
+        # a "t" as its executable and setup-python's `3.14t` are.
+        self.free_threaded = free_threaded
 
     @property
     def version_string(self) -> str:
@@ -92,6 +94,8 @@ def probe(path: str) -> Interpreter | None:
         return Interpreter(path, tuple(version), bool(free_threaded))
     found = _run_probe(path)
     if found is not None and key:
+        # Interpreters that are gone (a test's venv, an uninstalled version) leave the entry.
+        known = {where: answer for where, answer in known.items() if os.path.exists(where)}
         known[key[0]] = [key[1:], [*found.version, int(found.free_threaded)]]
         disk_cache.store(PROBE_CACHE, PROBE, known)
     return found
@@ -158,19 +162,23 @@ def _past_shims() -> str:
     return os.pathsep.join(f for f in folders if os.path.realpath(f) != shims)
 
 
-def _on_path(name: str, pyenv_prefix: str, past: str) -> list[str]:
+def _on_path(name: str, pyenv_prefix: str, past: list[str]) -> list[str]:
     """``name`` found on PATH; for a pyenv shim, what it could run in its place: pyenv's
-    versions with that prefix (a shim runs one of those), then the command past the shims."""
+    versions with that prefix (a shim runs one of those), then the command past the shims.
+    ``past``: _past_shims() once a shim is met (an empty list before: each folder of PATH
+    resolved, which discovery with no shim on PATH, as under tools/with-pythons, never needs)."""
     exe = shutil.which(name)
     if exe is None or os.path.dirname(os.path.realpath(exe)) != _shims():
         return [exe] if exe else []
-    beyond = shutil.which(name, path=past)
+    if not past:
+        past.append(_past_shims())
+    beyond = shutil.which(name, path=past[0])
     return _pyenv_pythons(pyenv_prefix) + ([beyond] if beyond else [])
 
 
 def legacy_candidates() -> list[str]:
     """Where discovery looks for a Python 2.7, in order (an explicit choice is not discovery)."""
-    past = _past_shims()
+    past: list[str] = []
     candidates = [exe for name in ("python2.7", "python2") for exe in _on_path(name, "2.7", past)]
     candidates.extend(_pyenv_pythons("2.7"))
     return candidates
@@ -221,7 +229,7 @@ def modern_choice(spec: str, named: str) -> Interpreter:
 def python3s() -> list[Interpreter]:
     """One working interpreter per Python 3 minor version from 3.6 on, oldest first; a
     free-threaded build (``python3.14t`` on PATH) is a row of its own, after its GIL twin."""
-    past = _past_shims()
+    past: list[str] = []
     candidates = [exe for m in range(6, 20) for t in ("", "t") for exe in _on_path(f"python3.{m}{t}", f"3.{m}.", past)]
     candidates += _pyenv_pythons("3.") + _uv_pythons()
     by_minor: dict[tuple[int, int, bool], Interpreter] = {}

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from threadport import cache as disk_cache
 from threadport.errors import ThreadportError
 from threadport.facts import Fact  # here since the rules import it without the ledger
 from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, probe, python3s
@@ -58,6 +59,8 @@ FACT_KINDS = ("exists_from", "warns_from", "removed_in", "defined_as")
 # Newer and free-threaded builds are found on PATH only (pyenv here has none).
 EXTRA_COMMANDS = ("python3.13t", "python3.14", "python3.14t", "python3.15", "python3.15t")
 PROBE_TIMEOUT = 60.0  # the probe starts a thread or two and two tiny subprocesses
+# Probe answers kept (threadport.cache.prune): one per interpreter build and probe script.
+LEDGER_ENTRIES = 64
 
 
 class LedgerError(ThreadportError):
@@ -215,6 +218,8 @@ def probe_interpreter(path: str, *, use_cache: bool = True) -> tuple[Column, lis
                 os.replace(scratch, cache)  # atomic: parallel tox envs never read half a file
             except OSError:
                 pass  # a read-only home only costs a re-probe
+            else:  # an entry per interpreter build and probe script: the newest are kept
+                disk_cache.prune(str(cache.parent), LEDGER_ENTRIES)
     names = [(raw["name"], raw["kind"]) for raw in document["results"]]
     return _column(document, path), names
 

@@ -17,21 +17,24 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass
+
+from threadport.records import Record
 
 RUN_MARK = "THREADPORT_RUN"
 PROC = "/proc"
 KILL_GRACE = 2.0  # seconds for killed processes to be gone before one is called escaped
 
 
-@dataclass(frozen=True)
-class Process:
-    pid: int
-    ppid: int
-    session: int
-    started: int  # clock ticks after boot: tells a process from a later one with the same pid
-    name: str
-    state: str
+class Process(Record, frozen=True):
+    __slots__ = ("pid", "ppid", "session", "started", "name", "state")
+
+    def __init__(self, pid: int, ppid: int, session: int, started: int, name: str, state: str) -> None:
+        self.pid = pid
+        self.ppid = ppid
+        self.session = session
+        self.started = started  # clock ticks after boot: tells a process from a later one with the same pid
+        self.name = name
+        self.state = state
 
 
 def _read(path: str) -> bytes | None:

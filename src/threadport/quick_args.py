@@ -59,11 +59,14 @@ class Value(Record, frozen=True):
 class Quick:
     """A sub-command's options (option string -> Flag or Value) and its positional
     arguments: ``positional`` names their dest, gathered in a list of one or more
-    (argparse's ``nargs="+"``); None when the command takes none."""
+    (argparse's ``nargs="+"``); None when the command takes none. With ``nargs="*"``
+    (none or more) a line is read only when they come first, or there are none: where
+    argparse's versions agree (compare's pair stems)."""
 
-    def __init__(self, options: dict[str, Flag | Value], positional: str | None = None) -> None:
+    def __init__(self, options: dict[str, Flag | Value], positional: str | None = None, nargs: str = "+") -> None:
         self.options = options
         self.positional = positional
+        self.nargs = nargs
 
     def read(self, argv: list[str]) -> SimpleNamespace | None:
         """The namespace argparse would make of ``argv`` (the words after the command), or None."""
@@ -95,10 +98,17 @@ class Quick:
                     return None  # argparse: "expected one argument"
             if given.startswith("-") or (option.choices is not None and given not in option.choices):
                 return None
-            values[option.dest] = option.convert(given) if option.convert else given
+            try:
+                values[option.dest] = option.convert(given) if option.convert else given
+            except Exception:  # argparse's type error (ArgumentTypeError, ValueError...): its message
+                return None
         if self.positional is None:
             if run:
                 return None  # argparse: "unrecognized arguments"
+        elif self.nargs == "*":
+            if runs > 1 or (runs and argv[0].startswith("-") and argv[0] != "-"):
+                return None  # two runs, or a run after an option: argparse's to read
+            values[self.positional] = run
         elif runs != 1:
             return None  # none (argparse: "required") or two runs (argparse: "unrecognized arguments")
         else:

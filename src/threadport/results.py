@@ -22,9 +22,9 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from threadport import records
 from threadport.errors import ThreadportError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3-5 ms of every compare)
@@ -84,18 +84,30 @@ DIFFERENCE_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(records.Record, frozen=True):
     """One (pair, entry point) result, validated."""
 
-    pair: str
-    entry: str
-    modern_entry: str
-    legacy: dict
-    modern: dict
-    verdict: str
-    differences: tuple[dict, ...]
-    source: str  # the file it came from, for messages
+    __slots__ = ("pair", "entry", "modern_entry", "legacy", "modern", "verdict", "differences", "source")
+
+    def __init__(
+        self,
+        pair: str,
+        entry: str,
+        modern_entry: str,
+        legacy: dict,
+        modern: dict,
+        verdict: str,
+        differences: tuple[dict, ...],
+        source: str,
+    ) -> None:
+        self.pair = pair
+        self.entry = entry
+        self.modern_entry = modern_entry
+        self.legacy = legacy
+        self.modern = modern
+        self.verdict = verdict
+        self.differences = differences
+        self.source = source  # the file it came from, for messages
 
     @property
     def column(self) -> str:

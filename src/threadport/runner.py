@@ -11,7 +11,7 @@ waiting out the timeout.
 
 from __future__ import annotations
 
-import ast
+import _ast
 import os
 import re
 import selectors
@@ -19,13 +19,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from threadport import forkserver, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
+from threadport.records import Record
 
 DEFAULT_TIMEOUT = 30.0  # seconds per run, unless the catalogue entry or --timeout says otherwise
 # After the entry point's process exits, its output may stay open this long (a
@@ -34,29 +34,75 @@ OUTPUT_GRACE = 0.5
 EXIT_POLL = 0.05  # how often to look whether the process exited while its output is still open
 
 
-@dataclass
-class Transcript:
-    """What one run showed the world, as data."""
+def _copied(value: object) -> object:
+    """A deep copy of JSON's kinds of value, as dataclasses.asdict makes of a field."""
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    return value
 
-    python: str
-    stdout: list[str]
-    stderr: list[str]
-    exit: int | None
-    exception: dict | None = None  # {"type": ..., "message": ...} when one escaped the entry point
-    seconds: float = 0.0
-    timed_out: bool = False
-    deadlock: bool = False  # virtual clock: every thread blocked, none with a deadline
-    virtual_seconds: float | None = None
-    clock: str = field(default="virtual")
-    ended: str = ""  # how the run ended, in words ("exit status 0", "killed by SIGKILL", ...)
-    leftover: list[str] = field(default_factory=list)  # processes it left behind, and what became of them
+
+class Transcript(Record):
+    """What one run showed the world, as data. A Record (threadport.records), not a
+    dataclass: dataclasses and inspect were a good part of `compare`'s start-up."""
+
+    __slots__ = (
+        "python",
+        "stdout",
+        "stderr",
+        "exit",
+        "exception",
+        "seconds",
+        "timed_out",
+        "deadlock",
+        "virtual_seconds",
+        "clock",
+        "ended",
+        "leftover",
+    )
+
+    def __init__(
+        self,
+        python: str,
+        stdout: list[str],
+        stderr: list[str],
+        exit: int | None,
+        exception: dict | None = None,
+        seconds: float = 0.0,
+        timed_out: bool = False,
+        deadlock: bool = False,
+        virtual_seconds: float | None = None,
+        clock: str = "virtual",
+        ended: str = "",
+        leftover: list[str] | None = None,
+    ) -> None:
+        self.python = python
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exit = exit
+        self.exception = exception  # {"type": ..., "message": ...} when one escaped the entry point
+        self.seconds = seconds
+        self.timed_out = timed_out
+        self.deadlock = deadlock  # virtual clock: every thread blocked, none with a deadline
+        self.virtual_seconds = virtual_seconds
+        self.clock = clock
+        self.ended = ended  # how the run ended, in words ("exit status 0", "killed by SIGKILL", ...)
+        # processes it left behind, and what became of them
+        self.leftover = [] if leftover is None else leftover
+
+    def replace(self, **changes: object) -> Transcript:
+        """A copy with ``changes`` (dataclasses.replace)."""
+        fields = {name: getattr(self, name) for name in self._fields}
+        fields.update(changes)
+        return Transcript(**fields)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {name: _copied(getattr(self, name)) for name in self._fields}
 
     @classmethod
     def from_json(cls, data: dict) -> Transcript:
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        return cls(**{k: v for k, v in data.items() if k in cls._fields})
 
 
 def literal(value: object) -> str:
@@ -78,6 +124,32 @@ def literal(value: object) -> str:
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return "{" + "".join(f"{literal(k)}: {literal(v)}, " for k, v in value.items()) + "}"
     raise TypeError(f"an entry point's argument must be what JSON can hold, not {type(value).__name__}")
+
+
+def read_literal(text: str) -> object:
+    """ast.literal_eval(text) without the ast module (about 16 M instructions to import, a
+    tenth of a one-pair compare's parent): the compiler's own nodes (_ast, built in) of a
+    literal made of strings, bytes, numbers, booleans, None, tuples, lists, sets and dicts,
+    a sign before a number included. Anything else (a name, a call, an operator) is
+    refused with ValueError, as literal_eval refuses it; so are the two forms literal_eval
+    also reads that no result has (``set()``, a complex sum like ``1+2j``). It reads the child's result file
+    (clock/child.py _write_result: the repr of a dict), which the run itself could rewrite."""
+    return _literal(compile(text.lstrip(" \t"), "<result>", "eval", _ast.PyCF_ONLY_AST).body)
+
+
+def _literal(node: object) -> object:
+    if isinstance(node, _ast.Constant):
+        return node.value
+    if isinstance(node, _ast.Dict) and None not in node.keys:  # a None key is a ** unpacking
+        return {_literal(key): _literal(value) for key, value in zip(node.keys, node.values)}
+    if isinstance(node, (_ast.Tuple, _ast.List, _ast.Set)):
+        items = [_literal(item) for item in node.elts]
+        return tuple(items) if isinstance(node, _ast.Tuple) else items if isinstance(node, _ast.List) else set(items)
+    if isinstance(node, _ast.UnaryOp) and isinstance(node.op, (_ast.UAdd, _ast.USub)):
+        number = node.operand  # a number itself, not another sign (literal_eval refuses --1)
+        if isinstance(number, _ast.Constant) and type(number.value) in (int, float, complex):
+            return +number.value if isinstance(node.op, _ast.UAdd) else -number.value
+    raise ValueError(f"malformed node or string: {node!r}")
 
 
 def _lines(raw: bytes) -> list[str]:
@@ -276,7 +348,7 @@ def run_entry(
             leftover.insert(0, "a leftover process held the output open after the entry point's process exited")
         seconds = time.perf_counter() - started
         reported = result_file.exists()
-        result = ast.literal_eval(result_file.read_text()) if reported else {}
+        result = read_literal(result_file.read_text()) if reported else {}
 
     if not result.get("python"):
         found = known or probe(python)

@@ -13,29 +13,40 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from threadport.catalog import Entry, Pair
 from threadport.interpreters import Interpreter
+from threadport.records import Record
 from threadport.runner import DEFAULT_TIMEOUT, Transcript, run_entry
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Record, frozen=True):
     """One run of ``entry(*args)`` from ``source`` on ``python``."""
 
-    python: Interpreter
-    source: Path
-    entry: str
-    args: tuple = ()
-    timeout: float | None = None  # None: DEFAULT_TIMEOUT
-    real_time: bool = False
-    warnings: tuple[str, ...] = ()
+    __slots__ = ("python", "source", "entry", "args", "timeout", "real_time", "warnings")
+
+    def __init__(
+        self,
+        python: Interpreter,
+        source: Path,
+        entry: str,
+        args: tuple = (),
+        timeout: float | None = None,
+        real_time: bool = False,
+        warnings: tuple[str, ...] = (),
+    ) -> None:
+        self.python = python
+        self.source = source
+        self.entry = entry
+        self.args = args
+        self.timeout = timeout  # None: DEFAULT_TIMEOUT
+        self.real_time = real_time
+        self.warnings = warnings
 
     @property
     def key(self) -> str:
-        """Identical runs share a key (args may hold lists, so not the dataclass hash)."""
+        """Identical runs share a key (args may hold lists, so not the Record's hash)."""
         return json.dumps(
             [self.python.path, str(self.source), self.entry, list(self.args), self.limit, self.real_time,
              list(self.warnings)]

@@ -1,7 +1,8 @@
 """The migrate pipeline as one would write it by hand, without any of migrate's speed-ups:
 every default fissix fixer on its own parse, the Python 3 test with its own parses, the tab
 check and threadport's fix on every file, and `python -m pyupgrade --py39-plus` as a
-command over all the files, again over those it changed, up to three runs.
+command over all the files, again over those it changed until it changes none (its fixed
+point).
 
 `threadport migrate` must give exactly what this gives (tests/fixer/test_migrate_speedups.py);
 `python tests/fixer/plain_migrate.py FOLDER` compares the two over every file of a folder.
@@ -23,7 +24,7 @@ from threadport.fixer.migrate import _python3_only, compile_error
 from threadport.fixer.parsing import _python2_parses
 from threadport.fixer.py2shim import Shim, expand_tabs
 
-ROUNDS = 3
+MOST_RUNS = 32  # a pyupgrade that never settles: an error, as in migrate
 BATCH = 50
 
 
@@ -74,13 +75,13 @@ def plain_before_pyupgrade(text: str, name: str, aggressive: bool = False) -> st
 
 
 def plain_pyupgrade(texts: list[str]) -> list[str]:
-    """The pyupgrade command over all the texts, again over the changed ones, up to ROUNDS runs."""
+    """The pyupgrade command over all the texts, again over the changed ones until none changes."""
     with tempfile.TemporaryDirectory() as folder:
         paths = [Path(folder) / f"m{i}.py" for i in range(len(texts))]
         for path, text in zip(paths, texts):
             path.write_bytes(text.encode("utf-8"))
         pending = list(range(len(texts)))
-        for _ in range(ROUNDS):
+        for _ in range(MOST_RUNS):
             if not pending:
                 break
             before = [paths[i].read_bytes() for i in pending]
@@ -91,6 +92,7 @@ def plain_pyupgrade(texts: list[str]) -> list[str]:
             )
             assert done.returncode in (0, 1), done.stderr[-2000:]
             pending = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
+        assert not pending, f"pyupgrade still changed {len(pending)} texts after {MOST_RUNS} runs"
         return [path.read_bytes().decode("utf-8") for path in paths]
 
 

@@ -1,10 +1,9 @@
 """migrate's pyupgrade stage against pyupgrade's command run to its fixed point, over real code.
 
-migrate runs pyupgrade again only where its last run changed away a line that holds what
-another of pyupgrade's rules could act on (migrate._may_change_again, from reading
-pyupgrade's plugins). This compares that with the command run again over every file it
-changed, up to migrate.ROUNDS runs, as migrate did before: the same text for every file,
-or a pyupgrade that added a chain of rewrites migrate does not know.
+migrate runs pyupgrade again until a run changes nothing, a run after the first over only
+the statements the run before it touched (fixer.pyupgrade_again). This compares that with
+the command run again over every file it changed until none changes: the same text for
+every file, or the stand-ins hid something a later run needed.
 
     python tests/fixer/pyupgrade_fixed_point.py FOLDER...
 
@@ -40,14 +39,15 @@ def before_pyupgrade(paths: list[Path]) -> list[tuple[str, str]]:
 
 
 def command_fixed_point(texts: list[str]) -> tuple[list[str], int]:
-    """Each text after pyupgrade's command, run again over the files it changed, up to
-    migrate.ROUNDS runs; and the runs that took in all (one command over the files pending)."""
+    """Each text after pyupgrade's command, run again over the files it changed until it
+    changes none (at most migrate.MOST_RUNS runs); and the runs that took in all (one command
+    over the files pending)."""
     with tempfile.TemporaryDirectory() as folder:
         paths = [Path(folder) / f"t{i}.py" for i in range(len(texts))]
         for path, text in zip(paths, texts):
             path.write_bytes(text.encode("utf-8"))
         pending, runs = list(range(len(texts))), 0
-        for _ in range(migrate.ROUNDS):
+        for _ in range(migrate.MOST_RUNS):
             if not pending:
                 break
             before = [paths[i].read_bytes() for i in pending]
@@ -60,6 +60,8 @@ def command_fixed_point(texts: list[str]) -> tuple[list[str], int]:
                 raise RuntimeError(f"pyupgrade exited {done.returncode}: {done.stderr[-2000:]}")
             runs += len(pending)
             pending = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
+        if pending:
+            raise RuntimeError(f"pyupgrade still changed {len(pending)} files after {migrate.MOST_RUNS} runs")
         return [path.read_bytes().decode("utf-8") for path in paths], runs
 
 

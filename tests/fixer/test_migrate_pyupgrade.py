@@ -33,10 +33,10 @@ CASES = [
     "\ufeffx = u'bom'\n\x0cclass B(object):\n    pass\n",  # a BOM as text, a form feed
 ]
 
-# A rewrite whose output another of pyupgrade's rules acts on, one case for each word of
-# migrate._ENABLING (the line a run changes away holds only that word): the command takes a
-# second run over each (on pyupgrade 3.0, the floor, some rules are missing and one run is all
-# there is), and migrate must make that run.
+# A rewrite whose output another of pyupgrade's rules acts on (read from its plugins), one case
+# for each word the line a run changes away holds: the command takes a second run over each
+# (on pyupgrade 3.0, the floor, some rules are missing and one run is all there is), and
+# migrate must make that run.
 CHAINS = {
     "printf": "x = '%s' % (y,)\n",  # .format() -> f-string
     "format": "x = ('{}'.format(y)\n     .encode('utf-8'))\n",  # f'{y}'.encode('utf-8') -> .encode()
@@ -54,6 +54,20 @@ CHAINS = {
     "Text": "from typing import Text\nisinstance(x, (str, Text))\n",
     # the cookie on line 3 comes up to line 2 once the one on line 1 goes
     "cookie": "# -*- coding: utf-8 -*-\n\n# vim: set fileencoding=utf-8 :\nx = 1\n",
+    # a rewrite that enables a rule on a line it did not touch: the Python 2 branch takes the
+    # last read of x with it, and the loop above becomes `yield from` (the rule reads every
+    # name the function reads)
+    "branch": "import sys\ndef f(y):\n    for x in y:\n        yield x\n"
+    "    if sys.version_info < (3,):\n        print(x)\n    else:\n        pass\n",
+    # a branch kept for Python 3 is dedented: what it held is at column 0 now, where a rule acts
+    # only there (an always-false if without else is removed, __metaclass__ = type and a
+    # __future__ import go)
+    "dedent": "import sys\nif sys.version_info >= (3,):\n    if sys.version_info < (3, 5):\n        x = 1\n    y = 2\n",
+    "metaclass": "import sys\nif sys.version_info >= (3,):\n    __metaclass__ = type\n",
+    "future": "import sys\nif sys.version_info >= (3,):\n    from __future__ import print_function\n",
+    # a chain longer than three runs: each str() goes in a run of its own, then the %-format
+    # takes two (five runs that change it, a sixth that does not)
+    "nested": "x = str(str(str('%s'))) % (y,)\n",
 }
 
 
@@ -74,12 +88,12 @@ def rewrite_with_the_command(files: dict[Path, int]) -> None:
 @pytest.fixture(scope="module")
 def by_the_command(tmp_path_factory) -> dict[str, bytes]:
     """What the command makes of the pipeline's text before pyupgrade (up to 5 runs) and of
-    each of CASES (up to migrate.ROUNDS runs), keyed by the text it started from."""
+    each of CASES and CHAINS (to its fixed point), keyed by the text it started from."""
     folder = tmp_path_factory.mktemp("pyupgrade")
     texts = {
         migrate.before_pyupgrade(PY2, aggressive=True): 5,
-        **dict.fromkeys(CASES, migrate.ROUNDS),
-        **dict.fromkeys(CHAINS.values(), migrate.ROUNDS),
+        **dict.fromkeys(CASES, migrate.MOST_RUNS),
+        **dict.fromkeys(CHAINS.values(), migrate.MOST_RUNS),
     }
     paths = {text: folder / f"ref{i}.py" for i, text in enumerate(texts)}
     for text, path in paths.items():
@@ -131,7 +145,32 @@ def test_the_chains_do_take_the_command_a_second_run(by_the_command):
             second_runs.add(word)
     # all of them on pyupgrade 3.22; on 3.0 (the floor: no constant_fold, no defaultdict_lambda,
     # no typing_extensions -> typing) these
-    assert {"printf", "format", "str", "bytes", "encode", "cookie"} <= second_runs
+    assert {"printf", "format", "str", "bytes", "encode", "cookie", "branch", "future", "nested"} <= second_runs
+
+
+def test_the_fixed_point_is_where_the_reproducers_land(by_the_command):
+    """What the command's fixed point is for the two chains a guess from the changed lines
+    missed, pinned (migrate stopped at the first run's output, then at the third's)."""
+    assert by_the_command[CHAINS["branch"]] == b"import sys\ndef f(y):\n    yield from y\n    pass\n"
+    assert by_the_command[CHAINS["nested"]] == b"x = f'{y}'\n"
+    assert migrate.migrate_text(CHAINS["branch"]) == "import sys\ndef f(y):\n    yield from y\n    pass\n"
+
+
+def test_a_pyupgrade_that_never_settles_is_an_error_never_a_text_short_of_it(monkeypatch):
+    """Every rewrite makes the text newer Python, so the runs end; one whose rules undo each
+    other would not: past MOST_RUNS the file is an error, named, not an output short of the
+    fixed point."""
+    runs = []
+
+    def restless(argv):  # a command that changes every text it reads, as pyupgrade says so
+        runs.append(argv)
+        print(sys.stdin.buffer.read().decode() + "#", end="")
+        return 1
+
+    monkeypatch.setattr(migrate, "_pyupgrade_command", lambda: restless)
+    with pytest.raises(migrate.MigrateError, match=f"still changed it after {migrate.MOST_RUNS} runs"):
+        migrate.pyupgrade_py39("x = 1\n")
+    assert len(runs) == migrate.MOST_RUNS
 
 
 # 2.7's top-level modules under 5 KB (46 files, 3904 lines): about 3.5 s of CPU.
@@ -160,7 +199,7 @@ def test_over_real_code_migrate_ends_where_the_command_run_to_its_fixed_point_do
     different, our_runs, their_runs, chained = compare(named)
     assert different == []
     assert chained >= 3  # the slice does reach the chains: texts a second run changed
-    assert our_runs < their_runs  # and runs the shortcut saved (each text's last, unchanging one)
+    assert our_runs == their_runs  # the command's runs, none more: each text's last changes nothing
 
 
 def counted_pyupgrades(monkeypatch) -> list[list[str]]:
@@ -175,17 +214,14 @@ def counted_pyupgrades(monkeypatch) -> list[list[str]]:
     return calls
 
 
-def test_pyupgrade_runs_again_only_where_its_last_run_could_have_made_work(monkeypatch):
+def test_pyupgrade_runs_again_until_a_run_changes_nothing(monkeypatch):
     calls = counted_pyupgrades(monkeypatch)
     assert migrate.pyupgrade_py39("x = '%s' % (y,)\n") == "x = f'{y}'\n"
-    # .format(), then the f-string; from which no rule makes anything: no third run
-    assert len(calls) == 2
-    assert migrate.pyupgrade_py39("class A(object): pass\n") == "class A: pass\n"  # the same
-    assert migrate.pyupgrade_py39("clean = 1\n") == "clean = 1\n"
-    assert len(calls) == 2 + 1 + 1
-    # str('a') -> 'a' could have made work for another rule: a second run, which changes nothing
-    assert migrate.pyupgrade_py39("x = str('a') + y\n") == "x = 'a' + y\n"
-    assert len(calls) == 2 + 1 + 1 + 2
+    # .format(), then the f-string, then a run that changes nothing
+    assert len(calls) == 3
+    assert migrate.pyupgrade_py39("class A(object): pass\n") == "class A: pass\n"  # one that changes it
+    assert migrate.pyupgrade_py39("clean = 1\n") == "clean = 1\n"  # already the fixed point
+    assert len(calls) == 3 + 2 + 1
     assert all(argv[:-1] == ["--py39-plus"] for argv in calls)
 
 

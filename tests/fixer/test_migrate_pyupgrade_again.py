@@ -27,6 +27,15 @@ GUARDED = {
     + "    if sys.version_info < (3,):\n        print(x)\n    else:\n        pass\n"
     + FILLER
     + "w = '%s' % (v1,)\n",
+    # the same with nothing else for a second run to do: the run after the one that removed the
+    # branch is the one that makes the loop `yield from`, over the function's other statements
+    # too (untouched, they would be stood in for)
+    "loop": "import sys\n"
+    + FILLER
+    + "def f(y):\n    for x in y:\n        yield x\n"
+    + "".join(f"    z{i} = {i}\n" for i in range(4))
+    + "    if sys.version_info < (3,):\n        print(x)\n    else:\n        pass\n"
+    + FILLER,
     # List comes from typing after the first run: the annotation far below becomes list[int]
     "import": "from typing_extensions import (\n    List,\n)\n" + FILLER + "x: List[int] = []\n",
     # a stand-in for lines 1-2 would bring the line-3 cookie up to line 2, where it goes
@@ -75,9 +84,9 @@ def test_the_guarded_texts_do_take_a_second_run():
     second_runs = {
         name for name, text in GUARDED.items() if whole_fixed_point(text) != migrate._pyupgrade_run(command, text)
     }
-    # all four on pyupgrade 3.22; 3.21 has no removeprefix rule, 3.0 (the floor) no
+    # all five on pyupgrade 3.22; 3.21 has no removeprefix rule, 3.0 (the floor) no
     # typing_extensions -> typing either
-    assert {"yield", "line 2"} <= second_runs
+    assert {"yield", "loop", "line 2"} <= second_runs
 
 
 def test_a_later_run_reads_only_the_touched_statements(monkeypatch):
@@ -85,11 +94,12 @@ def test_a_later_run_reads_only_the_touched_statements(monkeypatch):
     inputs = recorded_inputs(monkeypatch)
     assert migrate.pyupgrade_py39(BIG) == expected
     assert expected.endswith("w = f'{os.sep}'\n")  # .format() in the first run, the f-string in the second
-    assert len(inputs) == 2 and inputs[0] == BIG
+    assert len(inputs) == 3 and inputs[0] == BIG
     # the second: lines 1-2, the import (every import stays), the changed line and the one above,
-    # one stand-in for the 200 functions
+    # one stand-in for the 200 functions; the third, which changes nothing, the same lines
     stand_in = f"pass  # {pyupgrade_again.STAND_IN}:0:\n"
     assert inputs[1] == '"""A module."""\nimport os\n\n' + stand_in + "\nw = '{}'.format(os.sep)\n"
+    assert inputs[2] == '"""A module."""\nimport os\n\n' + stand_in + "\nw = f'{os.sep}'\n"
 
 
 def test_a_stand_in_that_comes_back_changed_means_a_whole_run(monkeypatch):
@@ -109,8 +119,11 @@ def test_a_stand_in_that_comes_back_changed_means_a_whole_run(monkeypatch):
     monkeypatch.setattr(migrate, "_run_on_stdin", meddling)
     assert migrate.pyupgrade_py39(BIG) == expected
     first_run = expected.replace("f'{os.sep}'", "'{}'.format(os.sep)")
-    assert len(inputs) == 3 and inputs[0] == BIG
-    assert inputs[1] != first_run and inputs[2] == first_run  # stood in for, then the whole text
+    # each later run stood in for, then the whole text: the f-string, then the run that
+    # changes nothing
+    assert len(inputs) == 5 and inputs[0] == BIG
+    assert pyupgrade_again.STAND_IN in inputs[1] and inputs[2] == first_run
+    assert pyupgrade_again.STAND_IN in inputs[3] and inputs[4] == expected
 
 
 def test_a_run_over_the_stood_in_text_that_fails_means_a_whole_run(monkeypatch):
@@ -126,7 +139,7 @@ def test_a_run_over_the_stood_in_text_that_fails_means_a_whole_run(monkeypatch):
 
     monkeypatch.setattr(migrate, "_pyupgrade_command", lambda: failing)
     assert migrate.pyupgrade_py39(BIG) == expected
-    assert len(failed) == 1
+    assert len(failed) == 2  # the f-string's run and the one that changes nothing
 
 
 def test_a_text_with_a_lone_cr_is_read_whole(monkeypatch):
@@ -135,7 +148,7 @@ def test_a_text_with_a_lone_cr_is_read_whole(monkeypatch):
     expected, first_run = whole_fixed_point(text), migrate._pyupgrade_run(migrate._pyupgrade_command(), text)
     inputs = recorded_inputs(monkeypatch)
     assert migrate.pyupgrade_py39(text) == expected
-    assert inputs == [text, first_run]
+    assert inputs == [text, first_run, expected]
 
 
 def test_restored_puts_each_stand_in_back_once_and_in_order():

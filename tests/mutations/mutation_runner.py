@@ -45,9 +45,9 @@ class HarnessError(Exception):
 
 
 def copy_repository(target: Path) -> Path:
-    """The pristine copy, its Python files compiled once: the checks run with
-    PYTHONDONTWRITEBYTECODE=1, and every copy shares these .pyc files (share_pristine), so no
-    check compiles what no mutation changed (apply() drops the changed file's own .pyc)."""
+    """The pristine copy, its Python files compiled once: every copy shares these .pyc files
+    (share_pristine), so no check compiles what no mutation changed (apply() drops the changed
+    file's own .pyc). Nothing runs in the pristine copy itself but warm_up()."""
     target.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = REPO / name
@@ -55,9 +55,52 @@ def copy_repository(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=LEFT_OUT)
         else:
             shutil.copy2(source, target / name)
-    for name in ("src", "tests"):
+    for name in ("src", "tests", "modern"):
         compileall.compile_dir(target / name, quiet=2)
     return target
+
+
+def check_environment(root: Path) -> dict[str, str]:
+    """The environment of a check run in the copy ``root``: threadport from the copy's src/, the
+    showcase from the copy. Bytecode is written, as a plain `python -m pytest` writes it: into the
+    copy's own __pycache__ folders (a new file put in place, never a write into the file it
+    replaces, which may be shared with the pristine copy) and into the installed packages, so the
+    installed modules a check imports (fissix, tokenize-rt ...) are compiled once, not in each check."""
+    env = dict(os.environ, PYTHONPATH=str(root / "src"), THREADPORT_HOME=str(root))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def pytest_files(mutations: list[Mutation]) -> list[str]:
+    """The test files the mutations' pytest checks name, each once, in table order."""
+    return list(
+        dict.fromkeys(
+            arg.split("::")[0]
+            for mutation in mutations
+            for check in mutation.checks
+            if check.argv[0] == "pytest"
+            for arg in check.argv[1:]
+            if not arg.startswith("-") and "no:" not in arg
+        )
+    )
+
+
+def warm_up(pristine: Path, mutations: list[Mutation]) -> None:
+    """Collect the checks' test files once in the pristine copy, before any copy is made of it:
+    pytest writes its assert-rewritten modules (the test files and the conftest files) there,
+    which every copy then shares, instead of each check rewriting them again (about a tenth of a
+    small check's CPU time). A collection error is no catch: the baseline shows it as a failure."""
+    files = pytest_files(mutations)
+    if files:
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
+            cwd=pristine,
+            env=check_environment(pristine),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=CHECK_TIMEOUT,
+        )
 
 
 def link_or_copy(source: str, target: str) -> None:
@@ -123,7 +166,6 @@ class WarmPytest:
             [sys.executable, str(Path(__file__).with_name("warm_pytest.py"))],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
         )
         self.buffer = b""
 
@@ -181,7 +223,7 @@ def warm_servers(count: int):
 
 def run_check(check: Check, root: Path) -> Outcome:
     argv = [sys.executable if a == PYTHON else a for a in check.argv]
-    env = dict(os.environ, PYTHONPATH=str(root / "src"), THREADPORT_HOME=str(root), PYTHONDONTWRITEBYTECODE="1")
+    env = check_environment(root)
     started = time.perf_counter()
     if argv[0] == "pytest" and _SERVERS is not None:
         server = _SERVERS.get()
@@ -214,6 +256,44 @@ def run_check(check: Check, root: Path) -> Outcome:
     return outcome
 
 
+LEFT_GRACE = 10.0  # seconds for what a check started to end on its own (a server reading EOF)
+
+
+def running_from(root: Path) -> list[int]:
+    """The processes whose command line names a file in ``root`` (a fork server of the copy,
+    or what a run forked from one: its command line is the server's)."""
+    mark = os.fsencode(str(root) + os.sep)
+    found = []
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if name.isdigit() and int(name) != os.getpid():
+            try:
+                with open(f"/proc/{name}/cmdline", "rb") as handle:
+                    if mark in handle.read():
+                        found.append(int(name))
+            except OSError:
+                pass
+    return found
+
+
+def end_left_running(root: Path) -> list[str]:
+    """Kill what the checks in ``root`` left running, once LEFT_GRACE has passed: one line each.
+    A check that leaves a process (a test that failed before it could end its own) would
+    keep it past the whole run, unseen."""
+    deadline = time.monotonic() + LEFT_GRACE
+    while (left := running_from(root)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling a condition with a deadline
+    lines = []
+    for pid in left:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue  # ended meanwhile
+        lines.append(f"pid {pid}: {command}")
+    return lines
+
+
 @dataclass
 class Verdict:
     mutation: Mutation
@@ -239,7 +319,10 @@ def mutate_and_check(mutation: Mutation, workdir: Path, pristine: Path, *, all_c
         verdict.outcomes.append(run_check(check, root))
         if verdict.outcomes[-1].status == FAILED and not all_checks:
             break
+    left = end_left_running(root)
     shutil.rmtree(root, ignore_errors=True)
+    if left:
+        raise HarnessError(f"{mutation.name}: its checks left processes running (now killed): {'; '.join(left)}")
     verdict.seconds = time.perf_counter() - started
     return verdict
 
@@ -273,6 +356,7 @@ def run_all(
 ) -> tuple[dict[Check, Outcome | Exception], dict[str, Verdict | Exception]]:
     """(baseline outcome per check, verdict per mutation name); errors are returned, not raised."""
     pristine = copy_repository(workdir / "pristine")
+    warm_up(pristine, mutations)
     digest = pristine_digest(pristine)
 
     def guarded(function, *args, **kwargs):
@@ -282,7 +366,9 @@ def run_all(
             return error
 
     with warm_servers(jobs), ThreadPoolExecutor(max_workers=jobs) as pool:
-        base = {c: pool.submit(guarded, run_check, c, pristine) for c in baseline_checks(mutations)}
+        # the baseline runs in a copy of its own too: the pristine copy stays as digested while copies are made
+        unmutated = share_pristine(pristine, workdir / "baseline")
+        base = {c: pool.submit(guarded, run_check, c, unmutated) for c in baseline_checks(mutations)}
         futures = {
             m.name: pool.submit(guarded, mutate_and_check, m, workdir / f"m{n}", pristine, all_checks=all_checks)
             for n, m in enumerate(mutations)

@@ -50,6 +50,9 @@ def become_check(request: dict) -> int:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    # what a fresh interpreter reads from PYTHONDONTWRITEBYTECODE at its start (the server's own
+    # start read the server's environment)
+    sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
     # `python -m` puts the working folder first, then PYTHONPATH's entries, then the rest
     extra = [p for p in request["env"].get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:1] = [os.getcwd(), *extra]

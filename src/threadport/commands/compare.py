@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 from threadport import progress
 from threadport.catalog import get_pair, load_catalog
-from threadport.commands.options import jobs_option, legacy_choice, modern_choice
+from threadport.commands.options import _positive_int, jobs_option, legacy_choice, modern_choice
 from threadport.compare import DECLARED, EQUIVALENT, MISMATCH, Result, run_and_compare
 from threadport.errors import UsageError
+from threadport.quick_args import Flag, Quick, Value
 from threadport.results import dumps, write_results
 from threadport.runner import DEFAULT_TIMEOUT, Transcript
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    import argparse
+
+# What add_arguments declares, as threadport.quick_args reads it: the usual lines (the
+# benchmarks', tox's, the README's) without argparse, gettext and locale (about 19 M of a
+# one-pair compare's 194 M instructions). tests/test_quick_args.py holds the two equal.
+QUICK = Quick(
+    {
+        "--python": Value("python"),
+        "--legacy-python": Value("legacy_python"),
+        "--real-time": Flag("real_time"),
+        "--json": Flag("json"),
+        "--output": Value("output", Path),
+        "--timeout": Value("timeout", float),
+        "--jobs": Value("jobs", _positive_int),
+        "--quiet": Flag("quiet"),
+    },
+    positional="pairs",
+    nargs="*",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -139,5 +160,10 @@ def render(result: Result, width: int | None = 120) -> str:
         state = "declared" if difference.declared else "differs"
         text = f"  {difference.field} {state}" + (f": {' '.join(difference.why.split())}" if difference.why else "")
         # Catalogue prose is wrapped by hand in the TOML: fold it, then wrap to the terminal, indented.
-        lines += textwrap.wrap(text, width, subsequent_indent="    ", break_long_words=False) if width else [text]
+        if width:
+            import textwrap  # here: piped (width None) or in --json, nothing is wrapped
+
+            lines += textwrap.wrap(text, width, subsequent_indent="    ", break_long_words=False)
+        else:
+            lines.append(text)
     return "\n".join(lines) + "\n"

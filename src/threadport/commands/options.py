@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-
 from threadport import interpreters
 from threadport.interpreters import MODERN_MINIMUM, Interpreter
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    import argparse
+
 
 def _positive_int(value: str) -> int:
+    import argparse  # here: a line read without argparse (commands.compare.QUICK) needs it only to refuse
+
     try:
         number = int(value)
     except ValueError:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
+from threadport.fixer.literals import any_of
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
@@ -68,14 +69,43 @@ class Prefilter:
         self.groups = [(guard, group) for guard, group in self.groups if group]
         grouped = [c for _, group in self.groups for c in group]
         self.alone = [c for c in self.checks if c not in grouped]
+        # every literal a selected rule needs, the groups' guards, and THREAD (_screen's
+        # re-export test needs it): what the one-pass test answers for (fixer.literals)
+        self.literals = frozenset({check.literal for check in self.checks} | set(GUARDS))
 
-    def search(self, data: bytes, holds_thread: bool | None = None) -> bool:
-        """``holds_thread``: whether ``data`` holds THREAD, when the caller has looked."""
-        if any(check.search(data) for check in self.alone):
+    def presence(self, data: bytes) -> Callable[[bytes], bool] | None:
+        """``has(literal)``: does ``data`` hold it? Answered from one pass over ``data`` where
+        fixer.literals can (a scan where that pass cannot tell, or without ahocorasick-rs);
+        None when ``data`` certainly holds none of ``literals``."""
+        screen = any_of(self.literals)
+        if screen is None:
+            scanned: dict[bytes, bool] = {}
+
+            def scan(literal: bytes) -> bool:
+                if literal not in scanned:
+                    scanned[literal] = literal in data
+                return scanned[literal]
+
+            return scan
+        held, absent = screen.presence(data)
+        if not held and len(absent) == len(self.literals):
+            return None
+
+        def has(literal: bytes) -> bool:
+            return True if literal in held else False if literal in absent else literal in data
+
+        return has
+
+    def search(self, data: bytes, has: Callable[[bytes], bool] | None = None) -> bool:
+        """``has``: presence(data), when the caller has asked it already."""
+        if has is None:
+            has = self.presence(data)
+            if has is None:
+                return False
+        if any(check.search(data, has(check.literal)) for check in self.alone):
             return True
         for guard, group in self.groups:
-            holds = (THREAD in data if holds_thread is None else holds_thread) if guard == THREAD else guard in data
-            if holds and any(check.search(data) for check in group):
+            if has(guard) and any(check.search(data, has(check.literal)) for check in group):
                 return True
         return False
 
@@ -414,8 +444,14 @@ def _screen(
         data = read_bytes(path)
     except SourceError:
         return 0, None  # check_file reads it again and reports why it cannot
-    holds_thread = THREAD in data  # one scan for the prefilter's group and the re-export test
-    passed = explicit or pattern.search(data, holds_thread)
+    if explicit:  # (read whatever it holds: no screening, nor the one-pass test's set-up)
+        holds_thread, passed = THREAD in data, True
+    else:
+        has = pattern.presence(data)  # the prefilter's literals and the re-export test's THREAD
+        if has is None:  # none of them, not even THREAD: no re-export either (tree.py)
+            return None, None
+        holds_thread = has(THREAD)
+        passed = pattern.search(data, has)
     if passed and warm_in is not None and warm_in == os.getpid():
         _warm_for_analysis()
     return (len(data) if passed else None), (threading_reexport(data) if holds_thread else None)

@@ -1,9 +1,10 @@
 """A later run of pyupgrade over only the statements its last run touched.
 
-migrate runs pyupgrade again where its last run made work for another of its rules (the
-%-format it made a ``.format()`` becomes an f-string in the next run). That run used to read
-the whole file again, for a few changed lines: 41 of the first 120 files of 2.7's Lib (the
-larger ones), about as much CPU as the first runs over all 120.
+migrate runs pyupgrade again until a run changes nothing (the %-format a run made a
+``.format()`` becomes an f-string in the next run; the run after that changes nothing). Such
+a run used to read the whole file again, for a few changed lines: 41 of the first 120 files
+of 2.7's Lib (the larger ones) took a second run, about as much CPU as the first runs over
+all 120.
 
 Here the text the next run reads keeps the statements holding a line the last run changed
 (or the line either side of one), and a one-line ``pass`` with a numbered comment stands in
@@ -18,7 +19,8 @@ so it gives none now. Except where a rule reads more, which is kept:
 - the children of an ``if`` (removeprefix, versioned branches: only theirs stand in) and of
   a ``match``;
 - all of a function whose lines hold the word "yield" (the ``yield from`` rule reads every
-  name the function reads).
+  name the function reads: a run that removes the last read of a loop's variable elsewhere
+  in it, a Python 2 branch, makes the loop ``yield from`` in the next run).
 A stand-in that does not come back from the command once, unchanged and in order, means a
 run over the whole text instead; so does a lone CR (ast counts it a line break, pyupgrade's
 tokens do not).

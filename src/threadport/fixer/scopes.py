@@ -176,6 +176,7 @@ class Collector:
         self.imported: set[str] = set()  # every module an absolute import names (tree.py: re-exports)
         self.classes: list[ClassInfo] = []
         self.branches: list[ast.stmt] = []  # every if and try statement
+        self.import_statements: list[ast.stmt] = []  # every import and from-import statement
         self.inserts: list[Insert] = []  # what goes into containers (receivers.py: lists of threads)
         self._path: list[tuple[list[ast.stmt], int]] = []  # blocks entered since the enclosing def
         self._function: ast.AST | None = None  # the function whose returns are being collected
@@ -288,6 +289,8 @@ class Collector:
         method = _VISITORS.get(kind, _UNSEEN)
         if method is _UNSEEN:
             method = _VISITORS[kind] = getattr(Collector, "visit_" + kind.__name__, None)
+            if method is None and kind in _LEAVES:
+                method = _VISITORS[kind] = _leaf
         if method is not None:
             method(self, node, scope, parent)
         else:
@@ -456,6 +459,7 @@ class Collector:
         self.block(node.body, scope)
 
     def visit_Import(self, node, scope, parent=None) -> None:
+        self.import_statements.append(node)
         for alias in node.names:
             self.imported.add(alias.name)
             if alias.asname:
@@ -465,6 +469,7 @@ class Collector:
                 scope.bindings[top].append(Binding("import", top, scope))
 
     def visit_ImportFrom(self, node, scope, parent=None) -> None:
+        self.import_statements.append(node)
         module = node.module or ""
         if module in THREADING_MODULES and not node.level:
             self.imports.append(ImportSite(node, scope))
@@ -584,6 +589,24 @@ def _container(node: ast.expr) -> bool:
 # Collector.visit's dispatch: node class -> its visit_ function, or None (generic).
 _VISITORS: dict[type, object] = {}
 _UNSEEN = object()
+
+
+def _leaf(collector: Collector, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
+    """Nothing to walk into: no node below it (generic's loop over its fields found none)."""
+
+
+# The node classes that never hold another node: a constant (its value is a Python object,
+# never a node), and the contexts and operators (Load, Add, And, Not, Eq...: no fields). They
+# are a fifth of the nodes a walk visits; generic() looked through the fields of each.
+_LEAVES = frozenset(
+    {ast.Constant}
+    | {
+        kind
+        for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+        for kind in base.__subclasses__()
+        if not kind._fields
+    }
+)
 
 
 def collect(

@@ -315,4 +315,21 @@ def outside_in(path: Path, attrs: frozenset[str]) -> set[str]:
         data = read_bytes(path)  # regular files only: a FIFO would block for ever
     except SourceError:
         return set()  # reported by the command that reads it
-    return outside_assignments(data, [a for a in attrs if a.encode() in data])
+    screens = _attribute_screens(attrs)
+    if screens is None:
+        held = [attr for attr in attrs if attr.encode() in data]
+    else:
+        held = [attr for attr, screen in screens if screen.found(data)]
+    return outside_assignments(data, held) if held else set()
+
+
+@functools.lru_cache(maxsize=8)  # the same attributes for every file of a scan
+def _attribute_screens(attrs: frozenset[str]):
+    """A one-pass test per attribute (fixer.literals), or None without ahocorasick-rs. One
+    each: a single string is found at memchr speed (3.5 ms over 2.7's Lib, against 13 ms for
+    bytes ``in``), while an automaton over several of these names (``_cond``, ``mutex``...)
+    measured slower than their scans one by one."""
+    from threadport.fixer.literals import any_of
+
+    screens = tuple((attr, any_of(frozenset({attr.encode()}))) for attr in sorted(attrs))
+    return None if any(screen is None for _, screen in screens) else screens

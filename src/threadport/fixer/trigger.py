@@ -365,9 +365,10 @@ class Matcher:
         self.requires: list[Shape] | None = None
         self.patterns: list[Shape] | None = None
 
-    def search(self, data: bytes) -> bool:
+    def search(self, data: bytes, holds_literal: bool | None = None) -> bool:
+        """``holds_literal``: whether ``data`` holds the literal, when the caller knows."""
         # ``in`` on bytes is a memchr-speed scan that rejects almost every file.
-        if self.literal not in data:
+        if not (self.literal in data if holds_literal is None else holds_literal):
             return False
         if self.trigger.anchors and not any(anchor in data for anchor in self.trigger.anchors):
             return False
