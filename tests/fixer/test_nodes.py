@@ -81,3 +81,23 @@ def test_the_statements_the_walk_keeps_are_those_ast_walk_visits(monkeypatch):
             walked = sorted(id(node) for node in ast.walk(context.tree) if type(node) in kinds)
             assert sorted(map(id, context.statements(*kinds))) == walked, (kinds, text[:40])
     assert len(engine.Context(NESTED, parse(NESTED), rules=rules(CODES)).statements(ast.Import)) == 13
+
+
+def test_the_scopes_walk_does_not_look_inside_nodes_that_hold_none(monkeypatch):
+    """Constants, contexts and operators (a fifth of the nodes) hold no node: the walk passes
+    them by instead of looking through their fields (scopes._LEAVES)."""
+    from threadport.fixer import scopes
+
+    looked = []
+    real = scopes.Collector.generic
+
+    def generic(self, node, scope):
+        looked.append(type(node))
+        return real(self, node, scope)
+
+    monkeypatch.setattr(scopes.Collector, "generic", generic)
+    text = "x = a[1] + -b\ny = (c, *d) == [e] and not f or 'g'\ndel h[0]\n"
+    scopes.collect(ast.parse(text), frozenset(), frozenset())
+    assert looked and not set(looked) & scopes._LEAVES
+    assert ast.Constant in scopes._LEAVES and ast.Load in scopes._LEAVES and ast.Add in scopes._LEAVES
+    assert all(not kind._fields for kind in scopes._LEAVES - {ast.Constant})

@@ -289,6 +289,8 @@ class Collector:
         method = _VISITORS.get(kind, _UNSEEN)
         if method is _UNSEEN:
             method = _VISITORS[kind] = getattr(Collector, "visit_" + kind.__name__, None)
+            if method is None and kind in _LEAVES:
+                method = _VISITORS[kind] = _leaf
         if method is not None:
             method(self, node, scope, parent)
         else:
@@ -587,6 +589,24 @@ def _container(node: ast.expr) -> bool:
 # Collector.visit's dispatch: node class -> its visit_ function, or None (generic).
 _VISITORS: dict[type, object] = {}
 _UNSEEN = object()
+
+
+def _leaf(collector: Collector, node: ast.AST, scope: Scope, parent: ast.AST | None = None) -> None:
+    """Nothing to walk into: no node below it (generic's loop over its fields found none)."""
+
+
+# The node classes that never hold another node: a constant (its value is a Python object,
+# never a node), and the contexts and operators (Load, Add, And, Not, Eq...: no fields). They
+# are a fifth of the nodes a walk visits; generic() looked through the fields of each.
+_LEAVES = frozenset(
+    {ast.Constant}
+    | {
+        kind
+        for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+        for kind in base.__subclasses__()
+        if not kind._fields
+    }
+)
 
 
 def collect(
