@@ -36,6 +36,17 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    # What collection made (the modules, their tables, the test items) lives as long as the
+    # session: frozen (gc.freeze), the collector's full passes, and the gc.collect() calls of
+    # the tests about the collector and of pytest's own clean-up, no longer walk it again and
+    # again, nor does a pool's forked worker touch (and so copy) its pages. Collected first,
+    # so that no garbage is frozen: every cycle made later is collected as before.
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_collection_modifyitems(items):
     # A test parametrized over discovery's interpreters spans them all by itself: one env of
     # tox runs it (every-python, on 3.11), not each env of the matrix (the same runs five times over).

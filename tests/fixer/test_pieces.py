@@ -22,9 +22,27 @@ ROOT = Path(__file__).resolve().parents[2]
 WHOLE = 1 << 40  # a piece size no text reaches: parsed whole, as before pieces existed
 
 
+# The analysis's shapes that only the test modules' own code held (scopes.py: a starred
+# target, a comprehension's later generators, a dict comprehension, a ** in a dict display),
+# since the test modules are no longer read whole (see _files). _snippets() finds it.
+SCOPE_SHAPES = """
+import threading
+def gather(rows, defaults):
+    first, *rest = rows
+    flat = [cell for row in rest for cell in row if cell]
+    names = {str(key): value for key, value in first}
+    return {**defaults, "t": threading.current_thread()}, flat, names
+"""
+
+
 def _files() -> list[Path]:
+    """The showcase's files and the fixtures: real modules, large ones among them. Not the test
+    modules of tests/fixer (248 KB, a third of this file's CPU in every env, and more with
+    every test added): their code reached nothing in the pieces, the analysis or the rewrite
+    that these texts, the rule tables' snippets and SCOPE_SHAPES do not (coverage's lines
+    and branches of src/threadport with and without them), and their snippets stay."""
     found = []
-    for folder in ("tests/fixtures", "tests/fixer", "legacy", "modern"):
+    for folder in ("tests/fixtures", "legacy", "modern"):
         found.extend(sorted((ROOT / folder).rglob("*.py")))
     return found
 
@@ -69,16 +87,25 @@ def _fix_rows(new: str, fixed: list, left: list) -> object:
     return new, [(f.code, f.line, f.col) for f in fixed], [(f.code, f.line, f.col, f.message) for f in left]
 
 
-def _findings_and_fixed(text: str) -> tuple[object, object]:
-    """analyze's findings, and what fix makes of the text: fix_text is analyze, then
-    fix_analyzed on that answer, so the one analysis serves both (the findings are read
-    before the fix takes them over), instead of analysing the text again for the fix."""
+def _findings_and_fixed(text: str) -> tuple[object, object, object]:
+    """analyze's findings, what fix makes of the text, and what fix --aggressive makes of it
+    where that needs no analysis of its own (else None). fix_text is analyze, then
+    fix_analyzed on that answer, so the one analysis serves the fix (the findings are read
+    before the fix takes them over), instead of analysing the text again for it.
+
+    The aggressive fix analyses the text again (fix_analyzed takes the analysis over), but
+    two cases of it are that analysis made once more, the same call on the same text: a text
+    that does not parse fails the same way; and where no finding fixes anything,
+    fix_analyzed's loop ends before its first apply(), aggressive or not, giving the text and
+    the findings as they are (three texts in four here)."""
     try:
         context, found = analyze(text, rules())
     except ParseFailure as error:
-        return f"ParseFailure: {error}", f"ParseFailure: {error}"
+        return f"ParseFailure: {error}", f"ParseFailure: {error}", f"ParseFailure: {error}"
     rows = [(f.code, f.line, f.col, f.message, f.possible, f.fixable, f.aggressive, f.needs, f.compat) for f in found]
-    return rows, _fix_rows(*fix_analyzed(text, context, found, rules(), False))
+    fixes = any(f.fixes for f in found)
+    fixed = _fix_rows(*fix_analyzed(text, context, found, rules(), False))
+    return rows, fixed, None if fixes else fixed
 
 
 def _fixed(text: str, aggressive: bool) -> object:
@@ -110,16 +137,21 @@ def _outcomes(texts: list[str], monkeypatch: pytest.MonkeyPatch, piece: int) -> 
         warnings.simplefilter("ignore")
         for text in texts:
             trees.clear()
-            findings, fixed = _findings_and_fixed(text)  # its first parse is of ``text``
-            outcomes.append((trees[text], findings, fixed, _fixed(text, True)))
+            findings, fixed, aggressive = _findings_and_fixed(text)  # its first parse is of ``text``
+            outcomes.append((trees[text], findings, fixed, _fixed(text, True) if aggressive is None else aggressive))
     monkeypatch.setattr(engine, "parse", real_parse)
     return outcomes
 
 
 @pytest.fixture(scope="module")
-def whole_outcomes() -> tuple[list[str], list[object]]:
+def texts() -> list[str]:
+    """_texts(), read once for the module's tests (the snippets come from parsing every rule test)."""
+    return _texts()
+
+
+@pytest.fixture(scope="module")
+def whole_outcomes(texts: list[str]) -> tuple[list[str], list[object]]:
     """The texts and what each gives parsed whole: computed once, both tests compare with it."""
-    texts = _texts()
     with pytest.MonkeyPatch.context() as monkeypatch:
         return texts, _outcomes(texts, monkeypatch, WHOLE)
 
@@ -258,7 +290,7 @@ def _library_texts() -> list[str]:
     return [Path(module.__file__).read_text(encoding="utf-8") for module in (threading, queue)]
 
 
-def test_a_piece_has_the_whole_texts_tokens() -> None:
+def test_a_piece_has_the_whole_texts_tokens(texts: list[str]) -> None:
     """engine.piece_tokens over the text between two cuts (chunks.cut_lines: between defs and
     classes of the module and of a top-level class's body) gives the whole text's tokens on
     those lines, position for position, but for the empty DEDENTs the whole text has on the
@@ -266,7 +298,7 @@ def test_a_piece_has_the_whole_texts_tokens() -> None:
     from tokenize_rt import src_to_tokens
 
     in_class = 0  # cuts inside a class body: the pieces that start indented
-    for text in [*_texts(), *_library_texts()]:
+    for text in [*texts, *_library_texts()]:
         if "class" not in text:  # the cuts between top-level defs: test_pieces_give_the_whole_file...
             continue
         try:
