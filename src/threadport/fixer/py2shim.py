@@ -31,16 +31,17 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from collections import namedtuple
 from itertools import compress
 from operator import itemgetter, ne
 
 from threadport.records import Record
 
-# A token as the shim sees it: kind, text, absolute character offset. (collections, not
-# typing.NamedTuple: importing typing costs `threadport check` several ms at start-up.)
-Token = namedtuple("Token", ("name", "src", "offset"))
-_SRC = itemgetter(1)  # a token's src, for map()
+# A token as the shim sees it: a plain tuple of its kind, its text and its absolute character
+# offset, read by index (a namedtuple cost a call to make each of the file's tokens, and a
+# property call to read one: the lexer's own work per token was 40% of _tokens, cachegrind).
+Token = tuple
+KIND, SRC, AT = 0, 1, 2
+_SRC = itemgetter(SRC)  # a token's src, for map()
 
 
 # A lexer for exactly what the shim needs (Python 2 and 3 share these token shapes):
@@ -122,7 +123,7 @@ _EXCEPT_COMMA_IS_PYTHON2 = sys.version_info < (3, 14)
 
 
 def _adjacent(first: Token, second: Token) -> bool:
-    return first.offset + len(first.src) == second.offset
+    return first[AT] + len(first[SRC]) == second[AT]
 
 
 def _tokens(text: str) -> tuple[list[Token], list[int]]:
@@ -136,7 +137,6 @@ def _tokens(text: str) -> tuple[list[Token], list[int]]:
     candidates: list[int] = []
     append = tokens.append
     mark = candidates.append
-    new = tuple.__new__  # Token(...) without its Python-level __new__: one step less per token
     kinds = _GROUP_KINDS
     depth = 0
     after_newline = True  # nothing yet, or a NEWLINE last: no NEWLINE is added
@@ -158,14 +158,14 @@ def _tokens(text: str) -> tuple[list[Token], list[int]]:
                 mark(len(tokens))
         elif group == _NL:
             if depth == 0 and not after_newline:
-                append(new(Token, ("NEWLINE", src, match.start(group))))
+                append(("NEWLINE", src, match.start(group)))
                 after_newline = True
             continue
         elif group == _NUMBER:
             mark(len(tokens))
         elif src[0] not in "'\"" or "\\" in src:  # a string with a prefix or a backslash
             mark(len(tokens))
-        append(new(Token, (kinds[group], src, match.start(group))))
+        append((kinds[group], src, match.start(group)))
         after_newline = False
     return tokens, candidates
 
@@ -174,14 +174,14 @@ def _at_statement_start(tokens: list[Token], sig: list[int], k: int) -> bool:
     if k == 0:
         return True
     previous = tokens[sig[k - 1]]
-    return previous.name in _STATEMENT_START or previous.src in (";", ":")
+    return previous[KIND] in _STATEMENT_START or previous[SRC] in (";", ":")
 
 
 def _matching_close(tokens: list[Token], sig: list[int], k: int) -> int:
     """Index into ``sig`` of the bracket closing the one at ``sig[k]``."""
     depth = 0
     for j in range(k, len(sig)):
-        src = tokens[sig[j]].src
+        src = tokens[sig[j]][SRC]
         if src in ("(", "[", "{"):
             depth += 1
         elif src in (")", "]", "}"):
@@ -200,13 +200,13 @@ def _tuple_parameters(tokens, sig, srcs, k, level):
     depth = 0
     j = k
     while j < len(sig):
-        src = tokens[sig[j]].src
+        src = tokens[sig[j]][SRC]
         if depth == level and (src == ":" if level == 0 else src == ")"):
             return
-        if src == "(" and depth == level and tokens[sig[j - 1]].src in (",", "(", "lambda"):
+        if src == "(" and depth == level and tokens[sig[j - 1]][SRC] in (",", "(", "lambda"):
             close = _matching_close(tokens, sig, j)
             for inner in range(j, close + 1):
-                if tokens[sig[inner]].src in ("(", ")"):
+                if tokens[sig[inner]][SRC] in ("(", ")"):
                     srcs[sig[inner]] = "_"
             j = close + 1
             continue
@@ -252,9 +252,9 @@ def shim(text: str) -> Shim:
     for i in candidates:  # the others pass the tests below with ``continue``
         k = i
         token = tokens[i]
-        src = token.src
+        src = token[SRC]
         # A candidate the chain below does not change is passed over in one test.
-        kind = token.name
+        kind = token[KIND]
         if kind == "NAME":
             if src not in _SHIMMED_NAMES and src.lower() != "ur":
                 continue
@@ -264,25 +264,25 @@ def shim(text: str) -> Shim:
         elif kind != "NUMBER" and src not in ("`", "<>", "<"):
             continue
         following = tokens[sig[k + 1]] if k + 1 < len(sig) else None
-        if token.name == "NAME":
+        if token[KIND] == "NAME":
             if (
                 src in ("print", "exec")
                 and following is not None
                 and (
-                    following.name in ("STRING", "NUMBER")
-                    or (following.name == "NAME" and following.src not in _NOT_NAMES)
+                    following[KIND] in ("STRING", "NUMBER")
+                    or (following[KIND] == "NAME" and following[SRC] not in _NOT_NAMES)
                 )
             ):
                 not_python3 = True
             if src == "print" and not print_is_function and _at_statement_start(tokens, sig, k):
                 srcs[i] = "yield"
-                if following is not None and following.src == ">>":
+                if following is not None and following[SRC] == ">>":
                     srcs[sig[k + 1]] = "  "
                 elif (
                     following is not None
-                    and following.src == ">"
+                    and following[SRC] == ">"
                     and k + 2 < len(sig)
-                    and tokens[sig[k + 2]].src == ">"
+                    and tokens[sig[k + 2]][SRC] == ">"
                 ):
                     srcs[sig[k + 1]] = srcs[sig[k + 2]] = " "
             elif src == "exec" and _at_statement_start(tokens, sig, k):
@@ -293,7 +293,7 @@ def shim(text: str) -> Shim:
             elif src == "except":
                 depth = 0
                 for j in range(k + 1, len(sig)):
-                    inner = tokens[sig[j]].src
+                    inner = tokens[sig[j]][SRC]
                     if inner in ("(", "[", "{"):
                         depth += 1
                     elif inner in (")", "]", "}"):
@@ -302,47 +302,50 @@ def shim(text: str) -> Shim:
                         break
                     elif depth == 0 and inner == ",":
                         # ``E, e`` -> ``E. e``; ``E, (a, b)`` -> ``E  (a, b)`` (a call)
-                        after = tokens[sig[j + 1]].src if j + 1 < len(sig) else ""
+                        after = tokens[sig[j + 1]][SRC] if j + 1 < len(sig) else ""
                         srcs[sig[j]] = " " if after in ("(", "[") else "."
                         not_python3 = not_python3 or _EXCEPT_COMMA_IS_PYTHON2
                         break
-            elif src == "def" and k + 2 < len(sig) and tokens[sig[k + 2]].src == "(":
+            elif src == "def" and k + 2 < len(sig) and tokens[sig[k + 2]][SRC] == "(":
                 _tuple_parameters(tokens, sig, srcs, k + 2, 1)
             elif src == "lambda":
                 _tuple_parameters(tokens, sig, srcs, k + 1, 0)
             elif src in _PY3_KEYWORDS:
                 srcs[i] = _PY3_KEYWORDS[src]
             elif (
-                src in ("L", "l") and k and tokens[sig[k - 1]].name == "NUMBER" and _adjacent(tokens[sig[k - 1]], token)
+                src in ("L", "l")
+                and k
+                and tokens[sig[k - 1]][KIND] == "NUMBER"
+                and _adjacent(tokens[sig[k - 1]], token)
             ):
                 srcs[i] = " "  # ``7L.bit_length()`` -> ``7 .bit_length()``
-            elif src in _PY3_CONSTANTS and k and tokens[sig[k - 1]].src == ".":
+            elif src in _PY3_CONSTANTS and k and tokens[sig[k - 1]][SRC] == ".":
                 srcs[i] = _PY3_CONSTANTS[src]  # xmlrpclib.False
             elif (
                 src in ("True", "False")
                 and following is not None
-                and following.src == "="
+                and following[SRC] == "="
                 and _at_statement_start(tokens, sig, k)
             ):
                 srcs[i] = _PY3_CONSTANTS[src]  # ``False = 0``: 2.2's fallback, a name in Python 2
             elif (
                 src.lower() == "ur"
                 and following is not None
-                and following.name == "STRING"
+                and following[KIND] == "STRING"
                 and _adjacent(token, following)
             ):
                 srcs[i] = "r"
-                quote = following.src[:3] if following.src[:3] in ('"""', "'''") else following.src[:1]
-                srcs[sig[k + 1]] = quote + " " + following.src[len(quote) :]
-        elif token.name == "NUMBER":
+                quote = following[SRC][:3] if following[SRC][:3] in ('"""', "'''") else following[SRC][:1]
+                srcs[sig[k + 1]] = quote + " " + following[SRC][len(quote) :]
+        elif token[KIND] == "NUMBER":
             not_python3 = not_python3 or src[-1] in "lL" or _OLD_OCTAL_NONZERO.match(src) is not None
             if _OLD_OCTAL.match(src):
                 srcs[i] = "1" + src[1:]
-            elif src == "0" and following is not None and following.name == "NUMBER" and _adjacent(token, following):
+            elif src == "0" and following is not None and following[KIND] == "NUMBER" and _adjacent(token, following):
                 srcs[i] = "1"
             if srcs[i][-1] in "lL":
                 srcs[i] = srcs[i][:-1] + " "
-        elif token.name == "STRING":
+        elif token[KIND] == "STRING":
             prefix = src[: len(src) - len(src.lstrip("bBuUrRfF"))]
             may_hold_fstring = may_hold_fstring or "f" in prefix or "F" in prefix
             srcs[i] = _string(src)
@@ -352,15 +355,15 @@ def shim(text: str) -> Shim:
             backtick_open = not backtick_open
         elif src == "<>":
             srcs[i] = "!="
-        elif src == "<" and following is not None and following.src == ">" and _adjacent(token, following):
+        elif src == "<" and following is not None and following[SRC] == ">" and _adjacent(token, following):
             srcs[i], srcs[sig[k + 1]] = "!", "="
     pieces = []
     done = 0
     for i in compress(sig, map(ne, srcs, map(_SRC, tokens))):  # the tokens changed
         token = tokens[i]
-        pieces.append(text[done : token.offset])
+        pieces.append(text[done : token[AT]])
         pieces.append(srcs[i])
-        done = token.offset + len(token.src)
+        done = token[AT] + len(token[SRC])
     pieces.append(text[done:])
     return Shim("".join(pieces), python2_only=not_python3 and not may_hold_fstring)
 
@@ -370,13 +373,13 @@ def _top_level_comma(tokens: list[Token], sig: list[int], k: int) -> bool:
     depth = 0
     for j in range(k, len(sig)):
         token = tokens[sig[j]]
-        if token.name == "NEWLINE" or (depth == 0 and token.src == ";"):
+        if token[KIND] == "NEWLINE" or (depth == 0 and token[SRC] == ";"):
             return False
-        if token.src in ("(", "[", "{"):
+        if token[SRC] in ("(", "[", "{"):
             depth += 1
-        elif token.src in (")", "]", "}"):
+        elif token[SRC] in (")", "]", "}"):
             depth -= 1
-        elif depth == 0 and token.src == ",":
+        elif depth == 0 and token[SRC] == ",":
             return True
     return False
 
