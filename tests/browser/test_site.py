@@ -1,9 +1,9 @@
 """The HTML tour in a real browser, at 1280 and 390 px: layout, the course, results, accessibility.
 
 Fast by construction: the site is built once per session (conftest), every page is
-loaded once (``toured``, LANES pages at once) and laid out at each width, measured in a
-single script call, and the same load is scanned by axe-core in both colour schemes; the
-many small tests below only read those measurements. Links are checked from the files, without a
+loaded once per width (``toured``, LANES pages at once) and measured in a single script
+call, and the same load is scanned by axe-core in both colour schemes; the many small
+tests below only read those measurements. Links are checked from the files, without a
 browser round trip per link.
 """
 
@@ -178,7 +178,6 @@ class Lane:
         self.page.set_default_timeout(20_000)
         self.errors: list[str] = []
         self.outside: list[str] = []
-        self.loaded: tuple[list[str], list[str]] = ([], [])  # the last load's errors and outside requests
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.route("**/*", self._route)
@@ -198,23 +197,6 @@ class Lane:
         self.page.emulate_media(color_scheme="light")
         self.page.goto(url(site, name))
         self.page.wait_for_load_state("load")
-        self.loaded = list(self.errors), list(self.outside)
-        return self.measure()
-
-    def relayout(self, width: int) -> dict:
-        """The page as loaded, laid out again at this width in the light scheme and measured: what a
-        load at this width shows, without parsing, styling and putting axe-core into the page again.
-        The pages are static (no script, test_the_dark_scheme_changes_colours_and_letters_only): their
-        layout is the stylesheet's answer to the viewport, whichever width the load had. The errors
-        and outside requests are the load's and the relayout's (not those of the scans in between:
-        axe-core's own request for the stylesheet, which a file:// page refuses)."""
-        self.errors[:], self.outside[:] = self.loaded
-        self.page.set_viewport_size({"width": width, "height": 900})
-        self.page.emulate_media(color_scheme="light")
-        self.page.evaluate("() => window.scrollTo(0, 0)")  # where a load starts
-        return self.measure()
-
-    def measure(self) -> dict:
         facts = evaluate_json(self.page, MEASURE)
         facts["errors"], facts["outside"] = list(self.errors), list(self.outside)
         return facts
@@ -266,16 +248,13 @@ def lanes(browser):
 
 @pytest.fixture(scope="module")
 def toured(site, lanes) -> dict:
-    """One pass over the site, each page loaded once (at WIDTHS[0]) and laid out again at the
-    other width (Lane.relayout): at each width measured (``looked``, which every layout test
-    reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
+    """One pass over the site, each page loaded once per width: measured (``looked``, which
+    every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
     then in the dark one (the same load, the scheme switched by media emulation; the colour
     rules of the light scan, AXE_RUN), with the body's colour in each. LANES pages at once:
     each lane loads, measures and starts axe without waiting, then the lanes' scans are
     collected. The seed's page is also where its exercise is opened by keyboard
-    (``reveal_by_keyboard``), at each width, after its measurements and pictures: so it is loaded
-    again for the second width, where the answer must be hidden as loaded (the first width's pass
-    opened it, and took a picture at an anchor of the page). Without
+    (``reveal_by_keyboard``), at each width, after its measurements and pictures. Without
     axe-core the pages are measured and not scanned (the axe_js fixture skips, or fails in CI)."""
     looked: dict[tuple[str, int], dict] = {}
     found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
@@ -285,13 +264,11 @@ def toured(site, lanes) -> dict:
     shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
     exercise: dict[int, dict] = {}
     scan = AXE_JS.is_file()
-    for start, width in ((start, width) for start in range(0, len(PAGES), LANES) for width in WIDTHS):
+    jobs = [(name, width) for width in WIDTHS for name in PAGES]
+    for start in range(0, len(jobs), LANES):
         in_both_schemes = []
-        for lane, name in zip(lanes, PAGES[start : start + LANES]):
-            if width == WIDTHS[0] or name == page_name(SEED):
-                looked[name, width] = lane.load(site, name, width)
-            else:
-                looked[name, width] = lane.relayout(width)
+        for lane, (name, width) in zip(lanes, jobs[start : start + LANES]):
+            looked[name, width] = lane.load(site, name, width)
             if name in SHOT_PAGES:
                 shots[width] += screenshots(lane.page, site, name, width)
             if name == page_name(SEED):
