@@ -12,8 +12,11 @@ command's exit closes it); the stop request only matters when the stream outlive
 
 from __future__ import annotations
 
-from tox.execute.local_sub_process import read_via_thread_unix
-
-# Private to tox: if a later tox renames it, this does nothing (and tox polls at its own rate).
+# Private to tox: if a later tox moves or renames it, this does nothing (and tox polls at its
+# own rate); a plugin that failed to import would stop tox itself.
+try:
+    from tox.execute.local_sub_process import read_via_thread_unix
+except ImportError:
+    read_via_thread_unix = None
 if hasattr(read_via_thread_unix, "_TIMEOUT_FOR_INTERRUPT"):
     read_via_thread_unix._TIMEOUT_FOR_INTERRUPT = 1.0
