@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from availability import unavailable
+from fixer_helpers import assert_screens_as_each_trigger
 
 from threadport.fixer import CODES, literals, rule
 from threadport.fixer import files as files_module
 from threadport.fixer import tree as tree_module
 from threadport.fixer.files import Prefilter, _screen
-from threadport.fixer.tree import outside_assignments, outside_in, threading_reexport
+from threadport.fixer.tree import outside_assignments, outside_in
 from threadport.fixer.trigger import Matcher
 
 # Texts that hold some literals, none, or one only inside another (thread inside
@@ -120,17 +121,7 @@ def test_the_screening_answers_alike_with_or_without_the_one_pass_test(tmp_path,
         monkeypatch.setattr(literals, "_accelerator", lambda: None)
         literals.any_of.cache_clear()
     try:
-        texts = [*TEXTS, b"from threading import *\n"]
-        paths = [tmp_path / f"t{i}.py" for i in range(len(texts))]
-        for path, data in zip(paths, texts):
-            path.write_bytes(data)
-        for codes in (CODES, *((code,) for code in CODES)):
-            pattern = Prefilter(codes)
-            for path, data in zip(paths, texts):
-                alone = any(Matcher(rule(code).TRIGGER).search(data) for code in codes)
-                assert pattern.search(data) == alone, (codes, data)
-                size, reexports = _screen((path, False), pattern)
-                assert (size is not None, reexports) == (alone, threading_reexport(data)), (codes, data)
+        assert_screens_as_each_trigger(tmp_path, [*TEXTS, b"from threading import *\n"])
     finally:
         literals.any_of.cache_clear()
 

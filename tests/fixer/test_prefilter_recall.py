@@ -16,11 +16,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fixer_helpers import assert_screens_as_each_trigger
 
 from threadport.fixer import CODES, engine, rule
-from threadport.fixer.files import Prefilter, _screen, check_file
+from threadport.fixer.files import Prefilter, check_file
 from threadport.fixer.tree import threading_reexport
-from threadport.fixer.trigger import Matcher
 
 ROOT = Path(__file__).resolve().parents[2]
 # The words whose definitions fix asks the tree about (ctx.defined: --aggressive's reach).
@@ -256,18 +256,7 @@ def test_the_grouped_screening_answers_as_each_trigger_alone(tmp_path):
     THREAD scan with the re-export test: the answers must be the triggers' own, one by one."""
     texts = [text.encode() for _, text in SLIPPED.values()] + [text.encode() for text in GROUPED]
     texts += [path.read_bytes() for path in sorted((ROOT / "tests" / "fixtures").rglob("*.py"))]
-    # Each text in a file of its own, written once: rewriting one file for every text and
-    # selection (960 truncations) cost seconds of waiting on the disk.
-    paths = [tmp_path / f"screened{i}.py" for i in range(len(texts))]
-    for path, data in zip(paths, texts):
-        path.write_bytes(data)
-    for codes in (CODES, *((code,) for code in CODES)):
-        pattern = Prefilter(codes)
-        for path, data in zip(paths, texts):
-            alone = any(Matcher(rule(code).TRIGGER).search(data) for code in codes)
-            assert pattern.search(data) == alone, (codes, data[:80])
-            size, reexports = _screen((path, False), pattern)
-            assert (size is not None, reexports) == (alone, threading_reexport(data)), (codes, data[:80])
+    assert_screens_as_each_trigger(tmp_path, texts)
     assert threading_reexport(b"from threading import *\n") is not None  # the re-export case is one
 
 
