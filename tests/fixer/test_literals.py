@@ -50,6 +50,20 @@ def without_accelerator(monkeypatch):
     tree_module._attribute_screens.cache_clear()
 
 
+@pytest.fixture(params=["one pass", "literal by literal"])
+def either_path(request, monkeypatch):
+    """Each test twice: with the one-pass test, and as without ahocorasick-rs."""
+    if request.param == "one pass":
+        accelerated()
+    else:
+        monkeypatch.setattr(literals, "_accelerator", lambda: None)
+    literals.any_of.cache_clear()
+    tree_module._attribute_screens.cache_clear()
+    yield
+    literals.any_of.cache_clear()
+    tree_module._attribute_screens.cache_clear()
+
+
 def every_literal() -> set[bytes]:
     return {Matcher(rule(code).TRIGGER).literal for code in CODES} | {b"thread", b"etName", b"Daemon"}
 
@@ -113,17 +127,8 @@ def test_without_the_package_there_is_no_one_pass_test(without_accelerator):
     assert has is not None and not has(b"thread") and has(b"x =")
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["one pass", "literal by literal"])
-def test_the_screening_answers_alike_with_or_without_the_one_pass_test(tmp_path, monkeypatch, fast):
-    if fast:
-        accelerated()
-    else:
-        monkeypatch.setattr(literals, "_accelerator", lambda: None)
-        literals.any_of.cache_clear()
-    try:
-        assert_screens_as_each_trigger(tmp_path, [*TEXTS, b"from threading import *\n"])
-    finally:
-        literals.any_of.cache_clear()
+def test_the_screening_answers_alike_with_or_without_the_one_pass_test(tmp_path, either_path):
+    assert_screens_as_each_trigger(tmp_path, [*TEXTS, b"from threading import *\n"])
 
 
 def test_a_file_holding_no_literal_is_never_scanned_literal_by_literal(tmp_path, monkeypatch):
@@ -179,30 +184,19 @@ def test_the_outside_scan_reads_only_the_files_holding_an_attribute(tmp_path, mo
     assert sorted(asked) == [(b"_lock",), (b"_lock",), (b"_thread",), (b"_thread",)]
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["one pass", "literal by literal"])
-def test_the_outside_scan_answers_alike_with_or_without_the_one_pass_test(tmp_path, monkeypatch, fast):
-    if fast:
-        accelerated()
-    else:
-        monkeypatch.setattr(literals, "_accelerator", lambda: None)
-        literals.any_of.cache_clear()
-    tree_module._attribute_screens.cache_clear()
-    try:
-        texts = [
-            b"x = 1\n",
-            b"worker._thread = Fake()\n",
-            b"setattr(w, '_lock', None)\nsetattr(w, '_lock', L())\n",
-            b"self._thread = threading.Thread()\n",
-            b"f(_lock=1, _thread=None)\n",
-        ]
-        attrs = frozenset({"_thread", "_lock", "mutex"})
-        for i, data in enumerate(texts):
-            path = tmp_path / f"o{i}.py"
-            path.write_bytes(data)
-            assert outside_in(path, attrs) == outside_assignments(data, attrs), data
-    finally:
-        literals.any_of.cache_clear()
-        tree_module._attribute_screens.cache_clear()
+def test_the_outside_scan_answers_alike_with_or_without_the_one_pass_test(tmp_path, either_path):
+    texts = [
+        b"x = 1\n",
+        b"worker._thread = Fake()\n",
+        b"setattr(w, '_lock', None)\nsetattr(w, '_lock', L())\n",
+        b"self._thread = threading.Thread()\n",
+        b"f(_lock=1, _thread=None)\n",
+    ]
+    attrs = frozenset({"_thread", "_lock", "mutex"})
+    for i, data in enumerate(texts):
+        path = tmp_path / f"o{i}.py"
+        path.write_bytes(data)
+        assert outside_in(path, attrs) == outside_assignments(data, attrs), data
 
 
 def test_a_prefilter_still_pickles(tmp_path):
