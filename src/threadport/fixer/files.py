@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from threadport.fixer import CODES, rule, rules
 from threadport.fixer.engine import DEFAULT_MIN_PYTHON, Finding, FixBroke, analyze, fix_analyzed, fix_text
-from threadport.fixer.literals import any_of
+from threadport.fixer.literals import one_pass
 from threadport.fixer.parsing import ParseFailure
 from threadport.fixer.source import ChangedMeanwhile, Source, SourceError, decode, read_bytes, save
 from threadport.fixer.tree import TreeFacts, gather_reexports, scan_outside, threading_reexport
@@ -74,20 +74,10 @@ class Prefilter:
         self.literals = frozenset({check.literal for check in self.checks} | set(GUARDS))
 
     def presence(self, data: bytes) -> Callable[[bytes], bool] | None:
-        """``has(literal)``: does ``data`` hold it? Answered from one pass over ``data`` where
-        fixer.literals can (a scan where that pass cannot tell, or without ahocorasick-rs);
+        """``has(literal)``: does ``data`` hold it? Answered from one pass over ``data``
+        (fixer.literals: ahocorasick-rs's, else a regex's), a scan where that pass cannot tell;
         None when ``data`` certainly holds none of ``literals``."""
-        screen = any_of(self.literals)
-        if screen is None:
-            scanned: dict[bytes, bool] = {}
-
-            def scan(literal: bytes) -> bool:
-                if literal not in scanned:
-                    scanned[literal] = literal in data
-                return scanned[literal]
-
-            return scan
-        held, absent = screen.presence(data)
+        held, absent = one_pass(self.literals).presence(data)
         if not held and len(absent) == len(self.literals):
             return None
 
