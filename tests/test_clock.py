@@ -305,6 +305,75 @@ def main():
     assert virtual.stdout[1:] == ["inside"]
 
 
+RLOCK_IN_FULL = """
+import sys
+
+def main():
+    lock = threading.RLock()
+    print(type(lock).__name__, lock.acquire(), lock.acquire(True), lock.acquire(False), lock._is_owned())
+    out = []
+
+    def elsewhere():
+        out.append((lock.acquire(False), lock._is_owned()))
+        try:
+            lock.release()
+        except RuntimeError as error:
+            out.append(str(error))
+
+    other = threading.Thread(target=elsewhere)
+    other.start()
+    other.join()
+    print(out)
+    for _ in range(3):
+        lock.release()
+    try:
+        lock.release()
+    except RuntimeError as error:
+        print(error)
+    cond, box = threading.Condition(lock), []
+
+    def consumer():
+        with cond:
+            while not box:
+                cond.wait()
+            box.append(lock._is_owned())
+
+    taker = threading.Thread(target=consumer)
+    taker.start()
+    with cond:
+        with lock:
+            box.append("put")
+        cond.notify()
+    taker.join()
+    print(box, lock.acquire(False), cond.wait(0) in (None, False))
+    lock.release()
+    if sys.version_info < (3,):  # 2.7's RLock(verbose=True) notes each step on stderr
+        noisy = threading.RLock(verbose=True)
+        noisy.acquire()
+        with noisy:
+            pass
+        noisy.release()
+        with threading.Condition(noisy):
+            pass
+"""
+
+
+# What 2.7's RLock(verbose=True) notes in RLOCK_IN_FULL: acquire, with (enter, exit), release, the Condition's with.
+NOTES = ["initial success", "recursive success", "non-final release", "final release", "initial success", "final release"]
+
+
+def test_an_rlock_and_its_condition_answer_as_in_a_real_run(any_python, snippet):
+    # The clock's RLock takes a free lock inline (and, on 2.7, skips _note calls that print
+    # only with verbose=True): every answer, error and note must be the real run's.
+    virtual = run(any_python, snippet, RLOCK_IN_FULL)
+    real = run(any_python, snippet, RLOCK_IN_FULL, real_time=True)
+    assert (virtual.stdout, virtual.stderr, virtual.exit) == (real.stdout, real.stderr, real.exit)
+    assert virtual.stdout[-2:] == ["cannot release un-acquired lock", "['put', True] True True"], virtual
+    assert virtual.stdout[1] == "[(False, False), 'cannot release un-acquired lock']"
+    if virtual.python.startswith("2."):
+        assert [line.rsplit(": ", 1)[1] for line in virtual.stderr] == NOTES, virtual.stderr
+
+
 CONTENDED_LOCK = """
 import sys
 

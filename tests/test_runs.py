@@ -8,7 +8,7 @@ from pathlib import Path
 from threadport.catalog import get_pair
 from threadport.interpreters import Interpreter, resolve
 from threadport.runner import DEFAULT_TIMEOUT
-from threadport.runs import Job, pick, run_jobs, side_job
+from threadport.runs import TAIL_RUNS, Job, pick, run_jobs, side_job
 
 
 def test_transcripts_come_back_in_job_order_and_identical_jobs_run_once(snippet, tmp_path):
@@ -47,7 +47,8 @@ def test_a_free_worker_takes_a_job_for_an_interpreter_no_other_run_is_using():
     assert pick(waiting, {}) == 0
     assert pick(waiting, {waiting[0].server: 1}) == 2
     assert pick(waiting, {waiting[0].server: 0}) == 0  # that run has ended
-    assert pick(waiting, {waiting[0].server: 1, waiting[2].server: 1}) == 0  # every server busy: in order
+    more = waiting + [Job(one, Path("a.py"), f"e{n}") for n in range(3, TAIL_RUNS + 2)]
+    assert pick(more, {waiting[0].server: 1, waiting[2].server: 1}) == 0  # every server busy, many left: in order
     real_time = Job(one, Path("a.py"), "e3", real_time=True)  # another clock mode: another server
     assert pick([waiting[0], real_time], {waiting[0].server: 1}) == 1
 
@@ -56,11 +57,13 @@ def test_the_last_runs_wait_for_their_busy_server_instead_of_starting_another():
     # A server start costs more than the one or two runs left at the end of a compare:
     # the worker that is running on their server takes them next.
     one = resolve(sys.executable)
-    first, second, third = (Job(one, Path("a.py"), f"e{n}") for n in (1, 2, 3))
+    jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(1, TAIL_RUNS + 2)]
+    first, second = jobs[:2]
     busy = {first.server: 1}
-    assert pick([first], busy, {first.server: 1}) is None
-    assert pick([first, second], busy, {first.server: 1}) is None
-    assert pick([first, second, third], busy, {first.server: 1}) == 0  # more left: a second server
+    assert TAIL_RUNS >= 3  # a compare's tail is often three runs of one side (a server start costs more)
+    for left in range(1, TAIL_RUNS + 1):
+        assert pick(jobs[:left], busy, {first.server: 1}) is None
+    assert pick(jobs, busy, {first.server: 1}) == 0  # more left: a second server
     assert pick([first, second], busy, {first.server: 2}) == 0  # a server of the batch is idle
     other = Job(Interpreter("/elsewhere/python", one.version), Path("b.py"), "e1")
     both = {first.server: 1, other.server: 1}

@@ -18,6 +18,7 @@ is told from ``print()`` the function.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -60,7 +61,15 @@ def _triple(value: str, inside: str | None) -> tuple[str | None, bool]:
 
 
 def lex(lines: list[str], lexer_name: str) -> Lexed:
-    """Lex the whole file at once (strings span lines), then cut it into lines."""
+    """Lex the whole file at once (strings span lines), then cut it into lines. The same
+    lines lexed again are answered from the last ones (callers only read a Lexed): the
+    terminal view and the tour lex each pair's two files, and the tour lexes the same
+    snippets (transcripts, catalogue examples) on several pages."""
+    return _lex(tuple(lines), lexer_name)
+
+
+@functools.lru_cache(maxsize=256)
+def _lex(lines: tuple[str, ...], lexer_name: str) -> Lexed:
     lexer = get_lexer_by_name(lexer_name, stripnl=False, ensurenl=True)
     runs: list[Runs] = [[]]
     prose: list[list[Span]] = [[]]

@@ -114,9 +114,12 @@ def observed(observer: Callable[[int, int], None]) -> Iterator[None]:
 
 
 # At most this many waiting runs, each for a busy server, are left to the workers running
-# there rather than starting a server: a server start costs a compare 30-47 ms of CPU and
-# about as long in wall time as the two runs waited for (see pick).
-TAIL_RUNS = 2
+# there rather than starting a server: a server start costs a compare 16 ms (2.7) to 35 ms
+# (3.11) of CPU, more than the runs it would take over. With 2, a parallel compare still
+# started a third server in most runs (one side's last three runs left when the other's
+# were done: 4 of 5 compares); the runs left then wait for their side's one server, a few
+# tens of milliseconds of wall time (see pick).
+TAIL_RUNS = 4
 
 
 def pick(waiting: list[Job], running: dict[tuple, int], servers: dict[tuple, int] | None = None) -> int | None:
@@ -130,7 +133,7 @@ def pick(waiting: list[Job], running: dict[tuple, int], servers: dict[tuple, int
     (``servers``: Job.server -> servers the batch has used, the most runs it had under
     way at once), else None (the worker is done) if at most TAIL_RUNS wait: the workers
     running there take them next. At the end of a compare one side's runs were over while
-    the other's last one or two were still to run, and a third server started for one run."""
+    the other's last few were still to run, and a third server started for them."""
     free = next((i for i, job in enumerate(waiting) if not running.get(job.server)), None)
     if free is not None:
         return free

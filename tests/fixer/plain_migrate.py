@@ -11,7 +11,6 @@ point).
 from __future__ import annotations
 
 import ast
-import functools
 import os
 import subprocess
 import sys
@@ -38,17 +37,21 @@ def plain_is_python3(text: str) -> bool:
     return _python3_only(tree) or _python2_parses(text) is not None
 
 
-@functools.lru_cache(maxsize=1)
 def plain_tool():
-    from fissix.refactor import RefactoringTool, get_fixers_from_package
+    """fissix with its default fixers: the timeline's tool (threadport.timeline._tool), which is
+    built the same way, ``RefactoringTool(get_fixers_from_package("fissix.fixes"))``, once per
+    process. Its own copy cost every env of the matrix ~0.2 s more of pattern compiling."""
+    from threadport.timeline import _tool
 
-    return RefactoringTool(get_fixers_from_package("fissix.fixes"))
+    return _tool()
 
 
 def plain_two_to_three(text: str, name: str) -> str:
-    tool = plain_tool()
+    from threadport.timeline import _tool_lock
+
     ended = text if text.endswith("\n") or not text else text + "\n"
-    result = str(tool.refactor_string(ended, name))
+    with _tool_lock:  # refactor_string switches the shared tool's grammar while it parses
+        result = str(plain_tool().refactor_string(ended, name))
     return result if text.endswith("\n") or not text else result[:-1]
 
 

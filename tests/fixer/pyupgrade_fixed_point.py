@@ -42,11 +42,20 @@ def command_fixed_point(texts: list[str]) -> tuple[list[str], int]:
     """Each text after pyupgrade's command, run again over the files it changed until it
     changes none (at most migrate.MOST_RUNS runs); and the runs that took in all (one command
     over the files pending)."""
+    results, runs = command_runs(texts)
+    return results, sum(runs)
+
+
+def command_runs(texts: list[str]) -> tuple[list[str], list[int]]:
+    """command_fixed_point, with the runs each text took: callers with several sets of texts
+    pass them all at once, one command a run over every file still changing (pyupgrade reads
+    each file on its own), instead of a command per set per run (a start costs ~0.12 s of
+    CPU, most of it pyupgrade's imports)."""
     with tempfile.TemporaryDirectory() as folder:
         paths = [Path(folder) / f"t{i}.py" for i in range(len(texts))]
         for path, text in zip(paths, texts):
             path.write_bytes(text.encode("utf-8"))
-        pending, runs = list(range(len(texts))), 0
+        pending, runs = list(range(len(texts))), [0] * len(texts)
         for _ in range(migrate.MOST_RUNS):
             if not pending:
                 break
@@ -58,7 +67,8 @@ def command_fixed_point(texts: list[str]) -> tuple[list[str], int]:
             )
             if done.returncode not in (0, 1):
                 raise RuntimeError(f"pyupgrade exited {done.returncode}: {done.stderr[-2000:]}")
-            runs += len(pending)
+            for i in pending:
+                runs[i] += 1
             pending = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
         if pending:
             raise RuntimeError(f"pyupgrade still changed {len(pending)} files after {migrate.MOST_RUNS} runs")

@@ -1,5 +1,6 @@
-"""The one-pass literal test (fixer.literals, ahocorasick-rs) answers as a scan per literal
-would, and the prefilter and the tree facts ask it before scanning literal by literal."""
+"""The one-pass literal tests (fixer.literals: ahocorasick-rs's, and Marked's regex without it)
+answer as a scan per literal would, and the prefilter and the tree facts ask them before
+scanning literal by literal."""
 
 from __future__ import annotations
 
@@ -43,25 +44,28 @@ def accelerated() -> None:
 def without_accelerator(monkeypatch):
     """As on a Python with no ahocorasick-rs wheel: every literal scanned one by one."""
     monkeypatch.setattr(literals, "_accelerator", lambda: None)
-    literals.any_of.cache_clear()
-    tree_module._attribute_screens.cache_clear()
+    clear_caches()
     yield
+    clear_caches()
+
+
+def clear_caches() -> None:
     literals.any_of.cache_clear()
+    literals.one_pass.cache_clear()
     tree_module._attribute_screens.cache_clear()
 
 
-@pytest.fixture(params=["one pass", "literal by literal"])
+@pytest.fixture(params=["one pass", "marked, literal by literal"])
 def either_path(request, monkeypatch):
-    """Each test twice: with the one-pass test, and as without ahocorasick-rs."""
+    """Each test twice: with ahocorasick-rs's one pass, and as without it (the prefilter's
+    literals by Marked's regex, the tree facts' attributes one by one)."""
     if request.param == "one pass":
         accelerated()
     else:
         monkeypatch.setattr(literals, "_accelerator", lambda: None)
-    literals.any_of.cache_clear()
-    tree_module._attribute_screens.cache_clear()
+    clear_caches()
     yield
-    literals.any_of.cache_clear()
-    tree_module._attribute_screens.cache_clear()
+    clear_caches()
 
 
 def every_literal() -> set[bytes]:
@@ -107,8 +111,7 @@ def test_what_may_hide_a_literal():
     assert not literals._may_hide(b"RLock", b"isAlive")
 
 
-def test_a_file_holding_one_literal_is_not_scanned_for_the_others(monkeypatch):
-    accelerated()
+def test_a_file_holding_one_literal_is_not_scanned_for_the_others(monkeypatch, either_path):
     scans = []
     real = Matcher.search
 
@@ -121,19 +124,65 @@ def test_a_file_holding_one_literal_is_not_scanned_for_the_others(monkeypatch):
     assert scans and None not in scans  # every literal answered by the one pass
 
 
-def test_without_the_package_there_is_no_one_pass_test(without_accelerator):
+def test_without_the_package_the_prefilter_asks_the_marked_search(without_accelerator):
     assert literals.any_of(frozenset({b"thread"})) is None
-    has = Prefilter(CODES).presence(b"x = 1\n")  # not None: unsure, each literal is scanned
-    assert has is not None and not has(b"thread") and has(b"x =")
+    pattern = Prefilter(CODES)
+    assert isinstance(literals.one_pass(pattern.literals), literals.Marked)
+    assert pattern.presence(b"x = 1\n") is None  # certainly none of them
+    has = pattern.presence(b"if t.isAlive():\n")
+    assert has is not None and has(b"isAlive") and not has(b"thread") and has(b"if t")  # (unknown: scanned)
+
+
+# Texts for Marked beyond TEXTS: bytes its copy merges (each anchor byte becomes one marker,
+# a real marker byte becomes 0), so that a match there holds no literal; anchors at the very
+# start and end; a literal right after a false match.
+MARKED_TEXTS = [
+    *TEXTS,
+    b"\x00C\x00NLock",  # RLock's regex matches "NLock": N and R are both anchors
+    b"\x01\x01\x01\x00",
+    b"isSet\x01isSet",
+    b"qacquire",
+    b"isNameisSet",
+    b"h",
+    b"threa",
+    b"ac\x01uire acDuire",
+]
+
+
+def test_the_marked_search_answers_as_a_scan_per_literal(without_accelerator):
+    words = sorted(every_literal())
+    for chosen in [frozenset(words), *(frozenset({word}) for word in words), frozenset(words[::3])]:
+        test = literals.one_pass(chosen)
+        assert isinstance(test, literals.Marked)
+        for text in MARKED_TEXTS:
+            held, absent = test.presence(text)
+            holds = {word for word in chosen if word in text}
+            assert held == holds and absent == chosen - holds, (sorted(chosen), text)  # nothing unknown here
+            assert test.found(text) == bool(holds), (sorted(chosen), text)
+
+
+def test_the_marked_search_never_calls_absent_a_literal_a_match_may_hide():
+    """An occurrence whose anchor lies inside another literal's match is not reported (the
+    search goes on after the match): "Jaz" (anchor J) covers the anchor of "zQ" (z) in "JazQ"."""
+    test = literals.Marked((b"Jaz", b"zQ"))
+    assert literals._anchors(test.literals) == {b"Jaz": 0, b"zQ": 0}
+    held, absent = test.presence(b"JazQ")
+    assert held == {b"Jaz"} and absent == set()  # zQ: unknown, so scanned
+    assert test.found(b"JazQ") and test.presence(b"zQ Ja") == ({b"zQ"}, {b"Jaz"})
+
+
+def test_marked_anchors_are_rare_bytes_shared_where_they_can_be():
+    anchors = literals._anchors((b"acquire", b"thread", b"currentThread", b"isSet"))
+    # q: the rarest of acquire's; currentThread takes thread's h rather than a T of its own
+    assert anchors == {b"acquire": 2, b"thread": 1, b"currentThread": 8, b"isSet": 2}
 
 
 def test_the_screening_answers_alike_with_or_without_the_one_pass_test(tmp_path, either_path):
     assert_screens_as_each_trigger(tmp_path, [*TEXTS, b"from threading import *\n"])
 
 
-def test_a_file_holding_no_literal_is_never_scanned_literal_by_literal(tmp_path, monkeypatch):
+def test_a_file_holding_no_literal_is_never_scanned_literal_by_literal(tmp_path, monkeypatch, either_path):
     """The point of the one pass: the triggers' own scans are spared for such a file."""
-    accelerated()
     asked = []
     real = Matcher.search
 

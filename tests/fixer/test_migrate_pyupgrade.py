@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from pyupgrade_fixed_point import before_pyupgrade, compare
+from pyupgrade_fixed_point import before_pyupgrade, command_runs, counted_runs
 
 from threadport.cli import main
 from threadport.fixer import migrate
+from threadport.interpreters import InterpreterNotFound, find_legacy
 
 PY2 = (
     "import threading\n"
@@ -71,35 +72,50 @@ CHAINS = {
 }
 
 
-def rewrite_with_the_command(files: dict[Path, int]) -> None:
-    """pyupgrade's own command line rewriting each file in place until it changes nothing, at
-    most ``files[path]`` runs. One command over every file still changing (pyupgrade reads
-    each file on its own), instead of a command per file per run: a start costs ~0.15 s."""
-    runs = dict.fromkeys(files, 0)
-    pending = list(files)
-    while pending:
-        before = {path: path.read_bytes() for path in pending}
-        subprocess.run([sys.executable, "-m", "pyupgrade", "--py39-plus", *map(str, pending)], capture_output=True)
-        for path in pending:
-            runs[path] += 1
-        pending = [path for path in pending if path.read_bytes() != before[path] and runs[path] < files[path]]
+# 2.7's top-level modules under 5 KB (46 files, 3904 lines): about 3.5 s of CPU.
+SLICE_BYTES = 5000
+
+
+def lib27_slice() -> list[tuple[str, str]]:
+    """(name, text before pyupgrade) for 2.7's top-level modules under SLICE_BYTES, after 2to3
+    and threadport's fix; none without a python2.7 (the test of the slice then asks for
+    legacy_python, which skips or fails as it says)."""
+    try:
+        legacy_python = find_legacy().path
+    except InterpreterNotFound:
+        return []
+    found = subprocess.run(
+        [legacy_python, "-S", "-c", "import os, sys; sys.stdout.write(os.path.dirname(os.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lib27 = Path(found.stdout)
+    return before_pyupgrade(sorted(path for path in lib27.glob("*.py") if path.stat().st_size < SLICE_BYTES))
+
+
+class ByTheCommand(dict):
+    """What pyupgrade's own command line makes of each text, rewriting a file in place until it
+    changes nothing, keyed by the text it started from; ``slice`` holds the same for
+    lib27_slice(): (name, text, the command's result, its runs over that file)."""
+
+    slice: list[tuple[str, str, str, int]]
 
 
 @pytest.fixture(scope="module")
-def by_the_command(tmp_path_factory) -> dict[str, bytes]:
-    """What the command makes of the pipeline's text before pyupgrade (up to 5 runs) and of
-    each of CASES and CHAINS (to its fixed point), keyed by the text it started from."""
-    folder = tmp_path_factory.mktemp("pyupgrade")
-    texts = {
-        migrate.before_pyupgrade(PY2, aggressive=True): 5,
-        **dict.fromkeys(CASES, migrate.MOST_RUNS),
-        **dict.fromkeys(CHAINS.values(), migrate.MOST_RUNS),
-    }
-    paths = {text: folder / f"ref{i}.py" for i, text in enumerate(texts)}
-    for text, path in paths.items():
-        path.write_bytes(text.encode("utf-8"))
-    rewrite_with_the_command({paths[text]: rounds for text, rounds in texts.items()})
-    return {text: path.read_bytes() for text, path in paths.items()}
+def by_the_command() -> ByTheCommand:
+    """The command over the pipeline's text before pyupgrade, CASES, CHAINS and the slice of
+    2.7's Lib, all at once: one command a run over every file still changing (the command
+    treats each file on its own), where a set of files each took commands of its own."""
+    named = lib27_slice()
+    texts = [migrate.before_pyupgrade(PY2, aggressive=True), *CASES, *CHAINS.values()]
+    results, runs = command_runs(texts + [text for _, text in named])
+    made = ByTheCommand((text, result.encode("utf-8")) for text, result in zip(texts, results))
+    made.slice = [
+        (name, text, result, count)
+        for (name, text), result, count in zip(named, results[len(texts) :], runs[len(texts) :])
+    ]
+    return made
 
 
 def test_the_pipeline_ends_in_what_the_pyupgrade_command_makes_of_it(by_the_command):
@@ -173,33 +189,20 @@ def test_a_pyupgrade_that_never_settles_is_an_error_never_a_text_short_of_it(mon
     assert len(runs) == migrate.MOST_RUNS
 
 
-# 2.7's top-level modules under 5 KB (46 files, 3904 lines): about 3.5 s of CPU.
-SLICE_BYTES = 5000
-
-
-@pytest.fixture(scope="module")
-def lib27(legacy_python) -> Path:
-    found = subprocess.run(
-        [legacy_python, "-S", "-c", "import os, sys; sys.stdout.write(os.path.dirname(os.__file__))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return Path(found.stdout)
-
-
-def test_over_real_code_migrate_ends_where_the_command_run_to_its_fixed_point_does(lib27):
+def test_over_real_code_migrate_ends_where_the_command_run_to_its_fixed_point_does(legacy_python, by_the_command):
     """The stopping rule against what it stands for: a slice of 2.7's Lib after 2to3 and
     threadport's fix, each text through migrate's pyupgrade stage and through the command run
     again over every file it changed (as migrate did before). A pyupgrade that adds a chain
     of rewrites migrate does not know turns this red wherever the slice has one;
     `python tests/fixer/pyupgrade_fixed_point.py FOLDER...` compares the two over any code."""
-    named = before_pyupgrade(sorted(path for path in lib27.glob("*.py") if path.stat().st_size < SLICE_BYTES))
+    named = by_the_command.slice
     assert len(named) > 40
-    different, our_runs, their_runs, chained = compare(named)
+    ours, our_runs, chained = counted_runs([text for _, text, _, _ in named])
+    different = [name for (name, _, theirs, _), text in zip(named, ours) if text != theirs]
     assert different == []
     assert chained >= 3  # the slice does reach the chains: texts a second run changed
-    assert our_runs == their_runs  # the command's runs, none more: each text's last changes nothing
+    # the command's runs, none more: each text's last changes nothing
+    assert our_runs == sum(runs for _, _, _, runs in named)
 
 
 def counted_pyupgrades(monkeypatch) -> list[list[str]]:

@@ -4,6 +4,7 @@ over the whole text until it changes nothing."""
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import pytest
@@ -46,16 +47,25 @@ FUNCTIONS = "".join(f"def f{i}(a):\n    return a + {i}\n\n" for i in range(200))
 BIG = '"""A module."""\nimport os\n\n' + FUNCTIONS + "w = '%s' % (os.sep,)\n"
 
 
+# Both references are pure functions of the text (and pyupgrade's version), and the tests
+# only read the strings: each is made once for the module. BIG's fixed point (three runs over
+# 200 functions) was made by four tests, its first run by two more.
+@functools.cache
 def whole_fixed_point(text: str) -> str:
     """The command over the whole text (in this process, as migrate runs it) until it
     changes nothing."""
-    command = migrate._pyupgrade_command()
     for _ in range(5):
-        new_text = migrate._pyupgrade_run(command, text)
+        new_text = first_run(text)
         if new_text == text:
             return text
         text = new_text
     raise AssertionError("no fixed point in 5 runs")
+
+
+@functools.cache
+def first_run(text: str) -> str:
+    """One run of the command over the whole text, as migrate's first run makes it."""
+    return migrate._pyupgrade_run(migrate._pyupgrade_command(), text)
 
 
 def recorded_inputs(monkeypatch) -> list[str]:
@@ -80,10 +90,7 @@ def test_later_runs_end_where_whole_runs_do(name):
 def test_the_guarded_texts_do_take_a_second_run():
     """Else the cases above pass with any stand-ins: a first run that is the fixed point
     leaves nothing to hide."""
-    command = migrate._pyupgrade_command()
-    second_runs = {
-        name for name, text in GUARDED.items() if whole_fixed_point(text) != migrate._pyupgrade_run(command, text)
-    }
+    second_runs = {name for name, text in GUARDED.items() if whole_fixed_point(text) != first_run(text)}
     # all five on pyupgrade 3.22; 3.21 has no removeprefix rule, 3.0 (the floor) no
     # typing_extensions -> typing either
     assert {"yield", "loop", "line 2"} <= second_runs
@@ -145,15 +152,15 @@ def test_a_run_over_the_stood_in_text_that_fails_means_a_whole_run(monkeypatch):
 def test_a_text_with_a_lone_cr_is_read_whole(monkeypatch):
     # ast counts a lone CR as a line break and pyupgrade's tokens do not: no stand-ins there
     text = BIG + "z = 0\r"
-    expected, first_run = whole_fixed_point(text), migrate._pyupgrade_run(migrate._pyupgrade_command(), text)
+    expected, first = whole_fixed_point(text), first_run(text)
     inputs = recorded_inputs(monkeypatch)
     assert migrate.pyupgrade_py39(text) == expected
-    assert inputs == [text, first_run, expected]
+    assert inputs == [text, first, expected]
 
 
 def test_restored_puts_each_stand_in_back_once_and_in_order():
-    shorter, stand_ins = pyupgrade_again.reduced(migrate._pyupgrade_run(migrate._pyupgrade_command(), BIG), BIG)
-    assert pyupgrade_again.restored(shorter, stand_ins) == migrate._pyupgrade_run(migrate._pyupgrade_command(), BIG)
+    shorter, stand_ins = pyupgrade_again.reduced(first_run(BIG), BIG)
+    assert pyupgrade_again.restored(shorter, stand_ins) == first_run(BIG)
     ((line, _),) = stand_ins
     assert pyupgrade_again.restored(shorter.replace(line, ""), stand_ins) is None  # gone
     assert pyupgrade_again.restored(shorter + line, stand_ins) is None  # twice
