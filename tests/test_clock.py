@@ -374,6 +374,53 @@ def test_an_rlock_and_its_condition_answer_as_in_a_real_run(any_python, snippet)
         assert [line.rsplit(": ", 1)[1] for line in virtual.stderr] == NOTES, virtual.stderr
 
 
+def test_a_notified_waiter_wakes_once_holding_the_lock(any_python, snippet):
+    # Notified while main holds the lock for 10 s, the waiter does not wake only to park
+    # again on the lock: it is queued there (no park between the notify and its getting
+    # the lock), its 5 s deadline no longer counts once notified (Python 3), and it gets
+    # the lock when main lets go, before a thread that asked for the lock after the
+    # notify; Condition over an RLock and over a Lock alike.
+    t = run(
+        any_python,
+        snippet,
+        """
+import sys
+
+def main():
+    clock = sys.modules["virtual"].CLOCK
+    parks = []
+    park = clock.park
+    clock.park = lambda waiter, deadline: (parks.append(threading.current_thread().name), park(waiter, deadline))[1]
+    timeout = () if sys.version_info < (3,) else (5,)  # 2.7's timed wait polls with sleeps, as real 2.7 does
+    for cond in (threading.Condition(), threading.Condition(threading.Lock())):
+        start, out = time.time(), []
+
+        def wait():
+            with cond:
+                notified = cond.wait(*timeout) in (True, None)
+                out.append((notified, time.time() - start, parks.count("waiter")))
+
+        def late():
+            with cond:
+                out.append("late")
+
+        waiter = threading.Thread(target=wait, name="waiter")
+        waiter.start()
+        time.sleep(1)  # the clock moves on only once the waiter is blocked: in wait()
+        with cond:
+            del parks[:]
+            cond.notify()
+            comer = threading.Thread(target=late)
+            comer.start()
+            time.sleep(10)
+        waiter.join()
+        comer.join()
+        print(out)
+""",
+    )
+    assert t.stdout == ["[(True, 11.0, 0), 'late']"] * 2, t
+
+
 CONTENDED_LOCK = """
 import sys
 

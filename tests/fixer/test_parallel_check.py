@@ -61,6 +61,7 @@ def test_every_file_the_tree_facts_change_is_checked_again(tmp_path, capsys, mon
     """Two files relying on self._thread, which a third assigns from outside: both are checked
     again with the tree's facts (files._check_again), on the helpers and in one process."""
     reports = []
+    monkeypatch.setattr(files, "_cores_busy", lambda: False)  # helpers whatever the machine's load
     for minimum in (2, 10**9):  # forked helpers, then this process alone
         monkeypatch.setattr(files, "SHARE_MINIMUM", minimum)
         root = tmp_path / f"share{minimum}"
@@ -73,3 +74,36 @@ def test_every_file_the_tree_facts_change_is_checked_again(tmp_path, capsys, mon
     assert reports[0] == reports[1]
     assert "ROOT/scheduler.py:6:29: TP001 [possible]" in reports[0]
     assert "ROOT/scheduler_copy.py:6:29: TP001 [possible]" in reports[0]
+
+
+def test_no_helper_when_every_core_is_busy(tmp_path, capsys, monkeypatch):
+    """A load average of at least one runnable process per core over the last minute: check
+    does the work here (a helper would wait for a core), with the same report."""
+    root = tmp_path / "tree"
+    tree(root, files.SHARE_MINIMUM)
+    pools = share_use(monkeypatch)  # (idle cores: helpers)
+    code = main(["check", str(root)])
+    shared = capsys.readouterr()
+    monkeypatch.setattr(files, "_cores_busy", lambda: True)
+    assert main(["check", str(root)]) == code == 2
+    assert capsys.readouterr() == shared
+    assert pools == [(os.cpu_count() or 1) >= 2 and forked_share_possible(), False]
+
+
+def forked_share_possible() -> bool:
+    return files.forked_share() is not None
+
+
+def test_cores_are_busy_from_a_load_average_of_one_process_per_core(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for load, busy in ((0.0, False), (1.99, False), (2.0, True), (7.5, True)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert files._cores_busy() is busy, load
+
+    def unknown():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert files._cores_busy() is False
+    monkeypatch.delattr(os, "getloadavg")  # (Windows has none)
+    assert files._cores_busy() is False
