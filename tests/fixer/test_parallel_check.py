@@ -112,23 +112,39 @@ def test_cores_are_busy_from_a_load_average_of_one_process_per_core(monkeypatch)
 
 def test_helpers_screen_and_analyse_each_file_in_one_pass(tmp_path, capsys, monkeypatch):
     """One share of the files, not a screening share and then another of the files let through
-    (each a fork, and a wait for the slower process)."""
+    (each a fork, and a wait for the slower process); only the files let through are analysed,
+    and a file re-exporting threading is known as one."""
     if (os.cpu_count() or 1) < 2 or not forked_share_possible():
         unavailable("the forked helpers need two cores and fork", "THREADPORT_REQUIRE_POOL")
     root = tmp_path / "tree"
     tree(root, files.SHARE_MINIMUM)
+    (root / "reexporter.py").write_text("from threading import *\n")
+    (root / "user.py").write_text("import reexporter\nt = reexporter.Thread()\nt.setDaemon(True)\n")
     pools = share_use(monkeypatch)
     mapped = []
-    real_map = forked.ForkedShare.map
+    real_map, real_check_file = forked.ForkedShare.map, files.check_file
+    log = tmp_path / "analysed"  # each process's calls, a line each (a helper's memory is its own)
 
     def spy(self, function, items, *args, **kwargs):
         mapped.append((getattr(function, "func", function).__name__, len(items)))
         return real_map(self, function, items, *args, **kwargs)
 
+    def check_file(path, *args, **kwargs):
+        with open(log, "a") as stream:
+            stream.write(os.path.basename(path) + "\n")
+        return real_check_file(path, *args, **kwargs)
+
     monkeypatch.setattr(forked.ForkedShare, "map", spy)
+    monkeypatch.setattr(files, "check_file", check_file)
     assert main(["check", str(root)]) == 2
-    assert "hit2_broken.py: error:" in capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert "hit2_broken.py: error:" in err
+    assert "user.py:3:3: TP009 setDaemon(v)" in out  # certain: threading's Thread, through reexporter
     files_in_tree = len(list(root.iterdir()))
     assert pools == [True]
-    # the files, then the tree facts' scan for the _thread assignment (scheduler.py relies on it)
-    assert mapped == [("_screen_and_check", files_in_tree), ("outside_in", files_in_tree)]
+    # the files; the tree facts' scan for the _thread assignment (scheduler.py relies on it);
+    # the two files the tree's facts change checked again (files._check_again)
+    assert mapped == [("_screen_and_check", files_in_tree), ("outside_in", files_in_tree), ("_check_pair", 2)]
+    analysed = sorted(log.read_text().split())
+    let_through = [*(f"hit{i}.py" for i in range(6)), "hit2_broken.py", "scheduler.py", "user.py"]
+    assert analysed == sorted([*let_through, "scheduler.py", "user.py"])
