@@ -374,6 +374,33 @@ def test_an_rlock_and_its_condition_answer_as_in_a_real_run(any_python, snippet)
         assert [line.rsplit(": ", 1)[1] for line in virtual.stderr] == NOTES, virtual.stderr
 
 
+CONDITION_OVER_A_LOCK = """
+def main():
+    lock = threading.Lock()
+    cond = threading.Condition(lock)
+    answers = [cond._is_owned(), cond.acquire(), lock.locked(), cond._is_owned(), cond.acquire(False)]
+    answers += [cond.wait(0) in (None, False), lock.locked()]
+    cond.notify()
+    cond.release()
+    answers += [lock.locked(), cond._is_owned(), repr(cond).split("(")[0]]
+    for call in (cond.notify, cond.wait, cond.release):
+        try:
+            call()
+        except Exception as error:
+            answers.append((call.__name__, type(error).__name__, str(error)))
+    print(answers)
+"""
+
+
+def test_a_condition_over_a_lock_answers_as_in_a_real_run(any_python, snippet):
+    # The clock's Condition sets up one over a Lock (every Event's) by itself, without the
+    # base's looks for the lock's _release_save & co.: the same answers and errors.
+    virtual = run(any_python, snippet, CONDITION_OVER_A_LOCK)
+    real = run(any_python, snippet, CONDITION_OVER_A_LOCK, real_time=True)
+    assert (virtual.stdout, virtual.stderr) == (real.stdout, real.stderr)
+    assert virtual.stdout[0].startswith("[False, True, True, True, False, True, True, False, False, '<Condition'")
+
+
 def test_a_notified_waiter_wakes_once_holding_the_lock(any_python, snippet):
     # Notified while main holds the lock for 10 s, the waiter does not wake only to park
     # again on the lock: it is queued there (no park between the notify and its getting

@@ -483,7 +483,16 @@ def _lock_under(lock, rlock_class, block_name):
 def _python3_condition(condition_class, rlock_class):
     class Condition(condition_class):
         def __init__(self, lock=None):
-            condition_class.__init__(self, lock)
+            if lock is not None and lock.__class__ is VirtualLock:
+                # The base's own steps (3.6-3.13) for a lock without _release_save,
+                # _acquire_restore and _is_owned (every Event's), less the AttributeError
+                # that each look raises (up to 3.11) or hasattr() catches (3.12 on).
+                self._lock = lock
+                self.acquire = lock.acquire
+                self.release = lock.release
+                self._waiters = collections.deque()
+            else:
+                condition_class.__init__(self, lock)
             self._threadport_lock = _lock_under(self._lock, rlock_class, "_block")
 
         def wait(self, timeout=None):
@@ -495,12 +504,22 @@ def _python3_condition(condition_class, rlock_class):
     return Condition
 
 
-def _python2_condition(condition_class, rlock_class):
+def _python2_condition(condition_class, rlock_class, verbose_class):
     # 2.7's timed wait polls with sleeps and its verbose Condition notes each step: both
     # stay threading's own.
     class _Condition(condition_class):
         def __init__(self, lock=None, verbose=None):
-            condition_class.__init__(self, lock, verbose)
+            if lock is not None and lock.__class__ is VirtualLock:
+                # The base's own steps for a lock without _release_save, _acquire_restore and
+                # _is_owned (every Thread's and Event's), less an AttributeError made, with its
+                # message, and caught for each: 6 per thread started.
+                verbose_class.__init__(self, verbose)
+                self._Condition__lock = lock
+                self.acquire = lock.acquire
+                self.release = lock.release
+                self._Condition__waiters = []
+            else:
+                condition_class.__init__(self, lock, verbose)
             under = _lock_under(self._Condition__lock, rlock_class, "_RLock__block")
             self._threadport_lock = (None, None) if getattr(self, "_Verbose__verbose", False) else under
 
@@ -790,7 +809,7 @@ def install():
         _set_threading(threading, "_time", CLOCK.time)
         rlock = _python2_rlock(threading._RLock)
         _set_threading(threading, "_RLock", rlock)  # what RLock() makes
-        _set_threading(threading, "_Condition", _python2_condition(threading._Condition, rlock))
+        _set_threading(threading, "_Condition", _python2_condition(threading._Condition, rlock, threading._Verbose))
         bootstrap_name = "_Thread__bootstrap_inner"
     else:
         _set_threading(threading, "_CRLock", None)  # RLock() -> the pure-Python RLock over VirtualLock
