@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from threadport import runner
 from threadport.catalog import get_pair
 from threadport.interpreters import Interpreter, resolve
 from threadport.runner import DEFAULT_TIMEOUT
-from threadport.runs import Job, pick, run_jobs, side_job
+from threadport.runs import TAIL_RUNS, Job, pick, run_jobs, side_job
 
 
 def test_transcripts_come_back_in_job_order_and_identical_jobs_run_once(snippet, tmp_path):
@@ -47,7 +48,8 @@ def test_a_free_worker_takes_a_job_for_an_interpreter_no_other_run_is_using():
     assert pick(waiting, {}) == 0
     assert pick(waiting, {waiting[0].server: 1}) == 2
     assert pick(waiting, {waiting[0].server: 0}) == 0  # that run has ended
-    assert pick(waiting, {waiting[0].server: 1, waiting[2].server: 1}) == 0  # every server busy: in order
+    more = waiting + [Job(one, Path("a.py"), f"e{n}") for n in range(3, TAIL_RUNS + 2)]
+    assert pick(more, {waiting[0].server: 1, waiting[2].server: 1}) == 0  # every server busy, many left: in order
     real_time = Job(one, Path("a.py"), "e3", real_time=True)  # another clock mode: another server
     assert pick([waiting[0], real_time], {waiting[0].server: 1}) == 1
 
@@ -56,11 +58,13 @@ def test_the_last_runs_wait_for_their_busy_server_instead_of_starting_another():
     # A server start costs more than the one or two runs left at the end of a compare:
     # the worker that is running on their server takes them next.
     one = resolve(sys.executable)
-    first, second, third = (Job(one, Path("a.py"), f"e{n}") for n in (1, 2, 3))
+    jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(1, TAIL_RUNS + 2)]
+    first, second = jobs[:2]
     busy = {first.server: 1}
-    assert pick([first], busy, {first.server: 1}) is None
-    assert pick([first, second], busy, {first.server: 1}) is None
-    assert pick([first, second, third], busy, {first.server: 1}) == 0  # more left: a second server
+    assert TAIL_RUNS >= 3  # a compare's tail is often three runs of one side (a server start costs more)
+    for left in range(1, TAIL_RUNS + 1):
+        assert pick(jobs[:left], busy, {first.server: 1}) is None
+    assert pick(jobs, busy, {first.server: 1}) == 0  # more left: a second server
     assert pick([first, second], busy, {first.server: 2}) == 0  # a server of the batch is idle
     other = Job(Interpreter("/elsewhere/python", one.version), Path("b.py"), "e1")
     both = {first.server: 1, other.server: 1}
@@ -84,3 +88,23 @@ def test_two_workers_run_two_runs_on_one_interpreter_with_one_server(snippet, mo
     transcripts = run_jobs([Job(python, path, "main", (word,)) for word in ("a", "b")], workers=2)
     assert [t.stdout for t in transcripts] == [["a"], ["b"]]
     assert len(used) == 1
+
+
+def test_a_batch_makes_the_runs_environment_once_and_every_run_gets_it(monkeypatch):
+    # runner.child_environment reads every variable of os.environ: once for the batch, not per run.
+    from threadport import runs
+
+    made, given = [], []
+
+    def environment():
+        made.append(runner.child_environment())
+        return made[-1]
+
+    monkeypatch.setattr(runs, "child_environment", environment)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment: given.append(environment) or job.entry)
+    one = resolve(sys.executable)
+    jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(4)]
+    assert run_jobs(jobs, workers=2) == ["e0", "e1", "e2", "e3"]
+    assert len(made) == 1 and len(given) == 4
+    assert all(environment is made[0] for environment in given)
+    assert "PYTHONHASHSEED" in made[0] and not any(key.startswith("PYTHONP") for key in made[0])

@@ -18,7 +18,7 @@ from pathlib import Path
 from threadport.catalog import Entry, Pair
 from threadport.interpreters import Interpreter
 from threadport.records import Record
-from threadport.runner import DEFAULT_TIMEOUT, Transcript, run_entry
+from threadport.runner import DEFAULT_TIMEOUT, Transcript, child_environment, run_entry
 
 
 class Job(Record, frozen=True):
@@ -86,7 +86,7 @@ def side_job(
     )
 
 
-def run_job(job: Job) -> Transcript:
+def run_job(job: Job, environment: dict[str, str] | None = None) -> Transcript:
     return run_entry(
         job.python,
         job.source,
@@ -95,6 +95,7 @@ def run_job(job: Job) -> Transcript:
         real_time=job.real_time,
         timeout=job.limit,
         warnings=job.warnings,
+        environment=environment,
     )
 
 
@@ -114,9 +115,12 @@ def observed(observer: Callable[[int, int], None]) -> Iterator[None]:
 
 
 # At most this many waiting runs, each for a busy server, are left to the workers running
-# there rather than starting a server: a server start costs a compare 30-47 ms of CPU and
-# about as long in wall time as the two runs waited for (see pick).
-TAIL_RUNS = 2
+# there rather than starting a server: a server start costs a compare 16 ms (2.7) to 35 ms
+# (3.11) of CPU, more than the runs it would take over. With 2, a parallel compare still
+# started a third server in most runs (one side's last three runs left when the other's
+# were done: 4 of 5 compares); the runs left then wait for their side's one server, a few
+# tens of milliseconds of wall time (see pick).
+TAIL_RUNS = 4
 
 
 def pick(waiting: list[Job], running: dict[tuple, int], servers: dict[tuple, int] | None = None) -> int | None:
@@ -130,7 +134,7 @@ def pick(waiting: list[Job], running: dict[tuple, int], servers: dict[tuple, int
     (``servers``: Job.server -> servers the batch has used, the most runs it had under
     way at once), else None (the worker is done) if at most TAIL_RUNS wait: the workers
     running there take them next. At the end of a compare one side's runs were over while
-    the other's last one or two were still to run, and a third server started for one run."""
+    the other's last few were still to run, and a third server started for them."""
     free = next((i for i, job in enumerate(waiting) if not running.get(job.server)), None)
     if free is not None:
         return free
@@ -149,7 +153,14 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
     more start-up than a few of its runs. An error in a run is raised once every run
     that started has ended; a Ctrl-C stops the start of further runs."""
     jobs = list(jobs)
-    unique = list({job.key: job for job in jobs}.values())
+    keys = [job.key for job in jobs]  # a JSON text each: made once, not at every look
+    by_key = dict(zip(keys, jobs))
+    unique = list(by_key.values())
+    key_of = {id(job): key for key, job in by_key.items()}
+    # The runs' environment, made once for the batch (runner.child_environment: the caller's
+    # without its PYTHON* variables): it reads every variable of os.environ, a tenth of the
+    # runner's own work per run.
+    environment = child_environment()
     observer = _observer
     waiting = list(unique)  # catalogue order
     running: dict[tuple, int] = {}  # Job.server -> runs under way
@@ -172,10 +183,11 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
             job = take()
             if job is None:
                 return
+            key = key_of[id(job)]
             try:
-                ended.put((job.key, run_job(job), None))
+                ended.put((key, run_job(job, environment), None))
             except BaseException as error:  # handed to the calling thread, raised there
-                ended.put((job.key, None, error))
+                ended.put((key, None, error))
             finally:
                 with taking:
                     running[job.server] -= 1
@@ -201,7 +213,7 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
             waiting.clear()  # interrupted: no new run starts; the ones under way end and contain theirs
         for thread in threads:
             thread.join()
-    for job in unique:  # the first failed job in order, as the caller listed them
-        if job.key in errors:
-            raise errors[job.key]
-    return [done[job.key] for job in jobs]
+    for key in by_key:  # the first failed job in order, as the caller listed them
+        if key in errors:
+            raise errors[key]
+    return [done[key] for key in keys]

@@ -252,6 +252,9 @@ def _serve():
         quiet = quiet_exit.checker(gc)
         del sys.modules["quiet_exit"]
         gc.freeze()
+    elif str is bytes:  # Python 2.7
+        quiet = _import_cached("quiet_exit_py2", cache_folder).checker(gc)  # out of sys.modules again, as gc
+        del sys.modules["quiet_exit_py2"]
     del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")
     pending = [b""]
@@ -266,11 +269,14 @@ def _serve():
             os._exit(0)
         fields = [decode(field) for field in request]
         out_path, err_path, directory, token = fields[5:9]
-        if _compile_ahead(fields[1]) and hasattr(gc, "freeze"):
-            # The code's objects (its constants, tuples, nested code) are the server's, frozen
-            # as the rest: made after the freeze, every later run's quiet exit walked them at
-            # its end (after the catalogue's ten modern sources, 273 objects where a run has 50 of its own).
-            gc.freeze()
+        if _compile_ahead(fields[1]):
+            if hasattr(gc, "freeze"):
+                # The code's objects (its constants, tuples, nested code) are the server's, frozen
+                # as the rest: made after the freeze, every later run's quiet exit walked them at
+                # its end (after the catalogue's ten modern sources, 273 objects where a run has 50 of its own).
+                gc.freeze()
+            elif quiet is not None:
+                quiet.judge(_compiled[fields[1]][1])  # 2.7: may a run of this code end quietly?
         out_fd = os.open(out_path, os.O_WRONLY)  # the runner holds the read ends open
         err_fd = os.open(err_path, os.O_WRONLY)
         pid = fork()
@@ -298,8 +304,8 @@ def _serve():
 
 
 def main(quiet=None):
-    """One run; ``quiet`` (forked runs only, see quiet_exit.py) may end it with os._exit
-    where that is provably what the interpreter's shutdown would show."""
+    """One run; ``quiet`` (forked runs only, see quiet_exit.py and quiet_exit_py2.py) may end
+    it with os._exit where that is provably what the interpreter's shutdown would show."""
     result_path, source_path, entry, args_literal, mode = sys.argv[1:6]
     result = {
         "python": _version(),
@@ -333,6 +339,7 @@ def main(quiet=None):
     sys.modules[stem] = module
 
     status = 0
+    code = None
     try:
         with open(source_path, "rb") as handle:
             source = handle.read()
@@ -378,7 +385,7 @@ def main(quiet=None):
         result["virtual_seconds"] = clock.now
     _write_result(result_path, result)
     sys.stdout.flush()
-    if quiet is not None and quiet(status):
+    if quiet is not None and quiet(status, code):
         os._exit(status)
     sys.exit(status)
 

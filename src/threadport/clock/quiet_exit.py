@@ -288,9 +288,9 @@ def checker(gc):
 
     sys.addaudithook(watch)
 
-    def check(status):
+    def check(status, code=None):
         """True when os._exit(status) ends this run as the shutdown would; stdout and
-        stderr are flushed then."""
+        stderr are flushed then. ``code`` (what the run executed) is quiet_exit_py2's to judge."""
         if hooked or type(status) is not int or not 0 <= status <= 255:
             return False
         if count_threads():

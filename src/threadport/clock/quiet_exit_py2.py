@@ -1,0 +1,313 @@
+# The quiet exit of a forked Python 2.7 run (threadport.forkserver): quiet_exit.py's
+# counterpart for the interpreter that has no gc.freeze.
+#
+# A forked 2.7 run ends through the interpreter's shutdown, as a fresh process does. There
+# it deallocates the fork server's whole heap (a full gc collection, every module's
+# dictionary cleared), writing to nearly every page of it that the run shares with the
+# server copy-on-write: of a forked run of an empty entry point, about 5.5 ms and 520 page
+# faults of 7.7 ms and 770. What that shutdown can show the world after main() is done:
+#   - threads it waits for (threading._shutdown), sys.exitfunc (the atexit module's);
+#   - a newline owed to sys.stdout by a `print x,` (its softspace), stdout and stderr flushed;
+#   - code run by the teardown of objects: __del__ (of an old-style instance too, even one
+#     set on the instance), weakref callbacks, generators closed inside try or with;
+#   - open file objects: flushed, closed (a pclose waits for its process), "close failed in
+#     file object destructor" when that fails; trace and profile functions, gc's debug output.
+# checker() returns a function that says, at the end of main(), whether none of these can
+# happen; only then does the run end with os._exit(status), which is what the shutdown
+# would have shown (stdout and stderr are unbuffered: the runs have -u).
+#
+# 2.7 can neither freeze the server's objects nor list the run's apart from them, so the
+# check walks every object gc tracks (about 2 ms of the 5.5 it spares). And 2.7's file
+# objects are not tracked by gc at all: an open one cannot be seen, so it must be proved
+# that the run never made one. That is read from the run's code, once per source in the
+# server (judge): no name of a function that makes a file or a descriptor's end (open, file,
+# fdopen, popen, tmpfile, makefile, close, dup2...), none that reaches a function by a
+# computed name or a namespace (getattr, vars, globals, eval, func_globals, f_globals,
+# _getframe...), no dunder name but the methods and module facts of ALLOWED_DUNDERS
+# (__dict__, __builtins__, __import__, __class__, __subclasses__... are refused), no exec
+# statement; and, at the end, no module loaded but the server's, the run's own and the
+# few of EXTRA_MODULES, which make no file. Anything else ends through the shutdown.
+#
+# Written in the common subset of Python 2.7 and 3.6+ like child.py (the lint reads it as
+# Python 3), but run on 2.7 only; child.py imports it in the server and takes it out of
+# sys.modules again (a fresh run never has it).
+
+import os
+import sys
+
+HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement (or type())
+HAVE_GC = 1 << 14  # Py_TPFLAGS_HAVE_GC: its instances are tracked by gc
+# Opcodes of 2.7 (opcode.opmap; tests/test_quiet_exit_py2.py checks them there).
+HAVE_ARGUMENT = 90
+EXEC_STMT = 85
+TRY_BLOCKS = (121, 122, 143)  # SETUP_EXCEPT, SETUP_FINALLY, SETUP_WITH: a generator's close runs them
+# Names that make a file object (builtins, os, tempfile, subprocess, socket) or act on a
+# descriptor a file object may hold (a failed close or flush at exit prints a complaint).
+FILE_NAMES = frozenset(
+    (
+        "open", "file", "fdopen", "popen", "popen2", "popen3", "popen4", "tmpfile", "makefile",
+        "TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "Popen",
+        "close", "closerange", "dup", "dup2", "ftruncate", "fcntl",
+    )
+)  # fmt: skip
+# Names that reach a function (or a namespace holding one) by a computed name, or make code.
+INDIRECT_NAMES = frozenset(
+    (
+        "getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "execfile", "compile",
+        "input", "reload", "attrgetter", "methodcaller", "import_module", "load", "loads",
+        "func_globals", "func_closure", "func_code", "f_globals", "f_locals", "f_builtins", "f_back",
+        "gi_frame", "tb_frame", "_getframe", "cell_contents", "FunctionType", "CodeType", "ModuleType",
+    )
+)  # fmt: skip
+# Dunder names a run may use: methods a class defines, and facts of a module or a class.
+ALLOWED_DUNDERS = frozenset(
+    (
+        "__init__", "__new__", "__del__", "__name__", "__module__", "__doc__", "__file__", "__main__",
+        "__future__", "__metaclass__", "__slots__", "__all__", "__version__", "__author__",
+        "__enter__", "__exit__", "__iter__", "__len__", "__call__", "__repr__", "__str__", "__unicode__",
+        "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__cmp__", "__nonzero__",
+        "__contains__", "__getitem__", "__setitem__", "__delitem__",
+        "__add__", "__sub__", "__mul__", "__div__", "__iadd__", "__isub__",
+    )
+)  # fmt: skip
+# Modules a run may load besides the server's: pure Python or plain C, none makes a file,
+# keeps one, registers an exit function or defines a __del__.
+# (select: the check's own wait for a thread still ending loads it.)
+EXTRA_MODULES = frozenset(("Queue", "dis", "opcode", "bisect", "_bisect", "math", "functools", "_functools", "select"))
+# Weakref callbacks that only take a dead entry out of a weak container.
+SILENT_CALLBACKS = (("_weakrefset.py", "_remove"), ("weakref.py", "remove"))
+# Loaded modules whose every class is a plain container, iterator, lock or wrapper.
+# (_ast: the classes of the compiler's nodes, which 2.7's compile() makes, as heap types.)
+PLAIN_MODULES = ("itertools", "_collections", "_functools", "operator", "thread", "_sre", "_bisect", "math", "_ast")
+
+
+def _code_objects(code):
+    found = [code]
+    for one in found:
+        found.extend(const for const in one.co_consts if type(const) is type(code))
+    return found
+
+
+def _opcodes(code):
+    """The opcodes of a 2.7 code object (an opcode with an argument takes three bytes)."""
+    raw, index, ops = code.co_code, 0, []
+    while index < len(raw):
+        op = ord(raw[index : index + 1])
+        ops.append(op)
+        index += 3 if op >= HAVE_ARGUMENT else 1
+    return ops
+
+
+def plain_code(code):
+    """True when ``code`` (a compiled source, its functions and classes within) names no way
+    to make a file object or to reach one by a computed name (see the header)."""
+    for one in _code_objects(code):
+        for name in one.co_names:
+            if name in FILE_NAMES or name in INDIRECT_NAMES:
+                return False
+            if name.startswith("__") and name.endswith("__") and name not in ALLOWED_DUNDERS:
+                return False
+        if EXEC_STMT in _opcodes(one):
+            return False
+    return True
+
+
+def _has_try(code):
+    return any(op in TRY_BLOCKS for op in _opcodes(code))
+
+
+def _plain_types():
+    """Built-in types whose instances' teardown runs no code of their own."""
+
+    def cell_of(value):
+        return (lambda: value).__closure__[0]
+
+    probe = type("Probe", (object,), {"method": lambda self: None})  # new-style on 2.7
+    try:
+        raise ValueError
+    except ValueError:
+        traceback = sys.exc_info()[2]
+    samples = [
+        {}, [], (), set(), frozenset(), bytearray(), len, probe.method, probe().method, _OldStyle,
+        _OldStyle.method, _OldStyle().method, sys, cell_of(0), classmethod(len), staticmethod(len),
+        property(), slice(0), object.__init__, str.join, dict.__dict__["fromkeys"],
+        type.__dict__["__dict__"], type.__dict__["__basicsize__"], object().__str__, type.__dict__,
+        sys._getframe(), traceback, _code_objects, _code_objects.__code__, iter([]), iter(()), iter({}), iter(set()),
+        iter(""), reversed([]), iter(range(0)), enumerate(()), range(0), sys.flags, sys.version_info,
+        {}.keys(), {}.values(), {}.items(), iter({}.values()), iter({}.items()),
+    ]  # fmt: skip
+    kinds = {type(sample) for sample in samples}
+    builtins = __builtins__ if isinstance(__builtins__, dict) else vars(__builtins__)
+    for name in ("xrange", "buffer"):  # 2.7's
+        if name in builtins:
+            kinds.add(type(builtins[name](0) if name == "xrange" else builtins[name]("")))
+    return kinds
+
+
+class _OldStyle:  # an old-style class on 2.7 (a class statement without a base)
+    def method(self):
+        pass
+
+
+def checker(gc):
+    """In the server: a check(status, code) for the end of each forked run and a judge(code)
+    for each source the server compiles, or None where the quiet exit is never taken."""
+    if hasattr(gc, "freeze") or sys.warnoptions or not hasattr(sys, "exc_clear"):
+        return None  # quiet_exit.py's case (3.7+), or -W options: always the shutdown
+    import _weakref
+
+    count_threads = __import__("thread")._count  # 2.7's _thread (a name the lint reads as a third party's)
+
+    file_type = type(sys.__stdout__)
+    weak_kinds = (_weakref.ReferenceType, _weakref.ProxyType, _weakref.CallableProxyType)
+    generator_type = type((lambda: (yield))())
+    instance_type = type(_OldStyle())
+    class_type = type(_OldStyle)
+    plain = _plain_types() | {class_type, type(sys.exc_info)}
+    for name in PLAIN_MODULES:
+        module = sys.modules.get(name)
+        if module is not None:
+            plain.update(value for value in vars(module).values() if isinstance(value, type))
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    server_modules = dict(sys.modules)
+    threading_module = sys.modules.get("threading")
+    shutdown = getattr(threading_module, "_shutdown", None)
+    main_thread = getattr(shutdown, "__self__", None)
+    judged = {}
+
+    def judge(code):
+        """Called in the server for the code it compiled: a run of it may end quietly."""
+        if plain_code(code):
+            judged[id(code)] = code
+
+    def old_style_del(klass):
+        if "__del__" in klass.__dict__:
+            return True
+        return any(old_style_del(base) for base in klass.__bases__)
+
+    def new_style_del(kind):
+        for klass in kind.__mro__:
+            if "__del__" in klass.__dict__:
+                return True
+        return False
+
+    def plain_kind(kind):
+        return kind in plain or (not kind.__flags__ & HEAP_TYPE and getattr(kind, "__module__", "") in PLAIN_MODULES)
+
+    def verdict(kind):
+        """'plain', 'weak', 'class', 'instance', 'generator', 'file' or None (not quiet)."""
+        if plain_kind(kind):
+            return "plain"
+        if issubclass(kind, weak_kinds):
+            return "weak"
+        if kind is generator_type:
+            return "generator"
+        if kind is instance_type:
+            return "instance"
+        if issubclass(kind, type):
+            return "class" if not new_style_del(kind) else None
+        if kind.__flags__ & HEAP_TYPE:
+            if new_style_del(kind):
+                return None
+            for klass in kind.__mro__:
+                if klass is file_type:
+                    return "file"
+                if not klass.__flags__ & HEAP_TYPE and klass is not object and not plain_kind(klass):
+                    if not issubclass(klass, (BaseException, tuple, int, float, str, type)):
+                        return None
+            return "plain"
+        if issubclass(kind, BaseException):
+            return "plain"
+        return None
+
+    def silent(callback):
+        if callback is None or type(callback) is type(len):
+            return True
+        code = getattr(callback, "__code__", None)
+        if code is None or type(callback) is not type(silent):
+            return False
+        return (os.path.basename(code.co_filename), code.co_name) in SILENT_CALLBACKS
+
+    def modules_known(code):
+        for name, module in list(sys.modules.items()):
+            if module is None or server_modules.get(name) is module:
+                continue
+            if type(module) is type(sys) and getattr(module, "__file__", None) == code.co_filename:
+                continue  # the run's own (child.py main: the source's stem)
+            if name in EXTRA_MODULES and type(module) is type(sys):
+                continue
+            return False
+        return True
+
+    def quiet_objects():
+        """Do all the objects gc tracks (the server's and the run's) die without running code?"""
+        objects = gc.get_objects()
+        verdicts = {}
+        for kind in set(map(type, objects)):
+            found = verdict(kind)
+            if found is None:
+                return False
+            if found != "plain":
+                verdicts[kind] = found
+        # The objects of the kinds to look at, by their own type, in one pass.
+        of_kind = {}
+        for one in objects:
+            if type(one) in verdicts:
+                of_kind.setdefault(type(one), []).append(one)
+        del objects
+        for kind, ones in of_kind.items():
+            found = verdicts[kind]
+            for one in ones:
+                if found == "weak":
+                    if not all(silent(ref) for ref in gc.get_referents(one) if callable(ref)):
+                        return False
+                elif found == "generator":
+                    if one.gi_frame is not None and _has_try(one.gi_code):
+                        return False
+                elif found == "instance":
+                    if "__del__" in one.__dict__ or old_style_del(one.__class__):
+                        return False
+                elif found == "file":
+                    if not one.closed:
+                        return False
+                elif not one.__flags__ & HAVE_GC and new_style_del(one):  # a class
+                    return False  # its instances are not tracked: not seen above
+        return True
+
+    def check(status, code):
+        """True when os._exit(status) ends this run as the shutdown would."""
+        if type(status) is not int or not 0 <= status <= 255:
+            return False
+        if code is None or judged.get(id(code)) is not code:
+            return False  # the source did not compile, or not from the bytes the server judged
+        if count_threads():
+            return False  # a thread still runs
+        for _ in range(20):  # a thread may still be ending (its thread state being cleared)
+            if len(os.listdir("/proc/self/task")) == 1:
+                break
+            # A real wait (time.sleep is the virtual clock's): the ending thread gets a core.
+            # select is loaded only here, at the run's end; what a shutdown with it shows is the same.
+            __import__("select").select([], [], [], 0.0002)
+        else:
+            return False
+        if hasattr(sys, "exitfunc") or sys.gettrace() is not None or sys.getprofile() is not None:
+            return False
+        if (sys.stdin, sys.stdout, sys.stderr) != streams or (sys.__stdin__, sys.__stdout__, sys.__stderr__) != streams:
+            return False
+        if getattr(sys.stdout, "softspace", 0) or gc.garbage or gc.get_debug():
+            return False
+        threading = sys.modules.get("threading")
+        if threading is not threading_module or getattr(threading, "_shutdown", None) is not shutdown:
+            return False
+        if threading is not None:
+            if getattr(main_thread, "_Verbose__verbose", True) or threading._limbo:
+                return False
+            dummy = threading._DummyThread  # a thread not made by threading: left in _active, daemon
+            if any(one is not main_thread and type(one) is not dummy for one in threading._active.values()):
+                return False
+        if not modules_known(code):
+            return False
+        return quiet_objects()
+
+    check.judge = judge
+    return check

@@ -1,0 +1,164 @@
+"""The quiet exit of a forked Python 2.7 run (clock/quiet_exit_py2.py): taken only where the
+interpreter's shutdown can show nothing, judged on real 2.7.
+
+tests/test_forkserver.py runs the ways a run can end forked and fresh and compares them;
+here each guard of the checker is asked directly, on a snippet that it alone must refuse,
+beside one it must let through (else a checker refusing everything would pass).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from threadport.clock import CHILD_SCRIPT, quiet_exit_py2
+
+CLOCK = str(CHILD_SCRIPT.parent)
+
+# As the fork server sets it up (clock/child.py _serve), then one run of the snippet's main()
+# in this very process, then the check main() makes at its end.
+DRIVER = """
+import gc, sys
+sys.path[0] = CLOCK
+import virtual
+virtual.install()
+import quiet_exit_py2
+check = quiet_exit_py2.checker(gc)
+del sys.modules["quiet_exit_py2"], sys.modules["gc"]
+path = sys.argv[1]
+code = compile(open(path, "rb").read(), path, "exec", 0, True)
+check.judge(code)
+module = type(sys)("snippet")
+module.__file__ = path
+sys.modules["snippet"] = module
+exec(code, module.__dict__)
+module.main()
+sys.__stdout__.write("\\nQUIET %s\\n" % check(int(sys.argv[2]), code))
+"""
+
+QUIET = {
+    "nothing": "def main():\n    pass\n",
+    # (no thread: one joined may still be ending in the kernel, and the check then takes the shutdown)
+    "a lock, a Queue, an exception caught": (
+        "import threading, Queue\n"
+        "class Box(object):\n    def __init__(self):\n        self.lock = threading.Lock()\n"
+        "def main():\n"
+        "    box, q = Box(), Queue.Queue()\n"
+        "    with box.lock:\n        q.put(1)\n"
+        "    try:\n        raise ValueError('x')\n    except ValueError:\n        pass\n"
+        "    print(q.get())\n"
+    ),
+    # the check's own wait for a thread still ending loads it
+    "select loaded": "import select\ndef main():\n    select.select([], [], [], 0)\n",
+    "a class whose __del__ no object reaches any more": (
+        "class Gone(object):\n    def __del__(self):\n        print('gone')\ndef main():\n    Gone()\n"
+    ),
+    "a generator left open outside any try": (
+        "def steps():\n    yield 1\n    yield 2\nopen_steps = steps()\nnext(open_steps)\ndef main():\n    pass\n"
+    ),
+}
+
+# Each refused by one guard of the checker.
+LOUD = {
+    "open (a file object gc cannot see)": "def main():\n    global f\n    f = open('kept', 'w')\n",
+    "os.fdopen": "import os\ndef main():\n    global f\n    f = os.fdopen(os.dup(1), 'w')\n",
+    "a computed name": (
+        "import sys\ndef main():\n    global f\n    f = getattr(sys.modules['__builtin__'], 'op' + 'en')('kept', 'w')\n"
+    ),
+    "a namespace": "import os\ndef main():\n    os.__dict__['fd' + 'open']\n",
+    "an exec statement": "def main():\n    exec('x = 1') in {}\n",
+    "a descriptor closed under a file": "import os\ndef main():\n    os.close(os.dup(1))\n",
+    "a __del__ left to the shutdown": (
+        "class Loud(object):\n    def __del__(self):\n        print('gone')\nkept = Loud()\ndef main():\n    pass\n"
+    ),
+    "an old-style instance's __del__": (
+        "class Old:\n    def __del__(self):\n        print('gone')\nkept = Old()\ndef main():\n    pass\n"
+    ),
+    "a __del__ set on an old-style instance": (
+        "class Old:\n    pass\nkept = Old()\nkept.__del__ = lambda: None\ndef main():\n    pass\n"
+    ),
+    "a __del__ of a class whose instances gc does not track": (
+        "class Slots(object):\n    __slots__ = ()\n    def __del__(self):\n        print('gone')\n"
+        "kept = [Slots()]\ndef main():\n    pass\n"
+    ),
+    "a weakref callback": (  # _weakref: loaded by the server, as weakref is not
+        "import _weakref\nclass T(object):\n    pass\n"
+        "def main():\n    global r, t\n    t = T()\n    r = _weakref.ref(t, lambda ref: None)\n"
+    ),
+    "a generator paused in a try": (
+        "def steps():\n    try:\n        yield 1\n    finally:\n        print('closed')\n"
+        "paused = steps()\nnext(paused)\ndef main():\n    pass\n"
+    ),
+    "a thread still running": (  # started by thread: threading does not know it
+        "import thread, threading\nevent = threading.Event()\n"
+        "def main():\n    thread.start_new_thread(event.wait, ())\n"
+    ),
+    "a thread object in threading's registry": (
+        "import threading\nclass Asked(threading.Thread):\n    def is_alive(self):\n        print('asked')\n"
+        "def main():\n    threading._active[-1] = Asked()\n"
+    ),
+    "threading's main thread made verbose": (
+        "import threading\ndef main():\n    threading.current_thread()._Verbose__verbose = True\n"
+    ),
+    "sys.exitfunc": "import sys\ndef main():\n    sys.exitfunc = lambda: None\n",
+    "a newline owed to stdout (softspace)": (
+        "import sys\ndef main():\n    sys.stdout.write('a')\n    sys.stdout.softspace = 1\n"
+    ),
+    "stdout replaced": (
+        "import sys\nclass Sink(object):\n    write = lambda self, text: None\ndef main():\n    sys.stdout = Sink()\n"
+    ),
+    "a trace function": "import sys\ndef main():\n    sys.settrace(lambda *args: None)\n",
+    "threading._shutdown replaced": "import threading\ndef main():\n    threading._shutdown = lambda: None\n",
+    "a module outside the few allowed": "def main():\n    import string\n",
+    # plain_code reads every code object of the source: a name in a method of a class in a
+    # function counts as one at the top
+    "a file made deep inside": (
+        "def outer():\n    class Inner:\n        def method(self, sock):\n            return sock.makefile()\n"
+        "    return Inner\ndef main():\n    pass\n"
+    ),
+}
+
+
+def verdict(legacy_python, folder, name, source, status=0):
+    path = os.path.join(folder, "".join(c if c.isalnum() else "_" for c in name) + ".py")
+    with open(path, "w") as handle:
+        handle.write(source)
+    done = subprocess.run(
+        [legacy_python, "-S", "-B", "-u", "-c", DRIVER.replace("CLOCK", repr(CLOCK)), path, str(status)],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return [line for line in done.stdout.splitlines() if line.startswith("QUIET ")][-1]
+
+
+@pytest.mark.legacy
+def test_the_checker_refuses_each_way_the_2_7_shutdown_could_show_something(legacy_python, tmp_path):
+    cases = [(name, source, "QUIET True") for name, source in QUIET.items()]
+    cases += [(name, source, "QUIET False") for name, source in LOUD.items()]
+    cases.append(("an exit status the shutdown would cut to 8 bits", QUIET["nothing"], "QUIET False"))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        answers = list(
+            pool.map(
+                lambda case: verdict(legacy_python, str(tmp_path), case[0], case[1], 256 if "8 bits" in case[0] else 0),
+                cases,
+            )
+        )
+    wrong = [(name, answer) for (name, _, expected), answer in zip(cases, answers) if answer != expected]
+    assert wrong == []
+
+
+@pytest.mark.legacy
+def test_the_opcodes_the_checker_reads_are_2_7s(legacy_python):
+    shown = subprocess.run(
+        [legacy_python, "-S", "-c", "import opcode; print([opcode.opmap[n] for n in "
+         "('EXEC_STMT', 'SETUP_EXCEPT', 'SETUP_FINALLY', 'SETUP_WITH')] + [opcode.HAVE_ARGUMENT])"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert shown.split() != []
+    assert eval(shown) == [quiet_exit_py2.EXEC_STMT, *quiet_exit_py2.TRY_BLOCKS, quiet_exit_py2.HAVE_ARGUMENT]
