@@ -72,7 +72,8 @@ ALLOWED_DUNDERS = frozenset(
 )  # fmt: skip
 # Modules a run may load besides the server's: pure Python or plain C, none makes a file,
 # keeps one, registers an exit function or defines a __del__.
-EXTRA_MODULES = frozenset(("Queue", "dis", "opcode", "bisect", "_bisect", "math", "functools", "_functools"))
+# (select: the check's own wait for a thread still ending loads it.)
+EXTRA_MODULES = frozenset(("Queue", "dis", "opcode", "bisect", "_bisect", "math", "functools", "_functools", "select"))
 # Weakref callbacks that only take a dead entry out of a weak container.
 SILENT_CALLBACKS = (("_weakrefset.py", "_remove"), ("weakref.py", "remove"))
 # Loaded modules whose every class is a plain container, iterator, lock or wrapper.
