@@ -72,6 +72,10 @@ LOUD = {
     ),
     "a namespace": "import os\ndef main():\n    os.__dict__['fd' + 'open']\n",
     "an exec statement": "def main():\n    exec('x = 1') in {}\n",
+    "the class of a file object": (
+        "import sys\ndef main():\n    global late\n    late = type(sys.stdout)('kept', 'w')\n    late.write('x')\n"
+    ),
+    "a standard stream opened again in place": "import sys\ndef main():\n    sys.stderr.__init__('kept', 'w')\n",
     "a descriptor closed under a file": "import os\ndef main():\n    os.close(os.dup(1))\n",
     "a __del__ left to the shutdown": (
         "class Loud(object):\n    def __del__(self):\n        print('gone')\nkept = Loud()\ndef main():\n    pass\n"

@@ -46,14 +46,15 @@ TRY_BLOCKS = (121, 122, 143)  # SETUP_EXCEPT, SETUP_FINALLY, SETUP_WITH: a gener
 FILE_NAMES = frozenset(
     (
         "open", "file", "fdopen", "popen", "popen2", "popen3", "popen4", "tmpfile", "makefile",
-        "TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "Popen",
+        "TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "Popen", "FileType",
         "close", "closerange", "dup", "dup2", "ftruncate", "fcntl",
     )
 )  # fmt: skip
-# Names that reach a function (or a namespace holding one) by a computed name, or make code.
+# Names that reach a function (or a namespace holding one) by a computed name, or make code
+# (type: the class of an object, such as file from sys.stdout).
 INDIRECT_NAMES = frozenset(
     (
-        "getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "execfile", "compile",
+        "type", "getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "execfile", "compile",
         "input", "reload", "attrgetter", "methodcaller", "import_module", "load", "loads",
         "func_globals", "func_closure", "func_code", "f_globals", "f_locals", "f_builtins", "f_back",
         "gi_frame", "tb_frame", "_getframe", "cell_contents", "FunctionType", "CodeType", "ModuleType",
@@ -173,6 +174,13 @@ def checker(gc):
         if module is not None:
             plain.update(value for value in vars(module).values() if isinstance(value, type))
     streams = (sys.stdin, sys.stdout, sys.stderr)
+
+    def stream_state():
+        # A standard stream opened again in place (sys.stdout.__init__(path, "w")) is the same
+        # object with another file, buffered: its name, mode or descriptor tell.
+        return [(one.name, one.mode, one.closed, one.closed or one.fileno()) for one in streams]
+
+    streams_as_served = stream_state()
     server_modules = dict(sys.modules)
     threading_module = sys.modules.get("threading")
     shutdown = getattr(threading_module, "_shutdown", None)
@@ -309,6 +317,8 @@ def checker(gc):
         if (sys.stdin, sys.stdout, sys.stderr) != streams or (sys.__stdin__, sys.__stdout__, sys.__stderr__) != streams:
             return False
         if getattr(sys.stdout, "softspace", 0) or gc.garbage or gc.get_debug():
+            return False
+        if stream_state() != streams_as_served:
             return False
         threading = sys.modules.get("threading")
         if threading is not threading_module or getattr(threading, "_shutdown", None) is not shutdown:
