@@ -359,7 +359,14 @@ def main():
 
 
 # What 2.7's RLock(verbose=True) notes in RLOCK_IN_FULL: acquire, with (enter, exit), release, the Condition's with.
-NOTES = ["initial success", "recursive success", "non-final release", "final release", "initial success", "final release"]
+NOTES = [
+    "initial success",
+    "recursive success",
+    "non-final release",
+    "final release",
+    "initial success",
+    "final release",
+]
 
 
 def test_an_rlock_and_its_condition_answer_as_in_a_real_run(any_python, snippet):

@@ -51,6 +51,8 @@ QUIET = {
         "    try:\n        raise ValueError('x')\n    except ValueError:\n        pass\n"
         "    print(q.get())\n"
     ),
+    # the check's own wait for a thread still ending loads it
+    "select loaded": "import select\ndef main():\n    select.select([], [], [], 0)\n",
     "a class whose __del__ no object reaches any more": (
         "class Gone(object):\n    def __del__(self):\n        print('gone')\ndef main():\n    Gone()\n"
     ),

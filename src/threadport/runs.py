@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+try:  # queue.SimpleQueue itself, without the rest of queue (a lock-based Queue: threading, heapq...)
+    from _queue import SimpleQueue
+except ImportError:  # an interpreter without the C module
+    from queue import SimpleQueue
 
 from threadport.catalog import Entry, Pair
 from threadport.interpreters import Interpreter
@@ -166,7 +170,7 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
     running: dict[tuple, int] = {}  # Job.server -> runs under way
     servers: dict[tuple, int] = {}  # Job.server -> the most runs under way at once: servers used
     taking = threading.Lock()
-    ended: queue.SimpleQueue = queue.SimpleQueue()  # (key, transcript, error)
+    ended: SimpleQueue = SimpleQueue()  # (key, transcript, error)
 
     def take() -> Job | None:
         with taking:

@@ -442,7 +442,7 @@ def _condition_wait(condition, waiters, lock, rlock, count_owner, timeout):
     if not condition._is_owned():
         raise RuntimeError("cannot wait on un-acquired lock")
     waiter = VirtualLock()
-    waiter.acquire()
+    waiter._key.pop()  # waiter.acquire() on a lock no other thread has seen yet
     waiter._morph_to = lock
     waiters.append(waiter)
     saved_state = condition._release_save()
@@ -529,6 +529,21 @@ def _python2_condition(condition_class, rlock_class, verbose_class):
                 return condition_class.wait(self, timeout)
             counts = ("_RLock__count", "_RLock__owner")
             _condition_wait(self, self._Condition__waiters, lock, rlock, counts, None)
+
+        def notify(self, n=1):
+            # 2.7's notify (the only one) without its _note calls, which print only for a
+            # verbose Condition: that one keeps threading's own (its _threadport_lock is None).
+            if self._threadport_lock[0] is None:
+                return condition_class.notify(self, n)
+            if not self._is_owned():
+                raise RuntimeError("cannot notify on un-acquired lock")
+            all_waiters = self._Condition__waiters
+            for waiter in all_waiters[:n]:
+                waiter.release()
+                try:
+                    all_waiters.remove(waiter)
+                except ValueError:
+                    pass
 
     return _Condition
 
