@@ -631,3 +631,31 @@ def test_what_a_server_makes_is_frozen_the_ast_classes_and_the_sources_it_compil
         assert run_entry(sys.executable, pair.modern_path, "__name__", fresh=False).exception["type"] == "TypeError"
     again, _ = run_entry(sys.executable, path, "main", fresh=False).stdout[0].split()
     assert int(again) <= int(young) + 10, (young, again)
+
+
+@pytest.mark.interpreter_free("a python2.7 server and its run; pytest's Python only reads the count")
+def test_a_2_7_server_hands_its_runs_no_young_objects(legacy_python, snippet, tmp_path, monkeypatch):
+    # 2.7 has no gc.freeze: the server makes the ast classes (355 objects, by a first compile())
+    # and then collects, so that its objects are in gc's oldest generation, which a run's
+    # young collections never walk (and so never copy). With the clock's modules read from
+    # the cache folder nothing compiled before the first run's source, and a forked run
+    # started with about 550 young objects of the server's, every collection walking them.
+    monkeypatch.setenv("THREADPORT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("THREADPORT_NO_CACHE", raising=False)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    forkserver.ForkServer(legacy_python, "virtual", (), environment).close()  # fills the cache
+    assert sorted((tmp_path / "cache" / "threadport").glob("clock-*-py27-*.code"))
+    # A source that names gc runs fresh (runner.needs_fresh_process): this one reaches it
+    # without, and has gc say how many objects each generation holds (DEBUG_STATS, on stderr).
+    path = snippet(
+        "def main():\n"
+        "    collector = __import__('g' + 'c')\n"
+        "    collector.set_debug(collector.DEBUG_STATS)\n"
+        "    collector.collect(1)\n"
+        "    collector.set_debug(0)\n"
+    )
+    for _ in range(2):  # the server's first run (it compiles the source ahead) and a later one
+        stderr = run_entry(legacy_python, path, "main", fresh=False).stderr
+        sizes = [line.split(":")[-1].split() for line in stderr if "objects in each generation" in line]
+        assert len(sizes) == 1, stderr
+        assert int(sizes[0][0]) + int(sizes[0][1]) < 100, sizes  # young: the run's own

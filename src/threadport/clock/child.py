@@ -253,8 +253,14 @@ def _serve():
         del sys.modules["quiet_exit"]
         gc.freeze()
     elif str is bytes:  # Python 2.7
+        # As above: with the clock's modules from the cache folder, nothing compiled before the
+        # first run's source, and the ast classes (355 objects) came young into every run.
+        compile("", "<fork server>", "exec")
         quiet = _import_cached("quiet_exit_py2", cache_folder).checker(gc)  # out of sys.modules again, as gc
         del sys.modules["quiet_exit_py2"]
+        # The server's objects (the ast classes made just above too) to gc's oldest generation,
+        # as 3.7+ freezes them: a run's young collections then never walk (and copy) their pages.
+        gc.collect()
     del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")
     pending = [b""]
