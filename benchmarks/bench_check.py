@@ -164,13 +164,13 @@ def threadport_check(folder: Path, *extra: str) -> list[str]:
 
 
 def prefilter_kind() -> str:
-    """Whether the timed threadport tests its literals in one pass (the `fast` extra) or one by one."""
+    """Whether the timed threadport screens with ahocorasick-rs (the `fast` extra) or with Marked's regex."""
     try:
         from importlib.metadata import version
 
         return f"one pass per file (ahocorasick-rs {version('ahocorasick-rs')}, the `fast` extra)"
     except ImportError:
-        return "a scan per literal (no ahocorasick-rs: `pip install 'threadport[fast]'`)"
+        return "one regex pass per file (fixer.literals.Marked: no ahocorasick-rs, `pip install 'threadport[fast]'`)"
 
 
 def ruff_binary() -> str | None:

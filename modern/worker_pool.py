@@ -4,12 +4,15 @@
 modules. ``_thread`` is an implementation module now; the idiomatic port is
 ``executor_pool``, on ``concurrent.futures.ThreadPoolExecutor``, whose
 ``map()`` hands results back in input order, so nothing needs sorting.
+
+executor_pool imports concurrent.futures for itself: the package pulls in logging
+(and with it re, traceback, string), which cost a forked 3.11 run of
+low_level_pool, that never uses it, about three times the rest of its work.
 """
 
 import _thread
 import queue
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 NUMBERS = (7, 3, 9, 1, 5, 2)
 
@@ -53,6 +56,8 @@ def square(n: int) -> int:
 
 def executor_pool(numbers: Sequence[int] = NUMBERS, workers: int = 3) -> None:
     """The idiomatic port: ThreadPoolExecutor.map, results in input order."""
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers) as executor:
         squares = executor.map(square, numbers)
         print(f"squares of {list(numbers)}, in input order (executor.map keeps it):")

@@ -359,7 +359,14 @@ def main():
 
 
 # What 2.7's RLock(verbose=True) notes in RLOCK_IN_FULL: acquire, with (enter, exit), release, the Condition's with.
-NOTES = ["initial success", "recursive success", "non-final release", "final release", "initial success", "final release"]
+NOTES = [
+    "initial success",
+    "recursive success",
+    "non-final release",
+    "final release",
+    "initial success",
+    "final release",
+]
 
 
 def test_an_rlock_and_its_condition_answer_as_in_a_real_run(any_python, snippet):
@@ -372,6 +379,80 @@ def test_an_rlock_and_its_condition_answer_as_in_a_real_run(any_python, snippet)
     assert virtual.stdout[1] == "[(False, False), 'cannot release un-acquired lock']"
     if virtual.python.startswith("2."):
         assert [line.rsplit(": ", 1)[1] for line in virtual.stderr] == NOTES, virtual.stderr
+
+
+CONDITION_OVER_A_LOCK = """
+def main():
+    lock = threading.Lock()
+    cond = threading.Condition(lock)
+    answers = [cond._is_owned(), cond.acquire(), lock.locked(), cond._is_owned(), cond.acquire(False)]
+    answers += [cond.wait(0) in (None, False), lock.locked()]
+    cond.notify()
+    cond.release()
+    answers += [lock.locked(), cond._is_owned(), repr(cond).split("(")[0]]
+    for call in (cond.notify, cond.wait, cond.release):
+        try:
+            call()
+        except Exception as error:
+            answers.append((call.__name__, type(error).__name__, str(error)))
+    print(answers)
+"""
+
+
+def test_a_condition_over_a_lock_answers_as_in_a_real_run(any_python, snippet):
+    # The clock's Condition sets up one over a Lock (every Event's) by itself, without the
+    # base's looks for the lock's _release_save & co.: the same answers and errors.
+    virtual = run(any_python, snippet, CONDITION_OVER_A_LOCK)
+    real = run(any_python, snippet, CONDITION_OVER_A_LOCK, real_time=True)
+    assert (virtual.stdout, virtual.stderr) == (real.stdout, real.stderr)
+    assert virtual.stdout[0].startswith("[False, True, True, True, False, True, True, False, False, '<Condition'")
+
+
+def test_a_notified_waiter_wakes_once_holding_the_lock(any_python, snippet):
+    # Notified while main holds the lock for 10 s, the waiter does not wake only to park
+    # again on the lock: it is queued there (no park between the notify and its getting
+    # the lock), its 5 s deadline no longer counts once notified (Python 3), and it gets
+    # the lock when main lets go, before a thread that asked for the lock after the
+    # notify; Condition over an RLock and over a Lock alike.
+    t = run(
+        any_python,
+        snippet,
+        """
+import sys
+
+def main():
+    clock = sys.modules["virtual"].CLOCK
+    parks = []
+    park = clock.park
+    clock.park = lambda waiter, deadline: (parks.append(threading.current_thread().name), park(waiter, deadline))[1]
+    timeout = () if sys.version_info < (3,) else (5,)  # 2.7's timed wait polls with sleeps, as real 2.7 does
+    for cond in (threading.Condition(), threading.Condition(threading.Lock())):
+        start, out = time.time(), []
+
+        def wait():
+            with cond:
+                notified = cond.wait(*timeout) in (True, None)
+                out.append((notified, time.time() - start, parks.count("waiter")))
+
+        def late():
+            with cond:
+                out.append("late")
+
+        waiter = threading.Thread(target=wait, name="waiter")
+        waiter.start()
+        time.sleep(1)  # the clock moves on only once the waiter is blocked: in wait()
+        with cond:
+            del parks[:]
+            cond.notify()
+            comer = threading.Thread(target=late)
+            comer.start()
+            time.sleep(10)
+        waiter.join()
+        comer.join()
+        print(out)
+""",
+    )
+    assert t.stdout == ["[(True, 11.0, 0), 'late']"] * 2, t
 
 
 CONTENDED_LOCK = """

@@ -263,9 +263,9 @@ def test_each_pair_has_an_exercise_whose_answer_comes_from_a_run(site):
         assert first in run_output, f"{pair.stem}: the answer {first!r} is not the output of a run"
 
 
-def test_the_seed_page_links_every_claim_with_its_verdicts(site):
+def test_the_seed_page_links_every_claim_with_its_verdicts(site_pages):
     claims = json.loads((TOUR / "claims.json").read_text())
-    page = Page((site / page_name("threading_notes")).read_text(encoding="utf-8"))
+    page = site_pages[page_name("threading_notes")]  # the shared build's page, parsed once
     for claim in claims:
         targets = [h for h in page.hrefs if h.startswith(page_name(claim["pair"]) + "#claim-")]
         assert targets, f"the seed page links the claim {claim['quote'][:40]!r} to its pair"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from threadport import runner
 from threadport.catalog import get_pair
 from threadport.interpreters import Interpreter, resolve
 from threadport.runner import DEFAULT_TIMEOUT
@@ -87,3 +88,23 @@ def test_two_workers_run_two_runs_on_one_interpreter_with_one_server(snippet, mo
     transcripts = run_jobs([Job(python, path, "main", (word,)) for word in ("a", "b")], workers=2)
     assert [t.stdout for t in transcripts] == [["a"], ["b"]]
     assert len(used) == 1
+
+
+def test_a_batch_makes_the_runs_environment_once_and_every_run_gets_it(monkeypatch):
+    # runner.child_environment reads every variable of os.environ: once for the batch, not per run.
+    from threadport import runs
+
+    made, given = [], []
+
+    def environment():
+        made.append(runner.child_environment())
+        return made[-1]
+
+    monkeypatch.setattr(runs, "child_environment", environment)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment: given.append(environment) or job.entry)
+    one = resolve(sys.executable)
+    jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(4)]
+    assert run_jobs(jobs, workers=2) == ["e0", "e1", "e2", "e3"]
+    assert len(made) == 1 and len(given) == 4
+    assert all(environment is made[0] for environment in given)
+    assert "PYTHONHASHSEED" in made[0] and not any(key.startswith("PYTHONP") for key in made[0])

@@ -184,6 +184,7 @@ def test_compare_imports_no_dataclasses_nor_argparse(tmp_path):
     assert {name: HEAVY[name] for name in heavy if name in modules} == {}
     assert "textwrap" not in modules  # only a terminal's width wraps the notes
     assert "ast" not in modules  # a result file is read from the compiler's own nodes (runner.read_literal)
+    assert "queue" not in modules  # the run service's SimpleQueue comes from _queue alone (2 M instructions)
 
 
 def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):

@@ -12,7 +12,8 @@ fresh process: it is still a real interpreter of that version running the snippe
 On Python 3.8+ a run whose shutdown could show nothing (no thread, atexit callback,
 finalizer, weakref callback, open buffered file or audit hook left: clock/quiet_exit.py
 proves it) ends with os._exit after a flush instead, which spares the child from
-deallocating the server's whole heap.
+deallocating the server's whole heap; on 2.7 so does a run that clock/quiet_exit_py2.py
+proves quiet (its code cannot have made a file object, which 2.7's gc cannot see).
 tests/test_forkserver.py holds the two ways side by side over the whole catalogue.
 
 The child's stdout and stderr are FIFOs the runner made and holds open (a pipe

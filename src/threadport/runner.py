@@ -160,7 +160,7 @@ def _lines(raw: bytes) -> list[str]:
     return lines
 
 
-def _child_environment() -> dict[str, str]:
+def child_environment() -> dict[str, str]:
     # PYTHON* variables of the caller (a tox env's PYTHONPATH, say) must not
     # leak into either half; a fixed hash seed makes set and dict order repeatable.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
@@ -295,6 +295,7 @@ def run_entry(
     timeout: float = DEFAULT_TIMEOUT,
     warnings: tuple[str, ...] | list[str] = (),
     fresh: bool | None = None,
+    environment: dict[str, str] | None = None,
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
 
@@ -311,7 +312,8 @@ def run_entry(
         result_file = Path(scratch) / "result.txt"
         argv = [str(result_file), str(source.resolve()), entry, literal(list(args)), mode]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
-        environment = _child_environment()
+        if environment is None:  # else the caller's, made by child_environment() for a batch of runs
+            environment = child_environment()
         started = time.perf_counter()
         forked = (forkserver.wanted() and not needs_fresh_process(source)) if fresh is None else not fresh
         if forked:

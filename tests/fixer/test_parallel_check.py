@@ -1,5 +1,6 @@
-"""`check` on every core: this process and forked helpers (forked.py) screen the files, then
-share the ones the prefilter lets through, largest first; the report is the same as in one process."""
+"""`check` on every core: this process and forked helpers (forked.py) take the files one at a
+time, each screened and, if the prefilter lets it through, analysed by the process that took it;
+the report is the same as in one process."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from availability import unavailable
 from pool_spy import share_use
 
 from threadport.cli import main
-from threadport.fixer import files
+from threadport.fixer import files, forked
 
 THREADED = "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())\nx.getName()\n"
 BROKEN = "import threading\nthreading.currentThread()\ndef f(:\n    pass\n"
@@ -107,3 +108,43 @@ def test_cores_are_busy_from_a_load_average_of_one_process_per_core(monkeypatch)
     assert files._cores_busy() is False
     monkeypatch.delattr(os, "getloadavg")  # (Windows has none)
     assert files._cores_busy() is False
+
+
+def test_helpers_screen_and_analyse_each_file_in_one_pass(tmp_path, capsys, monkeypatch):
+    """One share of the files, not a screening share and then another of the files let through
+    (each a fork, and a wait for the slower process); only the files let through are analysed,
+    and a file re-exporting threading is known as one."""
+    if (os.cpu_count() or 1) < 2 or not forked_share_possible():
+        unavailable("the forked helpers need two cores and fork", "THREADPORT_REQUIRE_POOL")
+    root = tmp_path / "tree"
+    tree(root, files.SHARE_MINIMUM)
+    (root / "reexporter.py").write_text("from threading import *\n")
+    (root / "user.py").write_text("import reexporter\nt = reexporter.Thread()\nt.setDaemon(True)\n")
+    pools = share_use(monkeypatch)
+    mapped = []
+    real_map, real_check_file = forked.ForkedShare.map, files.check_file
+    log = tmp_path / "analysed"  # each process's calls, a line each (a helper's memory is its own)
+
+    def spy(self, function, items, *args, **kwargs):
+        mapped.append((getattr(function, "func", function).__name__, len(items)))
+        return real_map(self, function, items, *args, **kwargs)
+
+    def check_file(path, *args, **kwargs):
+        with open(log, "a") as stream:
+            stream.write(os.path.basename(path) + "\n")
+        return real_check_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(forked.ForkedShare, "map", spy)
+    monkeypatch.setattr(files, "check_file", check_file)
+    assert main(["check", str(root)]) == 2
+    out, err = capsys.readouterr()
+    assert "hit2_broken.py: error:" in err
+    assert "user.py:3:3: TP009 setDaemon(v)" in out  # certain: threading's Thread, through reexporter
+    files_in_tree = len(list(root.iterdir()))
+    assert pools == [True]
+    # the files; the tree facts' scan for the _thread assignment (scheduler.py relies on it);
+    # the two files the tree's facts change checked again (files._check_again)
+    assert mapped == [("_screen_and_check", files_in_tree), ("outside_in", files_in_tree), ("_check_pair", 2)]
+    analysed = sorted(log.read_text().split())
+    let_through = [*(f"hit{i}.py" for i in range(6)), "hit2_broken.py", "scheduler.py", "user.py"]
+    assert analysed == sorted([*let_through, "scheduler.py", "user.py"])

@@ -314,6 +314,11 @@ class VirtualLock:
     free for a newcomer to take.
     """
 
+    # A Condition's waiter lock (see _condition_wait): the lock its thread takes back once
+    # notified, and whether a notify queued the thread there instead of waking it.
+    _morph_to = None
+    _morphed = False
+
     def __init__(self):
         self._key = [True]
         self._queue = collections.deque()
@@ -368,11 +373,44 @@ class VirtualLock:
             if self._queue:
                 waiter = self._queue.popleft()
                 waiter.queue = None
-                clock.wake(waiter, timed_out=False)  # the lock passes to it, still locked
+                if self._morph_to is None or not self._morph(waiter, self._morph_to):
+                    clock.wake(waiter, timed_out=False)  # the lock passes to it, still locked
             else:  # the waiter's deadline passed first: nobody to hand it to
                 self._key.append(True)
         finally:
             clock._mutex.release()
+
+    def _morph(self, waiter, lock):
+        """A notify, on a Condition's waiter lock: queue the notified thread on the
+        Condition's own lock instead of waking it. Called with the clock's mutex held.
+
+        Woken, the thread's first step would be to take that lock back, which the
+        notifying thread holds (notify asks for it): it would park again at once and be
+        woken a second time by the release, two thread switches where one does. Queued
+        there now, it wakes once, holding the lock (the release hands it over), as a
+        condition variable's "wait morphing" does. Nothing queues on a lock between the
+        notify and the thread's own step in a real run that could not queue here before it:
+        the order of waiters is one a real run can show. False (a plain wake) when the
+        lock lies free."""
+        if lock._key:
+            return False
+        if waiter.timer is not None:  # notified: a timed wait's deadline no longer counts
+            waiter.timer[3] = False
+            waiter.timer = None
+        self._morphed = True
+        queue = lock._queue
+        queue.append(waiter)
+        waiter.queue = queue
+        if queue[0] is waiter and lock._key:  # released since the look above: take it now
+            try:
+                lock._key.pop()
+            except IndexError:
+                pass
+            else:
+                queue.remove(waiter)
+                waiter.queue = None
+                self._clock.wake(waiter, timed_out=False)
+        return True
 
     def locked(self):
         return not self._key
@@ -394,6 +432,120 @@ class VirtualLock:
     def __repr__(self):
         state = "unlocked" if self._key else "locked"
         return "<" + state + " VirtualLock object at " + hex(id(self)) + ">"
+
+
+def _condition_wait(condition, waiters, lock, rlock, count_owner, timeout):
+    """Condition.wait(timeout), as threading's own (the same on Python 3.6-3.13, and 2.7's
+    untimed wait), with the waiter lock told which lock to morph to (VirtualLock._morph).
+    lock: the VirtualLock under the Condition's lock; rlock: the clock's RLock holding it,
+    if any, whose owner and count (by their names in count_owner) come back with it."""
+    if not condition._is_owned():
+        raise RuntimeError("cannot wait on un-acquired lock")
+    waiter = VirtualLock()
+    waiter._key.pop()  # waiter.acquire() on a lock no other thread has seen yet
+    waiter._morph_to = lock
+    waiters.append(waiter)
+    saved_state = condition._release_save()
+    gotit = False
+    try:
+        if timeout is None:
+            waiter.acquire()
+            gotit = True
+        elif timeout > 0:
+            gotit = waiter.acquire(True, timeout)
+        else:
+            gotit = waiter.acquire(False)
+        return gotit
+    finally:
+        if waiter._morphed:  # handed the lock itself: only the RLock's state to restore
+            if rlock is not None:
+                setattr(rlock, count_owner[0], saved_state[0])
+                setattr(rlock, count_owner[1], saved_state[1])
+        else:
+            condition._acquire_restore(saved_state)
+        if not gotit:
+            try:
+                waiters.remove(waiter)
+            except ValueError:
+                pass
+
+
+def _lock_under(lock, rlock_class, block_name):
+    """(the VirtualLock under a Condition's lock, the clock's RLock around it or None), or
+    (None, None) for a lock of another kind (made before install, or the snippet's own)."""
+    if lock.__class__ is VirtualLock:  # not type(): on 2.7 that is InstanceType (old-style classes)
+        return lock, None
+    if lock.__class__ is rlock_class:
+        return getattr(lock, block_name), lock
+    return None, None
+
+
+def _python3_condition(condition_class, rlock_class):
+    class Condition(condition_class):
+        def __init__(self, lock=None):
+            if lock is not None and lock.__class__ is VirtualLock:
+                # The base's own steps (3.6-3.13) for a lock without _release_save,
+                # _acquire_restore and _is_owned (every Event's), less the AttributeError
+                # that each look raises (up to 3.11) or hasattr() catches (3.12 on).
+                self._lock = lock
+                self.acquire = lock.acquire
+                self.release = lock.release
+                self._waiters = collections.deque()
+            else:
+                condition_class.__init__(self, lock)
+            self._threadport_lock = _lock_under(self._lock, rlock_class, "_block")
+
+        def wait(self, timeout=None):
+            lock, rlock = self._threadport_lock
+            if lock is None:
+                return condition_class.wait(self, timeout)
+            return _condition_wait(self, self._waiters, lock, rlock, ("_count", "_owner"), timeout)
+
+    return Condition
+
+
+def _python2_condition(condition_class, rlock_class, verbose_class):
+    # 2.7's timed wait polls with sleeps and its verbose Condition notes each step: both
+    # stay threading's own.
+    class _Condition(condition_class):
+        def __init__(self, lock=None, verbose=None):
+            if lock is not None and lock.__class__ is VirtualLock:
+                # The base's own steps for a lock without _release_save, _acquire_restore and
+                # _is_owned (every Thread's and Event's), less an AttributeError made, with its
+                # message, and caught for each: 6 per thread started.
+                verbose_class.__init__(self, verbose)
+                self._Condition__lock = lock
+                self.acquire = lock.acquire
+                self.release = lock.release
+                self._Condition__waiters = []
+            else:
+                condition_class.__init__(self, lock, verbose)
+            under = _lock_under(self._Condition__lock, rlock_class, "_RLock__block")
+            self._threadport_lock = (None, None) if getattr(self, "_Verbose__verbose", False) else under
+
+        def wait(self, timeout=None):
+            lock, rlock = self._threadport_lock
+            if lock is None or timeout is not None:
+                return condition_class.wait(self, timeout)
+            counts = ("_RLock__count", "_RLock__owner")
+            _condition_wait(self, self._Condition__waiters, lock, rlock, counts, None)
+
+        def notify(self, n=1):
+            # 2.7's notify (the only one) without its _note calls, which print only for a
+            # verbose Condition: that one keeps threading's own (its _threadport_lock is None).
+            if self._threadport_lock[0] is None:
+                return condition_class.notify(self, n)
+            if not self._is_owned():
+                raise RuntimeError("cannot notify on un-acquired lock")
+            all_waiters = self._Condition__waiters
+            for waiter in all_waiters[:n]:
+                waiter.release()
+                try:
+                    all_waiters.remove(waiter)
+                except ValueError:
+                    pass
+
+    return _Condition
 
 
 _original = {}
@@ -670,11 +822,15 @@ def install():
     if PY2:
         _set_threading(threading, "_sleep", CLOCK.sleep)
         _set_threading(threading, "_time", CLOCK.time)
-        _set_threading(threading, "_RLock", _python2_rlock(threading._RLock))  # what RLock() makes
+        rlock = _python2_rlock(threading._RLock)
+        _set_threading(threading, "_RLock", rlock)  # what RLock() makes
+        _set_threading(threading, "_Condition", _python2_condition(threading._Condition, rlock, threading._Verbose))
         bootstrap_name = "_Thread__bootstrap_inner"
     else:
         _set_threading(threading, "_CRLock", None)  # RLock() -> the pure-Python RLock over VirtualLock
-        _set_threading(threading, "_PyRLock", _python3_rlock(threading._PyRLock))
+        rlock = _python3_rlock(threading._PyRLock)
+        _set_threading(threading, "_PyRLock", rlock)
+        _set_threading(threading, "Condition", _python3_condition(threading.Condition, rlock))
         _set_threading(threading, "_time", CLOCK.monotonic)
         bootstrap_name = "_bootstrap_inner"
     _original["start"] = threading.Thread.start

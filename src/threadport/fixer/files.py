@@ -388,14 +388,23 @@ def _check_each(
     facts: TreeFacts | None,
     fix_ahead: bool | None = None,
 ) -> list[Outcome]:
-    """check_file over ``inputs``, in two passes.
+    """check_file over ``inputs``: for check with forked helpers, in one pass (see below);
+    else in two.
 
     First every file is read and screened by the prefilter (chunks of files per task); then
     the few it lets through are parsed and walked one per task, largest first: a parse costs
-    a hundred scans, and handed out in the walk's order the heavy files of one folder would
-    queue up on one core while the other sat idle.
+    a hundred scans, and handed out in the walk's order in chunks the heavy files of one
+    folder would queue up on one core while the other sat idle.
     """
     pattern = prefilter(codes)
+    if fix_ahead is None and getattr(pool, "PULLS", False):
+        # check with forked helpers that pull one file at a time (forked.py): each file is
+        # screened and, if let through, analysed at once by the process that took it. A second
+        # pass over the files let through, largest first, cost a fork (a copy of each page
+        # either process then writes), a wait for the slower process and a second read of
+        # each; pulled one at a time, a heavy file holds up only the process analysing it.
+        screen_and_check = functools.partial(_screen_and_check, codes=codes, pattern=pattern, facts=facts)
+        return _map(pool, screen_and_check, inputs)
     # with helpers, this process imports what the analysis imports on demand as soon as its
     # share of the screening finds a file to analyse: the helpers forked for the analysis then
     # have it too, instead of each importing it again (_warm_for_analysis)
@@ -410,6 +419,16 @@ def _check_each(
         for i, outcome in zip(todo, _map(workers if len(todo) > 1 else None, check, [inputs[i] for i in todo], 1)):
             outcomes[i] = outcome
     return outcomes
+
+
+def _screen_and_check(
+    item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None
+) -> Outcome:
+    """check_file for a file the prefilter lets through, else what a stopped file gets."""
+    size, reexports = _screen(item, pattern)
+    if size is None:
+        return Outcome(item[0], reexports=reexports)
+    return check_file(item[0], item[1], codes, pattern, facts)
 
 
 @contextlib.contextmanager
