@@ -17,6 +17,8 @@ import pytest
 from threadport.clock import CHILD_SCRIPT, quiet_exit_py2
 
 CLOCK = str(CHILD_SCRIPT.parent)
+# Everything here runs on python2.7: CI runs it once (the every-python env), not in each env.
+pytestmark = pytest.mark.interpreter_free("the checker runs on python2.7; pytest's Python only reads its answers")
 
 # As the fork server sets it up (clock/child.py _serve), then one run of the snippet's main()
 # in this very process, then the check main() makes at its end.
@@ -70,6 +72,10 @@ LOUD = {
     ),
     "a namespace": "import os\ndef main():\n    os.__dict__['fd' + 'open']\n",
     "an exec statement": "def main():\n    exec('x = 1') in {}\n",
+    "the class of a file object": (
+        "import sys\ndef main():\n    global late\n    late = type(sys.stdout)('kept', 'w')\n    late.write('x')\n"
+    ),
+    "a standard stream opened again in place": "import sys\ndef main():\n    sys.stderr.__init__('kept', 'w')\n",
     "a descriptor closed under a file": "import os\ndef main():\n    os.close(os.dup(1))\n",
     "a __del__ left to the shutdown": (
         "class Loud(object):\n    def __del__(self):\n        print('gone')\nkept = Loud()\ndef main():\n    pass\n"
