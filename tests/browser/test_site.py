@@ -119,13 +119,86 @@ SCHEMES = ["light", "dark"]
 # shortens nothing and costs CPU of its own (its own compile of axe-core, its own caches):
 # side by side on one site, 86.3 / 75.3 s of CPU with two, 80.5 / 67.4 s with one (load 5-6).
 LANES = 1
-# Every rule in the light scheme; in the dark one, on the same load, the rules about colour
-# (axe-core's tag cat.color) that ran in the light scan: the dark scheme changes colours and
-# nothing else (test_the_dark_scheme_changes_colours_only), so every other rule would see the
-# same page again. ``rules`` is null for every rule, or the ids to run.
-AXE_RUN = """rules => { window.axeScan = axe.run(document, rules === null ? {resultTypes: ['violations']}
-  : {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}}); }"""
+# Each scan is two axe-core runs on the same load. In the light scheme, every rule but the colour
+# ones (axe-core's tag cat.color) on the whole page; in the dark one, no such run: the dark scheme
+# changes colours and letters only (test_the_dark_scheme_changes_colours_and_letters_only), so
+# every other rule would see the same page again. And in both, the colour rules (the first light
+# scan: every rule) on the page's colour targets (PICK_COLOUR_TARGETS). ``colour`` is null for
+# every rule, or the ids of the colour rules to run; ``other``, whether to run the rest.
+AXE_RUN = """({colour, other}) => { window.axeScan = (async () => {
+  const scans = {}, violations = {resultTypes: ['violations']};
+  if (other) {
+    const off = Object.fromEntries(axe.getRules(['cat.color']).map(rule => [rule.ruleId, {enabled: false}]));
+    scans.other = await axe.run(document, {...violations, rules: off});
+  }
+  if (window.colourTargets.length) {
+    scans.colour = await axe.run({include: window.colourTargets},
+      colour === null ? violations : {...violations, runOnly: {type: 'rule', values: colour}});
+  }
+  return scans;
+})(); }"""
 COLOUR_TAG = "cat.color"
+# The colour rules (color-contrast, link-in-text-block) are most of a scan's time, and what they
+# tell of an element follows from what its kind (below) is made of: the colours, backgrounds,
+# opacity, text size, weight, slant and decoration of the element and of every element around it
+# up to the root, whether its contents are drawn inside the box that clips them, and for a link,
+# whether it sits in a block of other text. Two elements of one kind get the same answer, so at
+# each width and scheme the colour rules look at the first element of each kind in the pass over
+# the site (PAGES in order) and at nothing that repeats a kind already looked at: the pair pages
+# are one template over different code, and most of their thousands of code tokens repeat a few
+# dozen kinds. (The site's one positioned element, the skip link, is off the page until focused,
+# so what lies behind an element is what surrounds it.)
+# test_the_colour_rules_see_every_kind_of_element holds them to every kind on every scanned page,
+# and test_an_element_of_another_kind_is_looked_at to a new kind for each property changed.
+COLOUR_KIND_PROPERTIES = [
+    "color", "-webkit-text-fill-color", "background-color", "background-image", "opacity", "filter",
+    "mix-blend-mode", "visibility", "position", "z-index", "font-size", "font-weight", "font-style",
+    "text-decoration-line", "text-decoration-color", "text-shadow", "border-bottom-style",
+    "border-bottom-color", "outline-style",
+]
+# seen: the kinds already looked at. Sets window.colourTargets (an element of each kind of this page
+# not in seen; AXE_RUN's colour run) and returns every kind on the page and the targets' kinds.
+PICK_COLOUR_TARGETS = """([properties, seen]) => {
+  const chains = new Map(), clips = new Map();
+  const chain = e => {
+    if (!e) return '';
+    if (!chains.has(e)) {
+      const style = getComputedStyle(e);
+      chains.set(e, properties.map(name => style.getPropertyValue(name)).join('|') + ' < ' + chain(e.parentElement));
+    }
+    return chains.get(e);
+  };
+  const clip = e => {  // the nearest element around e that clips what overflows it, or the root
+    const around = e.parentElement;
+    if (!around) return e;
+    if (!clips.has(around)) {
+      const style = getComputedStyle(around);
+      clips.set(around, style.overflowX !== 'visible' || style.overflowY !== 'visible' ? around : clip(around));
+    }
+    return clips.get(around);
+  };
+  const kind = e => {
+    const text = document.createRange();  // where its contents are drawn (they may overflow its box)
+    text.selectNodeContents(e);
+    const box = text.getBoundingClientRect(), edge = clip(e).getBoundingClientRect();
+    const inside = box.left >= edge.left - 0.5 && box.right <= edge.right + 0.5
+      && box.top >= edge.top - 0.5 && box.bottom <= edge.bottom + 0.5;
+    const inText = e.tagName === 'A' && e.parentElement.textContent.trim() !== e.textContent.trim();
+    return `${e.tagName} ${inside ? 'inside' : 'clipped'}${inText ? ' in text' : ''} ${chain(e)}`;
+  };
+  const known = new Set(seen), kinds = new Set(), targets = [];
+  for (const e of [document.body, ...document.body.querySelectorAll('*')]) {
+    if (e.tagName !== 'A' && ![...e.childNodes].some(node => node.nodeType === 3 && node.data.trim())) continue;
+    const found = kind(e);
+    kinds.add(found);
+    if (!known.has(found)) {
+      known.add(found);
+      targets.push(e);
+    }
+  }
+  window.colourTargets = targets;
+  return {kinds: [...kinds], targets: targets.map(kind)};
+}"""
 # Where every element's box is, and how far it scrolls: its count and a hash of them (FNV-1a,
 # eighths of a pixel), compared between the schemes (test_the_dark_scheme_moves_nothing)
 LAYOUT = """() => {
@@ -251,19 +324,32 @@ def toured(site, lanes) -> dict:
     """One pass over the site, each page loaded once per width: measured (``looked``, which
     every layout test reads), and on AXE_PAGES[width] scanned by axe-core in the light scheme,
     then in the dark one (the same load, the scheme switched by media emulation; the colour
-    rules of the light scan, AXE_RUN), with the body's colour in each. LANES pages at once:
+    rules only, AXE_RUN), the colour rules on the kinds of element not looked at yet in that
+    scheme at that width (PICK_COLOUR_TARGETS), with the body's colour in each. LANES pages at once:
     each lane loads, measures and starts axe without waiting, then the lanes' scans are
     collected. The seed's page is also where its exercise is opened by keyboard
     (``reveal_by_keyboard``), at each width, after its measurements and pictures. Without
     axe-core the pages are measured and not scanned (the axe_js fixture skips, or fails in CI)."""
     looked: dict[tuple[str, int], dict] = {}
     found: dict[tuple[str, int], list[str]] = {(scheme, width): [] for scheme in SCHEMES for width in WIDTHS}
-    ran: dict[tuple[str, int, str], list[str]] = {}  # (page, width, scheme or COLOUR_TAG) -> rules run
+    ran: dict[tuple[str, int, str], list[str]] = {}  # (page, width, scheme) -> rules run
+    # (page, width, scheme) -> the kinds of element on the page, and those its colour targets are
+    kinds: dict[tuple[str, int, str], list[str]] = {}
+    targeted: dict[tuple[str, int, str], list[str]] = {}
+    seen: dict[tuple[str, int], set[str]] = {(scheme, width): set() for scheme in SCHEMES for width in WIDTHS}
+    colour_rules: list[str] | None = None  # the colour rules the first light scan ran (every rule)
     colours: dict[tuple[str, int, str], str] = {}
     layouts: dict[tuple[str, int], tuple[str, str]] = {}  # (page, width) -> LAYOUT light, dark
     shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
     exercise: dict[int, dict] = {}
     scan = AXE_JS.is_file()
+
+    def start_scan(page, name: str, width: int, scheme: str) -> None:
+        picked = page.evaluate(PICK_COLOUR_TARGETS, [COLOUR_KIND_PROPERTIES, sorted(seen[scheme, width])])
+        kinds[name, width, scheme], targeted[name, width, scheme] = picked["kinds"], picked["targets"]
+        seen[scheme, width].update(picked["kinds"])
+        page.evaluate(AXE_RUN, {"colour": colour_rules, "other": scheme == "light"})
+
     jobs = [(name, width) for width in WIDTHS for name in PAGES]
     for start in range(0, len(jobs), LANES):
         in_both_schemes = []
@@ -278,27 +364,30 @@ def toured(site, lanes) -> dict:
                 if scan:
                     if name == page_name(SEED):
                         lane.page.locator("details.answer").evaluate("d => d.open = true")  # the answer's colours too
-                    lane.page.evaluate(AXE_RUN, None)
+                    start_scan(lane.page, name, width, "light")
                 in_both_schemes.append((lane.page, name, width))
         for scheme in SCHEMES:
             for page, name, width in in_both_schemes:
                 if scan:
-                    scan_result = json.loads(page.evaluate("async () => JSON.stringify(await window.axeScan)"))
-                    found[scheme, width] += [f"{name}: {p}" for p in serious(scan_result)]
-                    ran[name, width, scheme] = rules_run(scan_result)
-                    if scheme == "light":
-                        ran[name, width, COLOUR_TAG] = rules_run(scan_result, COLOUR_TAG)
+                    scans = json.loads(page.evaluate("async () => JSON.stringify(await window.axeScan)"))
+                    found[scheme, width] += [f"{name}: {p}" for result in scans.values() for p in serious(result)]
+                    ran[name, width, scheme] = sorted({rule for result in scans.values() for rule in rules_run(result)})
+                    if colour_rules is None:
+                        colour_rules = rules_run(scans["colour"], COLOUR_TAG)
                 if scheme == "light":  # the same load in the dark scheme
                     before = page.evaluate(LAYOUT)
                     page.emulate_media(color_scheme="dark")
                     layouts[name, width] = (before, page.evaluate(LAYOUT))
                     colours[name, width, "dark"] = page.evaluate(BODY_COLOUR)
                     if scan:
-                        page.evaluate(AXE_RUN, rules_run(scan_result, COLOUR_TAG))
+                        start_scan(page, name, width, "dark")
     return {
         "looked": looked,
         "axe": found,
         "ran": ran,
+        "colour_rules": colour_rules,
+        "kinds": kinds,
+        "targeted": targeted,
         "layouts": layouts,
         "colours": colours,
         "shots": shots,
@@ -542,16 +631,62 @@ def test_no_serious_accessibility_violation(axe_problems, scheme, width):
     assert axe_problems[scheme, width] == []
 
 
-def test_the_dark_scans_run_every_colour_rule_the_light_scans_ran(toured, axe_js):
-    ran = toured["ran"]
+def test_the_scans_run_every_rule_light_and_the_colour_rules_dark(toured, axe_js):
+    ran, colour = toured["ran"], set(toured["colour_rules"])
     scanned = [(name, width) for width in WIDTHS for name in AXE_PAGES[width]]
     assert sorted({(name, width) for name, width, _ in ran}) == sorted(scanned)
+    assert {"color-contrast", "link-in-text-block"} <= colour
     for name, width in scanned:
-        light, dark, colour = (set(ran[name, width, kind]) for kind in ("light", "dark", COLOUR_TAG))
-        assert {"color-contrast", "link-in-text-block"} <= colour < light, (name, width, sorted(colour))
-        # every rule in the light scheme (a few that look at anything but colours, for a start)
+        light, dark = set(ran[name, width, "light"]), set(ran[name, width, "dark"])
+        # every rule in the light scheme (a few that look at anything but colours, for a start),
+        # the colour rules wherever the page has a kind of element not looked at yet
         assert {"region", "list", "scrollable-region-focusable", "avoid-inline-spacing"} <= light, (name, width)
-        assert dark == colour, (name, width, sorted(dark ^ colour))
+        for scheme, rules in (("light", light), ("dark", dark)):
+            if toured["targeted"][name, width, scheme]:
+                assert colour <= rules, (name, width, scheme, sorted(colour - rules))
+        assert dark <= colour, (name, width, sorted(dark - colour))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_colour_rules_see_every_kind_of_element(toured, axe_js, scheme, width):
+    """Every kind of element on every scanned page was among some page's colour targets, once."""
+    pages = AXE_PAGES[width]
+    on_pages = {kind for name in pages for kind in toured["kinds"][name, width, scheme]}
+    targeted = [kind for name in pages for kind in toured["targeted"][name, width, scheme]]
+    assert len(targeted) == len(set(targeted)), "a kind looked at twice"
+    assert set(targeted) == on_pages
+    # the code's tokens, links, headings, table cells...: many kinds, not a few that lump them together
+    assert len(on_pages) > 40
+
+
+# One element per property the colour rules read, each of a kind of its own but for "again",
+# which repeats "plain": only "again" is left out of the colour targets. ("boxed" is a kind of its
+# own as it is one element further from the root, and "clipped" differs from it only by the clip.)
+KINDS_PAGE = """<!doctype html><html lang="en"><title>kinds</title><style>
+.grey { color: #767676 } .big { font-size: 24px } .bold { font-weight: 700 } .slant { font-style: italic }
+.under { text-decoration: underline } .dark { background: #222; color: #eee } .faint { opacity: 0.5 }
+.clip { width: 3em; overflow: hidden; white-space: nowrap }
+</style><main>
+<p id="plain">plain</p><p id="again">again</p><p id="grey" class="grey">grey</p><p id="big" class="big">big</p>
+<p id="bold" class="bold">bold</p><p id="slant" class="slant">slant</p><p id="under" class="under">under</p>
+<div class="dark"><p id="on-dark">on a dark block</p></div><div class="faint"><p id="faint">faint</p></div>
+<p><a id="in-text" href="#plain">a link</a> in a sentence</p><p><a id="alone" href="#plain">a link alone</a></p>
+<div><p id="boxed">in a box</p></div><div class="clip"><p id="clipped">a line longer than its box</p></div>
+</main></html>"""
+
+
+def test_an_element_of_another_kind_is_looked_at(lanes):
+    page = lanes[0].page
+    page.set_content(KINDS_PAGE)
+    picked = page.evaluate(PICK_COLOUR_TARGETS, [COLOUR_KIND_PROPERTIES, []])
+    ids = page.evaluate("() => window.colourTargets.map(e => e.id || e.tagName)")
+    kinds = ["plain", "grey", "big", "bold", "slant", "under", "on-dark", "faint", "in-text", "alone", "boxed"]
+    assert [i for i in ids if i not in ("P", "MAIN", "BODY")] == [*kinds, "clipped"]
+    assert len(picked["targets"]) == len(ids) == len(set(picked["targets"]))
+    # the same page again, its kinds seen: nothing left to look at
+    again = page.evaluate(PICK_COLOUR_TARGETS, [COLOUR_KIND_PROPERTIES, picked["kinds"]])
+    assert again["targets"] == [] and sorted(again["kinds"]) == sorted(picked["kinds"])
 
 
 def scheme_blocks(css: str) -> list[str]:
