@@ -24,9 +24,7 @@ def pool_use(monkeypatch) -> list[bool]:
 
 
 def share_use(monkeypatch) -> list[bool]:
-    """For each files._shared (check's forked helpers) from now on: did it give helpers? The
-    cores count as idle, whatever the machine's load (files._cores_busy), so that it does."""
-    monkeypatch.setattr(files, "_cores_busy", lambda: False)
+    """For each files._shared (check's forked helpers) from now on: did it give helpers?"""
     used: list[bool] = []
     real_shared = files._shared
 

@@ -62,7 +62,6 @@ def test_every_file_the_tree_facts_change_is_checked_again(tmp_path, capsys, mon
     """Two files relying on self._thread, which a third assigns from outside: both are checked
     again with the tree's facts (files._check_again), on the helpers and in one process."""
     reports = []
-    monkeypatch.setattr(files, "_cores_busy", lambda: False)  # helpers whatever the machine's load
     for minimum in (2, 10**9):  # forked helpers, then this process alone
         monkeypatch.setattr(files, "SHARE_MINIMUM", minimum)
         root = tmp_path / f"share{minimum}"
@@ -77,37 +76,8 @@ def test_every_file_the_tree_facts_change_is_checked_again(tmp_path, capsys, mon
     assert "ROOT/scheduler_copy.py:6:29: TP001 [possible]" in reports[0]
 
 
-def test_no_helper_when_every_core_is_busy(tmp_path, capsys, monkeypatch):
-    """A load average of at least one runnable process per core over the last minute: check
-    does the work here (a helper would wait for a core), with the same report."""
-    root = tmp_path / "tree"
-    tree(root, files.SHARE_MINIMUM)
-    pools = share_use(monkeypatch)  # (idle cores: helpers)
-    code = main(["check", str(root)])
-    shared = capsys.readouterr()
-    monkeypatch.setattr(files, "_cores_busy", lambda: True)
-    assert main(["check", str(root)]) == code == 2
-    assert capsys.readouterr() == shared
-    assert pools == [(os.cpu_count() or 1) >= 2 and forked_share_possible(), False]
-
-
 def forked_share_possible() -> bool:
     return files.forked_share() is not None
-
-
-def test_cores_are_busy_from_a_load_average_of_one_process_per_core(monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    for load, busy in ((0.0, False), (1.99, False), (2.0, True), (7.5, True)):
-        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
-        assert files._cores_busy() is busy, load
-
-    def unknown():
-        raise OSError("no load average here")
-
-    monkeypatch.setattr(os, "getloadavg", unknown)
-    assert files._cores_busy() is False
-    monkeypatch.delattr(os, "getloadavg")  # (Windows has none)
-    assert files._cores_busy() is False
 
 
 def test_helpers_screen_and_analyse_each_file_in_one_pass(tmp_path, capsys, monkeypatch):
@@ -121,6 +91,10 @@ def test_helpers_screen_and_analyse_each_file_in_one_pass(tmp_path, capsys, monk
     (root / "reexporter.py").write_text("from threading import *\n")
     (root / "user.py").write_text("import reexporter\nt = reexporter.Thread()\nt.setDaemon(True)\n")
     pools = share_use(monkeypatch)
+    # A busy machine still gets the helper: the last minute's load average lags (the
+    # benchmark's own ruff run raised it over 2 on these 2 cores), and check serial at such a
+    # load took 0.42 s against 0.30 s with the helper over 3.13's Lib (bench_check, same rounds).
+    monkeypatch.setattr(os, "getloadavg", lambda: (64.0, 64.0, 64.0), raising=False)
     mapped = []
     real_map, real_check_file = forked.ForkedShare.map, files.check_file
     log = tmp_path / "analysed"  # each process's calls, a line each (a helper's memory is its own)

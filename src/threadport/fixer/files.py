@@ -493,23 +493,9 @@ SHARE_MINIMUM = 100
 
 @contextlib.contextmanager
 def _shared(items: int) -> Iterator[Executor | None]:
-    """For check: forked helpers (forked.ForkedShare) when there are SHARE_MINIMUM ``items``,
-    more than one core and one of them idle (_cores_busy), else None: the work is done here."""
-    yield forked_share() if items >= SHARE_MINIMUM and not _cores_busy() else None
-
-
-def _cores_busy() -> bool:
-    """Has every core had a runnable process over the last minute (load average >= cores)?
-    Then a helper only adds its cost (a fork, a copy of each page either process writes, a
-    third more CPU on 3.13's Lib without tests) and waits for a core at each pass's end: on
-    2 cores at load 5.6, check over that Lib took 1.00 s with a helper and 0.67 s without
-    (best of 9 each, interleaved), its CPU 0.45 s and 0.35 s. GNU make's ``-l`` starts no
-    job above a load limit for the same reason. Unknown load (no getloadavg): not busy."""
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return False
-    return load >= (os.cpu_count() or 1)
+    """For check: forked helpers (forked.ForkedShare) when there are SHARE_MINIMUM ``items``
+    and more than one core, else None: the work is done here."""
+    yield forked_share() if items >= SHARE_MINIMUM else None
 
 
 @contextlib.contextmanager
