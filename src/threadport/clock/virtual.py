@@ -675,7 +675,7 @@ def _python2_rlock(pure_python_rlock):
     # for a class named _RLock: this class has that name too, so its repr reads the same.
     get_ident = _get_ident
     plain = pure_python_rlock.acquire, pure_python_rlock.release
-    plain_exit, plain_restore = pure_python_rlock.__exit__, pure_python_rlock._acquire_restore
+    plain_restore = pure_python_rlock._acquire_restore
 
     class _RLock(pure_python_rlock):
         def __init__(self, *args, **kwargs):
@@ -712,14 +712,9 @@ def _python2_rlock(pure_python_rlock):
                 self._RLock__block.release()
 
         def __exit__(self, t, v, tb):
-            if self._threadport_verbose:
-                return plain_exit(self, t, v, tb)
-            if self._RLock__owner != get_ident():
-                raise RuntimeError("cannot release un-acquired lock")
-            self._RLock__count = count = self._RLock__count - 1
-            if not count:
-                self._RLock__owner = None
-                self._RLock__block.release()
+            # threading._RLock.__exit__'s own body: release() above, verbose or not (2.7's
+            # snippets mostly release by hand, so this path is not worth a copy of release)
+            self.release()
 
         def _acquire_restore(self, count_owner):
             if self._threadport_verbose:
