@@ -17,11 +17,10 @@ import re
 import selectors
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from threadport import forkserver, processes
+from threadport import folders, forkserver, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
@@ -260,16 +259,6 @@ def needs_fresh_process(source: Path) -> bool:
 RESULT_NAME = "result.txt"  # the child's report (clock/child.py _write_result), in the run's folder
 
 
-def _scratch_folder() -> str:
-    """The run's own folder: its working directory and its result file. In memory where
-    there is /dev/shm (as the fork servers' FIFOs): on a disk's file system making and
-    removing it cost the runner 1.3 ms of CPU a run (a journal write each), 0.2 ms on tmpfs."""
-    try:
-        return tempfile.mkdtemp(prefix="threadport-", dir=forkserver.SHARED_MEMORY)
-    except OSError:  # no /dev/shm, not ours to write, or full: the default temporary folder
-        return tempfile.mkdtemp(prefix="threadport-")
-
-
 def _take_result(scratch: str) -> bytes | None:
     """The run's result file, read and removed; None when the run wrote none."""
     path = os.path.join(scratch, RESULT_NAME)
@@ -280,22 +269,9 @@ def _take_result(scratch: str) -> bytes | None:
         return None
     try:
         os.unlink(path)
-    except OSError:  # a folder the run made read-only: _remove_scratch resets its modes
+    except OSError:  # a folder the run made read-only: folders.remove_folder resets its modes
         pass
     return raw
-
-
-def _remove_scratch(scratch: str) -> None:
-    """Remove the run's folder. Most runs leave it empty once the result is taken, and one
-    rmdir does: tempfile.TemporaryDirectory's cleanup (a weakref finalizer, then rmtree's
-    open, stat, scandir and unlink) cost the runner about 0.14 ms of CPU a run. A folder the
-    run wrote in (or whose modes it changed) goes as TemporaryDirectory removes its own."""
-    try:
-        os.rmdir(scratch)
-    except FileNotFoundError:
-        pass  # the run removed it itself, as TemporaryDirectory's cleanup allows
-    except OSError:
-        tempfile.TemporaryDirectory._rmtree(scratch)
 
 
 def _follow(process, process_started, token, timeout, *also, since=None):
@@ -344,7 +320,9 @@ def run_entry(
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
     mode = "real" if real_time else "virtual"
-    scratch = _scratch_folder()
+    # The run's own folder: its working directory and its result file. In memory: on a disk's
+    # file system making and removing it cost 1.3 ms of CPU a run, 0.2 ms on tmpfs.
+    scratch = folders.private_folder("threadport-")
     try:
         argv = [os.path.join(scratch, RESULT_NAME), str(source.resolve()), entry, literal(list(args)), mode]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
@@ -387,7 +365,7 @@ def run_entry(
         seconds = time.perf_counter() - started
         raw = _take_result(scratch)
     finally:
-        _remove_scratch(scratch)
+        folders.remove_folder(scratch)
     reported = raw is not None
     result = read_literal(raw.decode()) if reported else {}
 
