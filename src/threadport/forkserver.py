@@ -29,15 +29,13 @@ from __future__ import annotations
 import atexit
 import os
 import select
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from threadport import cache, processes
+from threadport import cache, folders, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.errors import ThreadportError
 from threadport.processes import RUN_MARK
@@ -127,22 +125,9 @@ class ForkedRun:
                 pass
 
 
-# A run's FIFOs are made and removed twice a run. On a disk's file system each is a journal
-# write (here 0.26 ms of CPU a FIFO made and removed on ext4, 0.02 ms on tmpfs); a run never
-# sees where they are (a source that could look at its stdout's name runs fresh).
-SHARED_MEMORY = "/dev/shm"
-
-
-def _fifo_folder() -> str:
-    try:
-        return tempfile.mkdtemp(prefix="threadport-server-", dir=SHARED_MEMORY)
-    except OSError:  # no /dev/shm, not ours to write, or full: the default temporary folder
-        return tempfile.mkdtemp(prefix="threadport-server-")
-
-
 class ForkServer:
     def __init__(self, python: str, mode: str, warnings: tuple[str, ...], environment: dict[str, str]):
-        self.folder = _fifo_folder()
+        self.folder = folders.private_folder("threadport-server-")  # the run's FIFOs
         self.token = os.urandom(16).hex()  # the marker a run's forked-only descendants carry
         self.buffer = bytearray()
         request_read, self.requests = os.pipe()
@@ -236,7 +221,10 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
         self.process.stdout.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            folders.remove_folder(self.folder)  # the server removes it at its end, if it is empty
+        except OSError:
+            pass
 
 
 _idle: dict[tuple, list[ForkServer]] = {}  # least recently returned key first

@@ -17,11 +17,10 @@ import re
 import selectors
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from threadport import forkserver, processes
+from threadport import folders, forkserver, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
@@ -168,10 +167,10 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool]:
+def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool, list]:
     """Read stdout and stderr until both close, the process's time is up, or the process
     has exited and OUTPUT_GRACE has passed with its output still open (a leftover process
-    holds it): (stdout, stderr, timed out, output held open)."""
+    holds it): (stdout, stderr, timed out, output held open, the streams not closed)."""
     chunks: dict[int, list[bytes]] = {process.stdout.fileno(): [], process.stderr.fileno(): []}
     with selectors.DefaultSelector() as selector:
         for stream in (process.stdout, process.stderr):
@@ -192,7 +191,8 @@ def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes
                     chunks[key.fd].append(data)
                 else:
                     selector.unregister(key.fileobj)
-        still_open = bool(selector.get_map())
+        unclosed = [key.fileobj for key in selector.get_map().values()]
+        still_open = bool(unclosed)
     if not still_open:  # output closed at exit; the exit itself may lag a moment behind
         try:
             process.wait(max(0.0, deadline - time.monotonic()))
@@ -200,7 +200,7 @@ def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes
             pass  # it closed its output but runs on: a timeout like any other
     exited = process.poll() is not None
     out, err = (b"".join(chunks[s.fileno()]) for s in (process.stdout, process.stderr))
-    return out, err, not exited, still_open and exited
+    return out, err, not exited, still_open and exited, unclosed
 
 
 def _drain(stream, limit: float) -> bytes:
@@ -256,14 +256,22 @@ def needs_fresh_process(source: Path) -> bool:
     return known[1]
 
 
-def _scratch_folder() -> tempfile.TemporaryDirectory:
-    """The run's own folder: its working directory and its result file. In memory where
-    there is /dev/shm (as the fork servers' FIFOs): on a disk's file system making and
-    removing it cost the runner 1.3 ms of CPU a run (a journal write each), 0.2 ms on tmpfs."""
+RESULT_NAME = "result.txt"  # the child's report (clock/child.py _write_result), in the run's folder
+
+
+def _take_result(scratch: str) -> bytes | None:
+    """The run's result file, read and removed; None when the run wrote none."""
+    path = os.path.join(scratch, RESULT_NAME)
     try:
-        return tempfile.TemporaryDirectory(prefix="threadport-", dir=forkserver.SHARED_MEMORY)
-    except OSError:  # no /dev/shm, not ours to write, or full: the default temporary folder
-        return tempfile.TemporaryDirectory(prefix="threadport-")
+        with open(path, "rb", buffering=0) as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    try:
+        os.unlink(path)
+    except OSError:  # a folder the run made read-only: folders.remove_folder resets its modes
+        pass
+    return raw
 
 
 def _follow(process, process_started, token, timeout, *also, since=None):
@@ -271,11 +279,15 @@ def _follow(process, process_started, token, timeout, *also, since=None):
     out, output held open, leftover lines). ``also``: a fork server's marker and pid;
     ``since``: processes.mark() from before the run started."""
     try:
-        out, err, timed_out, held_open = _read_until(process, timeout)
+        out, err, timed_out, held_open, unclosed = _read_until(process, timeout)
         # Whatever is left of the run goes now, the main process included when it timed out.
         leftover = processes.contain(process.pid, process_started, token, *also, since=since)
-        out += _drain(process.stdout, OUTPUT_GRACE)
-        err += _drain(process.stderr, OUTPUT_GRACE)
+        # What its writers wrote before they died. A stream read to its end had no writer
+        # left, and nothing can write to it again: drained, it cost two selectors a run.
+        if process.stdout in unclosed:
+            out += _drain(process.stdout, OUTPUT_GRACE)
+        if process.stderr in unclosed:
+            err += _drain(process.stderr, OUTPUT_GRACE)
         process.wait()
     finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
         if process.poll() is None:
@@ -308,9 +320,11 @@ def run_entry(
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
     mode = "real" if real_time else "virtual"
-    with _scratch_folder() as scratch:
-        result_file = Path(scratch) / "result.txt"
-        argv = [str(result_file), str(source.resolve()), entry, literal(list(args)), mode]
+    # The run's own folder: its working directory and its result file. In memory: on a disk's
+    # file system making and removing it cost 1.3 ms of CPU a run, 0.2 ms on tmpfs.
+    scratch = folders.private_folder("threadport-")
+    try:
+        argv = [os.path.join(scratch, RESULT_NAME), str(source.resolve()), entry, literal(list(args)), mode]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
         if environment is None:  # else the caller's, made by child_environment() for a batch of runs
             environment = child_environment()
@@ -349,8 +363,11 @@ def run_entry(
         if held_open:
             leftover.insert(0, "a leftover process held the output open after the entry point's process exited")
         seconds = time.perf_counter() - started
-        reported = result_file.exists()
-        result = read_literal(result_file.read_text()) if reported else {}
+        raw = _take_result(scratch)
+    finally:
+        folders.remove_folder(scratch)
+    reported = raw is not None
+    result = read_literal(raw.decode()) if reported else {}
 
     if not result.get("python"):
         found = known or probe(python)
