@@ -245,6 +245,7 @@ class Lane:
 
     def __init__(self, browser, axe: Path | None = None):
         self.context = browser.new_context()
+        self.axe = axe is not None
         if axe is not None:
             self.context.add_init_script(path=str(axe))
         self.page = self.context.new_page()
@@ -310,10 +311,11 @@ def reveal_by_keyboard(page) -> dict:
 
 
 @pytest.fixture(scope="module")
-def lanes(browser):
+def lanes(browser, axe_ready):
     """LANES browser contexts for the module: the pass over the site (``toured``) loads its pages in
-    them, and the keyboard test borrows one for a fresh load instead of starting a context of its own."""
-    made = [Lane(browser, AXE_JS if AXE_JS.is_file() else None) for _ in range(LANES)]
+    them, and the keyboard test borrows one for a fresh load instead of starting a context of its own.
+    axe-core is in their pages if it is there once .ci/run's install of it has ended (``axe_ready``)."""
+    made = [Lane(browser, AXE_JS if axe_ready else None) for _ in range(LANES)]
     yield made
     for lane in made:
         lane.context.close()
@@ -342,7 +344,7 @@ def toured(site, lanes) -> dict:
     layouts: dict[tuple[str, int], tuple[str, str]] = {}  # (page, width) -> LAYOUT light, dark
     shots: dict[int, list[Path]] = {width: [] for width in WIDTHS}
     exercise: dict[int, dict] = {}
-    scan = AXE_JS.is_file()
+    scan = all(lane.axe for lane in lanes)  # axe-core in their pages (``lanes``)
 
     def start_scan(page, name: str, width: int, scheme: str) -> None:
         picked = page.evaluate(PICK_COLOUR_TARGETS, [COLOUR_KIND_PROPERTIES, sorted(seen[scheme, width])])
