@@ -136,6 +136,34 @@ def read_literal(text: str) -> object:
     return _literal(compile(text.lstrip(" \t"), "<result>", "eval", _ast.PyCF_ONLY_AST).body)
 
 
+# A result's text -> what it holds, for texts seen before: the runs of a batch report few
+# different texts (the version, no exception, no deadlock, often the same virtual time),
+# and compile() of one cost the runner about 40 us a run. Only JSON's kinds are kept, and
+# each caller gets a copy of its own.
+_results_read: dict[str, object] = {}
+RESULTS_KEPT = 256
+
+
+def _read_result(text: str) -> object:
+    known = _results_read.get(text)
+    if known is None:
+        known = read_literal(text)
+        if not _json_kinds(known):
+            return known
+        if len(_results_read) >= RESULTS_KEPT:
+            _results_read.clear()
+        _results_read[text] = known
+    return _copied(known)
+
+
+def _json_kinds(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(type(key) is str and _json_kinds(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_json_kinds(item) for item in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
 def _literal(node: object) -> object:
     if isinstance(node, _ast.Constant):
         return node.value
@@ -316,6 +344,7 @@ def run_entry(
     warnings: tuple[str, ...] | list[str] = (),
     fresh: bool | None = None,
     environment: dict[str, str] | None = None,
+    real_path: str | None = None,
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
 
@@ -332,7 +361,9 @@ def run_entry(
     # file system making and removing it cost 1.3 ms of CPU a run, 0.2 ms on tmpfs.
     scratch = folders.private_folder("threadport-")
     try:
-        argv = [os.path.join(scratch, RESULT_NAME), str(source.resolve()), entry, literal(list(args)), mode]
+        # ``real_path``: the source resolved by the caller (runs.run_job, once for a batch)
+        real_path = real_path or str(source.resolve())
+        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
         if environment is None:  # else the caller's, made by child_environment() for a batch of runs
             environment = child_environment()
@@ -375,7 +406,7 @@ def run_entry(
     finally:
         folders.remove_folder(scratch)
     reported = raw is not None
-    result = read_literal(raw.decode()) if reported else {}
+    result = _read_result(raw.decode()) if reported else {}
 
     if not result.get("python"):
         found = known or probe(python)
