@@ -225,6 +225,23 @@ def test_what_a_leftover_writes_before_it_is_killed_reaches_the_transcript(snipp
     assert "a leftover process held the output open" in t.leftover[0]
 
 
+def test_a_result_text_read_before_is_not_compiled_again_and_each_run_gets_its_own(monkeypatch):
+    # Most runs of a batch report one of a few texts: a text read before is taken from what it
+    # gave then (runner._read_result), as a copy, so no transcript shares its exception with another.
+    compiled = []
+    real = runner.read_literal
+    monkeypatch.setattr(runner, "read_literal", lambda text: compiled.append(text) or real(text))
+    monkeypatch.setattr(runner, "_results_read", {})
+    text = "{'python': '3.11.7', 'exception': {'type': 'E', 'message': 'm'}, 'deadlock': False, 'virtual_seconds': 0.5}"
+    first = runner._read_result(text)
+    first["exception"]["message"] = "changed by its reader"
+    second = runner._read_result(text)
+    assert second == real(text) and compiled == [text]
+    odd = "{'python': {1, 2}}"  # not JSON's kinds (a run can rewrite its result file): read every time
+    assert runner._read_result(odd) is not runner._read_result(odd)
+    assert compiled.count(odd) == 2
+
+
 def test_missing_source_is_an_error():
     with pytest.raises(FileNotFoundError):
         run_entry(sys.executable, "/nonexistent/snippet.py", "main")

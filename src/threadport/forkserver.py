@@ -79,6 +79,26 @@ def _read_line(fd: int, buffer: bytearray, timeout: float | None) -> bytes | Non
     return line
 
 
+class _ReadEnd:
+    """A FIFO's read end, as much of a file object as the runner uses (it reads the
+    descriptor itself): a FileIO made for each would fstat it first, twice a run."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def fileno(self) -> int:
+        if self.fd < 0:
+            raise ValueError("I/O operation on closed file")
+        return self.fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            os.close(fd)
+
+
 class ForkedRun:
     """One run forked by a server, with the part of subprocess.Popen the runner uses."""
 
@@ -89,8 +109,8 @@ class ForkedRun:
         self.returncode: int | None = None
         self.lost = False  # the server died before it replied the status
         self._fifos = fifos
-        self.stdout = open(readers[0], "rb", buffering=0)
-        self.stderr = open(readers[1], "rb", buffering=0)
+        self.stdout = _ReadEnd(readers[0])
+        self.stderr = _ReadEnd(readers[1])
 
     def poll(self) -> int | None:
         if self.returncode is None:

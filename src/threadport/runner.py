@@ -14,7 +14,7 @@ from __future__ import annotations
 import _ast
 import os
 import re
-import selectors
+import select
 import signal
 import subprocess
 import time
@@ -136,6 +136,34 @@ def read_literal(text: str) -> object:
     return _literal(compile(text.lstrip(" \t"), "<result>", "eval", _ast.PyCF_ONLY_AST).body)
 
 
+# A result's text -> what it holds, for texts seen before: the runs of a batch report few
+# different texts (the version, no exception, no deadlock, often the same virtual time),
+# and compile() of one cost the runner about 40 us a run. Only JSON's kinds are kept, and
+# each caller gets a copy of its own.
+_results_read: dict[str, object] = {}
+RESULTS_KEPT = 256
+
+
+def _read_result(text: str) -> object:
+    known = _results_read.get(text)
+    if known is None:
+        known = read_literal(text)
+        if not _json_kinds(known):
+            return known
+        if len(_results_read) >= RESULTS_KEPT:
+            _results_read.clear()
+        _results_read[text] = known
+    return _copied(known)
+
+
+def _json_kinds(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(type(key) is str and _json_kinds(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_json_kinds(item) for item in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
 def _literal(node: object) -> object:
     if isinstance(node, _ast.Constant):
         return node.value
@@ -170,29 +198,34 @@ def child_environment() -> dict[str, str]:
 def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool, list]:
     """Read stdout and stderr until both close, the process's time is up, or the process
     has exited and OUTPUT_GRACE has passed with its output still open (a leftover process
-    holds it): (stdout, stderr, timed out, output held open, the streams not closed)."""
-    chunks: dict[int, list[bytes]] = {process.stdout.fileno(): [], process.stderr.fileno(): []}
-    with selectors.DefaultSelector() as selector:
-        for stream in (process.stdout, process.stderr):
-            selector.register(stream, selectors.EVENT_READ)
-        deadline = time.monotonic() + timeout
-        exited_at = None
-        while selector.get_map():
-            now = time.monotonic()
-            if exited_at is None and process.poll() is not None:
-                exited_at = now
-            limit = deadline if exited_at is None else min(deadline, exited_at + OUTPUT_GRACE)
-            if now >= limit:
-                break
-            # Wake now and then to see whether the process exited while its output stays open.
-            for key, _ in selector.select(min(limit - now, EXIT_POLL)):
-                data = os.read(key.fd, 65536)
-                if data:
-                    chunks[key.fd].append(data)
-                else:
-                    selector.unregister(key.fileobj)
-        unclosed = [key.fileobj for key in selector.get_map().values()]
-        still_open = bool(unclosed)
+    holds it): (stdout, stderr, timed out, output held open, the streams not closed).
+
+    select.poll, not a selectors.DefaultSelector: an epoll set made, filled, emptied and
+    closed for each run was 6 system calls and the selectors module's Python a run."""
+    streams = {process.stdout.fileno(): process.stdout, process.stderr.fileno(): process.stderr}
+    chunks: dict[int, list[bytes]] = {fd: [] for fd in streams}
+    poller = select.poll()
+    for fd in streams:
+        poller.register(fd, select.POLLIN)
+    unclosed = dict(streams)
+    deadline = time.monotonic() + timeout
+    exited_at = None
+    while unclosed:
+        now = time.monotonic()
+        if exited_at is None and process.poll() is not None:
+            exited_at = now
+        limit = deadline if exited_at is None else min(deadline, exited_at + OUTPUT_GRACE)
+        if now >= limit:
+            break
+        # Wake now and then to see whether the process exited while its output stays open.
+        for fd, _ in poller.poll(min(limit - now, EXIT_POLL) * 1000):  # milliseconds, rounded up
+            data = os.read(fd, 65536)
+            if data:
+                chunks[fd].append(data)
+            else:
+                poller.unregister(fd)
+                del unclosed[fd]
+    still_open = bool(unclosed)
     if not still_open:  # output closed at exit; the exit itself may lag a moment behind
         try:
             process.wait(max(0.0, deadline - time.monotonic()))
@@ -200,20 +233,20 @@ def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes
             pass  # it closed its output but runs on: a timeout like any other
     exited = process.poll() is not None
     out, err = (b"".join(chunks[s.fileno()]) for s in (process.stdout, process.stderr))
-    return out, err, not exited, still_open and exited, unclosed
+    return out, err, not exited, still_open and exited, list(unclosed.values())
 
 
 def _drain(stream, limit: float) -> bytes:
     """What is left in a pipe once its writers are dead (bounded, should one survive)."""
     data = []
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
-            chunk = os.read(stream.fileno(), 65536)
-            if not chunk:
-                break
-            data.append(chunk)
+    poller = select.poll()
+    poller.register(stream.fileno(), select.POLLIN)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and poller.poll(max(0.0, deadline - time.monotonic()) * 1000):
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            break
+        data.append(chunk)
     return b"".join(data)
 
 
@@ -263,10 +296,13 @@ def _take_result(scratch: str) -> bytes | None:
     """The run's result file, read and removed; None when the run wrote none."""
     path = os.path.join(scratch, RESULT_NAME)
     try:
-        with open(path, "rb", buffering=0) as handle:
-            raw = handle.read()
+        fd = os.open(path, os.O_RDONLY)  # not open(): its FileIO asks fstat twice and lseek once
     except FileNotFoundError:
         return None
+    try:
+        raw = processes.read_to_end(fd)
+    finally:
+        os.close(fd)
     try:
         os.unlink(path)
     except OSError:  # a folder the run made read-only: folders.remove_folder resets its modes
@@ -277,13 +313,13 @@ def _take_result(scratch: str) -> bytes | None:
 def _follow(process, process_started, token, timeout, *also, since=None):
     """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
     out, output held open, leftover lines). ``also``: a fork server's marker and pid;
-    ``since``: processes.mark() from before the run started."""
+    ``since``: processes.mark_before() from before the run started."""
     try:
         out, err, timed_out, held_open, unclosed = _read_until(process, timeout)
         # Whatever is left of the run goes now, the main process included when it timed out.
         leftover = processes.contain(process.pid, process_started, token, *also, since=since)
         # What its writers wrote before they died. A stream read to its end had no writer
-        # left, and nothing can write to it again: drained, it cost two selectors a run.
+        # left, and nothing can write to it again.
         if process.stdout in unclosed:
             out += _drain(process.stdout, OUTPUT_GRACE)
         if process.stderr in unclosed:
@@ -308,6 +344,7 @@ def run_entry(
     warnings: tuple[str, ...] | list[str] = (),
     fresh: bool | None = None,
     environment: dict[str, str] | None = None,
+    real_path: str | None = None,
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
 
@@ -324,7 +361,9 @@ def run_entry(
     # file system making and removing it cost 1.3 ms of CPU a run, 0.2 ms on tmpfs.
     scratch = folders.private_folder("threadport-")
     try:
-        argv = [os.path.join(scratch, RESULT_NAME), str(source.resolve()), entry, literal(list(args)), mode]
+        # ``real_path``: the source resolved by the caller (runs.run_job, once for a batch)
+        real_path = real_path or str(source.resolve())
+        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
         if environment is None:  # else the caller's, made by child_environment() for a batch of runs
             environment = child_environment()
@@ -333,7 +372,7 @@ def run_entry(
         if forked:
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:
-                    since = processes.mark()
+                    since = processes.mark_before()
                     process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
                     try:
                         out, err, timed_out, held_open, leftover = _follow(
@@ -348,7 +387,7 @@ def run_entry(
             command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
             for spec in warnings:
                 command += ["-W", spec]
-            since = processes.mark()
+            since = processes.mark_before()
             process = subprocess.Popen(
                 [*command, str(CHILD_SCRIPT), *argv],
                 stdin=subprocess.DEVNULL,
@@ -367,7 +406,7 @@ def run_entry(
     finally:
         folders.remove_folder(scratch)
     reported = raw is not None
-    result = read_literal(raw.decode()) if reported else {}
+    result = _read_result(raw.decode()) if reported else {}
 
     if not result.get("python"):
         found = known or probe(python)
