@@ -15,7 +15,7 @@ from threadport.results import minor
 STAND_IN = """
 import runpy, sys
 sys.abiflags = {flags!r}
-sys.argv = [{child!r}, {result!r}, {source!r}, "main", "[]", "real"]
+sys.argv = [{child!r}, {result!r}, {source!r}, "main", "[]", "real", "-"]
 runpy.run_path({child!r}, run_name="__main__")
 """
 

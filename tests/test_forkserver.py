@@ -22,7 +22,7 @@ import pytest
 from threadport import forkserver
 from threadport.catalog import load_catalog
 from threadport.interpreters import python3s
-from threadport.runner import DEFAULT_TIMEOUT, needs_fresh_process, run_entry
+from threadport.runner import DEFAULT_TIMEOUT, child_environment, needs_fresh_process, run_entry
 
 # The 2.7 half of a forked-against-fresh comparison runs once in CI (the every-python env), not
 # in each env of the matrix: both runs are python2.7 processes, and the parent's side of them
@@ -465,7 +465,8 @@ def test_a_source_edited_to_name_gc_is_judged_again(snippet):
 # What a forked run shows differently, each asked the way a snippet would.
 TELLS_APART = {
     "parent": "import os\ndef main():\n    print(open('/proc/%d/cmdline' % os.getppid()).read().split('\\0')[-2])\n",
-    "command line": "def main():\n    print(open('/proc/self/cmdline').read().split('\\0')[-2])\n",
+    # the server's command line (--serve): both end with the cache folder
+    "command line": "def main():\n    print('--serve' in open('/proc/self/cmdline').read().split('\\0'))\n",
     "stdout": "import os\ndef main():\n    print(os.readlink('/proc/self/fd/1').split(':')[0])\n",
 }
 
@@ -602,6 +603,37 @@ def test_a_server_keeps_its_own_modules_compiled_in_the_cache_folder(any_python,
     assert fresh == forked
     assert virtual.stat().st_ino != written[virtual]
     assert sorted((folder / "threadport").iterdir()) == entries  # no temporary file left
+
+
+@LEGACY_HALF_ONCE
+def test_a_fresh_run_takes_the_clock_from_the_cache_folder_and_sees_a_plain_import(
+    any_python, snippet, tmp_path, monkeypatch
+):
+    # A fresh run has -B too: it compiled the clock at every start where the install holds no
+    # .pyc of it (uv, tox). From the cache, as the server has it, it must still be what a plain
+    # import makes: the forked-against-fresh tests compare two runs that both use the cache.
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("THREADPORT_CACHE", str(folder))
+    monkeypatch.delenv("THREADPORT_NO_CACHE", raising=False)
+    environment = child_environment()  # the same for every run here: the parent's cache setting aside
+    path = snippet(PROBE)
+
+    def fresh_probe():
+        return comparable(run_entry(any_python, path, "main", fresh=True, environment=environment, timeout=30))
+
+    cached = fresh_probe()  # no server here: a fresh run compiles the clock and keeps it
+    entries = sorted((folder / "threadport").glob("clock-*.code"))
+    assert [entry.name.split("-")[1] for entry in entries] == ["virtual"]
+    written = entries[0].stat().st_ino
+    assert fresh_probe() == cached
+    assert entries[0].stat().st_ino == written  # read, not written again
+    monkeypatch.setenv("THREADPORT_NO_CACHE", "1")
+    plain = fresh_probe()  # "-": a plain import
+    assert plain["ended"] == "exit status 0", plain["stderr"]
+    # the command lines differ in their last word only: the cache folder, or "-"
+    mine = str(folder / "threadport")
+    cached["stdout"] = [line.replace(repr(mine), repr("-")) for line in cached["stdout"]]
+    assert cached == plain
 
 
 def test_what_a_server_makes_is_frozen_the_ast_classes_and_the_sources_it_compiled(snippet, tmp_path, monkeypatch):

@@ -42,7 +42,7 @@ from threadport.processes import RUN_MARK
 
 FRESH_RUNS_ENV = "THREADPORT_FRESH_RUNS"
 READY_TIMEOUT = 60.0  # seconds for a server to start (a loaded machine, a cold disk)
-REQUEST_FIELDS = 9  # clock/child.py REQUEST_FIELDS
+REQUEST_FIELDS = 10  # clock/child.py REQUEST_FIELDS
 
 
 class ServerFailed(ThreadportError):

@@ -19,7 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from threadport import folders, forkserver, processes, result_text
+from threadport import cache, folders, forkserver, processes, result_text
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
@@ -367,7 +367,9 @@ def run_entry(
     try:
         # ``real_path``: the source resolved by the caller (runs.run_job, once for a batch)
         real_path = real_path or str(source.resolve())
-        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode]
+        # The last: where the child keeps the clock's module compiled ("-": nowhere), forked or
+        # fresh (a run has -B: compiled again at each fresh start without it)
+        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode, cache.folder() or "-"]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
         if environment is None:  # else the caller's, made by child_environment() for a batch of runs
             environment = child_environment()
