@@ -408,6 +408,30 @@ def test_a_condition_over_a_lock_answers_as_in_a_real_run(any_python, snippet):
     assert virtual.stdout[0].startswith("[False, True, True, True, False, True, True, False, False, '<Condition'")
 
 
+LOOKS_AT_A_LOCK = """
+def main():
+    lock = threading.Lock()
+    asked = []
+    acquire = lock.acquire
+    lock.acquire = lambda *args: (asked.append(args), acquire(*args))[1]
+    cond = threading.Condition(lock)
+    answers = [cond._is_owned()]
+    with cond:
+        answers.append(cond._is_owned())
+        cond.notify_all()
+    answers.append(cond._is_owned())
+    print(answers, [args for args in asked if args])  # acquire(False): the base's look
+"""
+
+
+def test_a_condition_over_a_lock_answers_is_owned_without_taking_the_lock(any_python, snippet):
+    # threading's Condition._is_owned for a plain Lock takes it with acquire(False) and
+    # releases it again (three Python calls under the clock, in every Event.set and every
+    # wait on an Event, so in each thread's start); the clock's answers from the lock's state.
+    t = run(any_python, snippet, LOOKS_AT_A_LOCK)
+    assert t.stdout == ["[False, True, False] []"], t
+
+
 def test_a_notified_waiter_wakes_once_holding_the_lock(any_python, snippet):
     # Notified while main holds the lock for 10 s, the waiter does not wake only to park
     # again on the lock: it is queued there (no park between the notify and its getting

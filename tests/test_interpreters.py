@@ -217,3 +217,28 @@ def test_a_pyenv_shim_is_never_run_its_versions_are_probed_instead(tmp_path, mon
     probe.cache_clear()
     assert found[(major, minor)].path == str(version_bin / "python")
     assert not ran.exists()
+
+
+def test_which_finds_what_shutil_which_finds(tmp_path, monkeypatch):
+    # interpreters.which is shutil.which without importing shutil (compare's start-up):
+    # the first runnable file of that name on PATH, folders met twice looked at once, a
+    # name with a folder taken as it is, no PATH: the system's default path.
+    import shutil
+
+    for folder, mode in (("first", 0o644), ("second", 0o755), ("third", 0o755), ("dir", 0o755)):
+        (tmp_path / folder).mkdir()
+        if folder == "dir":
+            (tmp_path / folder / "tool").mkdir()  # a folder of that name: not runnable
+        else:
+            (tmp_path / folder / "tool").write_text("#!/bin/sh\n")
+            (tmp_path / folder / "tool").chmod(mode)
+    folders = [str(tmp_path / name) for name in ("first", "dir", "missing", "", "second", "third")]
+    monkeypatch.chdir(tmp_path / "first")  # the empty entry is the working folder
+    for path in (os.pathsep.join(folders), os.pathsep.join(folders[:3]), ""):
+        for name in ("tool", "absent", str(tmp_path / "third" / "tool"), str(tmp_path / "first" / "tool"), "./tool"):
+            assert interpreters.which(name, path=path) == shutil.which(name, path=path), (name, path)
+    assert interpreters.which("tool", path=os.pathsep.join(folders)) == str(tmp_path / "second" / "tool")
+    monkeypatch.setenv("PATH", os.pathsep.join(folders))
+    assert interpreters.which("tool") == shutil.which("tool") == str(tmp_path / "second" / "tool")
+    monkeypatch.delenv("PATH")
+    assert interpreters.which("sh") == shutil.which("sh") is not None

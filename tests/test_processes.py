@@ -104,6 +104,27 @@ def test_a_run_marked_only_since_its_start_finds_its_processes_and_not_their_thr
     assert found == every == [child.pid]
 
 
+def test_a_run_is_marked_with_the_last_mark_taken_which_is_older_than_its_processes(monkeypatch):
+    # mark_before hands a starting run the last mark taken in this process (in a batch, the
+    # previous run's containment's) instead of reading /proc twice: any mark taken before
+    # the run started bounds the pids its processes can have.
+    monkeypatch.setattr(processes, "PID_WINDOW", 10**9)  # a busy machine's forks: the window's limit is not tested here
+    monkeypatch.setattr(processes, "_latest", None)
+    first = processes.mark_before()  # none taken yet: a new one
+    assert first is not None and processes._latest == first
+    again = processes.mark()  # as a containment takes one
+    assert processes.mark_before() is again
+    run = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+    try:
+        window = processes.created_since(processes.mark_before(), processes.mark())
+    finally:
+        run.kill()
+        run.wait()
+    if window is not None:  # None: pids wrapped round pid_max meanwhile (the full listing's case)
+        assert run.pid in window
+    assert processes.mark_before() not in (first, again)  # the mark after the run is the latest now
+
+
 def test_a_run_whose_pid_another_process_has_now_leaves_that_process_and_its_group_alone():
     # A reaped run's pid can be given to a new process that leads a group of its own: its
     # start time tells it from the run, and containment must not kill that group.

@@ -16,7 +16,7 @@ class Terminal(io.StringIO):
 
 
 def test_the_run_service_reports_each_finished_run_to_the_observer(monkeypatch):
-    monkeypatch.setattr(runs, "run_job", lambda job, environment: f"ran {job.entry}")
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: f"ran {job.entry}")
     seen = []
     jobs = [runs.Job(python=PY, source=None, entry=name) for name in ("a", "b", "a", "c")]
     with runs.observed(lambda done, total: seen.append((done, total))):
@@ -27,7 +27,7 @@ def test_the_run_service_reports_each_finished_run_to_the_observer(monkeypatch):
 
 
 def test_a_terminal_gets_a_bar_a_pipe_and_quiet_get_nothing(monkeypatch):
-    monkeypatch.setattr(runs, "run_job", lambda job, environment: job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: job.entry)
     jobs = [runs.Job(python=PY, source=None, entry=str(n)) for n in range(5)]
     for stream, quiet, expect_output in (
         (Terminal(), False, True),

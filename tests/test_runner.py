@@ -6,6 +6,7 @@ import itertools
 import json
 import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -166,6 +167,80 @@ def test_an_interpreter_path_relative_to_the_callers_folder_runs(snippet, tmp_pa
     path = snippet("def main():\n    print('ran')\n")
     t = run_entry("bin/python", path, "main", fresh=fresh)
     assert (t.stdout, t.exit) == (["ran"], 0)
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "forked"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "pass",
+        # Files and a read-only folder of files: rmdir alone cannot remove the folder.
+        "open('left.txt', 'w').write('x'); os.mkdir('sub'); open('sub/f', 'w').write('y'); os.chmod('sub', 0o500)",
+        "os.chmod('.', 0o500)",  # the run's folder itself read-only
+    ],
+    ids=["nothing", "files", "read-only"],
+)
+def test_the_runs_folder_goes_whatever_the_run_left_in_it(snippet, tmp_path, fresh, body):
+    path = snippet(f"""
+        import os
+        def main(where):
+            open(where, "w").write(os.getcwd())
+            {body}
+    """)
+    where = tmp_path / "folder.txt"
+    t = run_entry(sys.executable, path, "main", [str(where)], fresh=fresh)
+    assert (t.exit, t.ended, t.stderr) == (0, "exit status 0", [])
+    folder = Path(where.read_text())
+    assert folder.name.startswith("threadport-")
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "forked"])
+def test_what_a_leftover_writes_before_it_is_killed_reaches_the_transcript(snippet, tmp_path, monkeypatch, fresh):
+    # The run's process returns; its grandchild holds stdout and stderr open, so the runner
+    # stops reading after the grace and contains the run. What the grandchild writes just
+    # before the kill (here through /proc, as containment starts) is drained from the streams
+    # that were never read to their end.
+    pid_file = tmp_path / "grandchild.pid"
+    path = snippet("""
+        import subprocess, sys
+        def main(pid_file):
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            open(pid_file, "w").write(str(child.pid))
+            print("returned")
+    """)
+    monkeypatch.setattr(runner, "OUTPUT_GRACE", 0.1)
+    contain = runner.processes.contain
+
+    def late_then_contain(*args, **kwargs):
+        grandchild = pid_file.read_text()
+        for fd, text in ((1, b"late out\n"), (2, b"late err\n")):
+            with open(f"/proc/{grandchild}/fd/{fd}", "wb") as stream:
+                stream.write(text)
+        return contain(*args, **kwargs)
+
+    monkeypatch.setattr(runner.processes, "contain", late_then_contain)
+    t = run_entry(sys.executable, path, "main", [str(pid_file)], real_time=True, fresh=fresh)
+    assert (t.exit, t.stdout, t.stderr) == (0, ["returned", "late out"], ["late err"])
+    assert "a leftover process held the output open" in t.leftover[0]
+
+
+def test_a_result_text_read_before_is_not_compiled_again_and_each_run_gets_its_own(monkeypatch):
+    # Most runs of a batch report one of a few texts: a text read before is taken from what it
+    # gave then (runner._read_result), as a copy, so no transcript shares its exception with another.
+    read, compiled = [], []
+    real_plain, real = runner.result_text.read_plain, runner.read_literal
+    monkeypatch.setattr(runner.result_text, "read_plain", lambda text: read.append(text) or real_plain(text))
+    monkeypatch.setattr(runner, "read_literal", lambda text: compiled.append(text) or real(text))
+    monkeypatch.setattr(runner, "_results_read", {})
+    text = "{'python': '3.11.7', 'exception': {'type': 'E', 'message': 'm'}, 'deadlock': False, 'virtual_seconds': 0.5}"
+    first = runner._read_result(text)
+    first["exception"]["message"] = "changed by its reader"
+    second = runner._read_result(text)
+    assert second == real(text) and read == [text] and compiled == []  # the child's form: no compiler
+    odd = "{'python': {1, 2}}"  # not JSON's kinds (a run can rewrite its result file): read every time
+    assert runner._read_result(odd) is not runner._read_result(odd)
+    assert compiled.count(odd) == 2
 
 
 def test_missing_source_is_an_error():

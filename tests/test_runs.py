@@ -101,10 +101,31 @@ def test_a_batch_makes_the_runs_environment_once_and_every_run_gets_it(monkeypat
         return made[-1]
 
     monkeypatch.setattr(runs, "child_environment", environment)
-    monkeypatch.setattr(runs, "run_job", lambda job, environment: given.append(environment) or job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: given.append(environment) or job.entry)
     one = resolve(sys.executable)
     jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(4)]
     assert run_jobs(jobs, workers=2) == ["e0", "e1", "e2", "e3"]
     assert len(made) == 1 and len(given) == 4
     assert all(environment is made[0] for environment in given)
     assert "PYTHONHASHSEED" in made[0] and not any(key.startswith("PYTHONP") for key in made[0])
+
+
+def test_a_batch_resolves_each_source_once_and_its_runs_get_the_real_path(snippet, tmp_path, monkeypatch):
+    # A run's child is given its source's real path (runner.run_entry: Path.resolve, 3 lstat
+    # and a stat); a batch resolves each source once, however many of its runs use it.
+    path = snippet("""
+        def main():
+            print(__file__)
+    """)
+    (tmp_path / "link").symlink_to(tmp_path, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    real_path = str(path.resolve())
+    resolved = []
+    real_resolve = Path.resolve
+    monkeypatch.setattr(Path, "resolve", lambda self, *args: resolved.append(self) or real_resolve(self, *args))
+    python = resolve(sys.executable)
+    names = [Path("link/snippet.py"), tmp_path / "link" / "snippet.py", Path("snippet.py")]
+    jobs = [Job(python, name, "main", (), timeout=DEFAULT_TIMEOUT + n) for n in range(2) for name in names]
+    transcripts = run_jobs(jobs, workers=2)
+    assert [t.stdout for t in transcripts] == [[real_path]] * len(jobs)
+    assert sorted(map(str, resolved)) == sorted(map(str, names))  # once per source named

@@ -32,3 +32,27 @@ def test_the_slow_env_runs_every_file_that_has_a_slow_test():
     # every other env deselects slow tests (-m "not slow"), so a file left out here would never run them
     assert marked("slow") >= {"tests/test_slow.py", "tests/test_slow_pairs.py"}
     assert named_in("slow") == marked("slow")
+
+
+def environment_of(env: str) -> set[str]:
+    """The variables tox.ini's [testenv:ENV] lets through (pass_env) or sets (set_env), [testenv]'s included."""
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(ROOT / "tox.ini", encoding="utf-8")
+    names = set()
+    for key in ("pass_env", "set_env"):
+        text = tox[f"testenv:{env}"].get(key, "")
+        text = text.replace(f"{{[testenv]{key}}}", tox["testenv"].get(key, ""))
+        names |= set(re.findall(r"^\s*(?:[\w{},]+:\s*)?([A-Z][A-Z0-9_]*)\b", text, re.MULTILINE))
+    return names
+
+
+@pytest.mark.interpreter_free("reads tox.ini and the browser tests as text")
+@pytest.mark.parametrize("env", ["tour", "browser"])
+def test_the_browser_envs_pass_every_variable_the_browser_tests_read(env):
+    # tox runs an env with the variables it names only: one left out, and the browser tests
+    # would not wait for .ci/run's chromium install beside tox, nor find a site, a timeline...
+    read = set()
+    for path in (ROOT / "tests" / "browser").glob("*.py"):
+        read |= set(re.findall(r"\b(THREADPORT_[A-Z0-9_]+)\b", path.read_text(encoding="utf-8")))
+    assert {"THREADPORT_CHROMIUM_STATUS", "THREADPORT_AXE_STATUS", "THREADPORT_AXE_JS"} <= read
+    assert read - environment_of(env) == set()

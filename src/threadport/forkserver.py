@@ -29,15 +29,13 @@ from __future__ import annotations
 import atexit
 import os
 import select
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from threadport import cache, processes
+from threadport import cache, folders, processes
 from threadport.clock import CHILD_SCRIPT
 from threadport.errors import ThreadportError
 from threadport.processes import RUN_MARK
@@ -81,6 +79,26 @@ def _read_line(fd: int, buffer: bytearray, timeout: float | None) -> bytes | Non
     return line
 
 
+class _ReadEnd:
+    """A FIFO's read end, as much of a file object as the runner uses (it reads the
+    descriptor itself): a FileIO made for each would fstat it first, twice a run."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def fileno(self) -> int:
+        if self.fd < 0:
+            raise ValueError("I/O operation on closed file")
+        return self.fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            os.close(fd)
+
+
 class ForkedRun:
     """One run forked by a server, with the part of subprocess.Popen the runner uses."""
 
@@ -91,8 +109,8 @@ class ForkedRun:
         self.returncode: int | None = None
         self.lost = False  # the server died before it replied the status
         self._fifos = fifos
-        self.stdout = open(readers[0], "rb", buffering=0)
-        self.stderr = open(readers[1], "rb", buffering=0)
+        self.stdout = _ReadEnd(readers[0])
+        self.stderr = _ReadEnd(readers[1])
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -127,22 +145,9 @@ class ForkedRun:
                 pass
 
 
-# A run's FIFOs are made and removed twice a run. On a disk's file system each is a journal
-# write (here 0.26 ms of CPU a FIFO made and removed on ext4, 0.02 ms on tmpfs); a run never
-# sees where they are (a source that could look at its stdout's name runs fresh).
-SHARED_MEMORY = "/dev/shm"
-
-
-def _fifo_folder() -> str:
-    try:
-        return tempfile.mkdtemp(prefix="threadport-server-", dir=SHARED_MEMORY)
-    except OSError:  # no /dev/shm, not ours to write, or full: the default temporary folder
-        return tempfile.mkdtemp(prefix="threadport-server-")
-
-
 class ForkServer:
     def __init__(self, python: str, mode: str, warnings: tuple[str, ...], environment: dict[str, str]):
-        self.folder = _fifo_folder()
+        self.folder = folders.private_folder("threadport-server-")  # the run's FIFOs
         self.token = os.urandom(16).hex()  # the marker a run's forked-only descendants carry
         self.buffer = bytearray()
         request_read, self.requests = os.pipe()
@@ -236,7 +241,10 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
         self.process.stdout.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            folders.remove_folder(self.folder)  # the server removes it at its end, if it is empty
+        except OSError:
+            pass
 
 
 _idle: dict[tuple, list[ForkServer]] = {}  # least recently returned key first

@@ -37,6 +37,14 @@ class Process(Record, frozen=True):
         self.state = state
 
 
+def read_to_end(fd: int) -> bytes:
+    """Everything left to read from ``fd`` (OSError as os.read raises it)."""
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _read(path: str) -> bytes | None:
     # os.open/os.read: a snapshot reads every process's stat, and a file object per read
     # costs more than the read itself.
@@ -45,12 +53,7 @@ def _read(path: str) -> bytes | None:
     except OSError:
         return None
     try:
-        chunks = []
-        while True:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+        return read_to_end(fd)
     except OSError:
         return None
     finally:
@@ -103,14 +106,27 @@ def _inodes_listed() -> bool:
 PID_WINDOW = 64
 
 
+_latest: tuple[int, int] | None = None  # the last mark() taken in this process, by any thread
+
+
 def mark() -> tuple[int, int] | None:
     """Where pid allocation stands now, taken before a run starts: the last pid given out in
     this pid namespace and the forks (processes and threads) since boot; None if unknown."""
+    global _latest
     last, stat = _read(f"{PROC}/sys/kernel/ns_last_pid"), _read(f"{PROC}/stat")
     try:
-        return int(last), int(stat.split(b"\nprocesses ", 1)[1].split(None, 1)[0])
+        found = int(last), int(stat.split(b"\nprocesses ", 1)[1].split(None, 1)[0])
     except (TypeError, ValueError, IndexError):
         return None
+    _latest = found
+    return found
+
+
+def mark_before() -> tuple[int, int] | None:
+    """A mark for a run about to start: the last one taken in this process (a run's processes
+    can only have pids given out after any earlier mark), else a new one. In a batch that is
+    the previous run's containment's: two /proc reads (4 system calls) fewer a run."""
+    return _latest or mark()
 
 
 def created_since(since: tuple[int, int], now: tuple[int, int] | None) -> range | None:

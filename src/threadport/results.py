@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -260,6 +259,8 @@ def write_whole(path: Path, text: str) -> None:
     """Write a result file whole: a temporary file renamed into place, so a reader never
     sees half a file. Its mode is what ``open()`` would have made (0666 less the umask),
     not the temporary file's private 0600, so others can read the results."""
+    import tempfile  # here only: with random and weakref, 6 M instructions of compare's start
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:

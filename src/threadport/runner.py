@@ -11,17 +11,15 @@ waiting out the timeout.
 
 from __future__ import annotations
 
-import _ast
 import os
 import re
-import selectors
+import select
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from threadport import forkserver, processes
+from threadport import folders, forkserver, processes, result_text
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
@@ -134,7 +132,40 @@ def read_literal(text: str) -> object:
     refused with ValueError, as literal_eval refuses it; so are the two forms literal_eval
     also reads that no result has (``set()``, a complex sum like ``1+2j``). It reads the child's result file
     (clock/child.py _write_result: the repr of a dict), which the run itself could rewrite."""
+    global _ast
+    import _ast  # here, not at import: it makes the ast module's classes (result_text's note)
+
     return _literal(compile(text.lstrip(" \t"), "<result>", "eval", _ast.PyCF_ONLY_AST).body)
+
+
+# A result's text -> what it holds, for texts seen before: the runs of a batch report few
+# different texts (the version, no exception, no deadlock, often the same virtual time),
+# and compile() of one cost the runner about 40 us a run. Only JSON's kinds are kept, and
+# each caller gets a copy of its own.
+_results_read: dict[str, object] = {}
+RESULTS_KEPT = 256
+
+
+def _read_result(text: str) -> object:
+    known = _results_read.get(text)
+    if known is None:
+        known = result_text.read_plain(text)  # what the child writes, without the compiler
+        if known is None:
+            known = read_literal(text)
+            if not _json_kinds(known):
+                return known
+        if len(_results_read) >= RESULTS_KEPT:
+            _results_read.clear()
+        _results_read[text] = known
+    return _copied(known)
+
+
+def _json_kinds(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(type(key) is str and _json_kinds(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_json_kinds(item) for item in value)
+    return value is None or type(value) in (str, int, float, bool)
 
 
 def _literal(node: object) -> object:
@@ -168,31 +199,37 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool]:
+def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool, list]:
     """Read stdout and stderr until both close, the process's time is up, or the process
     has exited and OUTPUT_GRACE has passed with its output still open (a leftover process
-    holds it): (stdout, stderr, timed out, output held open)."""
-    chunks: dict[int, list[bytes]] = {process.stdout.fileno(): [], process.stderr.fileno(): []}
-    with selectors.DefaultSelector() as selector:
-        for stream in (process.stdout, process.stderr):
-            selector.register(stream, selectors.EVENT_READ)
-        deadline = time.monotonic() + timeout
-        exited_at = None
-        while selector.get_map():
-            now = time.monotonic()
-            if exited_at is None and process.poll() is not None:
-                exited_at = now
-            limit = deadline if exited_at is None else min(deadline, exited_at + OUTPUT_GRACE)
-            if now >= limit:
-                break
-            # Wake now and then to see whether the process exited while its output stays open.
-            for key, _ in selector.select(min(limit - now, EXIT_POLL)):
-                data = os.read(key.fd, 65536)
-                if data:
-                    chunks[key.fd].append(data)
-                else:
-                    selector.unregister(key.fileobj)
-        still_open = bool(selector.get_map())
+    holds it): (stdout, stderr, timed out, output held open, the streams not closed).
+
+    select.poll, not a selectors.DefaultSelector: an epoll set made, filled, emptied and
+    closed for each run was 6 system calls and the selectors module's Python a run."""
+    streams = {process.stdout.fileno(): process.stdout, process.stderr.fileno(): process.stderr}
+    chunks: dict[int, list[bytes]] = {fd: [] for fd in streams}
+    poller = select.poll()
+    for fd in streams:
+        poller.register(fd, select.POLLIN)
+    unclosed = dict(streams)
+    deadline = time.monotonic() + timeout
+    exited_at = None
+    while unclosed:
+        now = time.monotonic()
+        if exited_at is None and process.poll() is not None:
+            exited_at = now
+        limit = deadline if exited_at is None else min(deadline, exited_at + OUTPUT_GRACE)
+        if now >= limit:
+            break
+        # Wake now and then to see whether the process exited while its output stays open.
+        for fd, _ in poller.poll(min(limit - now, EXIT_POLL) * 1000):  # milliseconds, rounded up
+            data = os.read(fd, 65536)
+            if data:
+                chunks[fd].append(data)
+            else:
+                poller.unregister(fd)
+                del unclosed[fd]
+    still_open = bool(unclosed)
     if not still_open:  # output closed at exit; the exit itself may lag a moment behind
         try:
             process.wait(max(0.0, deadline - time.monotonic()))
@@ -200,20 +237,20 @@ def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes
             pass  # it closed its output but runs on: a timeout like any other
     exited = process.poll() is not None
     out, err = (b"".join(chunks[s.fileno()]) for s in (process.stdout, process.stderr))
-    return out, err, not exited, still_open and exited
+    return out, err, not exited, still_open and exited, list(unclosed.values())
 
 
 def _drain(stream, limit: float) -> bytes:
     """What is left in a pipe once its writers are dead (bounded, should one survive)."""
     data = []
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
-            chunk = os.read(stream.fileno(), 65536)
-            if not chunk:
-                break
-            data.append(chunk)
+    poller = select.poll()
+    poller.register(stream.fileno(), select.POLLIN)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and poller.poll(max(0.0, deadline - time.monotonic()) * 1000):
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            break
+        data.append(chunk)
     return b"".join(data)
 
 
@@ -256,26 +293,41 @@ def needs_fresh_process(source: Path) -> bool:
     return known[1]
 
 
-def _scratch_folder() -> tempfile.TemporaryDirectory:
-    """The run's own folder: its working directory and its result file. In memory where
-    there is /dev/shm (as the fork servers' FIFOs): on a disk's file system making and
-    removing it cost the runner 1.3 ms of CPU a run (a journal write each), 0.2 ms on tmpfs."""
+RESULT_NAME = "result.txt"  # the child's report (clock/child.py _write_result), in the run's folder
+
+
+def _take_result(scratch: str) -> bytes | None:
+    """The run's result file, read and removed; None when the run wrote none."""
+    path = os.path.join(scratch, RESULT_NAME)
     try:
-        return tempfile.TemporaryDirectory(prefix="threadport-", dir=forkserver.SHARED_MEMORY)
-    except OSError:  # no /dev/shm, not ours to write, or full: the default temporary folder
-        return tempfile.TemporaryDirectory(prefix="threadport-")
+        fd = os.open(path, os.O_RDONLY)  # not open(): its FileIO asks fstat twice and lseek once
+    except FileNotFoundError:
+        return None
+    try:
+        raw = processes.read_to_end(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.unlink(path)
+    except OSError:  # a folder the run made read-only: folders.remove_folder resets its modes
+        pass
+    return raw
 
 
 def _follow(process, process_started, token, timeout, *also, since=None):
     """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
     out, output held open, leftover lines). ``also``: a fork server's marker and pid;
-    ``since``: processes.mark() from before the run started."""
+    ``since``: processes.mark_before() from before the run started."""
     try:
-        out, err, timed_out, held_open = _read_until(process, timeout)
+        out, err, timed_out, held_open, unclosed = _read_until(process, timeout)
         # Whatever is left of the run goes now, the main process included when it timed out.
         leftover = processes.contain(process.pid, process_started, token, *also, since=since)
-        out += _drain(process.stdout, OUTPUT_GRACE)
-        err += _drain(process.stderr, OUTPUT_GRACE)
+        # What its writers wrote before they died. A stream read to its end had no writer
+        # left, and nothing can write to it again.
+        if process.stdout in unclosed:
+            out += _drain(process.stdout, OUTPUT_GRACE)
+        if process.stderr in unclosed:
+            err += _drain(process.stderr, OUTPUT_GRACE)
         process.wait()
     finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
         if process.poll() is None:
@@ -296,6 +348,7 @@ def run_entry(
     warnings: tuple[str, ...] | list[str] = (),
     fresh: bool | None = None,
     environment: dict[str, str] | None = None,
+    real_path: str | None = None,
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
 
@@ -308,9 +361,13 @@ def run_entry(
     if not source.is_file():
         raise FileNotFoundError(f"no source file {source}")
     mode = "real" if real_time else "virtual"
-    with _scratch_folder() as scratch:
-        result_file = Path(scratch) / "result.txt"
-        argv = [str(result_file), str(source.resolve()), entry, literal(list(args)), mode]
+    # The run's own folder: its working directory and its result file. In memory: on a disk's
+    # file system making and removing it cost 1.3 ms of CPU a run, 0.2 ms on tmpfs.
+    scratch = folders.private_folder("threadport-")
+    try:
+        # ``real_path``: the source resolved by the caller (runs.run_job, once for a batch)
+        real_path = real_path or str(source.resolve())
+        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
         if environment is None:  # else the caller's, made by child_environment() for a batch of runs
             environment = child_environment()
@@ -319,7 +376,7 @@ def run_entry(
         if forked:
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:
-                    since = processes.mark()
+                    since = processes.mark_before()
                     process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
                     try:
                         out, err, timed_out, held_open, leftover = _follow(
@@ -334,7 +391,7 @@ def run_entry(
             command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
             for spec in warnings:
                 command += ["-W", spec]
-            since = processes.mark()
+            since = processes.mark_before()
             process = subprocess.Popen(
                 [*command, str(CHILD_SCRIPT), *argv],
                 stdin=subprocess.DEVNULL,
@@ -349,8 +406,11 @@ def run_entry(
         if held_open:
             leftover.insert(0, "a leftover process held the output open after the entry point's process exited")
         seconds = time.perf_counter() - started
-        reported = result_file.exists()
-        result = read_literal(result_file.read_text()) if reported else {}
+        raw = _take_result(scratch)
+    finally:
+        folders.remove_folder(scratch)
+    reported = raw is not None
+    result = _read_result(raw.decode()) if reported else {}
 
     if not result.get("python"):
         found = known or probe(python)

@@ -470,6 +470,14 @@ def _condition_wait(condition, waiters, lock, rlock, count_owner, timeout):
                 pass
 
 
+def _lock_is_taken(lock):
+    """threading.Condition._is_owned for a Condition over a plain Lock, on a VirtualLock: True
+    unless lock.acquire(False) would take it (then the base releases it again at once). The
+    base's three Python calls (Event.set's notify_all, and every untimed wait on an Event or a
+    Thread's start, asks it) made a thread's start and join ~6% dearer in instructions."""
+    return not lock._key or bool(lock._queue)
+
+
 def _lock_under(lock, rlock_class, block_name):
     """(the VirtualLock under a Condition's lock, the clock's RLock around it or None), or
     (None, None) for a lock of another kind (made before install, or the snippet's own)."""
@@ -500,6 +508,14 @@ def _python3_condition(condition_class, rlock_class):
             if lock is None:
                 return condition_class.wait(self, timeout)
             return _condition_wait(self, self._waiters, lock, rlock, ("_count", "_owner"), timeout)
+
+        def _is_owned(self):
+            # An RLock's Condition has the RLock's _is_owned (set in the base's __init__), so this
+            # answers for a plain Lock only: the base's answer, without taking the lock to see.
+            lock, rlock = self._threadport_lock
+            if lock is None or rlock is not None:
+                return condition_class._is_owned(self)
+            return _lock_is_taken(lock)
 
     return Condition
 
@@ -544,6 +560,13 @@ def _python2_condition(condition_class, rlock_class, verbose_class):
                     all_waiters.remove(waiter)
                 except ValueError:
                     pass
+
+        def _is_owned(self):
+            # As the Python 3 Condition's, above (a verbose Condition keeps the base's).
+            lock, rlock = self._threadport_lock
+            if lock is None or rlock is not None:
+                return condition_class._is_owned(self)
+            return _lock_is_taken(lock)
 
     return _Condition
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -75,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(dumps(results))
     else:
-        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None  # piped: nothing clipped
+        width = None  # piped: nothing clipped
+        if sys.stdout.isatty():
+            import shutil  # here only: with what it imports, 7 M instructions of compare's start
+
+            width = shutil.get_terminal_size((120, 24)).columns
         for result in results:
             print(render(result, width))
         print(summary(results))
