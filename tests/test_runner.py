@@ -228,15 +228,16 @@ def test_what_a_leftover_writes_before_it_is_killed_reaches_the_transcript(snipp
 def test_a_result_text_read_before_is_not_compiled_again_and_each_run_gets_its_own(monkeypatch):
     # Most runs of a batch report one of a few texts: a text read before is taken from what it
     # gave then (runner._read_result), as a copy, so no transcript shares its exception with another.
-    compiled = []
-    real = runner.read_literal
+    read, compiled = [], []
+    real_plain, real = runner.result_text.read_plain, runner.read_literal
+    monkeypatch.setattr(runner.result_text, "read_plain", lambda text: read.append(text) or real_plain(text))
     monkeypatch.setattr(runner, "read_literal", lambda text: compiled.append(text) or real(text))
     monkeypatch.setattr(runner, "_results_read", {})
     text = "{'python': '3.11.7', 'exception': {'type': 'E', 'message': 'm'}, 'deadlock': False, 'virtual_seconds': 0.5}"
     first = runner._read_result(text)
     first["exception"]["message"] = "changed by its reader"
     second = runner._read_result(text)
-    assert second == real(text) and compiled == [text]
+    assert second == real(text) and read == [text] and compiled == []  # the child's form: no compiler
     odd = "{'python': {1, 2}}"  # not JSON's kinds (a run can rewrite its result file): read every time
     assert runner._read_result(odd) is not runner._read_result(odd)
     assert compiled.count(odd) == 2

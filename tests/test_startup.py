@@ -195,6 +195,7 @@ def test_a_compare_run_imports_neither_tempfile_nor_shutil(tmp_path, legacy_pyth
     assert done.returncode == 0 and '"verdict": "equivalent"' in done.stdout
     assert "threadport.forkserver" in modules and "threadport.interpreters" in modules
     assert {"tempfile", "shutil"} & modules == set()
+    assert "_ast" not in modules  # the results are in the child's plain form: read without the compiler (result_text)
 
 
 def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):

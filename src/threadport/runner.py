@@ -11,7 +11,6 @@ waiting out the timeout.
 
 from __future__ import annotations
 
-import _ast
 import os
 import re
 import select
@@ -20,7 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from threadport import folders, forkserver, processes
+from threadport import folders, forkserver, processes, result_text
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
@@ -133,6 +132,9 @@ def read_literal(text: str) -> object:
     refused with ValueError, as literal_eval refuses it; so are the two forms literal_eval
     also reads that no result has (``set()``, a complex sum like ``1+2j``). It reads the child's result file
     (clock/child.py _write_result: the repr of a dict), which the run itself could rewrite."""
+    global _ast
+    import _ast  # here, not at import: it makes the ast module's classes (result_text's note)
+
     return _literal(compile(text.lstrip(" \t"), "<result>", "eval", _ast.PyCF_ONLY_AST).body)
 
 
@@ -147,9 +149,11 @@ RESULTS_KEPT = 256
 def _read_result(text: str) -> object:
     known = _results_read.get(text)
     if known is None:
-        known = read_literal(text)
-        if not _json_kinds(known):
-            return known
+        known = result_text.read_plain(text)  # what the child writes, without the compiler
+        if known is None:
+            known = read_literal(text)
+            if not _json_kinds(known):
+                return known
         if len(_results_read) >= RESULTS_KEPT:
             _results_read.clear()
         _results_read[text] = known

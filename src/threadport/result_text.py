@@ -1,0 +1,119 @@
+"""A run's result file read without the compiler, when it is what the child writes.
+
+clock/child.py writes repr() of a dict: str keys; values None, True, False, ints, floats,
+strings and one nested dict (the exception), ASCII with backslash escapes. read_plain reads
+exactly that form and nothing else: repr's separators (", " and ": "), its quotes (a u
+prefix on 2.7), its escapes and its numbers. Any other text (a run can rewrite its result
+file) gives None, and runner.read_literal, ast.literal_eval's answer, reads it instead.
+
+The point is the compiler: the first compile() of a process makes the ast module's classes
+(runner.read_literal asks for its nodes), about 10 M instructions of `threadport compare`'s
+own process of 230 M, to read texts like {'python': '3.11.7', 'exception': None, ...}.
+"""
+
+from __future__ import annotations
+
+# The escapes repr() writes in a string, and what each stands for; \x, \u and \U take
+# lowercase hex digits (2, 4, 8), as repr writes them.
+SIMPLE_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
+HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+HEX_DIGITS = frozenset("0123456789abcdef")
+WORDS = {"None": None, "True": True, "False": False}
+DIGITS = frozenset("0123456789")
+
+
+class _NotPlain(Exception):
+    """Not repr's plain form: read by the compiler instead."""
+
+
+def read_plain(text: str) -> dict | None:
+    """The dict ``text`` is repr() of, or None when ``text`` is not in that plain form."""
+    try:
+        value, end = _value(text, 0)
+    except (_NotPlain, IndexError):
+        return None
+    return value if end == len(text) and type(value) is dict else None
+
+
+def _value(text: str, at: int) -> tuple[object, int]:
+    first = text[at]
+    if first == "{":
+        return _dict(text, at + 1)
+    if first in "'\"" or (first == "u" and text[at + 1] in "'\""):
+        return _string(text, at + (first == "u"))
+    for word, value in WORDS.items():
+        if text.startswith(word, at):
+            return value, at + len(word)
+    return _number(text, at)
+
+
+def _dict(text: str, at: int) -> tuple[dict, int]:
+    found: dict = {}
+    if text[at] == "}":
+        return found, at + 1
+    while True:
+        key, at = _value(text, at)
+        if type(key) is not str or text[at : at + 2] != ": ":
+            raise _NotPlain
+        found[key], at = _value(text, at + 2)
+        if text[at] == "}":
+            return found, at + 1
+        if text[at : at + 2] != ", ":
+            raise _NotPlain
+        at += 2
+
+
+def _string(text: str, at: int) -> tuple[str, int]:
+    quote = text[at]
+    parts = []
+    at += 1
+    while True:
+        character = text[at]
+        if character == quote:
+            return "".join(parts), at + 1
+        if character == "\\":
+            escaped = text[at + 1]
+            if escaped in SIMPLE_ESCAPES:
+                parts.append(SIMPLE_ESCAPES[escaped])
+                at += 2
+                continue
+            width = HEX_ESCAPES.get(escaped)
+            digits = text[at + 2 : at + 2 + (width or 0)]
+            if width is None or len(digits) != width or not HEX_DIGITS.issuperset(digits) or int(digits, 16) > 0x10FFFF:
+                raise _NotPlain
+            parts.append(chr(int(digits, 16)))
+            at += 2 + width
+            continue
+        if not " " <= character <= "~":  # repr escapes the rest; a file written otherwise: not plain
+            raise _NotPlain
+        parts.append(character)
+        at += 1
+
+
+def _number(text: str, at: int) -> tuple[int | float, int]:
+    """repr() of an int or a finite float, a minus sign included: 0, -12, 0.5, 1e-05, 1.5e+20."""
+    whole = at + (text[at] == "-")
+    end = _digits(text, whole)
+    if text[whole] == "0" and end - whole > 1:  # a leading zero: not Python 3's
+        raise _NotPlain
+    is_float = False
+    if end < len(text) and text[end] == ".":
+        end = _digits(text, end + 1)
+        is_float = True
+    if end < len(text) and text[end] == "e":
+        if text[end + 1 : end + 2] not in ("+", "-"):
+            raise _NotPlain
+        end = _digits(text, end + 2)
+        is_float = True
+    token = text[at:end]
+    return (float(token) if is_float else int(token)), end
+
+
+def _digits(text: str, at: int) -> int:
+    """Where the run of digits from ``at`` ends; there must be one."""
+    end = at
+    while end < len(text) and text[end] in DIGITS:
+        end += 1
+    if end == at:
+        raise _NotPlain
+    return end
