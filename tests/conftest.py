@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 from availability import unavailable
+from scratch import scratch_in_memory
 
 from threadport.interpreters import Interpreter, InterpreterNotFound, find_legacy, python3s
 
@@ -26,6 +28,11 @@ SESSION_GC_THRESHOLD = 10_000
 
 
 def pytest_configure(config):
+    # The session's temporary files in memory where there is room (scratch.py says why).
+    scratch = scratch_in_memory()
+    if scratch is not None:
+        os.environ["TMPDIR"] = scratch
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again (pytest's tmp_path included)
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], SESSION_GC_THRESHOLD), *threshold[1:])
     config.addinivalue_line(

@@ -12,12 +12,13 @@ import threadport
 from threadport.cli import main
 from threadport.errors import ThreadportError
 
-# Exceptions that never reach the user: control flow inside the fixer, and the
+# Exceptions that never reach the user: control flow inside the fixer and the result reader, and the
 # clock's deadlock signal (it runs inside the child interpreter, Python 2 included).
 INTERNAL = {
     "threadport.fixer.tokens.SkipFix",
     "threadport.fixer.chunks.Uncut",  # a piece did not parse alone: the whole text is parsed instead
     "threadport.fixer.pyupgrade_again._WholeRun",  # a touched import: pyupgrade reads the whole text instead
+    "threadport.result_text._NotPlain",  # a run's result not in repr's plain form: read by the compiler instead
     "threadport.clock.virtual.Deadlock",
 }
 

@@ -291,6 +291,16 @@ def test_every_way_a_run_ends_is_the_same_forked_and_fresh(any_python, snippet, 
     assert fresh == forked
 
 
+@pytest.mark.every_python
+def test_an_atexit_callback_runs_forked_as_fresh_on_every_python_3(snippet):
+    # The quiet exit counts atexit's callbacks with the server's own atexit module from 3.10
+    # (the callbacks are the interpreter's there), and with the run's on 3.8 and 3.9.
+    path = snippet(ENDINGS["atexit"])
+    for found in python3s():
+        fresh, forked = both_ways(found.path, path, "main", timeout=30)
+        assert fresh["stdout"] == ["bye"] and fresh == forked, found.version_string
+
+
 @LEGACY_HALF_ONCE
 def test_a_thread_still_running_when_main_returns_is_waited_for_forked_as_fresh(any_python, snippet):
     # In real time nothing joins it before the interpreter's shutdown does.

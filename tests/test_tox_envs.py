@@ -56,3 +56,22 @@ def test_the_browser_envs_pass_every_variable_the_browser_tests_read(env):
         read |= set(re.findall(r"\b(THREADPORT_[A-Z0-9_]+)\b", path.read_text(encoding="utf-8")))
     assert {"THREADPORT_CHROMIUM_STATUS", "THREADPORT_AXE_STATUS", "THREADPORT_AXE_JS"} <= read
     assert read - environment_of(env) == set()
+
+
+@pytest.mark.interpreter_free("reads tox.ini and lists .ci/ and tools/")
+def test_the_lint_env_shellchecks_every_shell_script_of_the_run():
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(ROOT / "tox.ini", encoding="utf-8")
+    (line,) = (
+        line
+        for line in tox["testenv:lint"]["commands"].splitlines()
+        if line.strip().startswith("shellcheck --severity")
+    )
+    scripts = {
+        path.relative_to(ROOT).as_posix()
+        for folder in (".ci", "tools")
+        for path in (ROOT / folder).iterdir()
+        if path.read_text(encoding="utf-8").startswith(("#!/bin/sh", "#!/usr/bin/env bash", "#!/bin/bash"))
+    }
+    assert {".ci/run", ".ci/with-status", ".ci/install-chromium", "tools/with-pythons"} <= scripts
+    assert set(line.split()[2:]) == scripts

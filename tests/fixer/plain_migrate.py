@@ -1,8 +1,8 @@
 """The migrate pipeline as one would write it by hand, without any of migrate's speed-ups:
 every default fissix fixer on its own parse, the Python 3 test with its own parses, the tab
-check and threadport's fix on every file, and `python -m pyupgrade --py39-plus` as a
-command over all the files, again over those it changed until it changes none (its fixed
-point).
+check and threadport's fix on every file, and pyupgrade's command line (`pyupgrade --py39-plus
+FILES`: its entry point, in this process) over all the files, again over those it changed
+until it changes none (its fixed point).
 
 `threadport migrate` must give exactly what this gives (tests/fixer/test_migrate_speedups.py);
 `python tests/fixer/plain_migrate.py FOLDER` compares the two over every file of a folder.
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from pyupgrade_fixed_point import pyupgrade_over_files
 
 from threadport.fixer import rules
 from threadport.fixer.engine import fix_text
@@ -88,12 +89,7 @@ def plain_pyupgrade(texts: list[str]) -> list[str]:
             if not pending:
                 break
             before = [paths[i].read_bytes() for i in pending]
-            done = subprocess.run(
-                [sys.executable, "-m", "pyupgrade", "--py39-plus", *(str(paths[i]) for i in pending)],
-                capture_output=True,
-                text=True,
-            )
-            assert done.returncode in (0, 1), done.stderr[-2000:]
+            pyupgrade_over_files(["--py39-plus", *(str(paths[i]) for i in pending)])  # raises unless 0 or 1
             pending = [i for i, old in zip(pending, before) if paths[i].read_bytes() != old]
         assert not pending, f"pyupgrade still changed {len(pending)} texts after {MOST_RUNS} runs"
         return [path.read_bytes().decode("utf-8") for path in paths]
@@ -108,8 +104,8 @@ def plain_migrate_batches(
     batches: list[tuple[list[tuple[str, str]], bool]], workers: int = 1
 ) -> list[list[str | None]]:
     """plain_migrate over each ``(items, aggressive)``, with one pyupgrade command per run over
-    the files of every batch (the command treats each file on its own): a command starts in
-    ~0.15 s, and a test needs the plain pipeline over two sets of files."""
+    the files of every batch (the command treats each file on its own): a test needs the plain
+    pipeline over two sets of files."""
     items = [item for batch, _ in batches for item in batch]
     flags = [aggressive for batch, aggressive in batches for _ in batch]
     if workers > 1:  # for a whole library: the per-file stages in forked workers, in order

@@ -70,14 +70,13 @@ def test_fifo_named_on_the_command_line_is_refused_not_read(tmp_path, command):
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
-def test_fifo_found_in_a_folder_is_reported(tmp_path, command):
-    os.mkfifo(tmp_path / "a_pipe.py")
-    os.mkfifo(tmp_path / "not_python")  # not a .py name: not ours, not reported
-    good = write(tmp_path / "z_good.py", GOOD)
-    done = threadport(command, str(tmp_path))
+def test_fifo_found_in_a_folder_is_reported(hostile_runs, command):
+    root, _, _, done = hostile_runs[command]  # the folder holds a FIFO named not_python too
     assert_no_traceback(done)
     assert done.returncode == 2
-    assert error_lines(done.stderr) == [f"{tmp_path / 'a_pipe.py'}: error: not a regular file (a named pipe)"]
+    pipes = [line for line in error_lines(done.stderr) if "named pipe" in line]
+    assert pipes == [f"{root / 'fifo.py'}: error: not a regular file (a named pipe)"]  # not_python: not ours
+    good = root / "good.py"  # the run goes on
     assert (good.read_text() == FIXED) if command == "fix" else (f"{good}:3:3: TP001" in done.stdout)
 
 
@@ -144,20 +143,16 @@ def test_read_only_file_is_refused_even_for_root(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
-def test_symlink_loops_in_a_folder_are_one_line_each(tmp_path, command):
-    (tmp_path / "loop_a.py").symlink_to("loop_b.py")
-    (tmp_path / "loop_b.py").symlink_to("loop_a.py")
-    (tmp_path / "self").symlink_to(".")  # a folder loop: not entered
-    (tmp_path / "dangling.py").symlink_to("nowhere.py")
-    good = write(tmp_path / "sub" / "good.py", GOOD)
-    done = threadport(command, str(tmp_path))
+def test_symlink_loops_in_a_folder_are_one_line_each(hostile_runs, command):
+    root, _, _, done = hostile_runs[command]  # folder loops too (self, pkg/here): not entered
     assert_no_traceback(done)
     assert done.returncode == 2
-    assert error_lines(done.stderr) == [
-        f"{tmp_path / 'dangling.py'}: error: cannot read: No such file or directory",
-        f"{tmp_path / 'loop_a.py'}: error: cannot read: Too many levels of symbolic links",
-        f"{tmp_path / 'loop_b.py'}: error: cannot read: Too many levels of symbolic links",
+    assert [line for line in error_lines(done.stderr) if ": error: cannot read: " in line] == [
+        f"{root / 'dangling.py'}: error: cannot read: No such file or directory",
+        f"{root / 'loop_a.py'}: error: cannot read: Too many levels of symbolic links",
+        f"{root / 'loop_b.py'}: error: cannot read: Too many levels of symbolic links",
     ]
+    good = root / "pkg" / "deeper" / "good.py"
     assert (good.read_text() == FIXED) if command == "fix" else (f"{good}:3:3: TP001" in done.stdout)
 
 
@@ -197,18 +192,6 @@ def test_any_unforeseen_failure_is_one_line_and_the_run_goes_on(tmp_path, capsys
 # -- 5. folders that cannot be listed ------------------------------------------------------
 
 
-@pytest.fixture
-def shared_tmp():
-    """A folder another user can reach (pytest's tmp_path is private to its owner)."""
-    folder = Path(tempfile.mkdtemp(prefix="threadport-hostile-"))
-    folder.chmod(0o755)
-    yield folder
-    for path in folder.rglob("*"):
-        if path.is_dir() and not path.is_symlink():
-            path.chmod(0o755)
-    shutil.rmtree(folder)
-
-
 def unprivileged(*args: str) -> subprocess.CompletedProcess:
     """threadport ARGS without root's power to read every folder.
 
@@ -229,15 +212,13 @@ def unprivileged(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
-def test_folder_that_cannot_be_listed_is_reported(shared_tmp, command):
-    good = write(shared_tmp / "good.py", GOOD)
-    locked = shared_tmp / "locked"
-    write(locked / "hidden.py", GOOD)
-    locked.chmod(0)
-    done = unprivileged(command, str(shared_tmp))
+def test_folder_that_cannot_be_listed_is_reported(hostile_runs, command):
+    root, _, _, done = hostile_runs[command]  # run by unprivileged(): root's power to list it dropped
     assert_no_traceback(done)
     assert done.returncode == 2
-    assert error_lines(done.stderr) == [f"{locked}: error: cannot list folder: Permission denied"]
+    listed = [line for line in error_lines(done.stderr) if "cannot list" in line]
+    assert listed == [f"{root / 'locked'}: error: cannot list folder: Permission denied"]
+    good = root / "good.py"
     assert (good.read_text() == FIXED) if command == "fix" else (f"{good}:3:3: TP001" in done.stdout)
 
 
@@ -394,9 +375,12 @@ def hostile_tree(root: Path) -> tuple[dict[str, str], list[Path]]:
     assert len(filler) > chunks.WHOLE_PIECES * chunks.PIECE
     good.append(write(root / "huge.py", filler + GOOD))
     os.mkfifo(root / "fifo.py")
+    os.mkfifo(root / "not_python")  # not a .py name: not ours, not reported
     (root / "loop_a.py").symlink_to("loop_b.py")
     (root / "loop_b.py").symlink_to("loop_a.py")
-    (root / "pkg" / "here").symlink_to("..")
+    (root / "dangling.py").symlink_to("nowhere.py")
+    (root / "pkg" / "here").symlink_to("..")  # folder loops: not entered
+    (root / "self").symlink_to(".")
     write(root / "locked" / "secret.py", GOOD).parent.chmod(0)
     write(root / "read_only.py", GOOD).chmod(0o444)
     # (with a finding each: files without the words a rule looks for are not even parsed)
@@ -406,6 +390,7 @@ def hostile_tree(root: Path) -> tuple[dict[str, str], list[Path]]:
     write(root / "nul.py", GOOD.encode() + b"\x00\n")
     bad = {
         "fifo.py": "not a regular file (a named pipe)",
+        "dangling.py": "cannot read: No such file or directory",
         "loop_a.py": "cannot read: Too many levels of symbolic links",
         "loop_b.py": "cannot read: Too many levels of symbolic links",
         "locked": "cannot list folder: Permission denied",
@@ -417,13 +402,33 @@ def hostile_tree(root: Path) -> tuple[dict[str, str], list[Path]]:
     return bad, [*good, root / "pkg" / "link.py"]
 
 
+@pytest.fixture(scope="module")
+def hostile_runs():
+    """``check`` and ``fix`` over a folder of every hostile case, each run once (a fresh
+    process, unprivileged()): command -> (the folder, bad entry -> reason, the good files,
+    the run). The tests of single cases above read theirs from these runs, the test below
+    the whole; each case had a folder and two runs of its own (six processes more an env,
+    for the same lines)."""
+    runs, folders = {}, []
+    for command in ("check", "fix"):
+        folders.append(Path(tempfile.mkdtemp(prefix="threadport-hostile-")))
+        folders[-1].chmod(0o755)  # another user can reach it (a tmp_path is private to its owner)
+        root = folders[-1] / "project"
+        bad, good = hostile_tree(root)
+        if command == "fix":
+            bad["read_only.py"] = "read-only file (mode 0444); left unchanged"
+        runs[command] = root, bad, good, unprivileged(command, str(root))
+    yield runs
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o755)
+        shutil.rmtree(folder)
+
+
 @pytest.mark.parametrize("command", ["check", "fix"])
-def test_check_and_fix_over_one_folder_with_every_hostile_case(shared_tmp, command):
-    root = shared_tmp / "project"
-    bad, good = hostile_tree(root)
-    if command == "fix":
-        bad["read_only.py"] = "read-only file (mode 0444); left unchanged"
-    done = unprivileged(command, str(root))
+def test_check_and_fix_over_one_folder_with_every_hostile_case(hostile_runs, command):
+    root, bad, good, done = hostile_runs[command]
     assert_no_traceback(done)
     assert done.returncode == 2
     lines = error_lines(done.stderr)
