@@ -62,3 +62,13 @@ def test_report_timeline_package_and_lowest_run_on_github():
     for command in (f"tox -e {env}" for env in envs):
         assert command in WORKFLOW, command
     assert "cache: pip" in WORKFLOW and "path: ~/.cache/uv" in WORKFLOW  # dependency caching
+
+
+def test_the_report_job_installs_chromium_as_the_project_ci_does():
+    """The same browser packages on both CIs (.ci/install-chromium's apt line): the browser
+    tests' screenshots are drawn with the fonts that come with them."""
+    script = (Path(__file__).resolve().parents[1] / ".ci" / "install-chromium").read_text()
+    ours = re.search(r"install -y --no-install-recommends ([^>\n]*?)\s*>", script)
+    theirs = re.search(r"apt-get install -y --no-install-recommends (chromium [^\n]*)", WORKFLOW)
+    assert ours and theirs
+    assert set(ours.group(1).split()) <= set(theirs.group(1).split())

@@ -33,8 +33,11 @@ def main() -> int:
     if changed:
         print(f"pyupgrade --py39-plus would change {len(changed)} file(s): {', '.join(changed)}")
         return 1
+    if done.returncode != 0:  # it changed nothing, so it failed: not installed, or it crashed
+        print(f"pyupgrade --py39-plus failed (exit status {done.returncode}); nothing was checked")
+        return done.returncode
     print(f"pyupgrade --py39-plus: {len(files)} files unchanged")
-    return done.returncode
+    return 0
 
 
 if __name__ == "__main__":
