@@ -20,11 +20,12 @@ from threadport.compare import compare
 from threadport.runner import run_entry
 
 # seconds: the timeout of runs that busy-loop on purpose (each burns a core until then, in
-# every env of the matrix: 0.2 s rather than 0.5 s; a busy loop times out whatever the limit,
-# and one killed still starting shows what one killed in its loop shows), and only of those:
+# every env of the matrix: 0.05 s rather than 0.2 s or 0.5 s, three runs an env; a busy loop
+# times out whatever the limit, and one killed still starting, forked or in its interpreter's
+# start, shows what one killed in its loop shows: no output, no result), and only of those:
 # a run that must end by itself, or a deadlock (the virtual clock reports it at once), gets
 # LONG, so that a start-up slowed by a busy machine cannot pass for a hang
-SHORT = 0.2
+SHORT = 0.05
 LONG = 60.0  # the timeout of runs that must end long before it
 
 BUSY = """
