@@ -567,22 +567,30 @@ def test_idle_servers_stay_few_however_many_environments_ask(snippet, monkeypatc
     # beyond MAX_IDLE_TOTAL the idle servers of the least recently used environments are
     # closed, where they once piled up until select() met a descriptor above 1023.
     monkeypatch.setattr(forkserver, "MAX_IDLE_TOTAL", 2)
-    forkserver.close_all()
     path = snippet("def main():\n    print('ok')\n")
+    assert run_entry(sys.executable, path, "main", fresh=False).stdout == ["ok"]  # the session has one at least
+    # The session's idle servers set aside, not closed: the tests after this one use them again
+    # (closed, each later test that runs an entry point started its servers anew).
+    session = forkserver._idle
+    monkeypatch.setattr(forkserver, "_idle", {})
 
     def idle():
         with forkserver._idle_lock:
             return [server for servers in forkserver._idle.values() for server in servers]
 
     made = []
-    for value in ("0", "1", "2", "3", "3"):
-        monkeypatch.setenv("THREADPORT_TEST_ROUND", value)
-        assert run_entry(sys.executable, path, "main", fresh=False).stdout == ["ok"]
-        made += [server for server in idle() if server not in made]
-        assert len(idle()) <= 2
-    assert len(made) == 4, "the last environment's server was used again"
-    assert [server.alive() for server in made] == [False, False, True, True]
-    assert idle() == made[2:]
+    try:
+        for value in ("0", "1", "2", "3", "3"):
+            monkeypatch.setenv("THREADPORT_TEST_ROUND", value)
+            assert run_entry(sys.executable, path, "main", fresh=False).stdout == ["ok"]
+            made += [server for server in idle() if server not in made]
+            assert len(idle()) <= 2
+        assert len(made) == 4, "the last environment's server was used again"
+        assert [server.alive() for server in made] == [False, False, True, True]
+        assert idle() == made[2:]
+    finally:
+        forkserver.close_all()  # this test's own
+    assert session and all(server.alive() for servers in session.values() for server in servers)
 
 
 @LEGACY_HALF_ONCE
