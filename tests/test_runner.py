@@ -225,22 +225,17 @@ def test_what_a_leftover_writes_before_it_is_killed_reaches_the_transcript(snipp
     assert "a leftover process held the output open" in t.leftover[0]
 
 
-def test_a_result_text_read_before_is_not_compiled_again_and_each_run_gets_its_own(monkeypatch):
-    # Most runs of a batch report one of a few texts: a text read before is taken from what it
-    # gave then (runner._read_result), as a copy, so no transcript shares its exception with another.
+def test_a_result_in_the_childs_form_is_read_without_the_compiler(monkeypatch):
+    # runner._read_result: the child's repr() by result_text.read_plain; any other text (a run
+    # can rewrite its result file) by read_literal, literal_eval's answer.
     read, compiled = [], []
     real_plain, real = runner.result_text.read_plain, runner.read_literal
     monkeypatch.setattr(runner.result_text, "read_plain", lambda text: read.append(text) or real_plain(text))
     monkeypatch.setattr(runner, "read_literal", lambda text: compiled.append(text) or real(text))
-    monkeypatch.setattr(runner, "_results_read", {})
     text = "{'python': '3.11.7', 'exception': {'type': 'E', 'message': 'm'}, 'deadlock': False, 'virtual_seconds': 0.5}"
-    first = runner._read_result(text)
-    first["exception"]["message"] = "changed by its reader"
-    second = runner._read_result(text)
-    assert second == real(text) and read == [text] and compiled == []  # the child's form: no compiler
-    odd = "{'python': {1, 2}}"  # not JSON's kinds (a run can rewrite its result file): read every time
-    assert runner._read_result(odd) is not runner._read_result(odd)
-    assert compiled.count(odd) == 2
+    assert runner._read_result(text) == real(text) and read == [text] and compiled == []
+    odd = "{'python': {1, 2}}"  # not the child's form: the compiler reads it
+    assert runner._read_result(odd) == {"python": {1, 2}} and compiled == [odd]
 
 
 def test_missing_source_is_an_error():

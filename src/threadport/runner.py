@@ -138,34 +138,9 @@ def read_literal(text: str) -> object:
     return _literal(compile(text.lstrip(" \t"), "<result>", "eval", _ast.PyCF_ONLY_AST).body)
 
 
-# A result's text -> what it holds, for texts seen before: the runs of a batch report few
-# different texts (the version, no exception, no deadlock, often the same virtual time),
-# and compile() of one cost the runner about 40 us a run. Only JSON's kinds are kept, and
-# each caller gets a copy of its own.
-_results_read: dict[str, object] = {}
-RESULTS_KEPT = 256
-
-
 def _read_result(text: str) -> object:
-    known = _results_read.get(text)
-    if known is None:
-        known = result_text.read_plain(text)  # what the child writes, without the compiler
-        if known is None:
-            known = read_literal(text)
-            if not _json_kinds(known):
-                return known
-        if len(_results_read) >= RESULTS_KEPT:
-            _results_read.clear()
-        _results_read[text] = known
-    return _copied(known)
-
-
-def _json_kinds(value: object) -> bool:
-    if isinstance(value, dict):
-        return all(type(key) is str and _json_kinds(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_json_kinds(item) for item in value)
-    return value is None or type(value) in (str, int, float, bool)
+    known = result_text.read_plain(text)  # what the child writes, without the compiler
+    return read_literal(text) if known is None else known
 
 
 def _literal(node: object) -> object:
