@@ -709,3 +709,52 @@ def test_a_2_7_server_hands_its_runs_no_young_objects(legacy_python, snippet, tm
         sizes = [line.split(":")[-1].split() for line in stderr if "objects in each generation" in line]
         assert len(sizes) == 1, stderr
         assert int(sizes[0][0]) + int(sizes[0][1]) < 100, sizes  # young: the run's own
+
+
+# child.py run as the fork server, under an audit hook that logs each file object the server
+# itself opens (io.open's "open" event has a mode; os.open's has None), not its runs'.
+AUDITED_SERVER = """
+import os, sys
+child, log = {child!r}, os.open({log!r}, os.O_WRONLY | os.O_APPEND)
+server = os.getpid()
+
+def hook(event, args):
+    if event == "open" and args[1] is not None and os.getpid() == server:
+        os.write(log, (repr(args[:2]) + "\\n").encode())
+
+sys.addaudithook(hook)
+sys.argv[0] = __file__ = child
+sys.path[0] = os.path.dirname(child)
+with open(child, "rb") as handle:
+    code = compile(handle.read(), child, "exec")
+exec(code)
+"""
+
+
+def test_a_server_between_runs_reads_through_descriptors_alone(snippet, tmp_path, monkeypatch):
+    # A file object per read (3.x's io: a FileIO and a buffer) was the run's source, read to see
+    # whether the server compiled it already, and the run's /proc stat: objects made and dropped
+    # on pages the run shares copy-on-write, about 20 page faults of the server per run.
+    log = tmp_path / "opened.log"
+    log.touch()
+    wrapper = tmp_path / "audited_server.py"
+    wrapper.write_text(AUDITED_SERVER.format(child=str(forkserver.CHILD_SCRIPT), log=str(log)))
+    monkeypatch.setattr(forkserver, "CHILD_SCRIPT", wrapper)
+    path = snippet("def main():\n    print('ran')\n")
+    server = forkserver.ForkServer(sys.executable, "virtual", (), child_environment())
+    try:
+        at_start = log.read_text()  # its own modules, before it said it was ready
+        for _ in range(2):  # a source compiled ahead, then one it compiled before
+            scratch = tmp_path / f"run{_}"
+            scratch.mkdir()
+            argv = [str(scratch / "result.txt"), str(path), "main", "[]", "virtual", "-"]
+            run = server.start(argv, str(scratch), "token")
+            assert run.wait(30) == 0
+            assert os.read(run.stdout.fileno(), 100) == b"ran\n"
+            assert run.started is not None  # the start time the server read from /proc
+            run.stdout.close()
+            run.stderr.close()
+            run.unlink()
+    finally:
+        server.close()
+    assert log.read_text() == at_start

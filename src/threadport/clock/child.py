@@ -45,7 +45,7 @@ def _write_result(path, result):
     # Binary mode: text mode may import a codec, and this also runs inside the
     # clock's deadlock report, where an import would wait on the clock. Python 2's
     # repr() is ASCII bytes already (anything else escaped): encoding it again would
-    # import encodings.ascii (0.3-0.4 ms of a forked 2.7 run), as _to_ascii says.
+    # import encodings.ascii (0.3-0.4 ms of a forked 2.7 run), as _serve's replies say.
     text = repr(result)
     with open(path, "wb") as handle:
         handle.write(text if str is bytes else text.encode("ascii", "backslashreplace"))
@@ -68,26 +68,30 @@ def _read_request(fd, pending):
     return fields[:REQUEST_FIELDS]
 
 
-# On Python 2, str.encode("ascii") and bytes.decode("ascii") import encodings.ascii: done in
-# the server's loop, every run forked after its first would have that module, which a fresh
-# run has not. Python 2's str is bytes already; Python 3 encodes ASCII without an import.
-def _from_ascii(raw):
-    return raw if str is bytes else raw.decode("ascii")
-
-
-def _to_ascii(text):
-    return text if str is bytes else text.encode("ascii")
+def _read_file(path):
+    """The bytes of ``path`` through the descriptor alone: a file object (3.x's io makes two,
+    with an fstat and a buffer) cost the fork server more per run than the read itself, in
+    objects made and dropped on pages the run shares copy-on-write. OSError if unreadable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 def _started(pid):
     # The child's start time in clock ticks (threadport.processes.started), read here
     # because this process reaps it: the runner may look only after it is gone.
     try:
-        with open("/proc/" + str(pid) + "/stat", "rb") as handle:
-            stat = handle.read()
-        return _from_ascii(stat[stat.rindex(b")") + 2 :].split()[19])
-    except Exception:  # Python 2 raises IOError, a class of its own there; any failure: unknown
-        return "-"
+        stat = _read_file("/proc/" + str(pid) + "/stat")
+        return stat[stat.rindex(b")") + 2 :].split()[19]
+    except Exception:  # any failure: unknown
+        return b"-"
 
 
 # The fork server's compiled sources: path -> (the bytes compiled, the code). A forked run
@@ -104,9 +108,8 @@ def _compile_ahead(source_path):
     reach the run's own stderr), is left to main(), which shows what a fresh run shows.
     True when it compiled the source now."""
     try:
-        with open(source_path, "rb") as handle:
-            source = handle.read()
-    except Exception:  # Python 2 raises IOError, a class of its own there; any failure: main() reports it
+        source = _read_file(source_path)
+    except Exception:  # any failure: main() reports it
         return
     known = _compiled.get(source_path)
     if known is not None and known[0] == source:
@@ -151,7 +154,7 @@ def _cached_code(name, path, source, folder):
 
 def _code_from(marshal, name, path, source, folder):
     key = repr((path, sys.version, len(source)))
-    # Python 2: str is bytes already (encode would import encodings.ascii, as _to_ascii says)
+    # Python 2: str is bytes already (encode would import encodings.ascii, as _serve's replies say)
     key = (key if str is bytes else key.encode("ascii", "backslashreplace")) + b"\n"
     # An entry per module, interpreter version and install (threadport.cache.per_install's
     # cheap hash of the path): tox envs and checkouts side by side keep theirs.
@@ -265,7 +268,8 @@ def _serve():
     del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")
     pending = [b""]
-    decode = getattr(os, "fsdecode", None) or (lambda raw: raw)  # Python 2: argv is bytes
+    # os.fsdecode's codec, without its Python-level call per field (Python 2: argv is bytes)
+    codec = None if str is bytes else (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
     while True:
         request = _read_request(request_fd, pending)
         if request is None:  # the runner is done with this server (or died)
@@ -274,7 +278,7 @@ def _serve():
             except OSError:
                 pass  # not empty (a run's FIFOs, its runner killed during the run): left
             os._exit(0)
-        fields = [decode(field) for field in request]
+        fields = request if codec is None else [field.decode(*codec) for field in request]
         out_path, err_path, directory, token = fields[6:10]
         if _compile_ahead(fields[1]):
             if hasattr(gc, "freeze"):
@@ -304,10 +308,12 @@ def _serve():
             return quiet
         os.close(out_fd)
         os.close(err_fd)
-        os.write(reply_fd, _to_ascii(str(pid) + " " + _started(pid) + "\n"))
+        # Replies made as bytes (PEP 461's % on 3.5+): on Python 2, str.encode("ascii") imports
+        # encodings.ascii, and every run forked after the first would have that module, which
+        # a fresh run has not.
+        os.write(reply_fd, b"%d %s\n" % (pid, _started(pid)))
         status = os.waitpid(pid, 0)[1]
-        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        os.write(reply_fd, _to_ascii(str(code) + "\n"))
+        os.write(reply_fd, b"%d\n" % (-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)))
 
 
 def main(quiet=None):
