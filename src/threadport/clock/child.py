@@ -106,6 +106,6 @@ _define_driver(sys.argv[5] if sys.argv[1] == SERVE else sys.argv[6])
 
 # main and _serve are driver.py's, defined above.
 if sys.argv[1] == SERVE:
-    main(_serve())  # noqa: F821 - _serve returns in each forked run, set up as a fresh run of main() would be
+    main(*_serve())  # noqa: F821 - _serve returns in each forked run, set up as a fresh run of main() would be
 else:
     main()  # noqa: F821

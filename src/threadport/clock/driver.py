@@ -29,9 +29,16 @@ def _write_result(path, result):
     # clock's deadlock report, where an import would wait on the clock. Python 2's
     # repr() is ASCII bytes already (anything else escaped): encoding it again would
     # import encodings.ascii (0.3-0.4 ms of a forked 2.7 run), as _serve's replies say.
+    # Through the descriptor: a file object (3.x's io: a FileIO and a buffer) cost a forked
+    # run more than the write, in objects made on pages it shares with the fork server.
     text = repr(result)
-    with open(path, "wb") as handle:
-        handle.write(text if str is bytes else text.encode("ascii", "backslashreplace"))
+    data = text if str is bytes else text.encode("ascii", "backslashreplace")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
 
 
 RUN_MARK = "THREADPORT_RUN"  # threadport.processes.RUN_MARK
@@ -77,25 +84,26 @@ def _started(pid):
 
 
 # The fork server's compiled sources: path -> (the bytes compiled, the code). A forked run
-# of a source the server compiled before starts with the code (main() uses it when the
-# bytes are still the same); compiling in the child cost a forked run more than the same
-# compile in the server (its allocations copy the server's pages), and the catalogue runs
-# most sources more than once.
+# of a source the server compiled before starts with the code (the bytes read for the run
+# still the same); compiling in the child cost a forked run more than the same compile in
+# the server (its allocations copy the server's pages), and the catalogue runs most
+# sources more than once.
 _compiled = {}
 
 
 def _compile_ahead(source_path):
-    """In the fork server, before the fork: compile the run's source as main() would.
-    A source that does not compile, or warns while it compiles (a SyntaxWarning must
-    reach the run's own stderr), is left to main(), which shows what a fresh run shows.
-    True when it compiled the source now."""
+    """In the fork server, before the fork: the run's code, from the source's bytes read now,
+    for this run, and compiled as main() would compile them (or before, from the same bytes),
+    and whether it was compiled now. A source that cannot be read, does not compile, or warns
+    while it compiles (a SyntaxWarning must reach the run's own stderr) is left to main(),
+    which shows what a fresh run shows: (None, False)."""
     try:
         source = _read_file(source_path)
     except Exception:  # any failure: main() reports it
-        return
+        return None, False
     known = _compiled.get(source_path)
     if known is not None and known[0] == source:
-        return
+        return known[1], False
     _compiled.pop(source_path, None)
     import _warnings  # in sys.modules from the start, in every version
 
@@ -103,11 +111,11 @@ def _compile_ahead(source_path):
     try:
         code = compile(source, source_path, "exec", 0, True)
     except Exception:
-        return
+        return None, False
     finally:
         del _warnings.filters[0]
     _compiled[source_path] = (source, code)
-    return True
+    return code, True
 
 
 # From 3.8 an import leaves the module last in sys.modules, after what it imported (3.6 and
@@ -121,7 +129,9 @@ def _import_cached(name, folder):
     the module is made as the import system makes it (its spec, loader and cached path
     on Python 3, its file on 2.7), so a forked run sees the same module a fresh run
     imports. No folder ("-"): a plain import."""
-    if folder == "-" or name in sys.modules:
+    if name in sys.modules:  # a forked run: the server's, without the import system's checks
+        return sys.modules[name]
+    if folder == "-":
         return __import__(name)
     bootstrap = sys.modules.get("_frozen_importlib")
     if bootstrap is not None:  # Python 3: the spec a plain import would find
@@ -156,8 +166,9 @@ def _serve():
     a forked child is where a fresh `python child.py ...` process would be at that
     point. The child becomes the run: its own session, stdout and stderr on the
     run's FIFOs, the run's directory and marker, the fresh run's sys.argv; then it
-    returns, and main() runs it as in a fresh process, exit and interpreter shutdown
-    included. This process waits for it and replies its pid, start time and status.
+    returns main's quiet and ahead, and main() runs it as in a fresh process, exit and
+    interpreter shutdown included. This process waits for it and replies its pid, start
+    time and status.
     """
     mode, request_fd, reply_fd, cache_folder = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     fork = os.fork
@@ -209,14 +220,15 @@ def _serve():
             os._exit(0)
         fields = request if codec is None else [field.decode(*codec) for field in request]
         out_path, err_path, directory, token = fields[6:10]
-        if _compile_ahead(fields[1]):
+        code, compiled = _compile_ahead(fields[1])
+        if compiled:
             if hasattr(gc, "freeze"):
                 # The code's objects (its constants, tuples, nested code) are the server's, frozen
                 # as the rest: made after the freeze, every later run's quiet exit walked them at
                 # its end (after the catalogue's ten modern sources, 273 objects where a run has 50 of its own).
                 gc.freeze()
             elif quiet is not None:
-                quiet.judge(_compiled[fields[1]][1])  # 2.7: may a run of this code end quietly?
+                quiet.judge(code)  # 2.7: may a run of this code end quietly?
         out_fd = os.open(out_path, os.O_WRONLY)  # the runner holds the read ends open
         err_fd = os.open(err_path, os.O_WRONLY)
         pid = fork()
@@ -234,7 +246,7 @@ def _serve():
                 sys.orig_argv = flags + sys.argv
             if mode == "virtual":
                 virtual.CLOCK.epoch = virtual._real_time()  # time.time() starts at the run's start
-            return quiet
+            return quiet, code
         os.close(out_fd)
         os.close(err_fd)
         # Replies made as bytes (PEP 461's % on 3.5+): on Python 2, str.encode("ascii") imports
@@ -245,9 +257,12 @@ def _serve():
         os.write(reply_fd, b"%d\n" % (-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)))
 
 
-def main(quiet=None):
+def main(quiet=None, ahead=None):
     """One run; ``quiet`` (forked runs only, see quiet_exit.py and quiet_exit_py2.py) may end
-    it with os._exit where that is provably what the interpreter's shutdown would show."""
+    it with os._exit where that is provably what the interpreter's shutdown would show.
+    ``ahead`` (forked runs only): the run's code, which the fork server compiled from the
+    bytes it read for this run (_compile_ahead); read again here, the source cost a forked
+    run a file object and 30-35 page faults, for the bytes the server had just read."""
     result_path, source_path, entry, args_literal, mode, cache_folder = sys.argv[1:7]
     result = {
         "python": _version(),
@@ -287,12 +302,10 @@ def main(quiet=None):
     status = 0
     code = None
     try:
-        with open(source_path, "rb") as handle:
-            source = handle.read()
-        known = _compiled.get(source_path)
-        if known is not None and known[0] == source:
-            code = known[1]  # compiled by the fork server, from these very bytes
-        else:
+        code = ahead
+        if code is None:
+            with open(source_path, "rb") as handle:
+                source = handle.read()
             code = compile(source, source_path, "exec", 0, True)
         exec(code, module.__dict__)
         # The runner's literal of JSON's values; Python 2's True and False are names.
