@@ -95,3 +95,23 @@ def test_a_server_started_early_that_never_gets_ready_is_closed_by_the_lease_tha
         with forkserver.lease(str(broken), "virtual", (), forkserver.child_environment()):
             pass
     assert not any(forkserver._idle.values()) and server.process.returncode == 3
+
+
+def test_at_exit_every_idle_server_is_told_to_end_before_any_is_waited_for(no_idle_servers, monkeypatch):
+    # They end side by side (a 3.x server's end is a few ms), not one after another.
+    forkserver.warm(sys.executable, False)
+    forkserver.warm(sys.executable, True)
+    servers = [server for idle in forkserver._idle.values() for server in idle]
+    open_when_waited = []
+    for server in servers:
+        server.ready()  # as after their runs
+        wait = server.process.wait
+
+        def recorded(timeout=None, wait=wait):
+            open_when_waited.append([other.requests for other in servers if other.requests >= 0])
+            return wait(timeout)
+
+        monkeypatch.setattr(server.process, "wait", recorded)
+    forkserver.close_all()
+    assert open_when_waited == [[], []]
+    assert all(server.process.returncode == 0 for server in servers)

@@ -258,12 +258,18 @@ class ForkServer:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def hang_up(self) -> None:
+        """Close the server's pipes: at EOF on its requests it ends (once)."""
+        fds, self.requests, self.replies = (self.requests, self.replies), -1, -1
+        for fd in fds:
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
     def close(self) -> None:
-        for fd in (self.requests, self.replies):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.hang_up()
         try:
             self.process.wait(READY_TIMEOUT)  # EOF on its request pipe ends it
         except subprocess.TimeoutExpired:
@@ -366,5 +372,7 @@ def close_all() -> None:
     with _idle_lock:
         servers = [server for idle in _idle.values() for server in idle]
         _idle.clear()
+    for server in servers:  # every one told first, so that they end side by side, not one after another
+        server.hang_up()
     for server in servers:
         server.close()
