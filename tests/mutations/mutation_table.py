@@ -209,7 +209,7 @@ MUTATIONS = (
     ),
     Mutation(
         "child: a Thread(target=...) entry is called in the main thread, not in a thread of its own",
-        "src/threadport/clock/child.py",
+        "src/threadport/clock/driver.py",
         "            thread = threading.Thread(target=target, args=tuple(args))\n"
         "            thread.start()\n"
         "            thread.join()\n",
