@@ -16,7 +16,7 @@ import pytest
 
 from threadport.clock import CHILD_SCRIPT, quiet_exit_py2
 
-CLOCK = str(CHILD_SCRIPT.parent)
+CLOCK = os.path.dirname(CHILD_SCRIPT)
 # Everything here runs on python2.7: CI runs it once (the every-python env), not in each env.
 pytestmark = pytest.mark.interpreter_free("the checker runs on python2.7; pytest's Python only reads its answers")
 

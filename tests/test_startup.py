@@ -198,6 +198,18 @@ def test_a_compare_run_imports_neither_tempfile_nor_shutil(tmp_path, legacy_pyth
     assert "_ast" not in modules  # the results are in the child's plain form: read without the compiler (result_text)
 
 
+@pytest.mark.parametrize("legacy", [False, True])
+def test_a_compare_run_imports_no_pathlib(tmp_path, legacy_python, legacy):
+    # The catalogue, discovery, the run service and the runner take paths as str (os.path):
+    # pathlib, with urllib.parse and ipaddress, was 16 M of a one-pair compare's 135 M
+    # instructions. Discovery (no --legacy-python) scans pyenv's versions too.
+    chosen = ["--legacy-python", legacy_python] if legacy else []
+    modules, done = imported_after(tmp_path, ["compare", "finalizer_switch", "--json", *chosen])
+    assert done.returncode == 0 and '"verdict": "equivalent"' in done.stdout
+    assert "threadport.runner" in modules and "threadport.catalog" in modules
+    assert {"pathlib", "urllib.parse", "ipaddress"} & modules == set()
+
+
 def test_a_lazy_pattern_compiles_on_first_use_only(monkeypatch):
     import re
 
@@ -308,4 +320,3 @@ def test_quick_commands_end_with_every_object_frozen(monkeypatch, capsys, argv, 
         pass
     assert froze == ([True] if frozen else [])
     assert capsys.readouterr().out  # it ran: a list, a help text or a version
-

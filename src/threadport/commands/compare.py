@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 from threadport.commands.options import _positive_int, jobs_option, legacy_choice, modern_choice
 from threadport.errors import UsageError
@@ -16,9 +15,19 @@ from threadport.quick_args import Flag, Quick, Value
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from threadport.compare import Result
     from threadport.runner import Transcript
+
+
+def _output_path(text: str) -> Path:
+    """--output's type: a pathlib.Path, and pathlib (with urllib.parse and ipaddress, 16 M
+    instructions) imported only when the option is given."""
+    from pathlib import Path
+
+    return Path(text)
+
 
 # What add_arguments declares, as threadport.quick_args reads it: the usual lines (the
 # benchmarks', tox's, the README's) without argparse, gettext and locale (about 19 M of a
@@ -29,7 +38,7 @@ QUICK = Quick(
         "--legacy-python": Value("legacy_python"),
         "--real-time": Flag("real_time"),
         "--json": Flag("json"),
-        "--output": Value("output", Path),
+        "--output": Value("output", _output_path),
         "--timeout": Value("timeout", float),
         "--jobs": Value("jobs", _positive_int),
         "--quiet": Flag("quiet"),
@@ -52,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--legacy-python", metavar="EXE", help="legacy side (default: discovered python2.7)")
     parser.add_argument("--real-time", action="store_true", help="run without the virtual clock (slow: real sleeps)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
-    parser.add_argument("--output", metavar="FILE", type=Path, help="also write the JSON document to FILE")
+    parser.add_argument("--output", metavar="FILE", type=_output_path, help="also write the JSON document to FILE")
     parser.add_argument(
         "--timeout",
         type=float,
