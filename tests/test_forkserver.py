@@ -762,3 +762,32 @@ def test_a_server_and_its_runs_read_and_write_through_descriptors_alone(snippet,
     finally:
         server.close()
     assert log.read_text() == at_start
+
+
+# virtual.fork as a fork server calls it, twice: what the server holds between its forks and
+# what each child has, on the threading module's names that install() set.
+FORKS = """
+from __future__ import print_function
+import os, sys
+sys.path[0] = {clock!r}
+import virtual
+virtual.install()
+import threading
+ours = threading.Lock
+for _ in range(2):
+    pid = virtual.fork()
+    if pid == 0:
+        os._exit(0 if threading.Lock is ours and not getattr(virtual, "_served", None) else 3)
+    status = os.waitpid(pid, 0)[1]
+    print(os.WEXITSTATUS(status), threading.Lock is virtual._threading_before["Lock"])
+"""
+
+
+@LEGACY_HALF_ONCE
+def test_a_server_holds_threadings_own_lock_factories_between_its_forks(any_python):
+    # Each child puts the clock's factories back after the fork (threading's _after_fork made
+    # its registry locks with threading's own); the server keeps threading's from its first
+    # fork on, instead of setting them back and forth around every fork (10 page faults a run).
+    script = FORKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    done = subprocess.run([any_python, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split("\n") == ["0 True", "0 True", ""], done.stderr
