@@ -95,3 +95,44 @@ def test_a_wrong_title_fails():
     )
     labels = {r.label: r.title for p in parse_catalog(text) for n in p.notes for r in n.refs}
     assert "bpo-43372" in labels and "bpo-43372" not in TITLES
+
+
+class Watched(dict):
+    """A fact's table that counts the reprs made of it."""
+
+    reprs = 0
+
+    def __repr__(self) -> str:
+        type(self).reprs += 1
+        return super().__repr__()
+
+
+def test_a_good_fact_is_read_without_making_its_error_text(monkeypatch):
+    # Every load reads every fact; the error's text (a repr of the table) was made for each.
+    from threadport import catalog
+    from threadport.facts import Fact
+
+    monkeypatch.setattr(Watched, "reprs", 0)
+    assert catalog._fact(Watched(name="Thread.isAlive", removed_in="3.9"), "t") == Fact(
+        "Thread.isAlive", "removed_in", "3.9"
+    )
+    assert Watched.reprs == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"name": "Thread.isAlive", "removed_in": "3.9", "warns_from": "3.8"},  # two kinds
+        {"name": "Thread.isAlive"},  # none
+        {"name": "Thread.isAlive", "removed_in": "3.9", "since": "3.9"},  # an unknown key
+        {"name": 3, "removed_in": "3.9"},  # a name that is no string
+    ],
+)
+def test_a_bad_fact_is_named_whole_in_its_error(raw):
+    from threadport.catalog import CatalogError, _fact
+
+    with pytest.raises(CatalogError) as error:
+        _fact(raw, "A note")
+    assert str(error.value) == (
+        f"note 'A note': fact {raw!r}: give a name and exactly one of exists_from, warns_from, removed_in, defined_as"
+    )

@@ -211,3 +211,9 @@ def test_cli_exits_1_when_the_quote_is_not_in_the_seed(legacy_python, capsys, mo
     assert out.startswith('FAIL  "Threads never need locks."')
     assert "not found in the seed's comments" in out
     assert "FAIL" not in out.split("not found in the seed's comments")[1].splitlines()[1]  # the runs passed
+
+
+def test_a_malformed_claim_is_named_by_its_pair_and_quote():
+    with pytest.raises(CatalogError) as error:
+        parse_catalog(PAIR_TOML.format(claim='quote = "It\'s alive"\n  entry = "nope"\n  expect = ["a"]'))
+    assert str(error.value) == "pair 'thread_api': claim \"It's alive\": entry 'nope' is not an entry point of the pair"

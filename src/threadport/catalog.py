@@ -12,6 +12,7 @@ import sys
 from functools import cache, lru_cache
 
 from threadport.errors import ThreadportError
+from threadport.facts import Fact  # ledger.Fact itself; the ledger would import far more (compare: 3-9 ms)
 from threadport.records import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
@@ -303,14 +304,17 @@ def _race(raw: dict, where: str) -> Race:
 FACT_KEYS = ("exists_from", "warns_from", "removed_in", "defined_as")
 
 
-def _fact(raw: dict, title: str):
-    """``{name = "Thread.isAlive", removed_in = "3.9"}`` -> ledger.Fact (one kind key per fact)."""
-    from threadport.facts import Fact  # ledger.Fact itself; the ledger would import far more (compare: 3-9 ms)
+FACT_FIELDS = frozenset({*FACT_KEYS, "name", "category", "value"})
 
-    where = f"note {title!r}: fact {raw!r}"
+
+def _fact(raw: dict, title: str):
+    """``{name = "Thread.isAlive", removed_in = "3.9"}`` -> ledger.Fact (one kind key per fact).
+
+    Every load reads every fact (63), so the error's text is made only for an error: made
+    for each fact (a repr of its table), it was a fifth of the catalogue's load."""
     kinds = [key for key in FACT_KEYS if key in raw]
-    unknown = set(raw) - set(FACT_KEYS) - {"name", "category", "value"}
-    if len(kinds) != 1 or unknown or not isinstance(raw.get("name"), str):
+    if len(kinds) != 1 or not FACT_FIELDS.issuperset(raw) or not isinstance(raw.get("name"), str):
+        where = f"note {title!r}: fact {raw!r}"
         raise CatalogError(f"{where}: give a name and exactly one of {', '.join(FACT_KEYS)}")
     kind = kinds[0]
     if kind == "defined_as":
@@ -331,24 +335,26 @@ def _note(raw: dict) -> Note:
 
 
 def _claim(raw: dict, stem: str, entries: tuple[Entry, ...]) -> Claim:
-    where = f"pair {stem!r}: claim {raw.get('quote', '?')!r}"
+    def problem(what: str) -> CatalogError:  # the claim named by its quote, made for an error only
+        return CatalogError(f"pair {stem!r}: claim {raw.get('quote', '?')!r}: {what}")
+
     unknown = set(raw) - CLAIM_KEYS
     if unknown:
         known = ", ".join(sorted(CLAIM_KEYS))
-        raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} (known: {known})")
+        raise problem(f"unknown key(s) {', '.join(sorted(unknown))} (known: {known})")
     quote, entry, expect = raw["quote"], raw["entry"], raw["expect"]
     if not isinstance(quote, str) or not quote.strip():
-        raise CatalogError(f"{where}: quote must be the seed's text, a non-empty string")
+        raise problem("quote must be the seed's text, a non-empty string")
     if not any(entry in (e.legacy, e.modern) for e in entries):
-        raise CatalogError(f"{where}: entry {entry!r} is not an entry point of the pair")
+        raise problem(f"entry {entry!r} is not an entry point of the pair")
     if not _lines(expect):
-        raise CatalogError(f"{where}: expect must be a non-empty list of stdout lines")
+        raise problem("expect must be a non-empty list of stdout lines")
     absent = raw.get("absent", [])
     if absent and not _lines(absent):
-        raise CatalogError(f"{where}: absent must be a list of stdout lines")
+        raise problem("absent must be a list of stdout lines")
     names = raw.get("names", [])
     if names and not _lines(names):
-        raise CatalogError(f"{where}: names must be a list of ledger names (see `threadport ledger`)")
+        raise problem("names must be a list of ledger names (see `threadport ledger`)")
     return Claim(quote=quote, entry=entry, expect=tuple(expect), absent=tuple(absent), names=tuple(names))
 
 
