@@ -3,6 +3,8 @@ from the file again as soon as it changes: the cache saves the TOML parse, never
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from threadport import catalog
@@ -41,6 +43,6 @@ def test_a_changed_catalogue_is_read_from_the_file(tmp_path, private_cache):
 
 
 def test_the_installed_catalogue_reads_the_same_from_the_cache(private_cache):
-    parsed = catalog.parse_catalog(catalog.CATALOG_FILE.read_text(encoding="utf-8"))
+    parsed = catalog.parse_catalog(Path(catalog.CATALOG_FILE).read_text(encoding="utf-8"))
     catalog._catalog_tables(catalog.CATALOG_FILE)  # stores it
     assert catalog._pairs(catalog._catalog_tables(catalog.CATALOG_FILE)) == parsed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from test_ledger import book  # noqa: F401  (the session's ledger fixture)
@@ -16,7 +17,7 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-TITLES = tomllib.loads(CATALOG_FILE.with_name("reference_titles.toml").read_text(encoding="utf-8"))
+TITLES = tomllib.loads(Path(CATALOG_FILE).with_name("reference_titles.toml").read_text(encoding="utf-8"))
 NUMBERED = re.compile(r"(PEP \d+|bpo-\d+|gh-\d+)$")
 # A Python 3 version in prose: 3.9, 3.7.3 (3.13t counts as 3.13).
 PYTHON3_VERSION = re.compile(r"(?<![\d.])3\.\d+(?:\.\d+)?(?![\d.]*\d)")
@@ -56,7 +57,7 @@ def test_every_version_fact_in_the_catalogue_agrees_with_the_ledger(book):  # no
     ],
 )
 def test_a_wrong_version_written_into_the_catalogue_fails(book, right, wrong):  # noqa: F811
-    text = CATALOG_FILE.read_text(encoding="utf-8")
+    text = Path(CATALOG_FILE).read_text(encoding="utf-8")
     assert right in text
     problems = problems_in(parse_catalog(text.replace(right, wrong, 1)), book)
     assert problems, f"{wrong} went unnoticed"
@@ -82,13 +83,15 @@ def test_every_numbered_reference_has_its_title_from_the_table():
                 assert ref.label in TITLES, f"{stem}: {ref.label} is not in reference_titles.toml"
                 assert ref.title == TITLES[ref.label], f"{stem}: {ref.label}: {ref.title!r}"
     # No stale rows: each is cited by the catalogue or by the code.
-    code = " ".join(path.read_text(encoding="utf-8") for path in CATALOG_FILE.parent.rglob("*.py"))
+    code = " ".join(path.read_text(encoding="utf-8") for path in Path(CATALOG_FILE).parent.rglob("*.py"))
     assert sorted(label for label in set(TITLES) - used if not re.search(rf"{label}\b", code)) == []
 
 
 def test_a_wrong_title_fails():
-    text = CATALOG_FILE.read_text(encoding="utf-8").replace(
-        "bpo-37804: Remove Thread.isAlive in Python 3.9", "bpo-43372: Remove Thread.isAlive in Python 3.9", 1
+    text = (
+        Path(CATALOG_FILE)
+        .read_text(encoding="utf-8")
+        .replace("bpo-37804: Remove Thread.isAlive in Python 3.9", "bpo-43372: Remove Thread.isAlive in Python 3.9", 1)
     )
     labels = {r.label: r.title for p in parse_catalog(text) for n in p.notes for r in n.refs}
     assert "bpo-43372" in labels and "bpo-43372" not in TITLES

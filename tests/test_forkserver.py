@@ -607,8 +607,10 @@ def test_a_server_keeps_its_own_modules_compiled_in_the_cache_folder(any_python,
     start_and_close()
     entries = sorted((folder / "threadport").glob("clock-*.code"))
     names = [entry.name.split("-")[1] for entry in entries]
+    # child.py's own second half (driver.py: a script is compiled at every start, 5 ms of it);
     # the quiet exit's checker: quiet_exit on 3.7+, quiet_exit_py2 on 2.7
-    assert names == (["quiet_exit_py2", "virtual"] if any_python != sys.executable else ["quiet_exit", "virtual"])
+    quiet = "quiet_exit_py2" if any_python != sys.executable else "quiet_exit"
+    assert names == ["driver", quiet, "virtual"]
     written = {entry: entry.stat().st_ino for entry in entries}
     start_and_close()
     assert {entry: entry.stat().st_ino for entry in entries} == written  # read, not written again
@@ -639,12 +641,12 @@ def test_a_fresh_run_takes_the_clock_from_the_cache_folder_and_sees_a_plain_impo
     def fresh_probe():
         return comparable(run_entry(any_python, path, "main", fresh=True, environment=environment, timeout=30))
 
-    cached = fresh_probe()  # no server here: a fresh run compiles the clock and keeps it
+    cached = fresh_probe()  # no server here: a fresh run compiles the clock (and child.py's driver) and keeps it
     entries = sorted((folder / "threadport").glob("clock-*.code"))
-    assert [entry.name.split("-")[1] for entry in entries] == ["virtual"]
-    written = entries[0].stat().st_ino
+    assert [entry.name.split("-")[1] for entry in entries] == ["driver", "virtual"]
+    written = [entry.stat().st_ino for entry in entries]
     assert fresh_probe() == cached
-    assert entries[0].stat().st_ino == written  # read, not written again
+    assert [entry.stat().st_ino for entry in entries] == written  # read, not written again
     monkeypatch.setenv("THREADPORT_NO_CACHE", "1")
     plain = fresh_probe()  # "-": a plain import
     assert plain["ended"] == "exit status 0", plain["stderr"]
@@ -709,3 +711,83 @@ def test_a_2_7_server_hands_its_runs_no_young_objects(legacy_python, snippet, tm
         sizes = [line.split(":")[-1].split() for line in stderr if "objects in each generation" in line]
         assert len(sizes) == 1, stderr
         assert int(sizes[0][0]) + int(sizes[0][1]) < 100, sizes  # young: the run's own
+
+
+# child.py run as the fork server, under an audit hook that logs each file object opened
+# (io.open's "open" event has a mode; os.open's has None), by the server or by its runs.
+AUDITED_SERVER = """
+import os, sys
+child, log = {child!r}, os.open({log!r}, os.O_WRONLY | os.O_APPEND)
+server = os.getpid()
+
+def hook(event, args):
+    if event == "open" and args[1] is not None:
+        os.write(log, (repr((os.getpid() == server, args[:2])) + "\\n").encode())
+
+sys.addaudithook(hook)
+sys.argv[0] = __file__ = child
+sys.path[0] = os.path.dirname(child)
+with open(child, "rb") as handle:
+    code = compile(handle.read(), child, "exec")
+exec(code)
+"""
+
+
+def test_a_server_and_its_runs_read_and_write_through_descriptors_alone(snippet, tmp_path, monkeypatch):
+    # A file object per read or write (3.x's io: a FileIO and a buffer) made and dropped objects
+    # on pages the server and its runs share copy-on-write. The server's: the run's source, read
+    # to see whether it had compiled those bytes already, and the run's /proc stat (about 20
+    # page faults of the server per run); the run's: its source again (the bytes the server had
+    # just read) and its result file (10-15 faults of a forked 3.11 run).
+    log = tmp_path / "opened.log"
+    log.touch()
+    wrapper = tmp_path / "audited_server.py"
+    wrapper.write_text(AUDITED_SERVER.format(child=str(forkserver.CHILD_SCRIPT), log=str(log)))
+    monkeypatch.setattr(forkserver, "CHILD_SCRIPT", wrapper)
+    path = snippet("def main():\n    print('ran')\n")
+    server = forkserver.ForkServer(sys.executable, "virtual", (), child_environment())
+    try:
+        at_start = log.read_text()  # its own modules, before it said it was ready
+        for _ in range(2):  # a source compiled ahead, then one it compiled before
+            scratch = tmp_path / f"run{_}"
+            scratch.mkdir()
+            argv = [str(scratch / "result.txt"), str(path), "main", "[]", "virtual", "-"]
+            run = server.start(argv, str(scratch), "token")
+            assert run.wait(30) == 0
+            assert os.read(run.stdout.fileno(), 100) == b"ran\n"
+            assert run.started is not None  # the start time the server read from /proc
+            run.stdout.close()
+            run.stderr.close()
+            run.unlink()
+    finally:
+        server.close()
+    assert log.read_text() == at_start
+
+
+# virtual.fork as a fork server calls it, twice: what the server holds between its forks and
+# what each child has, on the threading module's names that install() set.
+FORKS = """
+from __future__ import print_function
+import os, sys
+sys.path[0] = {clock!r}
+import virtual
+virtual.install()
+import threading
+ours = threading.Lock
+for _ in range(2):
+    pid = virtual.fork()
+    if pid == 0:
+        os._exit(0 if threading.Lock is ours and not getattr(virtual, "_served", None) else 3)
+    status = os.waitpid(pid, 0)[1]
+    print(os.WEXITSTATUS(status), threading.Lock is virtual._threading_before["Lock"])
+"""
+
+
+@LEGACY_HALF_ONCE
+def test_a_server_holds_threadings_own_lock_factories_between_its_forks(any_python):
+    # Each child puts the clock's factories back after the fork (threading's _after_fork made
+    # its registry locks with threading's own); the server keeps threading's from its first
+    # fork on, instead of setting them back and forth around every fork (10 page faults a run).
+    script = FORKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    done = subprocess.run([any_python, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split("\n") == ["0 True", "0 True", ""], done.stderr

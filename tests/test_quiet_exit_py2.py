@@ -16,11 +16,11 @@ import pytest
 
 from threadport.clock import CHILD_SCRIPT, quiet_exit_py2
 
-CLOCK = str(CHILD_SCRIPT.parent)
+CLOCK = os.path.dirname(CHILD_SCRIPT)
 # Everything here runs on python2.7: CI runs it once (the every-python env), not in each env.
 pytestmark = pytest.mark.interpreter_free("the checker runs on python2.7; pytest's Python only reads its answers")
 
-# As the fork server sets it up (clock/child.py _serve), then one run of the snippet's main()
+# As the fork server sets it up (clock/driver.py _serve), then one run of the snippet's main()
 # in this very process, then the check main() makes at its end.
 DRIVER = """
 import gc, sys

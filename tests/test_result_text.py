@@ -42,7 +42,7 @@ def a_result(chance: random.Random) -> dict:
 
 
 def written(result: dict) -> str:
-    """What clock/child.py _write_result writes on Python 3: repr, ASCII with escapes."""
+    """What clock/driver.py _write_result writes on Python 3: repr, ASCII with escapes."""
     return repr(result).encode("ascii", "backslashreplace").decode("ascii")
 
 

@@ -64,7 +64,7 @@ def test_an_escaping_exception_is_recorded_and_its_traceback_starts_in_the_snipp
 
 
 def test_an_exception_message_beyond_ascii_is_recorded_as_written(any_python, snippet):
-    # The result file is ASCII (clock/child.py, _write_result): Python 3's repr keeps é as it
+    # The result file is ASCII (clock/driver.py, _write_result): Python 3's repr keeps é as it
     # is and the child escapes it; Python 2's repr escapes it already, in its own spelling.
     path = snippet("""
         def main():

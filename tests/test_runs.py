@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,8 +35,9 @@ def test_side_jobs_take_the_entry_timeout_unless_overridden():
     python = resolve(sys.executable)
     legacy = side_job(pair, entry, python, legacy=True)
     modern = side_job(pair, entry, python, legacy=False, timeout=5)
-    assert (legacy.source, legacy.entry) == (pair.legacy_path, "testIsAliveOnSleeper")
-    assert (modern.source, modern.entry, modern.limit) == (pair.modern_path, "poll_sleeper", 5)
+    # The files as str (Pair.source_file): the run service imports no pathlib.
+    assert (legacy.source, legacy.entry) == (str(pair.legacy_path), "testIsAliveOnSleeper")
+    assert (modern.source, modern.entry, modern.limit) == (str(pair.modern_path), "poll_sleeper", 5)
     assert legacy.limit == (entry.timeout or DEFAULT_TIMEOUT)
 
 
@@ -111,8 +113,8 @@ def test_a_batch_makes_the_runs_environment_once_and_every_run_gets_it(monkeypat
 
 
 def test_a_batch_resolves_each_source_once_and_its_runs_get_the_real_path(snippet, tmp_path, monkeypatch):
-    # A run's child is given its source's real path (runner.run_entry: Path.resolve, 3 lstat
-    # and a stat); a batch resolves each source once, however many of its runs use it.
+    # A run's child is given its source's real path (runner.run_entry: os.path.realpath, 3
+    # lstat); a batch resolves each source once, however many of its runs use it.
     path = snippet("""
         def main():
             print(__file__)
@@ -121,8 +123,14 @@ def test_a_batch_resolves_each_source_once_and_its_runs_get_the_real_path(snippe
     monkeypatch.chdir(tmp_path)
     real_path = str(path.resolve())
     resolved = []
-    real_resolve = Path.resolve
-    monkeypatch.setattr(Path, "resolve", lambda self, *args: resolved.append(self) or real_resolve(self, *args))
+    real_realpath = os.path.realpath
+
+    def realpath(path, *args, **kwargs):
+        if str(path).endswith("snippet.py"):  # the sources', not the rest of a run's (the cache's)
+            resolved.append(path)
+        return real_realpath(path, *args, **kwargs)
+
+    monkeypatch.setattr(os.path, "realpath", realpath)
     python = resolve(sys.executable)
     names = [Path("link/snippet.py"), tmp_path / "link" / "snippet.py", Path("snippet.py")]
     jobs = [Job(python, name, "main", (), timeout=DEFAULT_TIMEOUT + n) for n in range(2) for name in names]

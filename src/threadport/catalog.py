@@ -10,12 +10,18 @@ import os
 import re
 import sys
 from functools import cache, lru_cache
-from pathlib import Path
 
 from threadport.errors import ThreadportError
 from threadport.records import Record
 
-CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Paths in this module are str and os.path; pathlib (with urllib.parse and ipaddress, 16 M
+# instructions) is imported only by what asks for a Path (Pair.legacy_path, showcase_root):
+# the run service takes its files as str (Pair.source_file), and compare imports no pathlib.
+CATALOG_FILE = os.path.join(os.path.dirname(__file__), "catalog.toml")
 
 
 class CatalogError(ThreadportError):
@@ -172,11 +178,20 @@ class Pair(Record, frozen=True):
 
     @property
     def legacy_path(self) -> Path:
-        return showcase_root() / "legacy" / f"{self.stem}.py"
+        from pathlib import Path
+
+        return Path(self.source_file(legacy=True))
 
     @property
     def modern_path(self) -> Path:
-        return showcase_root() / "modern" / f"{self.stem}.py"
+        from pathlib import Path
+
+        return Path(self.source_file(legacy=False))
+
+    def source_file(self, *, legacy: bool) -> str:
+        """The legacy or the modern file, as a str (legacy_path and modern_path as Paths)."""
+        root = _showcase_root(os.environ.get("THREADPORT_HOME"))
+        return os.path.join(root, "legacy" if legacy else "modern", f"{self.stem}.py")
 
     def entry(self, name: str) -> Entry:
         for entry in self.entries:
@@ -219,20 +234,23 @@ def reference(label: str) -> Ref:
 
 def showcase_root() -> Path:
     """Where legacy/ and modern/ live: $THREADPORT_HOME, the wheel's copy, or the checkout."""
-    return _showcase_root(os.environ.get("THREADPORT_HOME"))
+    from pathlib import Path
+
+    return Path(_showcase_root(os.environ.get("THREADPORT_HOME")))
 
 
-# Asked for each side of each run (Pair.legacy_path, modern_path): the search resolved this
-# file's path and looked at up to six folders each time, 0.33 ms a call, 12 ms of a compare.
+# Asked for each side of each run (Pair.source_file): the search resolved this file's path
+# and looked at up to six folders each time, 0.33 ms a call, 12 ms of a compare.
 @cache
-def _showcase_root(home: str | None) -> Path:
+def _showcase_root(home: str | None) -> str:
     candidates = []
     if home:
-        candidates.append(Path(home))
-    candidates.append(Path(__file__).with_name("_showcase"))
-    candidates.append(Path(__file__).resolve().parents[2])
+        candidates.append(home)
+    here = os.path.dirname(__file__)
+    candidates.append(os.path.join(here, "_showcase"))
+    candidates.append(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
     for candidate in candidates:
-        if (candidate / "legacy").is_dir() and (candidate / "modern").is_dir():
+        if os.path.isdir(os.path.join(candidate, "legacy")) and os.path.isdir(os.path.join(candidate, "modern")):
             return candidate
     raise CatalogError("cannot find the legacy/ and modern/ folders (set THREADPORT_HOME to a threadport checkout)")
 
@@ -379,7 +397,7 @@ def load_catalog() -> tuple[Pair, ...]:
     return _pairs(_catalog_tables(CATALOG_FILE))
 
 
-def _catalog_tables(path: Path) -> dict:
+def _catalog_tables(path: str) -> dict:
     """The catalogue file's tables, kept in the disk cache (threadport.cache) for that
     version of the file (real path, inode, size, mtime): a changed file is parsed again.
     Validation (_pairs) runs on every load either way. One entry per install: a catalogue
@@ -391,7 +409,8 @@ def _catalog_tables(path: Path) -> dict:
     stored = cache.load(entry, key) if key else None
     if isinstance(stored, dict):
         return stored
-    data = _toml_loads(path.read_text(encoding="utf-8"))
+    with open(path, encoding="utf-8") as catalog:
+        data = _toml_loads(catalog.read())
     if key:
         cache.store(entry, key, data)
     return data

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from functools import cache, lru_cache
-from pathlib import Path
 
 from threadport import cache as disk_cache
 from threadport.errors import ThreadportError
@@ -120,34 +119,41 @@ def _run_probe(path: str) -> Interpreter | None:
     return Interpreter(path, tuple(int(p) for p in parts[:3]), parts[3] == "1")
 
 
-def pyenv_root() -> Path:
-    return Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+# Paths here are str and os.path, not pathlib: pathlib (with urllib.parse and ipaddress, 16 M
+# instructions) is no part of compare's start-up, and discovery runs in every compare.
+def pyenv_root() -> str:
+    return os.environ.get("PYENV_ROOT") or os.path.join(os.path.expanduser("~"), ".pyenv")
+
+
+def _listed(folder: str, prefix: str) -> list[str]:
+    """The names in ``folder`` that start with ``prefix`` (a glob of ``prefix*``: the
+    prefixes here start with a letter or digit, so no hidden name), in the folder's order."""
+    try:
+        return [name for name in os.listdir(folder) if name.startswith(prefix)]
+    except OSError:
+        return []
 
 
 def _pyenv_pythons(prefix: str) -> list[str]:
-    versions = pyenv_root() / "versions"
-    if not versions.is_dir():
-        return []
+    versions = os.path.join(pyenv_root(), "versions")
     found = []
-    for folder in sorted(versions.glob(f"{prefix}*"), key=_version_key):
+    for version in sorted(_listed(versions, prefix), key=_version_key):
         for name in ("python", "python3", "python2"):
-            exe = folder / "bin" / name
-            if exe.exists():
-                found.append(str(exe))
+            exe = os.path.join(versions, version, "bin", name)
+            if os.path.exists(exe):
+                found.append(exe)
                 break
     return found
 
 
 def _uv_pythons() -> list[str]:
-    base = os.environ.get("UV_PYTHON_INSTALL_DIR") or Path.home() / ".local/share/uv/python"
-    base = Path(base)
-    if not base.is_dir():
-        return []
-    return [str(p / "bin/python3") for p in sorted(base.glob("cpython-3.*")) if (p / "bin/python3").exists()]
+    base = os.environ.get("UV_PYTHON_INSTALL_DIR") or os.path.join(os.path.expanduser("~"), ".local/share/uv/python")
+    found = [os.path.join(base, name, "bin", "python3") for name in sorted(_listed(base, "cpython-3."))]
+    return [exe for exe in found if os.path.exists(exe)]
 
 
-def _version_key(path: Path) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in path.name.replace("-", ".").split(".")[:3])
+def _version_key(name: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in name.replace("-", ".").split(".")[:3])
 
 
 def _shims() -> str:
@@ -236,7 +242,7 @@ def legacy_choice(spec: str, named: str) -> Interpreter:
         found = resolve(spec)
     else:
         exe = command_path(spec)
-        if not Path(exe).exists():
+        if not os.path.exists(exe):
             raise InterpreterNotFound(f"{named}: no such file or command")
         found = probe(exe)
         if found is None:

@@ -21,13 +21,14 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from threadport import records
 from threadport.errors import ThreadportError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (3-5 ms of every compare)
 if TYPE_CHECKING:
+    from pathlib import Path  # imported where a Path is made: compare writes without one
+
     from threadport.compare import Result
 
 EQUIVALENT, DECLARED, MISMATCH = "equivalent", "declared", "mismatch"
@@ -196,6 +197,8 @@ def record(raw: object, source: Path | str, index: int) -> Record:
 
 def result_files(paths: Iterable[Path]) -> list[Path]:
     """Files as given, and every *.json in folders (tox commands do not expand globs)."""
+    from pathlib import Path
+
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():

@@ -17,13 +17,16 @@ import select
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 from threadport import cache, folders, forkserver, processes, result_text
 from threadport.clock import CHILD_SCRIPT
 from threadport.interpreters import Interpreter, command_path, probe
 from threadport.processes import RUN_MARK
 from threadport.records import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0  # seconds per run, unless the catalogue entry or --timeout says otherwise
 # After the entry point's process exits, its output may stay open this long (a
@@ -166,12 +169,7 @@ def _lines(raw: bytes) -> list[str]:
     return lines
 
 
-def child_environment() -> dict[str, str]:
-    # PYTHON* variables of the caller (a tox env's PYTHONPATH, say) must not
-    # leak into either half; a fixed hash seed makes set and dict order repeatable.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONHASHSEED"] = "0"
-    return env
+child_environment = forkserver.child_environment  # where a run's server is started early (warm) too
 
 
 def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes, bool, bool, list]:
@@ -259,12 +257,13 @@ _TELLS_APART = re.compile(rb"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|r
 _fresh_answers: dict[str, tuple[tuple[int, int, int], bool]] = {}
 
 
-def needs_fresh_process(source: Path) -> bool:
+def needs_fresh_process(source: Path | str) -> bool:
     facts = os.stat(source)
     version = (facts.st_ino, facts.st_size, facts.st_mtime_ns)
     known = _fresh_answers.get(str(source))
     if known is None or known[0] != version:
-        known = _fresh_answers[str(source)] = (version, bool(_TELLS_APART.search(source.read_bytes())))
+        with open(source, "rb") as text:
+            known = _fresh_answers[str(source)] = (version, bool(_TELLS_APART.search(text.read())))
     return known[1]
 
 
@@ -332,16 +331,19 @@ def run_entry(
     a fresh interpreter process."""
     known = python if isinstance(python, Interpreter) else None
     python = python.path if isinstance(python, Interpreter) else command_path(python)
-    source = Path(source)
-    if not source.is_file():
-        raise FileNotFoundError(f"no source file {source}")
-    mode = "real" if real_time else "virtual"
+    # A str and os.path, not a pathlib.Path: no pathlib on compare's path (catalog.py says why).
+    source = os.fspath(source)
+    if not os.path.isfile(source):
+        from pathlib import Path  # the message names the file as it always did
+
+        raise FileNotFoundError(f"no source file {Path(source)}")
+    mode = forkserver.clock_mode(real_time)
     # The run's own folder: its working directory and its result file. In memory: on a disk's
     # file system making and removing it cost 1.3 ms of CPU a run, 0.2 ms on tmpfs.
     scratch = folders.private_folder("threadport-")
     try:
         # ``real_path``: the source resolved by the caller (runs.run_job, once for a batch)
-        real_path = real_path or str(source.resolve())
+        real_path = real_path or os.path.realpath(source)
         # The last: where the child keeps the clock's module compiled ("-": nowhere), forked or
         # fresh (a run has -B: compiled again at each fresh start without it)
         argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode, cache.folder() or "-"]

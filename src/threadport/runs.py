@@ -12,7 +12,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 try:  # queue.SimpleQueue itself, without the rest of queue (a lock-based Queue: threading, heapq...)
     from _queue import SimpleQueue
@@ -24,6 +23,10 @@ from threadport.interpreters import Interpreter
 from threadport.records import Record
 from threadport.runner import DEFAULT_TIMEOUT, Transcript, child_environment, run_entry
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from pathlib import Path  # sources may be Paths; the run service itself uses str (no pathlib)
+
 
 class Job(Record, frozen=True):
     """One run of ``entry(*args)`` from ``source`` on ``python``."""
@@ -33,7 +36,7 @@ class Job(Record, frozen=True):
     def __init__(
         self,
         python: Interpreter,
-        source: Path,
+        source: Path | str,
         entry: str,
         args: tuple = (),
         timeout: float | None = None,
@@ -75,13 +78,13 @@ def side_job(
     legacy: bool,
     timeout: float | None = None,
     real_time: bool = False,
-    source: Path | None = None,
+    source: Path | str | None = None,
     warnings: tuple[str, ...] = (),
 ) -> Job:
     """The legacy or modern half of one catalogue entry point; ``timeout`` overrides the entry's own."""
     return Job(
         python=python,
-        source=source or (pair.legacy_path if legacy else pair.modern_path),
+        source=source or pair.source_file(legacy=legacy),
         entry=entry.target(entry.legacy if legacy else entry.modern),
         args=tuple(entry.args),
         timeout=timeout or entry.timeout,
@@ -98,7 +101,7 @@ def run_job(job: Job, environment: dict[str, str] | None = None, real_paths: dic
     if real_paths is not None:
         real_path = real_paths.get(job.source)
         if real_path is None:
-            real_path = real_paths[job.source] = str(Path(job.source).resolve())
+            real_path = real_paths[job.source] = os.path.realpath(job.source)
     return run_entry(
         job.python,
         job.source,

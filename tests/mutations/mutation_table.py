@@ -209,7 +209,7 @@ MUTATIONS = (
     ),
     Mutation(
         "child: a Thread(target=...) entry is called in the main thread, not in a thread of its own",
-        "src/threadport/clock/child.py",
+        "src/threadport/clock/driver.py",
         "            thread = threading.Thread(target=target, args=tuple(args))\n"
         "            thread.start()\n"
         "            thread.join()\n",
@@ -220,8 +220,8 @@ MUTATIONS = (
     Mutation(
         "fork server: threading's lock factories left to the clock across fork (registry locks turn virtual)",
         "src/threadport/clock/virtual.py",
-        "    for name, value in _threading_before.items():\n        setattr(threading, name, value)\n    try:\n",
-        "    try:\n",
+        "            setattr(threading, name, value)\n    pid = sys.modules",
+        "            pass\n    pid = sys.modules",
         (tests("tests/test_forkserver.py::test_a_snippet_sees_the_same_process_forked_and_fresh"),),
     ),
     Mutation(

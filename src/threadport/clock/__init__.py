@@ -4,6 +4,8 @@ Both files are plain scripts in the common subset of Python 2.7 and 3.6+; the
 runner starts ``child.py`` by path and never imports them into threadport.
 """
 
-from pathlib import Path
+import os
 
-CHILD_SCRIPT = Path(__file__).with_name("child.py")
+# A str, not a pathlib.Path: pathlib (with urllib.parse and ipaddress) is no part of
+# compare's start-up (tests/test_startup.py).
+CHILD_SCRIPT = os.path.join(os.path.dirname(__file__), "child.py")

@@ -4,7 +4,8 @@
 #
 # ENTRY is a function name, called in the main thread, or "Thread(target=NAME)",
 # which starts NAME(*ARGS) in a new threading.Thread and joins it. CACHE_FOLDER is
-# where the virtual clock's module is kept compiled (_import_cached); "-": none.
+# where the rest of this script (driver.py) and the virtual clock's module are kept
+# compiled (_define_driver, _import_cached); "-": none.
 #
 # Python 2.7 and 3.6+ alike. The source is compiled from its bytes, so the
 # verbatim seed (UTF-8 curly quotes, no coding cookie, a SyntaxError for
@@ -15,7 +16,7 @@
 #   python -S -B -u child.py --serve virtual|real REQUEST_FD REPLY_FD CACHE_FOLDER|-
 #
 # is the fork server (threadport.forkserver): one warm interpreter per Python,
-# clock mode and -W flags, which forks a child per run; see _serve.
+# clock mode and -W flags, which forks a child per run; see driver.py's _serve.
 #
 # Start-up is most of a run's cost, so nothing is imported that a run does not
 # need. ARGS is a list written as a Python literal (threadport.runner.literal), evaluated
@@ -24,118 +25,17 @@
 import os
 import sys
 
-THREAD_PREFIX = "Thread(target="
-
-
-def _text(value):
-    try:
-        return str(value)
-    except UnicodeError:  # Python 2: a unicode message that ASCII cannot carry
-        return repr(value)
-
-
-def _version():
-    # A free-threaded build (PEP 703: ABI flag "t") is a row of its own: "3.14.0t", as
-    # discovery names it. Python 2 has no sys.abiflags.
-    free_threaded = "t" in getattr(sys, "abiflags", "")
-    return ".".join(str(part) for part in sys.version_info[:3]) + ("t" if free_threaded else "")
-
-
-def _write_result(path, result):
-    # Binary mode: text mode may import a codec, and this also runs inside the
-    # clock's deadlock report, where an import would wait on the clock. Python 2's
-    # repr() is ASCII bytes already (anything else escaped): encoding it again would
-    # import encodings.ascii (0.3-0.4 ms of a forked 2.7 run), as _to_ascii says.
-    text = repr(result)
-    with open(path, "wb") as handle:
-        handle.write(text if str is bytes else text.encode("ascii", "backslashreplace"))
-
-
 SERVE = "--serve"
-RUN_MARK = "THREADPORT_RUN"  # threadport.processes.RUN_MARK
-REQUEST_FIELDS = 10
 
 
-def _read_request(fd, pending):
-    """The next request: REQUEST_FIELDS byte strings, each ended by NUL; None at EOF."""
-    while pending[0].count(b"\0") < REQUEST_FIELDS:
-        data = os.read(fd, 65536)
-        if not data:
-            return None
-        pending[0] += data
-    fields = pending[0].split(b"\0")
-    pending[0] = b"\0".join(fields[REQUEST_FIELDS:])
-    return fields[:REQUEST_FIELDS]
-
-
-# On Python 2, str.encode("ascii") and bytes.decode("ascii") import encodings.ascii: done in
-# the server's loop, every run forked after its first would have that module, which a fresh
-# run has not. Python 2's str is bytes already; Python 3 encodes ASCII without an import.
-def _from_ascii(raw):
-    return raw if str is bytes else raw.decode("ascii")
-
-
-def _to_ascii(text):
-    return text if str is bytes else text.encode("ascii")
-
-
-def _started(pid):
-    # The child's start time in clock ticks (threadport.processes.started), read here
-    # because this process reaps it: the runner may look only after it is gone.
-    try:
-        with open("/proc/" + str(pid) + "/stat", "rb") as handle:
-            stat = handle.read()
-        return _from_ascii(stat[stat.rindex(b")") + 2 :].split()[19])
-    except Exception:  # Python 2 raises IOError, a class of its own there; any failure: unknown
-        return "-"
-
-
-# The fork server's compiled sources: path -> (the bytes compiled, the code). A forked run
-# of a source the server compiled before starts with the code (main() uses it when the
-# bytes are still the same); compiling in the child cost a forked run more than the same
-# compile in the server (its allocations copy the server's pages), and the catalogue runs
-# most sources more than once.
-_compiled = {}
-
-
-def _compile_ahead(source_path):
-    """In the fork server, before the fork: compile the run's source as main() would.
-    A source that does not compile, or warns while it compiles (a SyntaxWarning must
-    reach the run's own stderr), is left to main(), which shows what a fresh run shows.
-    True when it compiled the source now."""
-    try:
-        with open(source_path, "rb") as handle:
-            source = handle.read()
-    except Exception:  # Python 2 raises IOError, a class of its own there; any failure: main() reports it
-        return
-    known = _compiled.get(source_path)
-    if known is not None and known[0] == source:
-        return
-    _compiled.pop(source_path, None)
-    import _warnings  # in sys.modules from the start, in every version
-
-    _warnings.filters.insert(0, ("error", None, Warning, None, 0))  # a warning: not compiled here
-    try:
-        code = compile(source, source_path, "exec", 0, True)
-    except Exception:
-        return
-    finally:
-        del _warnings.filters[0]
-    _compiled[source_path] = (source, code)
-    return True
-
-
-# The fork server's own modules (virtual, quiet_exit) compiled once and kept in threadport's
-# cache folder: the server runs with -B (a run must write no bytecode), so each server start
-# compiled them from source (2.7: 3-4 ms; a Python 3 without their .pyc, as an install that
-# compiled none or another version than threadport's: 8-15 ms). An entry holds the path and
-# bytes it was compiled from and the interpreter's version: anything else is a miss, and a
-# missing, unreadable or unwritable folder only costs the compile.
+# The rest of this script (driver.py) and the fork server's own modules (virtual, quiet_exit)
+# compiled once and kept in threadport's cache folder: the server runs with -B (a run must
+# write no bytecode), so each server start compiled them from source (2.7: 3-4 ms; a Python
+# 3 without their .pyc, as an install that compiled none or another version than
+# threadport's: 8-15 ms). An entry holds the path and bytes it was compiled from and the
+# interpreter's version: anything else is a miss, and a missing, unreadable or unwritable
+# folder only costs the compile.
 CACHE_HEADER = b"threadport-clock-code/1\n"
-# From 3.8 an import leaves the module last in sys.modules, after what it imported (3.6 and
-# 3.7 leave it where it was put first; 2.7's dict has no order). A name, not a literal: the
-# lint's upgrade tools take this file for 3.9+ only, and it runs on 2.7 and 3.6+.
-MOVED_LAST_FROM = (3, 8)
 
 
 def _cached_code(name, path, source, folder):
@@ -151,7 +51,7 @@ def _cached_code(name, path, source, folder):
 
 def _code_from(marshal, name, path, source, folder):
     key = repr((path, sys.version, len(source)))
-    # Python 2: str is bytes already (encode would import encodings.ascii, as _to_ascii says)
+    # Python 2: str is bytes already (encode would import encodings.ascii, as _serve's replies say)
     key = (key if str is bytes else key.encode("ascii", "backslashreplace")) + b"\n"
     # An entry per module, interpreter version and install (threadport.cache.per_install's
     # cheap hash of the path): tox envs and checkouts side by side keep theirs.
@@ -184,224 +84,28 @@ def _code_from(marshal, name, path, source, folder):
     return code
 
 
-def _import_cached(name, folder):
-    """``import name`` (a module beside this file), with its code from the cache folder:
-    the module is made as the import system makes it (its spec, loader and cached path
-    on Python 3, its file on 2.7), so a forked run sees the same module a fresh run
-    imports. No folder ("-"): a plain import."""
-    if folder == "-" or name in sys.modules:
-        return __import__(name)
-    bootstrap = sys.modules.get("_frozen_importlib")
-    if bootstrap is not None:  # Python 3: the spec a plain import would find
-        spec = sys.modules["_frozen_importlib_external"].PathFinder.find_spec(name, [sys.path[0]])
-        if spec is None or not spec.has_location:
-            return __import__(name)
-        module, path = bootstrap.module_from_spec(spec), spec.origin
-    else:  # Python 2.7: what its import gives a module compiled from source
-        path = os.path.join(sys.path[0], name + ".py")
-        module = type(sys)(name)
-        module.__file__ = path
-        module.__package__ = None
+def _define_driver(folder):
+    """Define the rest of the child (clock/driver.py: main, _serve and their helpers) in this
+    module, as if written here. This script is compiled from source at every start (fresh
+    runs and fork servers have -B, and no interpreter caches a script's code): all of it
+    cost a 2.7 or 3.11 start about 5 ms and 200-240 page faults. The driver's code comes
+    from the cache folder instead, as the clock's modules do ("-": compiled here). Defined
+    in __main__ and called from this module's own code, main() runs a snippet from the same
+    stack as before: this module's frame, then main's."""
+    path = os.path.join(os.path.dirname(__file__), "driver.py")
     with open(path, "rb") as handle:
         source = handle.read()
-    code = _cached_code(name, path, source, folder)
-    sys.modules[name] = module
-    try:
-        exec(code, module.__dict__)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    if sys.version_info >= MOVED_LAST_FROM:
-        sys.modules[name] = sys.modules.pop(name)
-    return sys.modules[name]
+    if folder == "-":
+        code = compile(source, path, "exec", 0, True)
+    else:
+        code = _cached_code("driver", path, source, folder)
+    exec(code, globals())
 
 
-def _serve():
-    """The fork server: warm up once, then fork one child per request.
+_define_driver(sys.argv[5] if sys.argv[1] == SERVE else sys.argv[6])
 
-    The warm-up is what every run of this mode does before the snippet (the clock
-    installed under time and threading, in virtual mode; nothing in real mode), so
-    a forked child is where a fresh `python child.py ...` process would be at that
-    point. The child becomes the run: its own session, stdout and stderr on the
-    run's FIFOs, the run's directory and marker, the fresh run's sys.argv; then it
-    returns, and main() runs it as in a fresh process, exit and interpreter shutdown
-    included. This process waits for it and replies its pid, start time and status.
-    """
-    mode, request_fd, reply_fd, cache_folder = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-    fork = os.fork
-    if mode == "virtual":
-        virtual = _import_cached("virtual", cache_folder)
-        virtual.install()
-        fork = virtual.fork
-    # Python 3.7+: what the server made goes to gc's permanent generation, which the
-    # collection at each run's exit does not walk: it would write to (and so copy) every
-    # page of it. Only gc itself can tell (its counts, get_objects, get_freeze_count): a
-    # source that names gc runs in a fresh process (threadport.runner). gc goes back out
-    # of sys.modules, where a fresh run does not have it.
-    import gc
-
-    quiet = None
-    if hasattr(gc, "freeze"):  # the quiet exit needs a frozen heap (3.7+): 2.7 need not compile it
-        # The first compile() of a process makes the ast module's classes (3.9-3.13: 630-1080
-        # objects, no module imported). With the clock's modules from the cache folder that
-        # was _compile_ahead's, after the freeze: objects every forked run's quiet exit
-        # walked at its end (0.5 ms of a 3.11 run), and each collection in the run too.
-        # Made now, they are the server's, frozen as the rest; a fresh run makes them
-        # when main() compiles its source, and a forked run has them from the server either way.
-        compile("", "<fork server>", "exec")
-        quiet_exit = _import_cached("quiet_exit", cache_folder)  # out of sys.modules again below, as gc
-        quiet = quiet_exit.checker(gc)
-        del sys.modules["quiet_exit"]
-        gc.freeze()
-    elif str is bytes:  # Python 2.7
-        # As above: with the clock's modules from the cache folder, nothing compiled before the
-        # first run's source, and the ast classes (355 objects) came young into every run.
-        compile("", "<fork server>", "exec")
-        quiet = _import_cached("quiet_exit_py2", cache_folder).checker(gc)  # out of sys.modules again, as gc
-        del sys.modules["quiet_exit_py2"]
-        # The server's objects (the ast classes made just above too) to gc's oldest generation,
-        # as 3.7+ freezes them: a run's young collections then never walk (and copy) their pages.
-        gc.collect()
-    del sys.modules["gc"]
-    os.write(reply_fd, b"ready\n")
-    pending = [b""]
-    decode = getattr(os, "fsdecode", None) or (lambda raw: raw)  # Python 2: argv is bytes
-    while True:
-        request = _read_request(request_fd, pending)
-        if request is None:  # the runner is done with this server (or died)
-            try:
-                os.rmdir(os.getcwd())  # the FIFOs' folder: its runner may not live to remove it
-            except OSError:
-                pass  # not empty (a run's FIFOs, its runner killed during the run): left
-            os._exit(0)
-        fields = [decode(field) for field in request]
-        out_path, err_path, directory, token = fields[6:10]
-        if _compile_ahead(fields[1]):
-            if hasattr(gc, "freeze"):
-                # The code's objects (its constants, tuples, nested code) are the server's, frozen
-                # as the rest: made after the freeze, every later run's quiet exit walked them at
-                # its end (after the catalogue's ten modern sources, 273 objects where a run has 50 of its own).
-                gc.freeze()
-            elif quiet is not None:
-                quiet.judge(_compiled[fields[1]][1])  # 2.7: may a run of this code end quietly?
-        out_fd = os.open(out_path, os.O_WRONLY)  # the runner holds the read ends open
-        err_fd = os.open(err_path, os.O_WRONLY)
-        pid = fork()
-        if pid == 0:
-            os.setsid()
-            os.dup2(out_fd, 1)
-            os.dup2(err_fd, 2)
-            for fd in (out_fd, err_fd, request_fd, reply_fd):
-                os.close(fd)
-            os.chdir(directory)
-            os.environ[RUN_MARK] = token
-            sys.argv = [sys.argv[0]] + fields[:6]
-            if hasattr(sys, "orig_argv"):  # Python 3.10+: the command line a fresh run has
-                flags = sys.orig_argv[: len(sys.orig_argv) - 6]  # child.py --serve MODE FD FD FOLDER
-                sys.orig_argv = flags + sys.argv
-            if mode == "virtual":
-                virtual.CLOCK.epoch = virtual._real_time()  # time.time() starts at the run's start
-            return quiet
-        os.close(out_fd)
-        os.close(err_fd)
-        os.write(reply_fd, _to_ascii(str(pid) + " " + _started(pid) + "\n"))
-        status = os.waitpid(pid, 0)[1]
-        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        os.write(reply_fd, _to_ascii(str(code) + "\n"))
-
-
-def main(quiet=None):
-    """One run; ``quiet`` (forked runs only, see quiet_exit.py and quiet_exit_py2.py) may end
-    it with os._exit where that is provably what the interpreter's shutdown would show."""
-    result_path, source_path, entry, args_literal, mode, cache_folder = sys.argv[1:7]
-    result = {
-        "python": _version(),
-        "exception": None,
-        "deadlock": False,
-        "virtual_seconds": None,
-    }
-    clock = None
-    if mode == "virtual":
-        # Beside this file (sys.path[0] is this folder), with its code from the cache folder as
-        # in the fork server (a forked run has it already): the run has -B, so a plain import
-        # compiled it at every fresh start where the install holds no .pyc of it (uv and tox
-        # install none): 20-26 ms of a fresh 3.11 run's 41 ms, 3-4 ms of 2.7's.
-        virtual = _import_cached("virtual", cache_folder)
-
-        clock = virtual.install()
-
-        def on_deadlock():
-            result["deadlock"] = True
-            result["virtual_seconds"] = clock.now
-            _write_result(result_path, result)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(124)
-
-        clock.on_deadlock = on_deadlock
-
-    # Look like `import STEM` from the source's folder: its siblings import, and
-    # `if __name__ == "__main__"` blocks stay quiet.
-    sys.path[0] = os.path.dirname(os.path.abspath(source_path))
-    sys.argv = [source_path]
-    stem = os.path.splitext(os.path.basename(source_path))[0]
-    module = type(sys)(stem)
-    module.__file__ = source_path
-    sys.modules[stem] = module
-
-    status = 0
-    code = None
-    try:
-        with open(source_path, "rb") as handle:
-            source = handle.read()
-        known = _compiled.get(source_path)
-        if known is not None and known[0] == source:
-            code = known[1]  # compiled by the fork server, from these very bytes
-        else:
-            code = compile(source, source_path, "exec", 0, True)
-        exec(code, module.__dict__)
-        # The runner's literal of JSON's values; Python 2's True and False are names.
-        args = eval(args_literal, {"__builtins__": {}, "True": True, "False": False, "None": None})
-        if entry.startswith(THREAD_PREFIX) and entry.endswith(")"):
-            # "Thread(target=NAME)": run it as the seed's comments do,
-            # t = threading.Thread(target=NAME, args=ARGS); t.start(); t.join()
-            import threading
-
-            target = getattr(module, entry[len(THREAD_PREFIX) : -1])
-            thread = threading.Thread(target=target, args=tuple(args))
-            thread.start()
-            thread.join()
-        else:
-            getattr(module, entry)(*args)
-    except SystemExit as exit_request:
-        code = exit_request.code
-        if code is None:
-            status = 0
-        elif isinstance(code, int):
-            status = code
-        else:
-            sys.stderr.write(_text(code) + "\n")
-            status = 1
-    except BaseException:
-        import traceback
-
-        # Skip this file's own frame: the traceback starts in the snippet.
-        error_type, value, tb = sys.exc_info()
-        traceback.print_exception(error_type, value, tb.tb_next)
-        result["exception"] = {"type": error_type.__name__, "message": _text(value)}
-        status = 1
-
-    if clock is not None:
-        virtual.finish_main()
-        result["virtual_seconds"] = clock.now
-    _write_result(result_path, result)
-    sys.stdout.flush()
-    if quiet is not None and quiet(status, code):
-        os._exit(status)
-    sys.exit(status)
-
-
+# main and _serve are driver.py's, defined above.
 if sys.argv[1] == SERVE:
-    main(_serve())  # _serve returns in each forked run, set up as a fresh run of main() would be
+    main(*_serve())  # noqa: F821 - _serve returns in each forked run, set up as a fresh run of main() would be
 else:
-    main()
+    main()  # noqa: F821

@@ -796,20 +796,27 @@ def fork():
     makes new registry locks (_active_limbo_lock, _shutdown_locks_lock, the main
     thread's Event) from threading's lock factories: with the clock's in place they
     would be virtual, where a fresh run has real ones (made at import, before
-    install). So the factories are put back for the fork and the clock's restored
-    after it, in parent and child alike (tests/test_forkserver.py shows both).
+    install). So at its first fork the server puts threading's own factories back, for
+    good (it makes no lock of its own), and each forked child puts the clock's in place
+    again after the fork (tests/test_forkserver.py shows it). Setting them back and forth
+    around every fork cost the server about 10 page faults a run.
     """
-    import os
-    import threading
-
-    ours = {name: getattr(threading, name) for name in _threading_before}
-    for name, value in _threading_before.items():
-        setattr(threading, name, value)
-    try:
-        return os.fork()
-    finally:
-        for name, value in ours.items():
+    threading = sys.modules["threading"]  # loaded: install() imported it
+    if not _served:
+        for name, value in _threading_before.items():
+            _served[name] = getattr(threading, name)
             setattr(threading, name, value)
+    pid = sys.modules["os"].fork()
+    if pid == 0:
+        for name, value in _served.items():
+            setattr(threading, name, value)
+        _served.clear()  # as in a fresh run, which never forked a server's way
+    return pid
+
+
+# In a fork server, from its first fork: the clock's values of the names install() set on
+# the threading module, which the server holds back between runs (fork).
+_served = {}
 
 
 def install():
