@@ -275,3 +275,59 @@ def test_a_result_file_is_read_as_literal_eval_reads_it(text):
 def test_what_is_not_a_plain_literal_is_refused(text):
     with pytest.raises(ValueError):
         read_literal(text)
+
+
+# The one regex runner.tells_apart replaced: its answers are the reference.
+ONE_REGEX = r"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|readlink"
+TOLD_APART = [
+    ("import gc\n", True),
+    ("gc", True),
+    ("x = gc.isenabled()", True),
+    ("\xe9gc\xe9", True),  # a byte outside ASCII is no word character in a bytes pattern
+    ("import gcd\n", False),  # no-op: another word
+    ("lgc = 1", False),
+    ("_gc", False),
+    ("gc_", False),
+    ("GC", False),
+    ("os.getppid()", True),
+    ("open('/proc/self/stat')", True),
+    ("/dev/fd/1", True),
+    ("/dev/stdout", True),
+    ("/dev/null", False),  # no-op: a device a fresh run sees alike
+    ("os.fstat(1)", True),
+    ("os.readlink(p)", True),
+    ("cmdline", True),
+    ("", False),
+    ("print('plain')", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TOLD_APART)
+def test_tells_apart_answers_as_the_one_regex_did(text, expected):
+    import re
+
+    raw = text.encode("latin-1")
+    assert runner.tells_apart(raw) is expected
+    assert bool(re.search(ONE_REGEX.encode(), raw)) is expected
+
+
+def test_tells_apart_answers_as_the_one_regex_did_on_every_pair():
+    import re
+
+    from threadport.catalog import load_catalog
+
+    for pair in load_catalog():
+        for legacy in (True, False):
+            with open(pair.source_file(legacy=legacy), "rb") as source:
+                raw = source.read()
+            assert runner.tells_apart(raw) is bool(re.search(ONE_REGEX.encode(), raw)), pair.stem
+
+
+def test_the_gc_word_is_searched_only_in_a_text_that_holds_gc(monkeypatch):
+    # The regex (tried at every byte: no literal to look for first) runs only where b"gc" is.
+    searched = []
+    real = runner._GC
+    monkeypatch.setattr(runner, "_GC", SimpleNamespace(search=lambda text: searched.append(text) or real.search(text)))
+    plain = b"def main():\n    print('plain')\n" * 200
+    assert not runner.tells_apart(plain) and searched == []
+    assert runner.tells_apart(plain + b"import gc\n") and len(searched) == 1

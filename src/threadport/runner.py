@@ -249,7 +249,16 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
 # process (the driver) and the command line in /proc/self/cmdline (the driver's), and
 # what stdout and stderr are under the name (FIFOs, where a fresh run has pipes: fstat,
 # /proc/self/fd, /dev/stdout). A source that names any of these runs fresh.
-_TELLS_APART = re.compile(rb"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|readlink")
+_TELLS_APART = (b"getppid", b"cmdline", b"/proc/", b"/dev/fd", b"/dev/std", b"fstat", b"readlink")
+_GC = re.compile(rb"\bgc\b")  # the module as a word, not "gcd" or "lgc"
+
+
+def tells_apart(text: bytes) -> bool:
+    """Whether ``text`` names any of the above: a search for each word, and for gc as a word
+    only in a text that holds "gc". One regex of them all (``\bgc\b|getppid|...``) has no
+    literal to look for first, so it was tried at every byte: 20.8 M instructions of a full
+    compare's 184 M for its 20 files (73 KB), against about 2 M for these searches."""
+    return any(word in text for word in _TELLS_APART) or (b"gc" in text and _GC.search(text) is not None)
 
 
 # path -> ((inode, size, mtime), answer): a compare asks once per run, and the search over
@@ -263,7 +272,7 @@ def needs_fresh_process(source: Path | str) -> bool:
     known = _fresh_answers.get(str(source))
     if known is None or known[0] != version:
         with open(source, "rb") as text:
-            known = _fresh_answers[str(source)] = (version, bool(_TELLS_APART.search(text.read())))
+            known = _fresh_answers[str(source)] = (version, tells_apart(text.read()))
     return known[1]
 
 
