@@ -44,43 +44,27 @@ class Turns(object):
     """Two threads that run one at a time and hand the turn to each other."""
 
     def __init__(self):
-        self.cond = threading.Condition()
-        self.turn = 0
+        # A lock per thread, its baton: a thread waits for its turn by acquiring its own
+        # lock, and the other thread gives it the turn by releasing that lock (any thread
+        # may release a Lock). A hand-over is one release and one acquire.
+        self.batons = [threading.Lock(), threading.Lock()]
+        self.batons[1].acquire()  # thread 0 has the first turn
         self.finished = [False, False]
         self.switches = 0
 
-    def wait_for_turn(self, me):
-        # called with self.cond held
-        while self.turn != me and not self.finished[1 - me]:
-            self.cond.wait()
-
     def start(self, me):
-        self.cond.acquire()
-        try:
-            self.wait_for_turn(me)
-        finally:
-            self.cond.release()
+        self.batons[me].acquire()
 
     def hand_over(self, me):
-        self.cond.acquire()
-        try:
-            if self.finished[1 - me]:
-                return
-            self.switches += 1
-            self.turn = 1 - me
-            self.cond.notify()
-            self.wait_for_turn(me)
-        finally:
-            self.cond.release()
+        if self.finished[1 - me]:
+            return  # nobody to hand the turn to
+        self.switches += 1
+        self.batons[1 - me].release()
+        self.batons[me].acquire()
 
     def finish(self, me):
-        self.cond.acquire()
-        try:
-            self.finished[me] = True
-            self.turn = 1 - me
-            self.cond.notify()
-        finally:
-            self.cond.release()
+        self.finished[me] = True
+        self.batons[1 - me].release()
 
 
 def run_stepped(turns, me, operation, args, errors):

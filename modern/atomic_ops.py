@@ -36,32 +36,27 @@ class Turns:
     """Two threads that run one at a time and hand the turn to each other."""
 
     def __init__(self) -> None:
-        self.cond = threading.Condition()
-        self.turn = 0
+        # A lock per thread, its baton: a thread waits for its turn by acquiring its own
+        # lock, and the other thread gives it the turn by releasing that lock (any thread
+        # may release a Lock, unlike an RLock). A hand-over is one release and one acquire.
+        self.batons = [threading.Lock(), threading.Lock()]
+        self.batons[1].acquire()  # thread 0 has the first turn
         self.finished = [False, False]
         self.switches = 0
 
-    def _wait_for_turn(self, me: int) -> None:
-        self.cond.wait_for(lambda: self.turn == me or self.finished[1 - me])
-
     def start(self, me: int) -> None:
-        with self.cond:
-            self._wait_for_turn(me)
+        self.batons[me].acquire()
 
     def hand_over(self, me: int) -> None:
-        with self.cond:
-            if self.finished[1 - me]:
-                return
-            self.switches += 1
-            self.turn = 1 - me
-            self.cond.notify()
-            self._wait_for_turn(me)
+        if self.finished[1 - me]:
+            return  # nobody to hand the turn to
+        self.switches += 1
+        self.batons[1 - me].release()
+        self.batons[me].acquire()
 
     def finish(self, me: int) -> None:
-        with self.cond:
-            self.finished[me] = True
-            self.turn = 1 - me
-            self.cond.notify()
+        self.finished[me] = True
+        self.batons[1 - me].release()
 
 
 def run_stepped(turns: Turns, me: int, operation: Callable[..., None], args: tuple, errors: list[Exception]) -> None:

@@ -71,6 +71,46 @@ def test_modern_demo_in_real_time():
     assert_controls_fail_and_atomics_hold(transcript.stdout)
 
 
+# Runs a twin's `total += 1` row under the clock, counting the locks that the two racing
+# threads make: the clock's Lock class is patched from inside the run (the snippet runs
+# in the common subset of Python 2.7 and 3).
+LOCKS_MADE_IN_A_RACE = """
+import threading
+
+
+def main(path):
+    made = []
+    lock_class = threading.Lock  # the clock's lock, also each Condition wait's waiter lock
+    plain_init = lock_class.__init__
+
+    def counting_init(self):
+        if threading.current_thread().name != "MainThread":
+            made.append(threading.current_thread().name)
+        plain_init(self)
+
+    lock_class.__init__ = counting_init
+    twin = {"__name__": "twin"}
+    with open(path) as handle:
+        exec(compile(handle.read(), path, "exec"), twin)
+    print(twin["rounds"](twin["global_sum_round"]))
+    print(len(made))
+"""
+
+
+@pytest.mark.parametrize("side", [pytest.param("legacy", marks=[pytest.mark.legacy, LEGACY_TWIN_ON_27]), "modern"])
+def test_a_hand_over_makes_no_lock(side, request, snippet):
+    # The harness hands the turn over with a lock per thread: one release and one acquire,
+    # however many bytecodes the operation has. (A Condition's notify and wait, the harness
+    # before, made a waiter lock per wait, in some 20 Python calls: the demo's own CPU.)
+    python = request.getfixturevalue("legacy_python") if side == "legacy" else sys.executable
+    twin = PAIR.legacy_path if side == "legacy" else PAIR.modern_path
+    transcript = run_entry(python, snippet(LOCKS_MADE_IN_A_RACE), "main", [str(twin)])
+    assert (transcript.exit, transcript.stderr) == (0, []), transcript
+    rounds, locks_made = transcript.stdout
+    assert re.fullmatch(r"\[\([1-9]\d*, True\), \([1-9]\d*, True\)\]", rounds), rounds  # it switched, it lost
+    assert locks_made == "0"
+
+
 def test_the_table_reader_sees_a_surviving_control():
     # The assertion itself can fail: a control that went wrong in only 1 of 2 rounds is caught.
     good = ["h1", "h2"] + [f"claim {n}" for n in range(CLAIMS)]

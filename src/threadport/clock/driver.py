@@ -308,8 +308,11 @@ def main(quiet=None, ahead=None):
                 source = handle.read()
             code = compile(source, source_path, "exec", 0, True)
         exec(code, module.__dict__)
-        # The runner's literal of JSON's values; Python 2's True and False are names.
-        args = eval(args_literal, {"__builtins__": {}, "True": True, "False": False, "None": None})
+        # The runner's literal of JSON's values; Python 2's True and False are names. No
+        # arguments (most entry points): no eval, which compiled "[]" at every run.
+        args = []
+        if args_literal != "[]":
+            args = eval(args_literal, {"__builtins__": {}, "True": True, "False": False, "None": None})
         if entry.startswith(THREAD_PREFIX) and entry.endswith(")"):
             # "Thread(target=NAME)": run it as the seed's comments do,
             # t = threading.Thread(target=NAME, args=ARGS); t.start(); t.join()

@@ -623,8 +623,8 @@ def _patched_start_new_thread(function, args, kwargs=None):
 
 # The RLocks below do what threading's pure-Python RLock does, over a VirtualLock, with the
 # VirtualLock's first step (taking a free key when nobody queues) inline: a Condition's
-# `with`, and its wait's restore, took three or four Python calls each, and a hand-over
-# between two threads (atomic_ops takes ~700) about 25. Anything else goes to the
+# `with`, and its wait's restore, took three or four Python calls each, and a hand-over between
+# two threads by notify and wait about 25. Anything else goes to the
 # VirtualLock's own acquire, which checks the arguments as before. get_ident is a closure
 # variable, not a module global (Python 2's exit sets those to None while daemons run).
 
