@@ -210,6 +210,13 @@ ENDINGS = {
         "    thing.me = thing  # a cycle: freed by gc at exit, while sys still holds the weakref\n"
         "    sys.kept = weakref.ref(thing, lambda ref: os.write(1, b'referent gone\\n'))\n"
     ),
+    # a weakref whose callback cannot be hashed: the checks at exit must not raise (2.7's did)
+    "unhashable weakref callback": (
+        "import _weakref\n"
+        "class Callback(object):\n    __hash__ = None\n    def __call__(self, ref):\n        pass\n"
+        "class Thing(object):\n    pass\n"
+        "kept = Thing()\nref = _weakref.ref(kept, Callback())\ndef main():\n    print('ran')\n"
+    ),
     "generator finally": (
         "def steps():\n    try:\n        yield 1\n    finally:\n        print('generator closed')\n"
         "started = steps()\nnext(started)\ndef main():\n    pass\n"
