@@ -806,3 +806,36 @@ def test_a_server_holds_threadings_own_lock_factories_between_its_forks(any_pyth
     script = FORKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
     done = subprocess.run([any_python, "-S", "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.split("\n") == ["0 True", "0 True", ""], done.stderr
+
+
+# A fork server's set-up as child.py's _serve makes it on Python 3 (the clock installed, the
+# ast classes made), then quiet_exit's checker, with a gc that counts its get_referents calls.
+CHECKER_LOOKS = """
+import _weakref, gc, sys
+sys.path[0] = {clock!r}
+import virtual
+virtual.install()
+compile("", "<fork server>", "exec")
+import quiet_exit
+
+class Counting(object):
+    looks = 0
+    def __getattr__(self, name):
+        return getattr(gc, name)
+    def get_referents(self, *objects):
+        Counting.looks += 1
+        return gc.get_referents(*objects)
+
+weakrefs = sum(1 for one in gc.get_objects() if isinstance(one, _weakref.ReferenceType))
+print(quiet_exit.checker(Counting()) is not None, weakrefs > 100, Counting.looks)
+"""
+
+
+def test_a_servers_quiet_exit_checker_looks_at_its_weakrefs_callbacks_in_one_call_per_kind():
+    # The server's weakrefs (about 750 on 3.11: WeakSets, weak dictionaries, subclass lists)
+    # each had gc.get_referents of its own: most of the checker's time at each server start.
+    script = CHECKER_LOOKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    quiet, many, looks = done.stdout.split()
+    assert (quiet, many) == ("True", "True"), done.stderr
+    assert int(looks) <= 3  # one per kind of weakref (ref, KeyedRef, ...)
