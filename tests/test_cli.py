@@ -25,13 +25,19 @@ def test_compare_seed_text_shows_both_sides_and_the_verdicts(legacy_python, caps
     assert out.rstrip().splitlines()[-1].startswith("4 entry points: 4 equivalent, 0 declared, 0 mismatch")
 
 
-def test_compare_json_document(legacy_python, capsys, tmp_path):
+def test_compare_json_document(legacy_python, capsys, tmp_path, monkeypatch):
+    from threadport import results
+
+    made = []
+    real_dumps = results.dumps
+    monkeypatch.setattr(results, "dumps", lambda done: made.append(done) or real_dumps(done))
     output = tmp_path / "results" / "py.json"
     assert (
         main(["compare", "threading_notes", "--json", "--output", str(output), "--legacy-python", legacy_python]) == 0
     )
-    document = json.loads(capsys.readouterr().out)
-    assert document == json.loads(output.read_text())
+    printed = capsys.readouterr().out
+    assert output.read_text(encoding="utf-8") == printed and len(made) == 1  # one document for both
+    document = json.loads(printed)
     assert [r["entry"] for r in document] == ["worker", "workerArgs", "sleeper", "testIsAliveOnSleeper"]
     first = document[1]
     assert first["modern_entry"] == "worker_args" and first["verdict"] == "equivalent"
