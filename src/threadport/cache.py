@@ -9,7 +9,7 @@ behaves as an empty one, and nothing is ever raised.
 
 The folder is bounded: every install of threadport on a machine (tox envs, worktrees,
 the mutations env's copies, a test's temporary one) keeps entries of its own, here and
-in the fork servers' compiled clock (clock/child.py), and nothing else removed them:
+in the fork servers' compiled clock (clock/child.py, driver.py), and nothing else removed them:
 8,649 files and 314 MB after a few days of test runs. Each write, which only a miss
 makes, keeps the newest MAX_ENTRIES files (prune). An install whose entry went only
 pays a miss.

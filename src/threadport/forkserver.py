@@ -4,7 +4,7 @@ A fresh run pays an interpreter start, ``import threading`` and the virtual cloc
 set-up every time, which is most of what it costs. A ForkServer is one
 ``python -S -B -u [-W ...] child.py --serve MODE ...`` process per interpreter, clock
 mode and set of -W flags: it does that set-up once, then forks a child per run
-(clock/child.py, _serve). The child becomes the run exactly where a fresh process
+(clock/driver.py's _serve). The child becomes the run exactly where a fresh process
 would be before the snippet (its own session, its own stdout and stderr, the run's
 directory, environment marker and sys.argv) and ends through the interpreter's
 normal shutdown, so exit codes, atexit, daemon threads and os._exit behave as in a
@@ -42,7 +42,7 @@ from threadport.processes import RUN_MARK
 
 FRESH_RUNS_ENV = "THREADPORT_FRESH_RUNS"
 READY_TIMEOUT = 60.0  # seconds for a server to start (a loaded machine, a cold disk)
-REQUEST_FIELDS = 10  # clock/child.py REQUEST_FIELDS
+REQUEST_FIELDS = 10  # clock/driver.py REQUEST_FIELDS
 
 
 class ServerFailed(ThreadportError):
@@ -172,8 +172,8 @@ class ForkServer:
         command = [python, "-S", "-B", "-u"]
         for spec in warnings:
             command += ["-W", spec]
-        # The folder where the server keeps its own modules compiled (clock/child.py,
-        # _import_cached); "-": none, they are compiled at each start.
+        # The folder where the server keeps its own code compiled (clock/child.py's
+        # _define_driver, driver.py's _import_cached); "-": none, compiled at each start.
         code_cache = cache.folder() or "-"
         command += [str(CHILD_SCRIPT), "--serve", mode, str(request_read), str(reply_write), code_cache]
         try:

@@ -1,6 +1,6 @@
 """A run's result file read without the compiler, when it is what the child writes.
 
-clock/child.py writes repr() of a dict: str keys; values None, True, False, ints, floats,
+clock/driver.py writes repr() of a dict: str keys; values None, True, False, ints, floats,
 strings and one nested dict (the exception), ASCII with backslash escapes. read_plain reads
 exactly that form and nothing else: repr's separators (", " and ": "), its quotes (a u
 prefix on 2.7), its escapes and its numbers. Any other text (a run can rewrite its result

@@ -110,7 +110,7 @@ def literal(value: object) -> str:
     """``value`` (JSON's kinds: str, int, float, bool, None, list, dict with str keys) as a
     Python expression that Python 2.7 and 3 evaluate, with no name in scope, to what
     json.loads gives there: u'' strings (unicode on 2.7, as JSON's), inf and nan too.
-    The child evaluates it (clock/child.py): importing json cost a forked 3.11 run more
+    The child evaluates it (clock/driver.py): importing json cost a forked 3.11 run more
     than the entry point it called (about 15 ms with re)."""
     if isinstance(value, str):
         return "u" + ascii(value)  # ASCII escapes: the child compiles it without a coding cookie
@@ -134,7 +134,7 @@ def read_literal(text: str) -> object:
     a sign before a number included. Anything else (a name, a call, an operator) is
     refused with ValueError, as literal_eval refuses it; so are the two forms literal_eval
     also reads that no result has (``set()``, a complex sum like ``1+2j``). It reads the child's result file
-    (clock/child.py _write_result: the repr of a dict), which the run itself could rewrite."""
+    (clock/driver.py _write_result: the repr of a dict), which the run itself could rewrite."""
     global _ast
     import _ast  # here, not at import: it makes the ast module's classes (result_text's note)
 
@@ -276,7 +276,7 @@ def needs_fresh_process(source: Path | str) -> bool:
     return known[1]
 
 
-RESULT_NAME = "result.txt"  # the child's report (clock/child.py _write_result), in the run's folder
+RESULT_NAME = "result.txt"  # the child's report (clock/driver.py _write_result), in the run's folder
 
 
 def _take_result(scratch: str) -> bytes | None:

@@ -1,6 +1,8 @@
-"""The virtual clock shim and the child driver, run inside the snippet's interpreter.
+"""The child that runs a snippet, and what it loads, inside the snippet's interpreter.
 
-Both files are plain scripts in the common subset of Python 2.7 and 3.6+; the
+child.py (the script: the code cache and its own second half, driver.py: main() and the
+fork server's _serve()), virtual.py (the clock), quiet_exit.py and quiet_exit_py2.py (the
+forked runs' quiet exit) are plain files in the common subset of Python 2.7 and 3.6+; the
 runner starts ``child.py`` by path and never imports them into threadport.
 """
 

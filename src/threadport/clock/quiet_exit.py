@@ -16,7 +16,7 @@
 # it does not know, a weakref callback it does not know, a thread, an audit hook) sends
 # the run through sys.exit and the whole shutdown, as before.
 #
-# Written in the common subset of Python 2.7 and 3.6+ like child.py, which imports it in
+# Written in the common subset of Python 2.7 and 3.6+ like driver.py, which imports it in
 # the server and takes it out of sys.modules again (a fresh run never has it).
 
 import os
@@ -35,7 +35,7 @@ PLAIN_MODULES = ("itertools", "_collections", "_functools", "_operator", "_abc",
 # From 3.10 atexit's callbacks are the interpreter's, not its module's (bpo-42639): the count
 # of a module imported in the server answers for a module a run imports. On 3.8 and 3.9 a
 # module imported again (a fresh one: the server's is taken out of sys.modules) has callbacks
-# of its own. A name, not a literal, as child.py's MOVED_LAST_FROM.
+# of its own. A name, not a literal, as driver.py's MOVED_LAST_FROM.
 ATEXIT_PER_INTERPRETER = (3, 10)
 
 

@@ -28,8 +28,8 @@
 # statement; and, at the end, no module loaded but the server's, the run's own and the
 # few of EXTRA_MODULES, which make no file. Anything else ends through the shutdown.
 #
-# Written in the common subset of Python 2.7 and 3.6+ like child.py (the lint reads it as
-# Python 3), but run on 2.7 only; child.py imports it in the server and takes it out of
+# Written in the common subset of Python 2.7 and 3.6+ like driver.py (the lint reads it as
+# Python 3), but run on 2.7 only; driver.py imports it in the server and takes it out of
 # sys.modules again (a fresh run never has it).
 
 import os
@@ -245,7 +245,7 @@ def checker(gc):
             if module is None or server_modules.get(name) is module:
                 continue
             if type(module) is type(sys) and getattr(module, "__file__", None) == code.co_filename:
-                continue  # the run's own (child.py main: the source's stem)
+                continue  # the run's own (driver.py main: the source's stem)
             if name in EXTRA_MODULES and type(module) is type(sys):
                 continue
             return False

@@ -1,7 +1,7 @@
 # Virtual clock for threaded snippets, injected into the child process.
 #
 # Written in the common subset of Python 2.7 and 3.6+, because the same file
-# runs under both halves of every pair. It is loaded by clock/child.py before
+# runs under both halves of every pair. It is loaded by clock/driver.py before
 # the snippet, never imported by threadport itself.
 #
 # The idea is trio's MockClock(autojump_threshold=0), for threads: time stands
