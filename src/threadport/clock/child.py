@@ -32,25 +32,34 @@ SERVE = "--serve"
 # compiled once and kept in threadport's cache folder: the server runs with -B (a run must
 # write no bytecode), so each server start compiled them from source (2.7: 3-4 ms; a Python
 # 3 without their .pyc, as an install that compiled none or another version than
-# threadport's: 8-15 ms). An entry holds the path and bytes it was compiled from and the
-# interpreter's version: anything else is a miss, and a missing, unreadable or unwritable
-# folder only costs the compile.
-CACHE_HEADER = b"threadport-clock-code/1\n"
+# threadport's: 8-15 ms). The run's own source is kept there too (driver.py's _snippet_code).
+# An entry holds the path and bytes it was compiled from, the interpreter's version and its
+# flags (sys.flags: -O's level, 2.7's -Q and -U, which change what compile() makes), with
+# compile()'s own flags and dont_inherit: anything else is a miss, and a missing,
+# unreadable or unwritable folder only costs the compile.
+CACHE_HEADER = b"threadport-clock-code/2\n"
+COMPILE_FLAGS, DONT_INHERIT = 0, True  # compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT), here and in driver.py
 
 
-def _cached_code(name, path, source, folder):
+def _compile_source(source, path):
+    return compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT), True
+
+
+def _cached_code(name, path, source, folder, compile_source=_compile_source):
+    """The code of ``source`` (read from ``path``) from the entry ``name`` of ``folder``, or
+    compile_source(source, path): (code, whether it may be kept); code None: not compiled."""
     loaded = "marshal" in sys.modules
     import marshal  # built in; out of sys.modules again below if it was not there (2.7)
 
     try:
-        return _code_from(marshal, name, path, source, folder)
+        return _code_from(marshal, name, path, source, folder, compile_source)
     finally:
         if not loaded:
             del sys.modules["marshal"]
 
 
-def _code_from(marshal, name, path, source, folder):
-    key = repr((path, sys.version, len(source)))
+def _code_from(marshal, name, path, source, folder, compile_source):
+    key = repr((path, sys.version, tuple(sys.flags), COMPILE_FLAGS, DONT_INHERIT, len(source)))
     # Python 2: str is bytes already (encode would import encodings.ascii, as _serve's replies say)
     key = (key if str is bytes else key.encode("ascii", "backslashreplace")) + b"\n"
     # An entry per module, interpreter version and install (threadport.cache.per_install's
@@ -59,23 +68,41 @@ def _code_from(marshal, name, path, source, folder):
     for character in path:
         tag = (tag * 31 + ord(character)) % 2**32
     version = str(sys.version_info[0]) + str(sys.version_info[1])
-    entry = os.path.join(folder, "clock-" + name + "-py" + version + "-" + hex(tag)[2:].rstrip("L") + ".code")
+    entry = os.path.join(folder, name + "-py" + version + "-" + hex(tag)[2:].rstrip("L") + ".code")
+    head = CACHE_HEADER + key + source
+    # Through descriptors alone: a fork server reads a run's entry at every run, and a file
+    # object (3.x's io) made and dropped objects on pages its runs share copy-on-write.
     try:
-        with open(entry, "rb") as handle:
-            stored = handle.read()
-        head = CACHE_HEADER + key + source
+        fd = os.open(entry, os.O_RDONLY)
+        try:
+            chunks = []
+            while True:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        stored = b"".join(chunks)
         if stored.startswith(head):
             return marshal.loads(stored[len(head) :])
     except Exception:  # no entry yet, or one that cannot be read: compiled below
         pass
-    code = compile(source, path, "exec", 0, True)
+    code, keep = compile_source(source, path)
+    if code is None or not keep:
+        return code
     temporary = entry + "." + str(os.getpid()) + ".tmp"
     try:
         if not os.path.isdir(folder):
             os.makedirs(folder)
-        with open(temporary, "wb") as handle:
-            handle.write(CACHE_HEADER + key + source + marshal.dumps(code))
-        os.rename(temporary, entry)
+        data = head + marshal.dumps(code)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
+        os.rename(temporary, entry)  # whole or not at all: a reader never sees half an entry
     except Exception:  # best effort: the next server compiles again
         try:
             os.unlink(temporary)
@@ -96,9 +123,9 @@ def _define_driver(folder):
     with open(path, "rb") as handle:
         source = handle.read()
     if folder == "-":
-        code = compile(source, path, "exec", 0, True)
+        code = compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT)
     else:
-        code = _cached_code("driver", path, source, folder)
+        code = _cached_code("clock-driver", path, source, folder)
     exec(code, globals())
 
 

@@ -91,12 +91,12 @@ def _started(pid):
 _compiled = {}
 
 
-def _compile_ahead(source_path):
+def _compile_ahead(source_path, folder):
     """In the fork server, before the fork: the run's code, from the source's bytes read now,
-    for this run, and compiled as main() would compile them (or before, from the same bytes),
-    and whether it was compiled now. A source that cannot be read, does not compile, or warns
-    while it compiles (a SyntaxWarning must reach the run's own stderr) is left to main(),
-    which shows what a fresh run shows: (None, False)."""
+    for this run, as main() would get them (_snippet_code, or earlier from the same bytes),
+    and whether the code is new to this server. A source that cannot be read, does not
+    compile, or warns while it compiles (a SyntaxWarning must reach the run's own stderr) is
+    left to main(), which shows what a fresh run shows: (None, False)."""
     try:
         source = _read_file(source_path)
     except Exception:  # any failure: main() reports it
@@ -105,17 +105,56 @@ def _compile_ahead(source_path):
     if known is not None and known[0] == source:
         return known[1], False
     _compiled.pop(source_path, None)
+    code = _snippet_code(source_path, source, folder)
+    if code is None:
+        return None, False
+    _compiled[source_path] = (source, code)
+    return code, True
+
+
+def _compile_plainly(source, path):
+    """(the code, whether it may be kept), as main() would compile it; (None, False) where
+    compiling shows the run something: a warning (it must reach the run's own stderr every
+    time, so main() compiles it again without this filter) or an error. Kept only if the
+    compile imported nothing: a coding cookie's codec (encodings.cp1252, say) is imported
+    by compile() (2.7 and 3.x alike), and a run from a kept entry would not have it."""
     import _warnings  # in sys.modules from the start, in every version
 
+    modules = len(sys.modules)
     _warnings.filters.insert(0, ("error", None, Warning, None, 0))  # a warning: not compiled here
     try:
-        code = compile(source, source_path, "exec", 0, True)
+        code = compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT)  # noqa: F821 - child.py's
     except Exception:
         return None, False
     finally:
         del _warnings.filters[0]
-    _compiled[source_path] = (source, code)
-    return code, True
+    return code, len(sys.modules) == modules
+
+
+def _snippet_code(source_path, source, folder):
+    """The run's code for the bytes ``source`` of ``source_path``, as `import STEM` would run
+    it but for -B: from threadport's cache folder (child.py's _cached_code, its key the path,
+    the bytes, the interpreter's version and flags), else compiled and kept there. Fork
+    servers (_compile_ahead) and fresh runs (main) alike: a compare's 10 sources on two
+    interpreters were compiled again in every server and every fresh run. None where
+    _compile_plainly leaves the compile to main(). No folder ("-"): compiled, kept nowhere."""
+    if folder == "-":
+        return _compile_plainly(source, source_path)[0]
+    compiled = []
+
+    def compile_source(source, path):
+        compiled.append(path)
+        return _compile_plainly(source, path)
+
+    code = _cached_code("snippet", source_path, source, folder, compile_source)  # noqa: F821 - child.py's
+    if code is not None and not compiled:
+        # What a process's first compile() makes besides the code (the ast module's classes:
+        # 2.7 about 310 objects, 3.11 about 600, 3.13 about 900), a run from the cache has
+        # too: gc's counts, and so when its collections run, are a fresh compile's. A fork
+        # server made them at its start; in a fresh run this costs most of what the
+        # compile would (1-2 ms): what the cache spares is the servers' compiles.
+        compile("", "<threadport>", "exec")
+    return code
 
 
 # From 3.8 an import leaves the module last in sys.modules, after what it imported (3.6 and
@@ -146,7 +185,7 @@ def _import_cached(name, folder):
         module.__package__ = None
     with open(path, "rb") as handle:
         source = handle.read()
-    code = _cached_code(name, path, source, folder)  # noqa: F821 - child.py's
+    code = _cached_code("clock-" + name, path, source, folder)  # noqa: F821 - child.py's
     sys.modules[name] = module
     try:
         exec(code, module.__dict__)
@@ -220,7 +259,7 @@ def _serve():
             os._exit(0)
         fields = request if codec is None else [field.decode(*codec) for field in request]
         out_path, err_path, directory, token = fields[6:10]
-        code, compiled = _compile_ahead(fields[1])
+        code, compiled = _compile_ahead(fields[1], fields[5])  # the run's cache folder, as main() has it
         if compiled:
             if hasattr(gc, "freeze"):
                 # The code's objects (its constants, tuples, nested code) are the server's, frozen
@@ -306,7 +345,9 @@ def main(quiet=None, ahead=None):
         if code is None:
             with open(source_path, "rb") as handle:
                 source = handle.read()
-            code = compile(source, source_path, "exec", 0, True)
+            code = _snippet_code(source_path, source, cache_folder)
+            if code is None:  # it warns, or fails: compiled here, so that the run shows it
+                code = compile(source, source_path, "exec", COMPILE_FLAGS, DONT_INHERIT)  # noqa: F821
         exec(code, module.__dict__)
         # The runner's literal of JSON's values; Python 2's True and False are names. No
         # arguments (most entry points): no eval, which compiled "[]" at every run.
