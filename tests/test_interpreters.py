@@ -242,3 +242,35 @@ def test_which_finds_what_shutil_which_finds(tmp_path, monkeypatch):
     assert interpreters.which("tool") == shutil.which("tool") == str(tmp_path / "second" / "tool")
     monkeypatch.delenv("PATH")
     assert interpreters.which("sh") == shutil.which("sh") is not None
+
+
+def test_pyenv_and_uv_installs_are_listed_in_their_order(tmp_path, monkeypatch):
+    # pyenv's versions by version number (3.9 before 3.10), the first of python, python3 and
+    # python2 each has; uv's by name; a folder without the executable, or a file, is no install.
+    for version, name in (("3.10.13", "python"), ("3.9.18", "python3"), ("3.9.2", "python2"), ("3.11.7", None)):
+        folder = tmp_path / "pyenv" / "versions" / version / "bin"
+        folder.mkdir(parents=True)
+        if name:
+            compiled(folder, name)
+    (tmp_path / "pyenv" / "versions" / "3.12.0").write_text("")
+    for name in ("cpython-3.9.1-linux", "cpython-3.12.1-linux", "pypy-3.10", "cpython-3.13.0-linux"):
+        (tmp_path / "uv" / name / "bin").mkdir(parents=True)
+        if name != "cpython-3.13.0-linux":
+            compiled(tmp_path / "uv" / name / "bin", "python3")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(tmp_path / "uv"))
+    versions = tmp_path / "pyenv" / "versions"
+    assert interpreters._pyenv_pythons("3.") == [
+        str(versions / "3.9.2" / "bin" / "python2"),
+        str(versions / "3.9.18" / "bin" / "python3"),
+        str(versions / "3.10.13" / "bin" / "python"),
+    ]
+    assert interpreters._pyenv_pythons("2.7") == []
+    uv = tmp_path / "uv"
+    assert interpreters._uv_pythons() == [
+        str(uv / "cpython-3.12.1-linux" / "bin" / "python3"),
+        str(uv / "cpython-3.9.1-linux" / "bin" / "python3"),
+    ]
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(tmp_path / "nowhere"))
+    assert interpreters._pyenv_pythons("3.") == [] and interpreters._uv_pythons() == []

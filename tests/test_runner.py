@@ -331,3 +331,14 @@ def test_the_gc_word_is_searched_only_in_a_text_that_holds_gc(monkeypatch):
     plain = b"def main():\n    print('plain')\n" * 200
     assert not runner.tells_apart(plain) and searched == []
     assert runner.tells_apart(plain + b"import gc\n") and len(searched) == 1
+
+
+@pytest.mark.parametrize("name", ["missing.py", "./missing.py", "folder"])
+def test_a_missing_source_is_named_as_a_path(tmp_path, name):
+    # The runner takes the source as a str (no pathlib on compare's path); the message still
+    # names it as pathlib writes it: "a//./b.py" is "a/b.py".
+    (tmp_path / "folder").mkdir()
+    given = f"{tmp_path}//{name}"
+    with pytest.raises(FileNotFoundError) as error:
+        run_entry(sys.executable, given, "main")
+    assert str(error.value) == f"no source file {Path(given)}" == f"no source file {tmp_path / Path(name)}"

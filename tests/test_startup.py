@@ -260,6 +260,34 @@ def test_the_help_width_is_the_one_shutil_gives(monkeypatch, columns):
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert terminal_columns() == shutil.get_terminal_size().columns
+    assert terminal_columns(120) == shutil.get_terminal_size((120, 24)).columns  # compare's, on a terminal
+
+
+def test_compare_on_a_terminal_imports_no_shutil(tmp_path, legacy_python):
+    # Its width is terminal_columns(120), shutil.get_terminal_size's answer without shutil
+    # (bz2, lzma, fnmatch: 7 M instructions). Standard output is a terminal here (a pty).
+    import pty
+
+    controller, terminal = pty.openpty()
+    script = (
+        "import sys\nfrom threadport.cli import main\ncode = main(sys.argv[1:])\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(code)\n"
+    )
+    env = {**os.environ, "THREADPORT_CACHE": str(tmp_path / "cache"), "COLUMNS": "70"}
+    command = ["compare", "finalizer_switch", "--quiet", "--legacy-python", legacy_python]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, *command], stdout=terminal, stderr=subprocess.PIPE, text=True, env=env
+        )
+        os.set_blocking(controller, False)
+        shown = os.read(controller, 1 << 16).decode()
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == 0 and "finalizer_switch :: " in shown
+    assert "…" in shown  # cells clipped to the width $COLUMNS gives, as on a terminal only
+    modules = set(done.stderr.split())
+    assert "threadport.runner" in modules and "shutil" not in modules
 
 
 def test_two_installs_keep_their_own_titles(tmp_path, monkeypatch):

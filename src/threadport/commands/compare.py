@@ -104,9 +104,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         width = None  # piped: nothing clipped
         if sys.stdout.isatty():
-            import shutil  # here only: with what it imports, 7 M instructions of compare's start
+            from threadport.cli import terminal_columns
 
-            width = shutil.get_terminal_size((120, 24)).columns
+            width = terminal_columns(120)  # shutil.get_terminal_size((120, 24)), without shutil
         for result in results:
             print(render(result, width))
         print(summary(results))
