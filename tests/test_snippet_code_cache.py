@@ -133,7 +133,8 @@ def other_version(key):
 
 def other_optimize_level(key):
     path, version, flags, *rest = key
-    assert len(flags) == len(sys.flags) and list(sys.flags)[3] == sys.flags.optimize  # debug, inspect, interactive, optimize
+    # sys.flags begins debug, inspect, interactive, optimize
+    assert len(flags) == len(sys.flags) and list(sys.flags)[3] == sys.flags.optimize
     return (path, version, flags[:3] + (1 - flags[3],) + flags[4:], *rest)
 
 

@@ -38,7 +38,33 @@ SERVE = "--serve"
 # compile()'s own flags and dont_inherit: anything else is a miss, and a missing,
 # unreadable or unwritable folder only costs the compile.
 CACHE_HEADER = b"threadport-clock-code/2\n"
-COMPILE_FLAGS, DONT_INHERIT = 0, True  # compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT), here and in driver.py
+COMPILE_FLAGS, DONT_INHERIT = 0, True  # compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT), here and in driver
+
+
+def _read_file(path):
+    """The bytes of ``path`` through the descriptor alone: a file object (3.x's io makes two,
+    with an fstat and a buffer) cost the fork server more per run than the read itself, in
+    objects made and dropped on pages the run shares copy-on-write. OSError if unreadable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path, data):
+    """``data`` (bytes) written to ``path`` through the descriptor alone, as _read_file reads."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
 
 
 def _compile_source(source, path):
@@ -70,20 +96,8 @@ def _code_from(marshal, name, path, source, folder, compile_source):
     version = str(sys.version_info[0]) + str(sys.version_info[1])
     entry = os.path.join(folder, name + "-py" + version + "-" + hex(tag)[2:].rstrip("L") + ".code")
     head = CACHE_HEADER + key + source
-    # Through descriptors alone: a fork server reads a run's entry at every run, and a file
-    # object (3.x's io) made and dropped objects on pages its runs share copy-on-write.
     try:
-        fd = os.open(entry, os.O_RDONLY)
-        try:
-            chunks = []
-            while True:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            os.close(fd)
-        stored = b"".join(chunks)
+        stored = _read_file(entry)  # through the descriptor: a fork server reads an entry per run
         if stored.startswith(head):
             return marshal.loads(stored[len(head) :])
     except Exception:  # no entry yet, or one that cannot be read: compiled below
@@ -95,13 +109,7 @@ def _code_from(marshal, name, path, source, folder, compile_source):
     try:
         if not os.path.isdir(folder):
             os.makedirs(folder)
-        data = head + marshal.dumps(code)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            while data:
-                data = data[os.write(fd, data) :]
-        finally:
-            os.close(fd)
+        _write_file(temporary, head + marshal.dumps(code))
         os.rename(temporary, entry)  # whole or not at all: a reader never sees half an entry
     except Exception:  # best effort: the next server compiles again
         try:

@@ -32,13 +32,7 @@ def _write_result(path, result):
     # Through the descriptor: a file object (3.x's io: a FileIO and a buffer) cost a forked
     # run more than the write, in objects made on pages it shares with the fork server.
     text = repr(result)
-    data = text if str is bytes else text.encode("ascii", "backslashreplace")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        while data:
-            data = data[os.write(fd, data) :]
-    finally:
-        os.close(fd)
+    _write_file(path, text if str is bytes else text.encode("ascii", "backslashreplace"))  # noqa: F821 - child.py's
 
 
 RUN_MARK = "THREADPORT_RUN"  # threadport.processes.RUN_MARK
@@ -57,27 +51,11 @@ def _read_request(fd, pending):
     return fields[:REQUEST_FIELDS]
 
 
-def _read_file(path):
-    """The bytes of ``path`` through the descriptor alone: a file object (3.x's io makes two,
-    with an fstat and a buffer) cost the fork server more per run than the read itself, in
-    objects made and dropped on pages the run shares copy-on-write. OSError if unreadable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        chunks = []
-        while True:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-
-
 def _started(pid):
     # The child's start time in clock ticks (threadport.processes.started), read here
     # because this process reaps it: the runner may look only after it is gone.
     try:
-        stat = _read_file("/proc/" + str(pid) + "/stat")
+        stat = _read_file("/proc/" + str(pid) + "/stat")  # noqa: F821 - child.py's
         return stat[stat.rindex(b")") + 2 :].split()[19]
     except Exception:  # any failure: unknown
         return b"-"
@@ -98,7 +76,7 @@ def _compile_ahead(source_path, folder):
     compile, or warns while it compiles (a SyntaxWarning must reach the run's own stderr) is
     left to main(), which shows what a fresh run shows: (None, False)."""
     try:
-        source = _read_file(source_path)
+        source = _read_file(source_path)  # noqa: F821 - child.py's
     except Exception:  # any failure: main() reports it
         return None, False
     known = _compiled.get(source_path)
