@@ -72,3 +72,18 @@ def test_the_ledger_keeps_its_newest_probe_answers(tmp_path, monkeypatch):
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, json.dumps(answers), ""))
     ledger.probe_interpreter(sys.executable)
     assert sorted(os.listdir(folder)) == sorted([f"{ledger._cache_key(sys.executable)}.json", "old0.json"])
+
+
+def test_the_runs_compiled_sources_are_pruned_apart_and_never_evict_the_rest(where, monkeypatch):
+    # A test session runs hundreds of scratch sources, each kept compiled (clock/driver.py's
+    # _snippet_code): among the rest they evicted every install's clock modules and catalogue.
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(cache, "MAX_SNIPPETS", 2)
+    snippets = where / cache.SNIPPETS
+    snippets.mkdir(parents=True)
+    written(where, "clock-virtual-py311-1.code", 50)  # older than every run's entry
+    for age in range(4):
+        written(snippets, f"snippet-py311-{age}.code", age)
+    cache.store("fresh", ["key"], 1)
+    assert sorted(os.listdir(where)) == ["clock-virtual-py311-1.code", "fresh.json", cache.SNIPPETS]
+    assert sorted(os.listdir(snippets)) == ["snippet-py311-0.code", "snippet-py311-1.code"]

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from threadport import forkserver, runner
+from threadport import cache, forkserver, runner
 from threadport.runner import child_environment, run_entry
 
 LEGACY_HALF_ONCE = pytest.mark.interpreter_free(
@@ -90,7 +90,7 @@ OBSERVED = (
 
 
 def snippet_entries(folder):
-    return sorted(folder.glob("snippet-*.code"))
+    return sorted((folder / cache.SNIPPETS).glob("snippet-*.code"))
 
 
 def test_a_runs_source_is_compiled_once_then_taken_from_the_cache_folder(snippet, cache_folder, counted, monkeypatch):
@@ -109,7 +109,8 @@ def test_a_runs_source_is_compiled_once_then_taken_from_the_cache_folder(snippet
         assert compiles == 0, fresh
         assert (transcript.stdout, transcript.stderr) == (plain.stdout, plain.stderr) == (first.stdout, first.stderr)
     assert entry.stat().st_ino == written  # read, not written again
-    assert not list(cache_folder.glob("*.tmp"))
+    assert not list(cache_folder.glob("**/*.tmp"))
+    assert not list(cache_folder.glob("snippet-*"))  # in a folder of their own, pruned apart
 
 
 def test_a_source_changed_to_the_same_size_and_mtime_is_compiled_again(snippet, cache_folder, counted):

@@ -9,7 +9,8 @@ behaves as an empty one, and nothing is ever raised.
 
 The folder is bounded: every install of threadport on a machine (tox envs, worktrees,
 the mutations env's copies, a test's temporary one) keeps entries of its own, here and
-in the fork servers' compiled clock (clock/child.py, driver.py), and nothing else removed them:
+in the fork servers' compiled clock and the runs' compiled sources (clock/child.py, driver.py,
+in a folder of their own: SNIPPETS), and nothing else removed them:
 8,649 files and 314 MB after a few days of test runs. Each write, which only a miss
 makes, keeps the newest MAX_ENTRIES files (prune). An install whose entry went only
 pays a miss.
@@ -76,6 +77,13 @@ def load(name: str, key: object) -> object | None:
 # rule summaries; each interpreter version's compiled clock modules): room for the installs
 # of a whole test run (the mutations env makes 58 copies) and what is left of earlier ones.
 MAX_ENTRIES = 512
+# The compiled code of the sources runs ran (clock/driver.py's _snippet_code), in a folder of
+# its own: one entry per source and interpreter version, and a test session runs hundreds of
+# scratch sources (about 460 entries in one run of the forkserver and runner tests), which
+# among the rest evicted every install's clock modules and catalogue. A compare of the
+# catalogue writes 90 (10 legacy sources on 2.7, 10 modern ones on each Python 3).
+SNIPPETS = "snippets"  # clock/driver.py SNIPPET_FOLDER
+MAX_SNIPPETS = 512
 
 
 def prune(where: str, keep: int) -> None:
@@ -115,3 +123,4 @@ def store(name: str, key: object, value: object) -> None:
             pass
         return
     prune(where, MAX_ENTRIES)
+    prune(os.path.join(where, SNIPPETS), MAX_SNIPPETS)  # the runs write there, and never prune

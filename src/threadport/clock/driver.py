@@ -109,6 +109,11 @@ def _compile_plainly(source, path):
     return code, len(sys.modules) == modules
 
 
+# The runs' entries have a folder of their own, pruned apart from the rest (threadport.cache.SNIPPETS):
+# a test session's hundreds of scratch sources evicted every install's clock modules.
+SNIPPET_FOLDER = "snippets"
+
+
 def _snippet_code(source_path, source, folder):
     """The run's code for the bytes ``source`` of ``source_path``, as `import STEM` would run
     it but for -B: from threadport's cache folder (child.py's _cached_code, its key the path,
@@ -124,7 +129,8 @@ def _snippet_code(source_path, source, folder):
         compiled.append(path)
         return _compile_plainly(source, path)
 
-    code = _cached_code("snippet", source_path, source, folder, compile_source)  # noqa: F821 - child.py's
+    where = os.path.join(folder, SNIPPET_FOLDER)
+    code = _cached_code("snippet", source_path, source, where, compile_source)  # noqa: F821 - child.py's
     if code is not None and not compiled:
         # What a process's first compile() makes besides the code (the ast module's classes:
         # 2.7 about 310 objects, 3.11 about 600, 3.13 about 900), a run from the cache has
