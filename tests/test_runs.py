@@ -137,3 +137,37 @@ def test_a_batch_resolves_each_source_once_and_its_runs_get_the_real_path(snippe
     transcripts = run_jobs(jobs, workers=2)
     assert [t.stdout for t in transcripts] == [[real_path]] * len(jobs)
     assert sorted(map(str, resolved)) == sorted(map(str, names))  # once per source named
+
+
+def test_a_failure_in_the_pool_itself_is_raised_not_waited_for(monkeypatch):
+    # A worker that failed before its run (in choosing the next job) put nothing on the
+    # queue the calling thread waits on: the batch waited for ever.
+    import threading
+
+    from threadport import runs
+
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: job.entry)
+    calls = []
+
+    def pick_then_fail(waiting, running, servers=None):
+        calls.append(len(waiting))
+        if len(calls) > 1:
+            raise RuntimeError("pick failed")
+        return 0
+
+    monkeypatch.setattr(runs, "pick", pick_then_fail)
+    one = resolve(sys.executable)
+    jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(4)]
+    raised = []
+
+    def batch() -> None:
+        try:
+            run_jobs(jobs, workers=1)
+        except RuntimeError as error:
+            raised.append(str(error))
+
+    thread = threading.Thread(target=batch, daemon=True)
+    thread.start()
+    thread.join(60)  # a guard for the red case only: the batch ends at once
+    assert not thread.is_alive(), "run_jobs still waits for a run no worker will finish"
+    assert raised == ["pick failed"]

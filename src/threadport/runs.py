@@ -197,7 +197,11 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
 
     def work() -> None:
         while True:
-            job = take()
+            try:
+                job = take()
+            except BaseException as error:  # the pool's own failure: the caller would wait for ever
+                ended.put((None, None, error))
+                return
             if job is None:
                 return
             key = key_of[id(job)]
@@ -220,6 +224,8 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
             observer(0, len(unique))  # the total, before the first run ends
         for finished in range(1, len(unique) + 1):
             key, transcript, error = ended.get()
+            if key is None:  # no run of its own: raised once the runs under way have ended
+                raise error
             if error is not None:
                 errors[key] = error
             done[key] = transcript
