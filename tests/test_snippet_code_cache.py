@@ -177,6 +177,21 @@ def test_a_source_that_warns_as_it_compiles_is_never_kept_and_warns_at_every_run
     assert not snippet_entries(cache_folder)
 
 
+def test_a_source_whose_compile_warns_under_the_runs_w_flags_is_never_kept(snippet, cache_folder):
+    # An invalid escape: a DeprecationWarning at compile time on 3.6-3.11, a SyntaxWarning from
+    # 3.12; shown here because the run's -W flags say so, at every run, fresh and forked.
+    path = snippet("def main():\n    return '\\d'\n")
+    rounds = itertools.count()
+    for fresh in (True, False, True, False):
+        environment = {**child_environment(), "THREADPORT_TEST_ROUND": str(next(rounds))}
+        transcript = run_entry(
+            sys.executable, path, "main", [], fresh=fresh, environment=environment, warnings=["always"], timeout=30
+        )
+        assert transcript.ended == "exit status 0"
+        assert any("invalid escape sequence" in line for line in transcript.stderr), transcript.stderr
+    assert not snippet_entries(cache_folder)
+
+
 @LEGACY_HALF_ONCE
 def test_a_source_whose_compile_imports_a_codec_is_never_kept(any_python, snippet, cache_folder):
     # compile() imports a coding cookie's codec (2.7 and 3.x): a run from a kept entry lacked it.
