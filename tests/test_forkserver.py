@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from audited_child import RUN_CHILD
 
 from threadport import forkserver
 from threadport.catalog import load_catalog
@@ -737,7 +738,8 @@ def test_a_2_7_server_hands_its_runs_no_young_objects(legacy_python, snippet, tm
 
 # child.py run as the fork server, under an audit hook that logs each file object opened
 # (io.open's "open" event has a mode; os.open's has None), by the server or by its runs.
-AUDITED_SERVER = """
+AUDITED_SERVER = (
+    """
 import os, sys
 child, log = {child!r}, os.open({log!r}, os.O_WRONLY | os.O_APPEND)
 server = os.getpid()
@@ -745,14 +747,9 @@ server = os.getpid()
 def hook(event, args):
     if event == "open" and args[1] is not None:
         os.write(log, (repr((os.getpid() == server, args[:2])) + "\\n").encode())
-
-sys.addaudithook(hook)
-sys.argv[0] = __file__ = child
-sys.path[0] = os.path.dirname(child)
-with open(child, "rb") as handle:
-    code = compile(handle.read(), child, "exec")
-exec(code)
 """
+    + RUN_CHILD
+)
 
 
 def test_a_server_and_its_runs_read_and_write_through_descriptors_alone(snippet, tmp_path, monkeypatch):

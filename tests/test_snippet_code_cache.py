@@ -14,6 +14,7 @@ import os
 import sys
 
 import pytest
+from audited_child import RUN_CHILD
 
 from threadport import cache, forkserver, runner
 from threadport.runner import child_environment, run_entry
@@ -25,7 +26,8 @@ LEGACY_HALF_ONCE = pytest.mark.interpreter_free(
 
 # child.py under an audit hook (3.8+) that logs each compile() of the watched source, in a
 # fresh run and in a fork server (which compiles a run's source before it forks the run).
-COUNTED_CHILD = """
+COUNTED_CHILD = (
+    """
 import os, sys
 child, log, watched = {child!r}, {log!r}, {watched!r}
 
@@ -34,14 +36,9 @@ def hook(event, args):
         fd = os.open(log, os.O_WRONLY | os.O_APPEND)
         os.write(fd, b"compiled\\n")
         os.close(fd)
-
-sys.addaudithook(hook)
-sys.argv[0] = __file__ = child
-sys.path[0] = os.path.dirname(child)
-with open(child, "rb") as handle:
-    code = compile(handle.read(), child, "exec")
-exec(code)
 """
+    + RUN_CHILD
+)
 
 
 @pytest.fixture
