@@ -73,7 +73,8 @@ def _compile_source(source, path):
 
 def _cached_code(name, path, source, folder, compile_source=_compile_source):
     """The code of ``source`` (read from ``path``) from the entry ``name`` of ``folder``, or
-    compile_source(source, path): (code, whether it may be kept); code None: not compiled."""
+    what compile_source(source, path) makes, kept in that entry when it says so (it returns
+    the code, None when it left the compile to the run, and whether the code may be kept)."""
     loaded = "marshal" in sys.modules
     import marshal  # built in; out of sys.modules again below if it was not there (2.7)
 
@@ -128,8 +129,7 @@ def _define_driver(folder):
     in __main__ and called from this module's own code, main() runs a snippet from the same
     stack as before: this module's frame, then main's."""
     path = os.path.join(os.path.dirname(__file__), "driver.py")
-    with open(path, "rb") as handle:
-        source = handle.read()
+    source = _read_file(path)
     if folder == "-":
         code = compile(source, path, "exec", COMPILE_FLAGS, DONT_INHERIT)
     else:

@@ -167,8 +167,7 @@ def _import_cached(name, folder):
         module = type(sys)(name)
         module.__file__ = path
         module.__package__ = None
-    with open(path, "rb") as handle:
-        source = handle.read()
+    source = _read_file(path)  # noqa: F821 - child.py's
     code = _cached_code("clock-" + name, path, source, folder)  # noqa: F821 - child.py's
     sys.modules[name] = module
     try:
