@@ -259,6 +259,17 @@ ENDINGS = {
         "class Old:\n    def __del__(self):\n        print('old gone')\nkept = Old()\ndef main():\n    pass\n"
     ),
     "sys.exitfunc": "import sys\ndef main():\n    sys.exitfunc = lambda: sys.stdout.write('exit function\\n')\n",
+    # What 2.7's quiet exit reads apart from gc's young generations (clock/quiet_exit_py2.py):
+    # an old-style instance of the server's (3.x: os.environ is new-style, and the __del__ of
+    # an instance's own dictionary is never called), and an object moved to the oldest
+    # generation by the run's own collections.
+    "__del__ on the server's old-style instance": (
+        "import os\ndef main():\n    os.environ.__del__ = lambda write=os.write: write(1, b'environ gone\\n')\n"
+    ),
+    "__del__ in the oldest generation": (
+        "class Loud(object):\n    def __del__(self):\n        print('old object gone')\n"
+        "def main():\n    global kept, many\n    kept = Loud()\n    many = [[] for _ in range(20000)]\n"
+    ),
     "non-daemon": (
         "from __future__ import print_function\nimport threading, time\n"
         "def main():\n"

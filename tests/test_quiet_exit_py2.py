@@ -20,25 +20,39 @@ CLOCK = os.path.dirname(CHILD_SCRIPT)
 # Everything here runs on python2.7: CI runs it once (the every-python env), not in each env.
 pytestmark = pytest.mark.interpreter_free("the checker runs on python2.7; pytest's Python only reads its answers")
 
-# As the fork server sets it up (clock/driver.py _serve), then one run of the snippet's main()
-# in this very process, then the check main() makes at its end.
+# As the fork server sets it up (clock/driver.py _serve: its objects collected, then settled
+# before the fork), then one run of the snippet's main() in this very process, then the check
+# main() makes at its end. The checker's gc counts its walks over every object
+# (gc.get_objects): "walked" where the young generations alone did not prove the run quiet.
 DRIVER = """
 import gc, sys
 sys.path[0] = CLOCK
 import virtual
 virtual.install()
 import quiet_exit_py2
-check = quiet_exit_py2.checker(gc)
+class Counting(object):
+    walks = 0
+    def __getattr__(self, name):
+        return getattr(gc, name)
+    def get_objects(self):
+        Counting.walks += 1
+        return gc.get_objects()
+check = quiet_exit_py2.checker(Counting())
 del sys.modules["quiet_exit_py2"], sys.modules["gc"]
 path = sys.argv[1]
 code = compile(open(path, "rb").read(), path, "exec", 0, True)
 check.judge(code)
+gc.collect()
+check.settle()
+walks = Counting.walks
 module = type(sys)("snippet")
 module.__file__ = path
 sys.modules["snippet"] = module
 exec(code, module.__dict__)
 module.main()
-sys.__stdout__.write("\\nQUIET %s\\n" % check(int(sys.argv[2]), code))
+answer = check(int(sys.argv[2]), code)
+sys.__stdout__.write("\\nQUIET %s%s\\n" % (answer, " walked" if Counting.walks > walks else ""))
+sys.__stdout__.write("UNREACHABLE %d\\n" % gc.collect())
 """
 
 QUIET = {
@@ -62,6 +76,10 @@ QUIET = {
         "def steps():\n    yield 1\n    yield 2\nopen_steps = steps()\nnext(open_steps)\ndef main():\n    pass\n"
     ),
 }
+# The quiet runs that gc's young generations alone do not prove quiet: a class with a __del__
+# among them might have been given to an older object by a __class__ assignment, so every
+# object is walked (and proves it).
+WALKED = {"a class whose __del__ no object reaches any more"}
 
 # Each refused by one guard of the checker.
 LOUD = {
@@ -119,6 +137,36 @@ LOUD = {
     "a trace function": "import sys\ndef main():\n    sys.settrace(lambda *args: None)\n",
     "threading._shutdown replaced": "import threading\ndef main():\n    threading._shutdown = lambda: None\n",
     "a module outside the few allowed": "def main():\n    import string\n",
+    # What a run changes in the server's older objects, which the young generations do not
+    # hold (clock/quiet_exit_py2.py settle): a __del__ given to one of its classes, to one of
+    # its old-style instances, another class given to one of its objects (functools sets
+    # __class__ from a name the source holds as a string), another function's code given to a
+    # callback of one of its weakrefs; and an object moved to the oldest generation by the
+    # run's own collections.
+    "a __del__ given to a class of the server's": (
+        "import threading\ndef main():\n    threading._MainThread.__del__ = lambda self: None\n"
+    ),
+    "a __del__ set on the server's old-style instance": (
+        "import os\ndef main():\n    os.environ.__del__ = lambda: None\n"
+    ),
+    "a class with a __del__ given to the server's main thread": (
+        "import functools, threading, types\n"
+        "class Loud(threading._MainThread):\n    def __del__(self):\n        print('gone')\n"
+        "def main():\n"
+        "    holder = types.ClassType('Holder', (), {'__class__': Loud})\n"
+        "    functools.update_wrapper(threading.current_thread(), holder, ('__class__',), ())\n"
+    ),
+    "another function's code given to a weakref callback of the server's": (
+        "import collections, functools\n"
+        "def _remove(item, selfref=None):\n    print('gone')\n"
+        "def main():\n"
+        "    callback = collections.Iterable._abc_registry._remove\n"
+        "    functools.update_wrapper(callback, _remove, ('func_code',), ())\n"
+    ),
+    "a __del__ moved to the oldest generation by the run's collections": (
+        "class Loud(object):\n    def __del__(self):\n        print('gone')\n"
+        "def main():\n    global kept, many\n    kept = Loud()\n    many = [[] for _ in range(20000)]\n"
+    ),
     # plain_code reads every code object of the source: a name in a method of a class in a
     # function counts as one at the top
     "a file made deep inside": (
@@ -128,7 +176,7 @@ LOUD = {
 }
 
 
-def verdict(legacy_python, folder, name, source, status=0):
+def verdict(legacy_python, folder, name, source, status=0, show="QUIET "):
     path = os.path.join(folder, "".join(c if c.isalnum() else "_" for c in name) + ".py")
     with open(path, "w") as handle:
         handle.write(source)
@@ -140,12 +188,14 @@ def verdict(legacy_python, folder, name, source, status=0):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    return [line for line in done.stdout.splitlines() if line.startswith("QUIET ")][-1]
+    return [line for line in done.stdout.splitlines() if line.startswith(show)][-1]
 
 
 @pytest.mark.legacy
 def test_the_checker_refuses_each_way_the_2_7_shutdown_could_show_something(legacy_python, tmp_path):
-    cases = [(name, source, "QUIET True") for name, source in QUIET.items()]
+    # A quiet run is proved so from the young generations, but for WALKED; a refusal may come
+    # with a walk or without one (a guard before the objects refused it).
+    cases = [(name, source, "QUIET True" + (" walked" if name in WALKED else "")) for name, source in QUIET.items()]
     cases += [(name, source, "QUIET False") for name, source in LOUD.items()]
     cases.append(("an exit status the shutdown would cut to 8 bits", QUIET["nothing"], "QUIET False"))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -155,8 +205,19 @@ def test_the_checker_refuses_each_way_the_2_7_shutdown_could_show_something(lega
                 cases,
             )
         )
-    wrong = [(name, answer) for (name, _, expected), answer in zip(cases, answers) if answer != expected]
+    refused = [answer.replace(" walked", "") if answer.startswith("QUIET False") else answer for answer in answers]
+    wrong = [(name, answer) for (name, _, expected), answer in zip(cases, refused) if answer != expected]
     assert wrong == []
+
+
+@pytest.mark.legacy
+@pytest.mark.parametrize("name", ["nothing", "a class whose __del__ no object reaches any more"])
+def test_the_check_leaves_no_cycle_of_the_objects_it_read(legacy_python, tmp_path, name):
+    # The young generations' list holds the frames of the check (which hold the list): left
+    # as it was, it kept every young object alive until a collection, through the shutdown
+    # that follows a refusal (the second snippet: refused by the young generations, then
+    # proved quiet by the walk over every object).
+    assert verdict(legacy_python, str(tmp_path), name, QUIET[name], show="UNREACHABLE ") == "UNREACHABLE 0"
 
 
 @pytest.mark.legacy

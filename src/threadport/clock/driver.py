@@ -205,7 +205,7 @@ def _serve():
     # of sys.modules, where a fresh run does not have it.
     import gc
 
-    quiet = None
+    quiet = settle = None
     if hasattr(gc, "freeze"):  # the quiet exit needs a frozen heap (3.7+): 2.7 need not compile it
         # The first compile() of a process makes the ast module's classes (3.9-3.13: 630-1080
         # objects, no module imported). With the clock's modules from the cache folder that
@@ -227,6 +227,8 @@ def _serve():
         # The server's objects (the ast classes made just above too) to gc's oldest generation,
         # as 3.7+ freezes them: a run's young collections then never walk (and copy) their pages.
         gc.collect()
+        if quiet is not None:
+            settle = quiet.settle  # before each fork (see quiet_exit_py2.py)
     del sys.modules["gc"]
     os.write(reply_fd, b"ready\n")
     pending = [b""]
@@ -251,6 +253,8 @@ def _serve():
                 gc.freeze()
             elif quiet is not None:
                 quiet.judge(code)  # 2.7: may a run of this code end quietly?
+        if settle is not None:
+            settle()  # 2.7: the server's objects judged before its runs (again after gc promoted some)
         out_fd = os.open(out_path, os.O_WRONLY)  # the runner holds the read ends open
         err_fd = os.open(err_path, os.O_WRONLY)
         pid = fork()

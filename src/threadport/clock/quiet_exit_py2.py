@@ -16,8 +16,15 @@
 # happen; only then does the run end with os._exit(status), which is what the shutdown
 # would have shown (stdout and stderr are unbuffered: the runs have -u).
 #
-# 2.7 can neither freeze the server's objects nor list the run's apart from them, so the
-# check walks every object gc tracks (about 2 ms of the 5.5 it spares). And 2.7's file
+# 2.7 can neither freeze the server's objects nor list the run's apart from them: gc.get_objects()
+# lists every object gc tracks, and its INCREF of each one copied every page of the server's
+# heap that holds one (about 300 pages, 2-3 ms of the 5.5 the quiet exit spares). So the check
+# first reads gc's two young generations itself (YoungObjects below), where every object made
+# since the server settled (settle()) still is unless a collection of an older generation ran
+# since; the server's older objects were judged when it settled, and what a run can change
+# in them is looked at again (their classes' __del__, their old-style instances, their
+# weakrefs' callbacks). Where that does not prove the run quiet, it walks every object as
+# before (gc.get_objects), and that walk decides. And 2.7's file
 # objects are not tracked by gc at all: an open one cannot be seen, so it must be proved
 # that the run never made one. That is read from the run's code, once per source in the
 # server (judge): no name of a function that makes a file or a descriptor's end (open, file,
@@ -154,12 +161,141 @@ class _OldStyle:  # an old-style class on 2.7 (a class statement without a base)
         pass
 
 
+# CPython 2.7's gc keeps each generation as a list of the objects' PyGC_Head (gc_next,
+# gc_prev, gc_refs, then the object); _PyGC_generation0 points to the first of its three
+# `struct gc_generation` (the list's head, then threshold and count: two ints). Read through
+# _ctypes, and only where YoungObjects checked this layout against gc itself (its thresholds,
+# and a list made just then found where generation 0 ends).
+FLAGS_WORD = 21  # tp_flags, to check the count of words before tp_del
+TP_DEL_WORD = 47  # the word of PyTypeObject (2.7, Include/object.h) that holds tp_del (checked too)
+
+
+class YoungObjects:
+    """In the fork server: a reader of gc's generations 0 and 1. ``young()`` (in a run, at its
+    end) lists their objects, or None where ``sentinel`` is not among them (a collection of an
+    older generation ran since it was made: it moves every young object to the oldest).
+    ``has_del(addresses)``: whether any of these classes' tp_del is set (they have a __del__).
+    Nothing read allocates an object gc tracks (a _ctypes object read from an address would:
+    linked at the end of generation 0 as the walk reaches it)."""
+
+    def __init__(self, gc, ctypes):
+        class Word(ctypes._SimpleCData):
+            _type_ = "P"
+
+        class WordPointer(ctypes._Pointer):
+            _type_ = Word
+
+        class Number(ctypes._SimpleCData):
+            _type_ = "i"
+
+        self.gc, self.object_at = gc, ctypes.PyObj_FromPtr
+        # One word to point with (its value set to an address) and a pointer stored in it:
+        # pointer[0] is the word at that address.
+        self.cell = Word()
+        self.pointer = WordPointer.from_address(ctypes.addressof(self.cell))
+        self.head_size = sys.getsizeof([]) - [].__sizeof__()  # sys.getsizeof counts the PyGC_Head
+        self.word_size = ctypes.sizeof(Word)
+        generation_size = self.head_size + 2 * ctypes.sizeof(Number)
+        first = Word.from_address(ctypes.dlsym(ctypes.dlopen(None), "_PyGC_generation0")).value
+        self.heads = [first + generation_size * number for number in range(3)]
+        thresholds = [Number.from_address(head + self.head_size).value for head in self.heads]
+        self.sentinel = []
+        if thresholds != list(gc.get_threshold()):
+            self.valid = False  # not the layout read below: nothing is walked
+            return
+        found = self.young()
+        self.valid = (
+            found is not None
+            and any(one is self.sentinel for one in found)  # the object read where its PyGC_Head ends
+            and self.word(id(_WithDel) + FLAGS_WORD * self.word_size) == _WithDel.__flags__
+            and self.has_del([id(_WithDel)])
+            and not self.has_del([id(_WithoutDel)])
+        )
+        if found is not None:
+            self.unhold(found)
+
+    def word(self, address):
+        self.cell.value = address
+        return self.pointer[0]
+
+    def young(self):
+        enabled = self.gc.isenabled()
+        self.gc.disable()  # a collection would move the lists under the walk
+        try:
+            found, seen = [], False
+            # No call of Python code in the walk: its frame, an object gc tracks, would be
+            # linked after the last node while that node's gc_next is read.
+            add, cell, pointer, object_at = found.append, self.cell, self.pointer, self.object_at
+            head_size = self.head_size
+            sentinel = id(self.sentinel) - head_size
+            for head in self.heads[:2]:
+                cell.value = head
+                node = pointer[0]
+                while node != head:
+                    seen = seen or node == sentinel
+                    add(object_at(node + head_size))
+                    cell.value = node
+                    node = pointer[0]
+            if not seen:
+                del found[:]  # (see unhold)
+                return None
+            return found
+        finally:
+            if enabled:
+                self.gc.enable()
+
+    @staticmethod
+    def unhold(found):
+        """Empty what young() listed: it holds the frames of the walk and of its callers, which
+        hold the list, a cycle that would keep every young object alive until a collection
+        (and change what a shutdown after a refusal tears down, and when)."""
+        del found[:]
+
+    def has_del(self, addresses):
+        word, offset = self.word, TP_DEL_WORD * self.word_size
+        return any(word(address + offset) for address in addresses)
+
+
+# Two classes (new-style on 2.7) to check where tp_del is read.
+_WithDel = type("_WithDel", (object,), {"__del__": lambda self: None})
+_WithoutDel = type("_WithoutDel", (object,), {})
+
+
+def _young_objects(gc):
+    """A YoungObjects for this interpreter, or None where there is none to trust (no _ctypes,
+    or gc's layout not the one read). _ctypes goes back out of sys.modules, where a fresh
+    run does not have it (its import made the GIL, PyEval_InitThreads: a run that starts
+    a thread makes it too)."""
+    loaded = "_ctypes" in sys.modules
+    try:
+        import _ctypes
+    except ImportError:
+        return None
+    finally:
+        if not loaded:
+            sys.modules.pop("_ctypes", None)
+    reader = YoungObjects(gc, _ctypes)
+    return reader if reader.valid else None
+
+
+def _reader_kinds(gc, reader):
+    """The built-in kinds of the reader's own objects (its _ctypes classes' dicts are StgDicts,
+    its objects' bases _SimpleCData, _Pointer and _CData): their teardown frees memory only."""
+    classes = (type(reader.cell), type(reader.pointer))
+    kinds = {type(one) for one in gc.get_referents(*classes) if isinstance(one, dict)}
+    for klass in classes + tuple(map(type, classes)):
+        kinds.update(base for base in klass.__mro__ if not base.__flags__ & HEAP_TYPE and base not in (object, type))
+    return kinds
+
+
 def checker(gc):
     """In the server: a check(status, code) for the end of each forked run and a judge(code)
     for each source the server compiles, or None where the quiet exit is never taken."""
     if hasattr(gc, "freeze") or sys.warnoptions or not hasattr(sys, "exc_clear"):
         return None  # quiet_exit.py's case (3.7+), or -W options: always the shutdown
     import _weakref
+
+    young = _young_objects(gc)
 
     count_threads = __import__("thread")._count  # 2.7's _thread (a name the lint reads as a third party's)
 
@@ -169,6 +305,8 @@ def checker(gc):
     instance_type = type(_OldStyle())
     class_type = type(_OldStyle)
     plain = _plain_types() | {class_type, type(sys.exc_info)}
+    if young is not None:
+        plain |= _reader_kinds(gc, young)
     for name in PLAIN_MODULES:
         module = sys.modules.get(name)
         if module is not None:
@@ -251,9 +389,10 @@ def checker(gc):
             return False
         return True
 
-    def quiet_objects():
-        """Do all the objects gc tracks (the server's and the run's) die without running code?"""
-        objects = gc.get_objects()
+    def objects_quiet(objects, every_class):
+        """Do these objects (gc's) die without running code? ``every_class``: no class among
+        them has a __del__ (young objects only: one may be given to an older object by a
+        __class__ assignment, and that object is not among them)."""
         kinds = list(map(type, objects))  # a type() call each is most of the check: made once
         verdicts = {}
         for kind in set(kinds):
@@ -287,9 +426,67 @@ def checker(gc):
                 elif found == "file":
                     if not one.closed:
                         return False
-                elif not one.__flags__ & HAVE_GC and new_style_del(one):  # a class
+                elif (every_class or not one.__flags__ & HAVE_GC) and new_style_del(one):  # a class
                     return False  # its instances are not tracked: not seen above
         return True
+
+    # What the server's objects were when it last settled (settle): the addresses of its classes
+    # (their tp_del read again at a run's end), its old-style instances and its weakrefs'
+    # callbacks (looked at again: a run may set a __del__ on one, or another function's code).
+    settled = {}
+
+    def settle():
+        """In the server, before each fork: judge the server's objects and make the young
+        generations' sentinel, again only where a collection of generation 1 or 2 ran since
+        (it moved the sentinel to the oldest: every later run would walk every object)."""
+        if young is None or settled.get("counts", (None,) * 3)[2] == gc.get_count()[2]:
+            return
+        settled.clear()
+        enabled = gc.isenabled()
+        gc.disable()  # no collection while settling: what is not walked here stays young
+        try:
+            young.sentinel = []  # objects made after this stay young while this one does
+            objects = gc.get_objects()
+            if objects_quiet(objects, False):
+                classes = [one for one in objects if isinstance(one, type) and one.__flags__ & HEAP_TYPE]
+                settled["classes"] = tuple(id(one) for one in classes if one is not _WithDel)
+                # (a file object may be opened again: file.__init__)
+                looked_at = (instance_type, file_type)
+                settled["instances"] = [one for one in objects if isinstance(one, looked_at)]
+                weakrefs = [one for one in objects if isinstance(one, weak_kinds)]
+                callbacks = filter(callable, gc.get_referents(*weakrefs))
+                settled["callbacks"] = list({id(one): one for one in callbacks}.values())
+                del classes, weakrefs
+            del objects  # it holds this frame, which holds it: a cycle of every object
+            settled["counts"] = gc.get_count()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def young_quiet():
+        """The young generations and what a run can change in the settled objects: quiet?"""
+        if "classes" not in settled:
+            return False  # never settled, or the server's own objects are not quiet
+        objects = young.young()
+        if objects is None:  # an older generation was collected: the run's objects may be there
+            return False
+        try:
+            # The settled classes are read only now: a class is in a reference cycle (its __mro__
+            # holds it), freed only by a collection of the oldest generation, which the sentinel
+            # found young above rules out.
+            if young.has_del(settled["classes"]):
+                return False
+            if not all(silent(callback) for callback in settled["callbacks"]):
+                return False
+            if not objects_quiet(settled["instances"], False):
+                return False
+            return objects_quiet(objects, True)
+        finally:
+            young.unhold(objects)
+
+    def quiet_objects():
+        """Do all the objects gc tracks (the server's and the run's) die without running code?"""
+        return young_quiet() or objects_quiet(gc.get_objects(), False)
 
     # The verdicts of the server's built-in (static) kinds, which cannot change: a class
     # statement cannot set an attribute of one, so a run can give none a __del__.
@@ -337,4 +534,5 @@ def checker(gc):
         return quiet_objects()
 
     check.judge = judge
+    check.settle = settle
     return check
