@@ -111,6 +111,46 @@ def test_a_hand_over_makes_no_lock(side, request, snippet):
     assert locks_made == "0"
 
 
+# Runs a race row (`total += 1`) and an interrupt row (`pair = (r, -r)`, read whole) of a twin
+# under the clock, counting the threads each starts (the snippet runs in the common subset).
+THREADS_STARTED_PER_ROW = """
+import threading
+
+
+def main(path):
+    started = []
+    plain_start = threading.Thread.start
+
+    def counting_start(self):
+        started.append(threading.current_thread().name)
+        plain_start(self)
+
+    threading.Thread.start = counting_start
+    twin = {"__name__": "twin"}
+    with open(path) as handle:
+        exec(compile(handle.read(), path, "exec"), twin)
+    for row in ((twin["global_sum_round"],), (twin["global_round"], twin["replace_global"], twin["read_global"])):
+        del started[:]
+        print(twin["rounds"](*row))
+        print(started)
+"""
+
+
+@pytest.mark.parametrize("side", [pytest.param("legacy", marks=[pytest.mark.legacy, LEGACY_TWIN_ON_27]), "modern"])
+def test_a_round_starts_one_thread_and_races_it_from_the_caller(side, request, snippet):
+    # Two threads race in a round: the calling thread (thread 0, as in the warm-up round)
+    # and one it starts. Starting both (the harness before) made a thread, a start and a
+    # join more per round than the race needs: ~20% of the demo's instructions.
+    python = request.getfixturevalue("legacy_python") if side == "legacy" else sys.executable
+    twin = PAIR.legacy_path if side == "legacy" else PAIR.modern_path
+    transcript = run_entry(python, snippet(THREADS_STARTED_PER_ROW), "main", [str(twin)])
+    assert (transcript.exit, transcript.stderr) == (0, []), transcript
+    race, race_starts, interrupt, interrupt_starts = transcript.stdout
+    assert re.fullmatch(r"\[\([1-9]\d*, True\), \([1-9]\d*, True\)\]", race), race  # it switched, it lost
+    assert re.fullmatch(r"\[\([1-9]\d*, False\), \([1-9]\d*, False\)\]", interrupt), interrupt  # never torn
+    assert race_starts == interrupt_starts == "['MainThread', 'MainThread']"  # one per counted round
+
+
 def test_the_table_reader_sees_a_surviving_control():
     # The assertion itself can fail: a control that went wrong in only 1 of 2 rounds is caught.
     good = ["h1", "h2"] + [f"claim {n}" for n in range(CLAIMS)]
