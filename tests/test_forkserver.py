@@ -200,6 +200,16 @@ ENDINGS = {
         "def main():\n"
         "    threading.Thread.__del__ = lambda self, write=os.write: write(1, b'a thread gone\\n')\n"
     ),
+    # A server object moved into a run's class: the run's scan of its own objects does not
+    # list the server's (frozen) ones, so only the class assignment itself tells.
+    "__class__ of a server object replaced": (
+        "import os, threading\n"
+        "class Gone(type(threading.current_thread())):\n"
+        "    def __del__(self, write=os.write):\n"
+        "        write(1, b'main thread object gone\\n')\n"
+        "def main():\n"
+        "    threading.current_thread().__class__ = Gone\n"
+    ),
     "__del__ untracked": (
         "class Slots(object):\n    __slots__ = ()\n    def __del__(self):\n        print('slots gone')\n"
         "kept = [Slots()]\ndef main():\n    pass\n"

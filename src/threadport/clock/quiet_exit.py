@@ -8,8 +8,9 @@
 #   - atexit callbacks, and the exit hooks of threading (concurrent.futures);
 #   - sys.stdout and sys.stderr flushed (a failure makes the exit status 120);
 #   - code run by the teardown of objects: __del__ (also a __del__ added later to a class
-#     made before the fork), weakref callbacks, generators' finally:, io buffers flushed,
-#     warnings (ResourceWarning), gc's reports (gc.garbage, gc.set_debug), audit hooks.
+#     made before the fork, or a server object moved into a run's class), weakref callbacks,
+#     generators' finally:, io buffers flushed, warnings (ResourceWarning), gc's reports
+#     (gc.garbage, gc.set_debug), audit hooks.
 # checker() returns a function that says, at the end of main(), whether none of these can
 # happen; only then does the run end with os._exit(status) after flushing stdout and
 # stderr, which is what the shutdown would have shown. Anything it cannot prove (a type
@@ -300,18 +301,23 @@ def checker(gc):
     # another function there, or another module under the name, would see it called.
     threading_module = sys.modules.get("threading")
     shutdown = getattr(threading_module, "_shutdown", None)
-    hooked = []
+    refused = []
 
     def watch(event, args):
         if event == "sys.addaudithook":
-            hooked.append(True)  # from now on every look below would call the run's hooks
+            refused.append(True)  # from now on every look below would call the run's hooks
+        elif event == "object.__setattr__" and args[1] == "__class__":
+            # An object moved into another class (obj.__class__ = Kind): a server object moved
+            # into a class of the run's with a __del__ would run it at exit, and the scan of the
+            # run's objects does not list the server's (frozen) ones. Any such move: the shutdown.
+            refused.append(True)
 
     sys.addaudithook(watch)
 
     def check(status, code=None):
         """True when os._exit(status) ends this run as the shutdown would; stdout and
         stderr are flushed then. ``code`` (what the run executed) is quiet_exit_py2's to judge."""
-        if hooked or type(status) is not int or not 0 <= status <= 255:
+        if refused or type(status) is not int or not 0 <= status <= 255:
             return False
         if count_threads():
             return False  # a thread still runs
