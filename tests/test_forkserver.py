@@ -319,6 +319,40 @@ def test_an_atexit_callback_runs_forked_as_fresh_on_every_python_3(snippet):
         assert fresh["stdout"] == ["bye"] and fresh == forked, found.version_string
 
 
+# A weakref.finalize (tempfile.TemporaryDirectory makes one: daemon_exit's modern demo) leaves
+# its exit hook registered, silent once every finalizer has run; but atexit shows only how many
+# callbacks it holds, not which nor with what arguments (clock/quiet_exit.py), and the same
+# hook registered again with an argument fails loudly at exit. Both end as a fresh run does.
+FINALIZE_HOOK = {
+    "empty again": (
+        "import tempfile\n"
+        "def main():\n"
+        "    with tempfile.TemporaryDirectory() as folder:\n"
+        "        print('made and removed')\n"
+    ),
+    "registered again with an argument": (
+        "import atexit, weakref\n"
+        "class Thing:\n"
+        "    pass\n"
+        "def main():\n"
+        "    weakref.finalize(Thing(), print, 'finalized')  # Thing() is gone at once: the registry is empty again\n"
+        "    atexit._clear()  # (unregister would leave an empty slot, which atexit still counts)\n"
+        "    atexit.register(weakref.finalize._exitfunc, 'an argument')\n"
+    ),
+}
+
+
+@pytest.mark.every_python
+@pytest.mark.parametrize("name", sorted(FINALIZE_HOOK))
+def test_a_finalizers_exit_hook_ends_a_run_forked_as_fresh_on_every_python_3(snippet, name):
+    path = snippet(FINALIZE_HOOK[name])
+    for found in python3s():
+        fresh, forked = both_ways(found.path, path, "main", timeout=30)
+        assert fresh["exit"] == 0 and fresh == forked, found.version_string
+        if name == "registered again with an argument":
+            assert fresh["stdout"] == ["finalized"] and "TypeError" in fresh["stderr"][-1], found.version_string
+
+
 @LEGACY_HALF_ONCE
 def test_a_thread_still_running_when_main_returns_is_waited_for_forked_as_fresh(any_python, snippet):
     # In real time nothing joins it before the interpreter's shutdown does.
