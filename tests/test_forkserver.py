@@ -309,11 +309,31 @@ def test_every_way_a_run_ends_is_the_same_forked_and_fresh(any_python, snippet, 
     assert fresh == forked
 
 
+# On 3.8 and 3.9 each atexit module holds its own callbacks (clock/quiet_exit.py): the run's,
+# even out of sys.modules or with its count replaced, is the one the shutdown runs.
+ATEXIT_ENDINGS = {
+    "registered": ENDINGS["atexit"],
+    "module taken out of sys.modules": (
+        "import atexit, sys\n"
+        "def main():\n"
+        "    atexit.register(sys.stdout.write, 'bye\\n')\n"
+        "    del sys.modules['atexit']\n"
+    ),
+    "count replaced": (
+        "import atexit, sys\n"
+        "def main():\n"
+        "    atexit.register(sys.stdout.write, 'bye\\n')\n"
+        "    atexit._ncallbacks = lambda: 0\n"
+    ),
+}
+
+
 @pytest.mark.every_python
-def test_an_atexit_callback_runs_forked_as_fresh_on_every_python_3(snippet):
+@pytest.mark.parametrize("name", sorted(ATEXIT_ENDINGS))
+def test_an_atexit_callback_runs_forked_as_fresh_on_every_python_3(snippet, name):
     # The quiet exit counts atexit's callbacks with the server's own atexit module from 3.10
-    # (the callbacks are the interpreter's there), and with the run's on 3.8 and 3.9.
-    path = snippet(ENDINGS["atexit"])
+    # (the callbacks are the interpreter's there), and looks at the run's modules on 3.8 and 3.9.
+    path = snippet(ATEXIT_ENDINGS[name])
     for found in python3s():
         fresh, forked = both_ways(found.path, path, "main", timeout=30)
         assert fresh["stdout"] == ["bye"] and fresh == forked, found.version_string

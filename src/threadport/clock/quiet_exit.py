@@ -34,9 +34,9 @@ WARN_ONLY = (("posix", "ScandirIterator"),)
 # of theirs runs code or writes when it is deallocated.
 PLAIN_MODULES = ("itertools", "_collections", "_functools", "_operator", "_abc", "_queue", "_contextvars", "_typing")
 # From 3.10 atexit's callbacks are the interpreter's, not its module's (bpo-42639): the count
-# of a module imported in the server answers for a module a run imports. On 3.8 and 3.9 a
-# module imported again (a fresh one: the server's is taken out of sys.modules) has callbacks
-# of its own. A name, not a literal, as driver.py's MOVED_LAST_FROM.
+# of a module imported in the server answers for a module a run imports. On 3.8 and 3.9 each
+# atexit module made has callbacks of its own, which gc lists as its referents (see checker).
+# A name, not a literal, as driver.py's MOVED_LAST_FROM.
 ATEXIT_PER_INTERPRETER = (3, 10)
 # Any callback at all sends a run through the shutdown, even weakref.finalize's own exit hook
 # (weakref.finalize._exitfunc, registered by the first finalizer a run makes: one a
@@ -307,6 +307,27 @@ def checker(gc):
         atexit_callbacks = atexit._ncallbacks
         if not loaded:
             del sys.modules["atexit"]
+    # 3.8 and 3.9: the shutdown runs the callbacks of the atexit module made last. Imported at
+    # the run's end, atexit was a new module, made last, whose count (asked through an attribute
+    # the run could replace) was 0, while the run's own, taken out of sys.modules, went
+    # unheard even through the shutdown. The module's callbacks are its referents in gc (its
+    # traverse visits them), so the run's modules (and the server's atexit, if it had one) are
+    # looked at instead: one that refers to more than its dictionary may hold callbacks (or
+    # other state of a C module's): the shutdown.
+    module_type = type(sys)
+    server_atexit = [sys.modules["atexit"]] if "atexit" in sys.modules else []
+    dictionary_of = module_type.__dict__["__dict__"].__get__
+
+    def holds_nothing(objects):
+        """3.8 and 3.9: no module among the run's objects holds anything but its dictionary."""
+        for module in server_atexit + list(filter(module_type.__instancecheck__, objects)):
+            if type(module) is not module_type:
+                return False  # a subclass's instance: its own traverse
+            names = dictionary_of(module)
+            if any(referent is not names for referent in gc.get_referents(module)):
+                return False
+        return True
+
     # The shutdown calls threading._shutdown (wait_for_thread_shutdown): a run that put
     # another function there, or another module under the name, would see it called.
     threading_module = sys.modules.get("threading")
@@ -337,12 +358,7 @@ def checker(gc):
             os.sched_yield()
         else:
             return False
-        if atexit_callbacks is None:  # 3.8 and 3.9: the module the run has, if any
-            import atexit
-
-            callbacks = atexit._ncallbacks()
-        else:
-            callbacks = atexit_callbacks()
+        callbacks = 0 if atexit_callbacks is None else atexit_callbacks()  # 3.8, 3.9: holds_nothing
         threading = sys.modules.get("threading")
         if callbacks or (threading and getattr(threading, "_threading_atexits", None)):
             return False
@@ -359,8 +375,12 @@ def checker(gc):
             return False
         loaded = _plain_modules()  # with the modules the run imported
         module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
-        if not quiet_objects(gc.get_objects()):  # the run's own: the server's are frozen
+        objects = gc.get_objects()  # the run's own: the server's are frozen
+        if atexit_callbacks is None and not holds_nothing(objects):
             return False
+        if not quiet_objects(objects):
+            return False
+        del objects
         try:
             sys.stdout.flush()
             sys.stderr.flush()
