@@ -118,10 +118,10 @@ def race(operation, args_first, args_second):
     if warming_up:
         return warm_up(operation, args_first)
     turns, errors = Turns(), []
-    thread_1 = threading.Thread(target=run_stepped, args=(turns, 1, operation, args_second, errors))
-    thread_1.start()
-    run_stepped(turns, 0, operation, args_first, errors)  # this thread is thread 0
-    thread_1.join()
+    thread_0 = threading.Thread(target=run_stepped, args=(turns, 0, operation, args_first, errors))
+    thread_0.start()
+    run_stepped(turns, 1, operation, args_second, errors)  # this thread is thread 1
+    thread_0.join()
     return turns.switches, errors
 
 
@@ -130,10 +130,10 @@ def interrupt(operation, args, other, other_args):
     if warming_up:
         return warm_up(operation, args)
     turns, errors = Turns(), []
-    thread_1 = threading.Thread(target=run_whole, args=(turns, 1, other, other_args))
-    thread_1.start()
-    run_stepped(turns, 0, operation, args, errors)  # this thread is thread 0
-    thread_1.join()
+    thread_0 = threading.Thread(target=run_stepped, args=(turns, 0, operation, args, errors))
+    thread_0.start()
+    run_whole(turns, 1, other, other_args)  # this thread is thread 1
+    thread_0.join()
     return turns.switches, errors
 
 

@@ -94,12 +94,12 @@ def run_whole(turns: Turns, me: int, operation: Callable[..., None], args: tuple
 
 
 def _run_pair(first: tuple, second: tuple) -> None:
-    """Run first in this thread (thread 0) and second in a new one (thread 1), each a target
+    """Run first in a new thread (thread 0) and second in this one (thread 1), each a target
     and then its arguments; return when both are done."""
-    thread_1 = threading.Thread(target=second[0], args=second[1:])
-    thread_1.start()
-    first[0](*first[1:])
-    thread_1.join()
+    thread_0 = threading.Thread(target=first[0], args=first[1:])
+    thread_0.start()
+    second[0](*second[1:])
+    thread_0.join()
 
 
 # True during a row's warm-up round (rounds()): the traced operation runs alone.

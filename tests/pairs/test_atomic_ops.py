@@ -121,13 +121,14 @@ def test_a_hand_over_makes_no_lock(side, request, snippet):
 
 
 # Runs a race row (`total += 1`) and an interrupt row (`pair = (r, -r)`, read whole) of a twin
-# under the clock, counting the threads each starts (the snippet runs in the common subset).
+# under the clock, counting the threads each starts and which turn (0 or 1) the calling thread
+# and the others take (the snippet runs in the common subset).
 THREADS_STARTED_PER_ROW = """
 import threading
 
 
 def main(path):
-    started = []
+    started, roles = [], set()
     plain_start = threading.Thread.start
 
     def counting_start(self):
@@ -138,22 +139,37 @@ def main(path):
     twin = {"__name__": "twin"}
     with open(path) as handle:
         exec(compile(handle.read(), path, "exec"), twin)
+    plain_turn = twin["Turns"].start
+
+    def noting_turn(turns, me):
+        roles.add((me, threading.current_thread().name == "MainThread"))
+        plain_turn(turns, me)
+
+    twin["Turns"].start = noting_turn
     for row in ((twin["global_sum_round"],), (twin["global_round"], twin["replace_global"], twin["read_global"])):
         del started[:]
+        roles.clear()
         print(twin["rounds"](*row))
         print(started)
+        print(sorted(roles))
 """
 
 
 @pytest.mark.parametrize("side", SIDES)
 def test_a_round_starts_one_thread_and_races_it_from_the_caller(side, request, snippet):
-    # Two threads race in a round: the calling thread (thread 0, as in the warm-up round)
-    # and one it starts. Starting both (the harness before) made a thread, a start and a
-    # join more per round than the race needs: ~20% of the demo's instructions.
-    race, race_starts, interrupt, interrupt_starts = run_with_twin(side, request, snippet(THREADS_STARTED_PER_ROW))
+    # Two threads race in a round: one the calling thread starts, which takes the first turn
+    # (thread 0), and the calling thread itself (thread 1). Starting both (the harness before)
+    # made a thread, a start and a join more per round than the race needs: ~20% of the demo's
+    # instructions. The caller takes the second turn: it finds its turn given by the time it
+    # asks, and the thread it joins finished, where as thread 0 it waited at both (~50 waits
+    # more in the demo's 3.11 run, of ~690).
+    output = run_with_twin(side, request, snippet(THREADS_STARTED_PER_ROW))
+    race, race_starts, race_roles, interrupt, interrupt_starts, interrupt_roles = output
     assert re.fullmatch(r"\[\([1-9]\d*, True\), \([1-9]\d*, True\)\]", race), race  # it switched, it lost
     assert re.fullmatch(r"\[\([1-9]\d*, False\), \([1-9]\d*, False\)\]", interrupt), interrupt  # never torn
     assert race_starts == interrupt_starts == "['MainThread', 'MainThread']"  # one per counted round
+    # (turn, in the calling thread): the warm-up round's thread 0 alone, then a started thread 0
+    assert race_roles == interrupt_roles == "[(0, False), (0, True), (1, True)]"
 
 
 def test_the_table_reader_sees_a_surviving_control():
