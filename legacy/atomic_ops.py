@@ -118,12 +118,10 @@ def race(operation, args_first, args_second):
     if warming_up:
         return warm_up(operation, args_first)
     turns, errors = Turns(), []
-    threads = [threading.Thread(target=run_stepped, args=(turns, 0, operation, args_first, errors)),
-               threading.Thread(target=run_stepped, args=(turns, 1, operation, args_second, errors))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    thread_0 = threading.Thread(target=run_stepped, args=(turns, 0, operation, args_first, errors))
+    thread_0.start()
+    run_stepped(turns, 1, operation, args_second, errors)  # this thread is thread 1
+    thread_0.join()
     return turns.switches, errors
 
 
@@ -132,12 +130,10 @@ def interrupt(operation, args, other, other_args):
     if warming_up:
         return warm_up(operation, args)
     turns, errors = Turns(), []
-    threads = [threading.Thread(target=run_stepped, args=(turns, 0, operation, args, errors)),
-               threading.Thread(target=run_whole, args=(turns, 1, other, other_args))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    thread_0 = threading.Thread(target=run_stepped, args=(turns, 0, operation, args, errors))
+    thread_0.start()
+    run_whole(turns, 1, other, other_args)  # this thread is thread 1
+    thread_0.join()
     return turns.switches, errors
 
 

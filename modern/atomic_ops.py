@@ -94,12 +94,12 @@ def run_whole(turns: Turns, me: int, operation: Callable[..., None], args: tuple
 
 
 def _run_pair(first: tuple, second: tuple) -> None:
-    """Start both threads (target first, then its arguments) and wait for both."""
-    threads = [threading.Thread(target=first[0], args=first[1:]), threading.Thread(target=second[0], args=second[1:])]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    """Run first in a new thread (thread 0) and second in this one (thread 1), each a target
+    and then its arguments; return when both are done."""
+    thread_0 = threading.Thread(target=first[0], args=first[1:])
+    thread_0.start()
+    second[0](*second[1:])
+    thread_0.join()
 
 
 # True during a row's warm-up round (rounds()): the traced operation runs alone.

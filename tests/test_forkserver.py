@@ -200,6 +200,16 @@ ENDINGS = {
         "def main():\n"
         "    threading.Thread.__del__ = lambda self, write=os.write: write(1, b'a thread gone\\n')\n"
     ),
+    # A server object moved into a run's class: the run's scan of its own objects does not
+    # list the server's (frozen) ones, so only the class assignment itself tells.
+    "__class__ of a server object replaced": (
+        "import os, threading\n"
+        "class Gone(type(threading.current_thread())):\n"
+        "    def __del__(self, write=os.write):\n"
+        "        write(1, b'main thread object gone\\n')\n"
+        "def main():\n"
+        "    threading.current_thread().__class__ = Gone\n"
+    ),
     "__del__ untracked": (
         "class Slots(object):\n    __slots__ = ()\n    def __del__(self):\n        print('slots gone')\n"
         "kept = [Slots()]\ndef main():\n    pass\n"
@@ -310,14 +320,68 @@ def test_every_way_a_run_ends_is_the_same_forked_and_fresh(any_python, snippet, 
     assert fresh == forked
 
 
+# On 3.8 and 3.9 each atexit module holds its own callbacks (clock/quiet_exit.py): the run's,
+# even out of sys.modules or with its count replaced, is the one the shutdown runs.
+ATEXIT_ENDINGS = {
+    "registered": ENDINGS["atexit"],
+    "module taken out of sys.modules": (
+        "import atexit, sys\n"
+        "def main():\n"
+        "    atexit.register(sys.stdout.write, 'bye\\n')\n"
+        "    del sys.modules['atexit']\n"
+    ),
+    "count replaced": (
+        "import atexit, sys\n"
+        "def main():\n"
+        "    atexit.register(sys.stdout.write, 'bye\\n')\n"
+        "    atexit._ncallbacks = lambda: 0\n"
+    ),
+}
+
+
 @pytest.mark.every_python
-def test_an_atexit_callback_runs_forked_as_fresh_on_every_python_3(snippet):
+@pytest.mark.parametrize("name", sorted(ATEXIT_ENDINGS))
+def test_an_atexit_callback_runs_forked_as_fresh_on_every_python_3(snippet, name):
     # The quiet exit counts atexit's callbacks with the server's own atexit module from 3.10
-    # (the callbacks are the interpreter's there), and with the run's on 3.8 and 3.9.
-    path = snippet(ENDINGS["atexit"])
+    # (the callbacks are the interpreter's there), and looks at the run's modules on 3.8 and 3.9.
+    path = snippet(ATEXIT_ENDINGS[name])
     for found in python3s():
         fresh, forked = both_ways(found.path, path, "main", timeout=30)
         assert fresh["stdout"] == ["bye"] and fresh == forked, found.version_string
+
+
+# A weakref.finalize (tempfile.TemporaryDirectory makes one: daemon_exit's modern demo) leaves
+# its exit hook registered, silent once every finalizer has run; but atexit shows only how many
+# callbacks it holds, not which nor with what arguments (clock/quiet_exit.py), and the same
+# hook registered again with an argument fails loudly at exit. Both end as a fresh run does.
+FINALIZE_HOOK = {
+    "empty again": (
+        "import tempfile\n"
+        "def main():\n"
+        "    with tempfile.TemporaryDirectory() as folder:\n"
+        "        print('made and removed')\n"
+    ),
+    "registered again with an argument": (
+        "import atexit, weakref\n"
+        "class Thing:\n"
+        "    pass\n"
+        "def main():\n"
+        "    weakref.finalize(Thing(), print, 'finalized')  # Thing() is gone at once: the registry is empty again\n"
+        "    atexit._clear()  # (unregister would leave an empty slot, which atexit still counts)\n"
+        "    atexit.register(weakref.finalize._exitfunc, 'an argument')\n"
+    ),
+}
+
+
+@pytest.mark.every_python
+@pytest.mark.parametrize("name", sorted(FINALIZE_HOOK))
+def test_a_finalizers_exit_hook_ends_a_run_forked_as_fresh_on_every_python_3(snippet, name):
+    path = snippet(FINALIZE_HOOK[name])
+    for found in python3s():
+        fresh, forked = both_ways(found.path, path, "main", timeout=30)
+        assert fresh["exit"] == 0 and fresh == forked, found.version_string
+        if name == "registered again with an argument":
+            assert fresh["stdout"] == ["finalized"] and "TypeError" in fresh["stderr"][-1], found.version_string
 
 
 @LEGACY_HALF_ONCE
@@ -854,3 +918,48 @@ def test_a_servers_quiet_exit_checker_looks_at_its_weakrefs_callbacks_in_one_cal
     quiet, many, looks = done.stdout.split()
     assert (quiet, many) == ("True", "True"), done.stderr
     assert int(looks) <= 3  # one per kind of weakref (ref, KeyedRef, ...)
+
+
+# The same set-up, frozen as a server is; then the check a forked run makes at its end, twice:
+# as is, and after importing a plain module the server had not. It counts the check's looks at
+# sys.modules for the plain modules, and its issubclass calls on built-in (static) kinds.
+CHECK_LOOKS = """
+import gc, sys
+sys.path[0] = {clock!r}
+import virtual
+virtual.install()
+compile("", "<fork server>", "exec")
+import quiet_exit
+
+looks = [0, 0]
+plain_modules = quiet_exit._plain_modules
+
+def counted_plain_modules():
+    looks[0] += 1
+    return plain_modules()
+
+def counted_issubclass(kind, *others):
+    if not kind.__flags__ & quiet_exit.HEAP_TYPE:
+        looks[1] += 1
+    return issubclass(kind, *others)
+
+quiet_exit._plain_modules = counted_plain_modules
+check = quiet_exit.checker(gc)
+gc.freeze()
+looks[:] = [0, 0]
+quiet_exit.issubclass = counted_issubclass
+made = [{{}}, [], (lambda value: lambda: value)(1)]  # a run's objects: dicts, lists, a function, a cell
+print(check(0), looks)
+looks[:] = [0, 0]
+__import__(next(name for name in quiet_exit.PLAIN_MODULES if name not in sys.modules))
+print(check(0), looks[0])
+"""
+
+
+def test_a_runs_quiet_exit_check_asks_no_built_in_kinds_verdict_and_no_plain_module_unless_imported():
+    # Each check at a forked run's end looked up the eight plain modules in sys.modules (writing
+    # to their reference counts: 10 of a 3.11 check's 36 page faults) and asked every kind of the
+    # run's objects its verdict again, the built-in ones too, whose verdicts cannot change.
+    script = CHECK_LOOKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split("\n") == ["True [0, 0]", "True 1", ""], done.stderr

@@ -151,3 +151,27 @@ def test_a_run_whose_pid_another_process_has_now_leaves_that_process_and_its_gro
         stranger.wait()
         stranger.stdin.close()
         stranger.stdout.close()
+
+
+def test_a_mark_reads_its_proc_files_anew_through_descriptors_opened_once(monkeypatch):
+    # Every run's containment takes a mark: /proc/sys/kernel/ns_last_pid and /proc/stat, each
+    # opened, read to the end and closed again was 8 system calls a run. Kept open, each mark
+    # reads them from the start again (pread), and sees what happened since the last one.
+    opened = []
+    real_open = os.open
+
+    def counted(path, *args, **kwargs):
+        opened.append(path)
+        return real_open(path, *args, **kwargs)
+
+    processes.mark()  # the first in this process (or not: another test's may have been)
+    monkeypatch.setattr(os, "open", counted)
+    marks = [processes.mark()]
+    for _ in range(3):
+        subprocess.run([sys.executable, "-S", "-c", "pass"], check=True)  # a fork, a pid given out
+        marks.append(processes.mark())
+    assert opened == []
+    assert all(mark is not None for mark in marks)
+    forks = [forks for _, forks in marks]
+    assert forks == sorted(forks) and len(set(forks)) == len(forks)  # each read anew, never stale
+    assert all(last != marks[0][0] for last, _ in marks[1:])  # pids given out since (no wrap here)

@@ -103,7 +103,7 @@ def test_a_batch_makes_the_runs_environment_once_and_every_run_gets_it(monkeypat
         return made[-1]
 
     monkeypatch.setattr(runs, "child_environment", environment)
-    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: given.append(environment) or job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, settings, paths: given.append(settings.environment) or job.entry)
     one = resolve(sys.executable)
     jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(4)]
     assert run_jobs(jobs, workers=2) == ["e0", "e1", "e2", "e3"]
@@ -171,3 +171,29 @@ def test_a_failure_in_the_pool_itself_is_raised_not_waited_for(monkeypatch):
     thread.join(60)  # a guard for the red case only: the batch ends at once
     assert not thread.is_alive(), "run_jobs still waits for a run no worker will finish"
     assert raised == ["pick failed"]
+
+
+def test_the_runs_of_a_batch_read_nothing_of_os_environ(snippet, monkeypatch):
+    # The batch reads os.environ once (runner.child_environment); each run reads what it needs
+    # (the cache folder: cache.folder) from that dict. os.environ's lookups, each key encoded
+    # and a KeyError for each variable unset, cost compare's own process 50 K instructions a run.
+    path = snippet("""
+        def main(n):
+            pass
+    """)
+    python = resolve(sys.executable)
+    environ_class = type(os.environ)
+    lookup = environ_class.__getitem__
+    looked_up = []
+
+    def counted(self, key):
+        looked_up.append(key)
+        return lookup(self, key)
+
+    monkeypatch.setattr(environ_class, "__getitem__", counted)
+    counts = []
+    for count in (1, 1, 5):  # the first batch starts the server the others use; distinct runs
+        before = len(looked_up)
+        assert all(t.exit == 0 for t in run_jobs([Job(python, path, "main", (n,)) for n in range(count)], workers=1))
+        counts.append(len(looked_up) - before)
+    assert counts[2] == counts[1], looked_up[-counts[2] :]

@@ -332,12 +332,14 @@ def run_entry(
     fresh: bool | None = None,
     environment: dict[str, str] | None = None,
     real_path: str | None = None,
+    code_cache: str | None = None,
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
 
     The run is a child forked from a warm server for ``python`` (threadport.forkserver)
     or, with ``fresh=True`` (default: unless THREADPORT_FRESH_RUNS=1 or no os.fork),
-    a fresh interpreter process."""
+    a fresh interpreter process. ``code_cache``: cache.folder() or "-", as a batch of runs
+    reads it once (runs.run_jobs), else read here."""
     known = python if isinstance(python, Interpreter) else None
     python = python.path if isinstance(python, Interpreter) else command_path(python)
     # A str and os.path, not a pathlib.Path: no pathlib on compare's path (catalog.py says why).
@@ -353,9 +355,11 @@ def run_entry(
     try:
         # ``real_path``: the source resolved by the caller (runs.run_job, once for a batch)
         real_path = real_path or os.path.realpath(source)
+        if code_cache is None:  # else the caller's, read once for a batch of runs
+            code_cache = cache.folder() or "-"
         # The last: where the child keeps the clock's module compiled ("-": nowhere), forked or
         # fresh (a run has -B: compiled again at each fresh start without it)
-        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode, cache.folder() or "-"]
+        argv = [os.path.join(scratch, RESULT_NAME), real_path, entry, literal(list(args)), mode, code_cache]
         token = os.urandom(16).hex()  # uuid4().hex without uuid (which imports platform: 5-13 ms)
         if environment is None:  # else the caller's, made by child_environment() for a batch of runs
             environment = child_environment()

@@ -18,10 +18,11 @@ try:  # queue.SimpleQueue itself, without the rest of queue (a lock-based Queue:
 except ImportError:  # an interpreter without the C module
     from queue import SimpleQueue
 
+from threadport import cache, forkserver
 from threadport.catalog import Entry, Pair
 from threadport.interpreters import Interpreter
 from threadport.records import Record
-from threadport.runner import DEFAULT_TIMEOUT, Transcript, child_environment, run_entry
+from threadport.runner import DEFAULT_TIMEOUT, Transcript, child_environment, needs_fresh_process, run_entry
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
@@ -93,10 +94,28 @@ def side_job(
     )
 
 
-def run_job(job: Job, environment: dict[str, str] | None = None, real_paths: dict | None = None) -> Transcript:
-    """``real_paths``: a batch's sources resolved so far (source -> its real path), each once
-    however many of its runs use it (runner.run_entry resolves it otherwise: 3 lstat and a
-    stat, 60 us a run)."""
+class Settings(Record, frozen=True):
+    """What every run of a batch reads from os.environ, read once for the batch: each lookup
+    of a variable that is not set raises and catches a KeyError in os.environ's Python code,
+    and the cache folder and the fork servers' switch cost compare's own process about 60 K
+    instructions a run, a tenth of its work per run."""
+
+    __slots__ = ("environment", "code_cache", "servers")
+
+    def __init__(self, environment: dict[str, str], code_cache: str, servers: bool) -> None:
+        self.environment = environment  # runner.child_environment(): os.environ without PYTHON*
+        self.code_cache = code_cache  # cache.folder() or "-"
+        self.servers = servers  # forkserver.wanted(): runs forked from fork servers
+
+
+def batch_settings() -> Settings:
+    return Settings(child_environment(), cache.folder() or "-", forkserver.wanted())
+
+
+def run_job(job: Job, settings: Settings | None = None, real_paths: dict | None = None) -> Transcript:
+    """``settings``: the batch's (batch_settings), else read by the run. ``real_paths``: a
+    batch's sources resolved so far (source -> its real path), each once however many of its
+    runs use it (runner.run_entry resolves it otherwise: 3 lstat and a stat, 60 us a run)."""
     real_path = None
     if real_paths is not None:
         real_path = real_paths.get(job.source)
@@ -110,8 +129,11 @@ def run_job(job: Job, environment: dict[str, str] | None = None, real_paths: dic
         real_time=job.real_time,
         timeout=job.limit,
         warnings=job.warnings,
-        environment=environment,
+        # runner.run_entry's own choice, made with the batch's answer to forkserver.wanted()
+        fresh=None if settings is None else not settings.servers or needs_fresh_process(job.source),
+        environment=None if settings is None else settings.environment,
         real_path=real_path,
+        code_cache=None if settings is None else settings.code_cache,
     )
 
 
@@ -175,8 +197,8 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
     key_of = {id(job): key for key, job in by_key.items()}
     # The runs' environment, made once for the batch (runner.child_environment: the caller's
     # without its PYTHON* variables): it reads every variable of os.environ, a tenth of the
-    # runner's own work per run.
-    environment = child_environment()
+    # runner's own work per run. So are the rest of what the runs read from os.environ.
+    settings = batch_settings()
     real_paths: dict = {}  # a compare runs each of its pairs' two files two to eight times
     observer = _observer
     waiting = list(unique)  # catalogue order
@@ -206,7 +228,7 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
                 return
             key = key_of[id(job)]
             try:
-                ended.put((key, run_job(job, environment, real_paths), None))
+                ended.put((key, run_job(job, settings, real_paths), None))
             except BaseException as error:  # handed to the calling thread, raised there
                 ended.put((key, None, error))
             finally:

@@ -163,7 +163,7 @@ COLOUR_KIND_PROPERTIES = [
     "mix-blend-mode", "visibility", "position", "z-index", "font-size", "font-weight", "font-style",
     "text-decoration-line", "text-decoration-color", "text-shadow", "border-bottom-style",
     "border-bottom-color", "outline-style",
-]
+]  # fmt: skip
 # seen: the kinds already looked at. Sets window.colourTargets (an element of each kind of this page
 # not in seen; AXE_RUN's colour run) and returns every kind on the page and the targets' kinds.
 PICK_COLOUR_TARGETS = """([properties, seen]) => {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from legacy_runs import LEGACY_TWIN_ON_27
@@ -97,18 +98,78 @@ def main(path):
 """
 
 
-@pytest.mark.parametrize("side", [pytest.param("legacy", marks=[pytest.mark.legacy, LEGACY_TWIN_ON_27]), "modern"])
+SIDES = [pytest.param("legacy", marks=[pytest.mark.legacy, LEGACY_TWIN_ON_27]), "modern"]
+
+
+def run_with_twin(side: str, request, probe: Path) -> list[str]:
+    """Run probe's main(twin's path) on the twin's interpreter, under the clock: its stdout."""
+    python = request.getfixturevalue("legacy_python") if side == "legacy" else sys.executable
+    twin = PAIR.legacy_path if side == "legacy" else PAIR.modern_path
+    transcript = run_entry(python, probe, "main", [str(twin)])
+    assert (transcript.exit, transcript.stderr) == (0, []), transcript
+    return transcript.stdout
+
+
+@pytest.mark.parametrize("side", SIDES)
 def test_a_hand_over_makes_no_lock(side, request, snippet):
     # The harness hands the turn over with a lock per thread: one release and one acquire,
     # however many bytecodes the operation has. (A Condition's notify and wait, the harness
     # before, made a waiter lock per wait, in some 20 Python calls: the demo's own CPU.)
-    python = request.getfixturevalue("legacy_python") if side == "legacy" else sys.executable
-    twin = PAIR.legacy_path if side == "legacy" else PAIR.modern_path
-    transcript = run_entry(python, snippet(LOCKS_MADE_IN_A_RACE), "main", [str(twin)])
-    assert (transcript.exit, transcript.stderr) == (0, []), transcript
-    rounds, locks_made = transcript.stdout
+    rounds, locks_made = run_with_twin(side, request, snippet(LOCKS_MADE_IN_A_RACE))
     assert re.fullmatch(r"\[\([1-9]\d*, True\), \([1-9]\d*, True\)\]", rounds), rounds  # it switched, it lost
     assert locks_made == "0"
+
+
+# Runs a race row (`total += 1`) and an interrupt row (`pair = (r, -r)`, read whole) of a twin
+# under the clock, counting the threads each starts and which turn (0 or 1) the calling thread
+# and the others take (the snippet runs in the common subset).
+THREADS_STARTED_PER_ROW = """
+import threading
+
+
+def main(path):
+    started, roles = [], set()
+    plain_start = threading.Thread.start
+
+    def counting_start(self):
+        started.append(threading.current_thread().name)
+        plain_start(self)
+
+    threading.Thread.start = counting_start
+    twin = {"__name__": "twin"}
+    with open(path) as handle:
+        exec(compile(handle.read(), path, "exec"), twin)
+    plain_turn = twin["Turns"].start
+
+    def noting_turn(turns, me):
+        roles.add((me, threading.current_thread().name == "MainThread"))
+        plain_turn(turns, me)
+
+    twin["Turns"].start = noting_turn
+    for row in ((twin["global_sum_round"],), (twin["global_round"], twin["replace_global"], twin["read_global"])):
+        del started[:]
+        roles.clear()
+        print(twin["rounds"](*row))
+        print(started)
+        print(sorted(roles))
+"""
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_a_round_starts_one_thread_and_races_it_from_the_caller(side, request, snippet):
+    # Two threads race in a round: one the calling thread starts, which takes the first turn
+    # (thread 0), and the calling thread itself (thread 1). Starting both (the harness before)
+    # made a thread, a start and a join more per round than the race needs: ~20% of the demo's
+    # instructions. The caller takes the second turn: it finds its turn given by the time it
+    # asks, and the thread it joins finished, where as thread 0 it waited at both (~50 waits
+    # more in the demo's 3.11 run, of ~690).
+    output = run_with_twin(side, request, snippet(THREADS_STARTED_PER_ROW))
+    race, race_starts, race_roles, interrupt, interrupt_starts, interrupt_roles = output
+    assert re.fullmatch(r"\[\([1-9]\d*, True\), \([1-9]\d*, True\)\]", race), race  # it switched, it lost
+    assert re.fullmatch(r"\[\([1-9]\d*, False\), \([1-9]\d*, False\)\]", interrupt), interrupt  # never torn
+    assert race_starts == interrupt_starts == "['MainThread', 'MainThread']"  # one per counted round
+    # (turn, in the calling thread): the warm-up round's thread 0 alone, then a started thread 0
+    assert race_roles == interrupt_roles == "[(0, False), (0, True), (1, True)]"
 
 
 def test_the_table_reader_sees_a_surviving_control():

@@ -8,8 +8,9 @@
 #   - atexit callbacks, and the exit hooks of threading (concurrent.futures);
 #   - sys.stdout and sys.stderr flushed (a failure makes the exit status 120);
 #   - code run by the teardown of objects: __del__ (also a __del__ added later to a class
-#     made before the fork), weakref callbacks, generators' finally:, io buffers flushed,
-#     warnings (ResourceWarning), gc's reports (gc.garbage, gc.set_debug), audit hooks.
+#     made before the fork, or a server object moved into a run's class), weakref callbacks,
+#     generators' finally:, io buffers flushed, warnings (ResourceWarning), gc's reports
+#     (gc.garbage, gc.set_debug), audit hooks.
 # checker() returns a function that says, at the end of main(), whether none of these can
 # happen; only then does the run end with os._exit(status) after flushing stdout and
 # stderr, which is what the shutdown would have shown. Anything it cannot prove (a type
@@ -33,10 +34,20 @@ WARN_ONLY = (("posix", "ScandirIterator"),)
 # of theirs runs code or writes when it is deallocated.
 PLAIN_MODULES = ("itertools", "_collections", "_functools", "_operator", "_abc", "_queue", "_contextvars", "_typing")
 # From 3.10 atexit's callbacks are the interpreter's, not its module's (bpo-42639): the count
-# of a module imported in the server answers for a module a run imports. On 3.8 and 3.9 a
-# module imported again (a fresh one: the server's is taken out of sys.modules) has callbacks
-# of its own. A name, not a literal, as driver.py's MOVED_LAST_FROM.
+# of a module imported in the server answers for a module a run imports. On 3.8 and 3.9 each
+# atexit module made has callbacks of its own, which gc lists as its referents (see checker).
+# A name, not a literal, as driver.py's MOVED_LAST_FROM.
 ATEXIT_PER_INTERPRETER = (3, 10)
+# Any callback at all sends a run through the shutdown, even weakref.finalize's own exit hook
+# (weakref.finalize._exitfunc, registered by the first finalizer a run makes: one a
+# tempfile.TemporaryDirectory makes), which shows nothing once every finalizer has run. It
+# cannot be told from another callback: from 3.10 atexit keeps each callback with its
+# arguments in the interpreter's state, which gc does not see and no function lists
+# (_ncallbacks counts, and counts a slot unregister emptied), and atexit.unregister(f) finds f
+# by ==, which calls the registered object's own __eq__: run code, before the run is known to
+# be quiet. A run that cleared the hook and registered it again with an argument (its shutdown
+# prints a TypeError) shows the same count and flags (tests/test_forkserver.py, FINALIZE_HOOK).
+# daemon_exit's modern demo ends through the shutdown for this: 4-6 ms of a 3.11 run's 63.
 
 
 def _plain_types():
@@ -170,8 +181,10 @@ def checker(gc):
         # module as its own: those are judged as any class of the run's).
         return kind in module_types[0] and (not kind.__flags__ & HEAP_TYPE or verdict_of_heap(kind))
 
-    # The server's plain modules and their classes; a run that loads another one (or puts a
-    # new module object under one of the names) gets them scanned again at its end.
+    # The server's plain modules and their classes; a run that imports another one (an import
+    # the audit hook below sees) gets them scanned again at its end, with what it then has under
+    # their names (a module object it put there without an import is not looked at: its classes
+    # are judged as any other).
     server_modules = _plain_modules()
     module_types = [_module_types(server_modules)]
     server_module_types = module_types[0]
@@ -216,7 +229,7 @@ def checker(gc):
         """Do these objects (all of one generation) die without running code?"""
         verdicts = {}
         for kind in set(map(type, objects)):
-            found = verdict(kind)
+            found = static_verdicts[kind] if kind in static_verdicts else verdict(kind)
             if found != "plain":
                 verdicts[kind] = found
         # The objects of the kinds to look at, by their own type, in one pass (a pass over all
@@ -259,8 +272,18 @@ def checker(gc):
         streams += [getattr(stream, "buffer", None), getattr(getattr(stream, "buffer", None), "raw", None)]
     stream_ids = tuple(id(stream) for stream in streams)
     server = gc.get_objects()
+    static_verdicts = {}
     if not quiet_objects(server, exempt=stream_ids):
         return None
+    # The verdicts of the server's built-in (static) kinds, which a run cannot change (a static
+    # type's attributes cannot be set), asked once here: at each run's end its objects' kinds
+    # are mostly these (functions, tuples, dicts, cells). None is not kept: a plain module the
+    # run imports may make a kind plain.
+    for kind in set(map(type, server)):
+        if not kind.__flags__ & HEAP_TYPE:
+            found = verdict(kind)
+            if found is not None:
+                static_verdicts[kind] = found
     # Classes a run may give a __del__ to that the scan of the run's objects would miss:
     # those of the server's own (frozen) objects, but the standard streams' (immutable
     # types, flushed below), and those whose instances gc does not track.
@@ -296,22 +319,51 @@ def checker(gc):
         atexit_callbacks = atexit._ncallbacks
         if not loaded:
             del sys.modules["atexit"]
+    # 3.8 and 3.9: the shutdown runs the callbacks of the atexit module made last. Imported at
+    # the run's end, atexit was a new module, made last, whose count (asked through an attribute
+    # the run could replace) was 0, while the run's own, taken out of sys.modules, went
+    # unheard even through the shutdown. The module's callbacks are its referents in gc (its
+    # traverse visits them), so the run's modules (and the server's atexit, if it had one) are
+    # looked at instead: one that refers to more than its dictionary may hold callbacks (or
+    # other state of a C module's): the shutdown.
+    module_type = type(sys)
+    server_atexit = [sys.modules["atexit"]] if "atexit" in sys.modules else []
+    dictionary_of = module_type.__dict__["__dict__"].__get__
+
+    def holds_nothing(objects):
+        """3.8 and 3.9: no module among the run's objects holds anything but its dictionary."""
+        for module in server_atexit + list(filter(module_type.__instancecheck__, objects)):
+            if type(module) is not module_type:
+                return False  # a subclass's instance: its own traverse
+            names = dictionary_of(module)
+            if any(referent is not names for referent in gc.get_referents(module)):
+                return False
+        return True
+
     # The shutdown calls threading._shutdown (wait_for_thread_shutdown): a run that put
     # another function there, or another module under the name, would see it called.
     threading_module = sys.modules.get("threading")
     shutdown = getattr(threading_module, "_shutdown", None)
-    hooked = []
+    refused = []
+    imported = []
 
     def watch(event, args):
-        if event == "sys.addaudithook":
-            hooked.append(True)  # from now on every look below would call the run's hooks
+        if event == "import" and args[0] in PLAIN_MODULES:
+            imported.append(True)  # a plain module loaded by the run: scanned again at its end
+        elif event == "sys.addaudithook":
+            refused.append(True)  # from now on every look below would call the run's hooks
+        elif event == "object.__setattr__" and args[1] == "__class__":
+            # An object moved into another class (obj.__class__ = Kind): a server object moved
+            # into a class of the run's with a __del__ would run it at exit, and the scan of the
+            # run's objects does not list the server's (frozen) ones. Any such move: the shutdown.
+            refused.append(True)
 
     sys.addaudithook(watch)
 
     def check(status, code=None):
         """True when os._exit(status) ends this run as the shutdown would; stdout and
         stderr are flushed then. ``code`` (what the run executed) is quiet_exit_py2's to judge."""
-        if hooked or type(status) is not int or not 0 <= status <= 255:
+        if refused or type(status) is not int or not 0 <= status <= 255:
             return False
         if count_threads():
             return False  # a thread still runs
@@ -321,12 +373,7 @@ def checker(gc):
             os.sched_yield()
         else:
             return False
-        if atexit_callbacks is None:  # 3.8 and 3.9: the module the run has, if any
-            import atexit
-
-            callbacks = atexit._ncallbacks()
-        else:
-            callbacks = atexit_callbacks()
+        callbacks = 0 if atexit_callbacks is None else atexit_callbacks()  # 3.8, 3.9: holds_nothing
         threading = sys.modules.get("threading")
         if callbacks or (threading and getattr(threading, "_threading_atexits", None)):
             return False
@@ -341,10 +388,18 @@ def checker(gc):
             return False
         if any("__del__" in namespace for namespace in namespaces):
             return False
-        loaded = _plain_modules()  # with the modules the run imported
-        module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
-        if not quiet_objects(gc.get_objects()):  # the run's own: the server's are frozen
+        if imported:
+            # Looked at only then: the look wrote to the reference counts of the eight module
+            # objects (on as many pages the run shares with the server): about 10 of the check's 36
+            # page faults in a forked 3.11 run that imported none.
+            loaded = _plain_modules()  # with the modules the run imported
+            module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
+        objects = gc.get_objects()  # the run's own: the server's are frozen
+        if atexit_callbacks is None and not holds_nothing(objects):
             return False
+        if not quiet_objects(objects):
+            return False
+        del objects
         try:
             sys.stdout.flush()
             sys.stderr.flush()
