@@ -907,3 +907,48 @@ def test_a_servers_quiet_exit_checker_looks_at_its_weakrefs_callbacks_in_one_cal
     quiet, many, looks = done.stdout.split()
     assert (quiet, many) == ("True", "True"), done.stderr
     assert int(looks) <= 3  # one per kind of weakref (ref, KeyedRef, ...)
+
+
+# The same set-up, frozen as a server is; then the check a forked run makes at its end, twice:
+# as is, and after importing a plain module the server had not. It counts the check's looks at
+# sys.modules for the plain modules, and its issubclass calls on built-in (static) kinds.
+CHECK_LOOKS = """
+import gc, sys
+sys.path[0] = {clock!r}
+import virtual
+virtual.install()
+compile("", "<fork server>", "exec")
+import quiet_exit
+
+looks = [0, 0]
+plain_modules = quiet_exit._plain_modules
+
+def counted_plain_modules():
+    looks[0] += 1
+    return plain_modules()
+
+def counted_issubclass(kind, *others):
+    if not kind.__flags__ & quiet_exit.HEAP_TYPE:
+        looks[1] += 1
+    return issubclass(kind, *others)
+
+quiet_exit._plain_modules = counted_plain_modules
+check = quiet_exit.checker(gc)
+gc.freeze()
+looks[:] = [0, 0]
+quiet_exit.issubclass = counted_issubclass
+made = [{{}}, [], (lambda value: lambda: value)(1)]  # a run's objects: dicts, lists, a function, a cell
+print(check(0), looks)
+looks[:] = [0, 0]
+__import__(next(name for name in quiet_exit.PLAIN_MODULES if name not in sys.modules))
+print(check(0), looks[0])
+"""
+
+
+def test_a_runs_quiet_exit_check_asks_no_built_in_kinds_verdict_and_no_plain_module_unless_imported():
+    # Each check at a forked run's end looked up the eight plain modules in sys.modules (writing
+    # to their reference counts: 10 of a 3.11 check's 36 page faults) and asked every kind of the
+    # run's objects its verdict again, the built-in ones too, whose verdicts cannot change.
+    script = CHECK_LOOKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split("\n") == ["True [0, 0]", "True 1", ""], done.stderr

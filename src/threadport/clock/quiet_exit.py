@@ -181,8 +181,10 @@ def checker(gc):
         # module as its own: those are judged as any class of the run's).
         return kind in module_types[0] and (not kind.__flags__ & HEAP_TYPE or verdict_of_heap(kind))
 
-    # The server's plain modules and their classes; a run that loads another one (or puts a
-    # new module object under one of the names) gets them scanned again at its end.
+    # The server's plain modules and their classes; a run that imports another one (an import
+    # the audit hook below sees) gets them scanned again at its end, with what it then has under
+    # their names (a module object it put there without an import is not looked at: its classes
+    # are judged as any other).
     server_modules = _plain_modules()
     module_types = [_module_types(server_modules)]
     server_module_types = module_types[0]
@@ -227,7 +229,7 @@ def checker(gc):
         """Do these objects (all of one generation) die without running code?"""
         verdicts = {}
         for kind in set(map(type, objects)):
-            found = verdict(kind)
+            found = static_verdicts[kind] if kind in static_verdicts else verdict(kind)
             if found != "plain":
                 verdicts[kind] = found
         # The objects of the kinds to look at, by their own type, in one pass (a pass over all
@@ -270,8 +272,18 @@ def checker(gc):
         streams += [getattr(stream, "buffer", None), getattr(getattr(stream, "buffer", None), "raw", None)]
     stream_ids = tuple(id(stream) for stream in streams)
     server = gc.get_objects()
+    static_verdicts = {}
     if not quiet_objects(server, exempt=stream_ids):
         return None
+    # The verdicts of the server's built-in (static) kinds, which a run cannot change (a static
+    # type's attributes cannot be set), asked once here: at each run's end its objects' kinds
+    # are mostly these (functions, tuples, dicts, cells). None is not kept: a plain module the
+    # run imports may make a kind plain.
+    for kind in set(map(type, server)):
+        if not kind.__flags__ & HEAP_TYPE:
+            found = verdict(kind)
+            if found is not None:
+                static_verdicts[kind] = found
     # Classes a run may give a __del__ to that the scan of the run's objects would miss:
     # those of the server's own (frozen) objects, but the standard streams' (immutable
     # types, flushed below), and those whose instances gc does not track.
@@ -333,9 +345,12 @@ def checker(gc):
     threading_module = sys.modules.get("threading")
     shutdown = getattr(threading_module, "_shutdown", None)
     refused = []
+    imported = []
 
     def watch(event, args):
-        if event == "sys.addaudithook":
+        if event == "import" and args[0] in PLAIN_MODULES:
+            imported.append(True)  # a plain module loaded by the run: scanned again at its end
+        elif event == "sys.addaudithook":
             refused.append(True)  # from now on every look below would call the run's hooks
         elif event == "object.__setattr__" and args[1] == "__class__":
             # An object moved into another class (obj.__class__ = Kind): a server object moved
@@ -373,8 +388,12 @@ def checker(gc):
             return False
         if any("__del__" in namespace for namespace in namespaces):
             return False
-        loaded = _plain_modules()  # with the modules the run imported
-        module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
+        if imported:
+            # Looked at only then: the look wrote to the reference counts of the eight module
+            # objects (on as many pages the run shares with the server): about 10 of the check's 36
+            # page faults in a forked 3.11 run that imported none.
+            loaded = _plain_modules()  # with the modules the run imported
+            module_types[0] = server_module_types if loaded == server_modules else _module_types(loaded)
         objects = gc.get_objects()  # the run's own: the server's are frozen
         if atexit_callbacks is None and not holds_nothing(objects):
             return False
