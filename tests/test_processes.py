@@ -175,3 +175,58 @@ def test_a_mark_reads_its_proc_files_anew_through_descriptors_opened_once(monkey
     forks = [forks for _, forks in marks]
     assert forks == sorted(forks) and len(set(forks)) == len(forks)  # each read anew, never stale
     assert all(last != marks[0][0] for last, _ in marks[1:])  # pids given out since (no wrap here)
+
+
+SERVER_STAND_IN = (
+    "import subprocess, sys\n"
+    "child = subprocess.Popen([sys.executable, '-S', '-c', 'import time; time.sleep(600)'])\n"
+    "print(child.pid, flush=True)\n"
+    "child.wait()\n"
+)
+
+
+def test_what_another_fork_server_forked_is_not_read_for_the_runs_marker(monkeypatch):
+    # With two workers, the pids given out during a run are the other worker's runs too,
+    # forked by the runner's other server: runs of that server, never of this run. Their
+    # environment was read at every containment, a few KB each.
+    monkeypatch.setattr(processes, "PID_WINDOW", 10**9)  # a busy machine's forks: not tested here
+    since = processes.mark()
+    root = subprocess.Popen([sys.executable, "-S", "-c", "import time; time.sleep(600)"], start_new_session=True)
+    server = subprocess.Popen([sys.executable, "-S", "-c", SERVER_STAND_IN], stdout=subprocess.PIPE)
+    forked = None
+    try:
+        forked = int(server.stdout.readline())
+        root_started = processes.started(root.pid)
+        read = []
+        real_read = processes._read
+        monkeypatch.setattr(processes, "_read", lambda path: read.append(path) or real_read(path))
+        token = uuid.uuid4().hex
+        environ = f"/proc/{forked}/environ"
+        assert processes.snapshot(root.pid, root_started, token, since=since) == []
+        assert environ in read  # looked at for the run's marker, as any younger process
+        read.clear()
+        others = frozenset({server.pid})
+        assert processes.snapshot(root.pid, root_started, token, since=since, others=others) == []
+        assert environ not in read and f"/proc/{server.pid}/environ" in read
+    finally:
+        if forked is not None:
+            os.kill(forked, 9)
+        for process in (root, server):
+            process.kill()
+            process.wait()
+        server.stdout.close()
+
+
+def test_the_runners_other_servers_are_the_others_of_a_run(monkeypatch):
+    from threadport import forkserver
+
+    servers = [forkserver.ForkServer(sys.executable, "virtual", (), forkserver.child_environment()) for _ in range(2)]
+    try:
+        first, second = servers
+        assert {first.process.pid, second.process.pid} <= forkserver.others()
+        assert second.process.pid in forkserver.others(first) and first.process.pid not in forkserver.others(first)
+        first.close()
+        assert first.process.pid not in forkserver.others()  # reaped: its pid may be another process's
+    finally:
+        for server in servers:
+            server.close()

@@ -342,3 +342,29 @@ def test_a_missing_source_is_named_as_a_path(tmp_path, name):
     with pytest.raises(FileNotFoundError) as error:
         run_entry(sys.executable, given, "main")
     assert str(error.value) == f"no source file {Path(given)}" == f"no source file {tmp_path / Path(name)}"
+
+
+def test_a_runs_containment_leaves_the_runs_of_the_runners_other_servers_alone(snippet, monkeypatch):
+    # processes.contain is told the pids of the runner's other fork servers (forkserver.others):
+    # what they forked are other workers' runs, whose environment it no longer reads.
+    from threadport import forkserver, processes
+
+    path = snippet("""
+        def main():
+            print("ran")
+    """)
+    environment = {**runner.child_environment(), "THREADPORT_TEST_OTHERS": str(time.time_ns())}  # servers of its own
+    other = forkserver.ForkServer(sys.executable, "real", (), environment)  # another clock mode: another key
+    told = []
+    real_contain = processes.contain
+    monkeypatch.setattr(
+        processes, "contain", lambda *args, **kwargs: told.append(kwargs) or real_contain(*args, **kwargs)
+    )
+    try:
+        transcript = run_entry(sys.executable, path, "main", [], fresh=False, environment=environment)
+        assert transcript.stdout == ["ran"]
+        [mine] = forkserver._idle[forkserver._key(sys.executable, "virtual", (), environment)]
+        [others] = [kwargs["others"] for kwargs in told]
+        assert other.process.pid in others and mine.process.pid not in others
+    finally:
+        other.close()

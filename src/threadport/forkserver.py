@@ -192,6 +192,7 @@ class ForkServer:
         finally:
             os.close(request_read)
             os.close(reply_write)
+        _live.add(self)
         self.started = processes.started(self.process.pid)  # the server's own marker finds its runs
         self.python = python
         self.preamble: bytes | None = None  # set once the server said it is ready
@@ -275,11 +276,25 @@ class ForkServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        _live.discard(self)
         self.process.stdout.close()
         try:
             folders.remove_folder(self.folder)  # the server removes it at its end, if it is empty
         except OSError:
             pass
+
+
+# Every server started and not yet closed, idle or leased: their children are their own runs.
+_live: set[ForkServer] = set()
+
+
+def others(server: ForkServer | None = None) -> frozenset[int]:
+    """The pids of the servers other than ``server`` that have not been reaped (a reaped
+    server's pid may be another process's by now): processes.contain looks no further at
+    what they forked, the runs of other workers, when it contains a run."""
+    return frozenset(
+        other.process.pid for other in list(_live) if other is not server and other.process.returncode is None
+    )
 
 
 _idle: dict[tuple, list[ForkServer]] = {}  # least recently returned key first

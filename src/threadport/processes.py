@@ -184,10 +184,12 @@ def snapshot(
     server_token: str | None = None,
     server: int | None = None,
     since: tuple[int, int] | None = None,
+    others: frozenset[int] = frozenset(),
 ) -> list[Process]:
     """The run's processes now (the root excluded): its descendants by parentage, and
     every younger process carrying the run's marker, with their descendants. ``since``:
     mark() taken before the run started, to look at the pids given out since only.
+    ``others``: the runner's other fork servers, whose children are their own runs.
 
     A run forked by a fork server (threadport.forkserver) has the server's environment
     block: what it forks without an exec carries the server's marker instead (the run's
@@ -205,7 +207,8 @@ def snapshot(
         # A thread's stat names its process's parent and session, so a thread of a run's
         # process is taken for one: only processes are kept, as listing /proc gives them
         # (no process's parent is a thread: getppid names the thread's process).
-        return [found for found in _members(table, root, root_started, token, server_token, server) if _leads(found)]
+        members = _members(table, root, root_started, token, server_token, server, others)
+        return [found for found in members if _leads(found)]
     listed = set()
     from_listing = _inodes_listed()
     for entry in os.scandir(PROC):
@@ -231,11 +234,16 @@ def snapshot(
     for pid in list(_seen):
         if pid not in listed:
             _seen.pop(pid, None)
-    return _members(table, root, root_started, token, server_token, server)
+    return _members(table, root, root_started, token, server_token, server, others)
 
 
-def _members(table, root, root_started, token, server_token, server) -> list[Process]:
-    """The run's processes among ``table`` (pid -> Process younger than the run)."""
+def _members(table, root, root_started, token, server_token, server, others=frozenset()) -> list[Process]:
+    """The run's processes among ``table`` (pid -> Process younger than the run).
+
+    A process whose parent is another of the runner's fork servers (``others``) was forked by
+    it (a server adopts no orphan: it is no subreaper), so it is a run of that server, or its
+    thread, and never this run's: its environment is not read for the run's marker. With two
+    workers every run's window held the other worker's run, a few KB of environ read a run."""
     marks = {f"{RUN_MARK}={token}".encode()}
     if server_token:
         marks.add(f"{RUN_MARK}={server_token}".encode())
@@ -243,7 +251,7 @@ def _members(table, root, root_started, token, server_token, server) -> list[Pro
     for process in table.values():
         # Only a process younger than the run can be part of it: older ones skip the environ read.
         if root_started is not None and process.pid not in (os.getpid(), server):
-            if process.session == root or _carries(process.pid, marks):
+            if process.ppid not in others and (process.session == root or _carries(process.pid, marks)):
                 members.add(process.pid)
     changed = True
     while changed:  # close over parentage: children of members are members
@@ -270,9 +278,12 @@ def contain(
     server_token: str | None = None,
     server: int | None = None,
     since: tuple[int, int] | None = None,
+    others: frozenset[int] = frozenset(),
 ) -> list[str]:
     """Kill the run's process group and every leftover process of the run; one line each."""
-    found = snapshot(root, root_started, token, server_token, server, since)  # before any kill: killing reparents
+    found = snapshot(
+        root, root_started, token, server_token, server, since, others
+    )  # before any kill: killing reparents
     # The root may be reaped already (a forked run's by its server): once its group is empty
     # its pid is free, and pids go round pid_max (32768 here) within a busy test run. A
     # process that has it now is another one, and so is the group it leads.

@@ -297,14 +297,17 @@ def _take_result(scratch: str) -> bytes | None:
     return raw
 
 
-def _follow(process, process_started, token, timeout, *also, since=None):
+def _follow(process, process_started, token, timeout, *also, since=None, server=None):
     """Read a started run to its end and contain what it leaves: (stdout, stderr, timed
     out, output held open, leftover lines). ``also``: a fork server's marker and pid;
-    ``since``: processes.mark_before() from before the run started."""
+    ``since``: processes.mark_before() from before the run started; ``server``: the run's
+    fork server, if it was forked (the others' runs are not looked into: forkserver.others)."""
     try:
         out, err, timed_out, held_open, unclosed = _read_until(process, timeout)
         # Whatever is left of the run goes now, the main process included when it timed out.
-        leftover = processes.contain(process.pid, process_started, token, *also, since=since)
+        leftover = processes.contain(
+            process.pid, process_started, token, *also, since=since, others=forkserver.others(server)
+        )
         # What its writers wrote before they died. A stream read to its end had no writer
         # left, and nothing can write to it again.
         if process.stdout in unclosed:
@@ -314,7 +317,7 @@ def _follow(process, process_started, token, timeout, *also, since=None):
         process.wait()
     finally:  # even when interrupted (Ctrl-C), no process of the run outlives it
         if process.poll() is None:
-            processes.contain(process.pid, process_started, token, *also, since=since)
+            processes.contain(process.pid, process_started, token, *also, since=since, others=forkserver.others(server))
         process.stdout.close()
         process.stderr.close()
     return out, err, timed_out, held_open, leftover
@@ -372,7 +375,14 @@ def run_entry(
                     process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
                     try:
                         out, err, timed_out, held_open, leftover = _follow(
-                            process, process.started, token, timeout, server.token, server.process.pid, since=since
+                            process,
+                            process.started,
+                            token,
+                            timeout,
+                            server.token,
+                            server.process.pid,
+                            since=since,
+                            server=server,
                         )
                     finally:
                         process.unlink()
