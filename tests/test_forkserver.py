@@ -146,6 +146,12 @@ def main():
     started = getattr(main_thread, "_started", None) or getattr(main_thread, "_Thread__started")
     condition = getattr(started, "_cond", None) or getattr(started, "_Event__cond")
     show("started lock", kind(getattr(condition, "_lock", None) or getattr(condition, "_Condition__lock")))
+    # 2.7: threading._after_fork made the main thread's Condition again, with an RLock (its
+    # own was made with a Lock); a 2.7 fork server whose import of _ctypes made the GIL has
+    # each fork run it (clock/quiet_exit_py2.py _skip_after_fork)
+    block = getattr(main_thread, "_Thread__block", None)
+    show("block lock", block and kind(block._Condition__lock))
+    show("after fork", getattr(getattr(threading, "_after_fork", None), "__name__", None))
     worker = threading.Thread(target=lambda: None)
     worker.start()
     worker.join()

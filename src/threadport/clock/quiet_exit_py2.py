@@ -274,8 +274,26 @@ def _young_objects(gc):
     finally:
         if not loaded:
             sys.modules.pop("_ctypes", None)
+    _skip_after_fork(sys.modules.get("threading"))
     reader = YoungObjects(gc, _ctypes)
     return reader if reader.valid else None
+
+
+def _skip_after_fork(threading):
+    """Importing _ctypes made the GIL (init_ctypes calls PyEval_InitThreads), and where there is
+    one, each fork calls threading._after_fork in the child (PyOS_AfterFork ->
+    PyEval_ReInitThreads), which a forked run did not before (2.7 makes the GIL at a first
+    thread, which the server never starts), nor does a fresh one: 70 page faults and 0.3 ms of
+    a forked run. So the server's threading has a stand-in, which each child replaces by the
+    original as its fork calls it; the server never calls it."""
+    if threading is None:
+        return
+    original = threading._after_fork
+
+    def after_fork():
+        threading._after_fork = original
+
+    threading._after_fork = after_fork
 
 
 def _reader_kinds(gc, reader):
