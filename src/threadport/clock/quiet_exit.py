@@ -47,7 +47,8 @@ ATEXIT_PER_INTERPRETER = (3, 10)
 # by ==, which calls the registered object's own __eq__: run code, before the run is known to
 # be quiet. A run that cleared the hook and registered it again with an argument (its shutdown
 # prints a TypeError) shows the same count and flags (tests/test_forkserver.py, FINALIZE_HOOK).
-# daemon_exit's modern demo ends through the shutdown for this: 4-6 ms of a 3.11 run's 63.
+# daemon_exit's modern demo ends through the shutdown for this from 3.10: 4-6 ms of a 3.11
+# run's 63. (3.8 and 3.9 show the callbacks with their arguments: see holds_nothing.)
 
 
 def _plain_types():
@@ -324,19 +325,47 @@ def checker(gc):
     # the run could replace) was 0, while the run's own, taken out of sys.modules, went
     # unheard even through the shutdown. The module's callbacks are its referents in gc (its
     # traverse visits them), so the run's modules (and the server's atexit, if it had one) are
-    # looked at instead: one that refers to more than its dictionary may hold callbacks (or
-    # other state of a C module's): the shutdown.
+    # looked at instead: each callback is a function, a tuple of its arguments and maybe a dict,
+    # so a module that refers to no tuple (but through its dictionary) holds none; one that does
+    # (a C module's state, at worst) sends the run through the shutdown. But for
+    # weakref.finalize's own exit hook, which can be told here (not from 3.10: see
+    # ATEXIT_PER_INTERPRETER): a bound method and an empty tuple, one callback with no arguments.
     module_type = type(sys)
     server_atexit = [sys.modules["atexit"]] if "atexit" in sys.modules else []
     dictionary_of = module_type.__dict__["__dict__"].__get__
+    method_type = type(_plain_types.__get__(0))  # types.MethodType, without importing types
+
+    def finalizers_hook(method):
+        """Is ``method`` weakref.finalize's exit hook (its _exitfunc, bound to the class) with no
+        finalizer left? It then only sets finalize._shutdown, which nothing reads after it."""
+        if type(method) is not method_type or type(method.__self__) is not type:
+            return False  # (a metaclass's __getattribute__ or __setattr__ would run code)
+        finalize, function = method.__self__, method.__func__
+        names = vars(finalize)
+        hook, registry = names.get("_exitfunc"), names.get("_registry")
+        if type(hook) is not classmethod or hook.__func__ is not function or type(function) is not type(checker):
+            return False
+        code, namespace = function.__code__, function.__globals__
+        if (os.path.basename(code.co_filename), code.co_name) != ("weakref.py", "_exitfunc"):
+            return False
+        if type(registry) is not dict or registry or type(namespace) is not dict:
+            return False
+        return namespace.get("finalize") is finalize  # what the hook sets _shutdown on
 
     def holds_nothing(objects):
-        """3.8 and 3.9: no module among the run's objects holds anything but its dictionary."""
+        """3.8 and 3.9: no module among the run's objects holds an atexit callback, but
+        weakref.finalize's exit hook with no finalizer left."""
         for module in server_atexit + list(filter(module_type.__instancecheck__, objects)):
             if type(module) is not module_type:
                 return False  # a subclass's instance: its own traverse
             names = dictionary_of(module)
-            if any(referent is not names for referent in gc.get_referents(module)):
+            held = [referent for referent in gc.get_referents(module) if referent is not names]
+            arguments = [referent for referent in held if type(referent) is tuple]
+            if not arguments:
+                continue
+            if len(held) != 2 or len(arguments) != 1 or arguments[0]:
+                return False
+            if not finalizers_hook(held[0] if held[1] is arguments[0] else held[1]):
                 return False
         return True
 
