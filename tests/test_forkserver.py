@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from audited_child import RUN_CHILD
 
-from threadport import forkserver
+from threadport import forkserver, runner
 from threadport.catalog import load_catalog
 from threadport.interpreters import python3s
 from threadport.runner import DEFAULT_TIMEOUT, child_environment, needs_fresh_process, run_entry
@@ -969,6 +969,55 @@ def test_a_runs_quiet_exit_check_asks_no_built_in_kinds_verdict_and_no_plain_mod
     script = CHECK_LOOKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
     done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.split("\n") == ["True [0, 0]", "True 1", ""], done.stderr
+
+
+def test_a_servers_clean_runs_share_one_pair_of_fifos_and_a_held_or_timed_out_run_leaves_its_own(
+    snippet, tmp_path, monkeypatch
+):
+    # Made, opened, closed and removed for every run, a run's two FIFOs were 8 system calls of
+    # the runner a run. A run whose output was read to its end, with nothing of it left, hands
+    # them to the server's next run; a run whose output a leftover held open, or that timed out,
+    # does not: a process of it may still hold (or know) them.
+    path = snippet("""
+        import signal, subprocess, sys
+        def main(word):
+            print(word)
+            sys.stderr.write(word + "!\\n")
+        def holds(pid_file):
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            open(pid_file, "w").write(str(child.pid))
+            print("returned")
+        def hangs():
+            print("hanging")
+            sys.stdout.flush()
+            signal.pause()  # no signal comes: a hang the virtual clock does not end
+    """)
+    monkeypatch.setattr(runner, "OUTPUT_GRACE", 0.1)
+    environment = {**child_environment(), "THREADPORT_TEST_FIFOS": str(time.time_ns())}  # a server of its own
+    made = []
+    real_mkfifo = os.mkfifo
+    monkeypatch.setattr(os, "mkfifo", lambda path, *args: made.append(path) or real_mkfifo(path, *args))
+
+    def run(entry, *args, **options):
+        return run_entry(sys.executable, path, entry, list(args), fresh=False, environment=environment, **options)
+
+    for word in ("one", "two", "three"):
+        transcript = run("main", word)
+        assert (transcript.stdout, transcript.stderr, transcript.exit) == ([word], [word + "!"], 0)
+    assert len(made) == 2  # the first run's pair, kept
+    held = run("holds", str(tmp_path / "grandchild.pid"))
+    assert "a leftover process held the output open" in held.leftover[0]
+    assert run("main", "four").stdout == ["four"] and len(made) == 4  # new ones after the held run
+    assert run("main", "five").stdout == ["five"] and len(made) == 4
+    timed_out = run("hangs", timeout=1)
+    assert timed_out.timed_out and timed_out.stdout == ["hanging"]
+    assert run("main", "six").stdout == ["six"] and len(made) == 6  # and after the timed-out one
+    [server] = forkserver._idle[forkserver._key(sys.executable, "virtual", (), environment)]
+    folder = server.folder
+    assert sorted(os.listdir(folder)) == sorted(os.path.basename(fifo) for fifo in made[-2:])
+    server.close()
+    forkserver._idle.pop(forkserver._key(sys.executable, "virtual", (), environment))
+    assert not os.path.exists(folder)  # the kept pair removed with the server
 
 
 # A server's checker, frozen, then the check at a run's end after a TemporaryDirectory: its

@@ -81,7 +81,8 @@ def _read_line(fd: int, buffer: bytearray, timeout: float | None) -> bytes | Non
 
 class _ReadEnd:
     """A FIFO's read end, as much of a file object as the runner uses (it reads the
-    descriptor itself): a FileIO made for each would fstat it first, twice a run."""
+    descriptor itself): a FileIO made for each would fstat it first, twice a run. Closing
+    it lets go of the descriptor, which its ForkedRun closes or keeps (release)."""
 
     __slots__ = ("fd",)
 
@@ -94,9 +95,7 @@ class _ReadEnd:
         return self.fd
 
     def close(self) -> None:
-        if self.fd >= 0:
-            fd, self.fd = self.fd, -1
-            os.close(fd)
+        self.fd = -1
 
 
 class ForkedRun:
@@ -109,6 +108,7 @@ class ForkedRun:
         self.returncode: int | None = None
         self.lost = False  # the server died before it replied the status
         self._fifos = fifos
+        self._readers = readers
         self.stdout = _ReadEnd(readers[0])
         self.stderr = _ReadEnd(readers[1])
 
@@ -138,11 +138,27 @@ class ForkedRun:
         return True
 
     def unlink(self) -> None:
+        """The run's FIFOs closed and removed."""
+        readers, self._readers = self._readers, []
+        for fd in readers:
+            os.close(fd)
         for path in self._fifos:
             try:
                 os.unlink(path)
             except OSError:
                 pass
+
+    def release(self, clean: bool) -> None:
+        """The run is over: its FIFOs go to its server's next run when ``clean`` (both read to
+        their end, so no process holds their write ends, and nothing of the run was left
+        behind to know them), else they are closed and removed. Made, opened, closed and
+        removed for every run, they were 8 system calls of the runner a run (a tmpfs inode
+        made and freed for each), and file names the server's next run never sees."""
+        if clean and not self.lost and self.returncode is not None and self.server.fifos is None:
+            self.server.fifos = (self._fifos, self._readers)
+            self._readers = []
+        else:
+            self.unlink()
 
 
 def clock_mode(real_time: bool) -> str:
@@ -197,6 +213,8 @@ class ForkServer:
         self.python = python
         self.preamble: bytes | None = None  # set once the server said it is ready
         self.count = 0
+        # A clean run's FIFOs (their paths, their read ends), for the next run (ForkedRun.release)
+        self.fifos: tuple[list[str], list[int]] | None = None
         if wait:
             try:
                 self.ready()
@@ -224,12 +242,19 @@ class ForkServer:
     def start(self, argv: list[str], directory: str, token: str) -> ForkedRun:
         """Fork the run of ``child.py ARGV`` in ``directory`` with the run's marker ``token``."""
         self.count += 1
-        fifos = [os.path.join(self.folder, f"{self.count}.{name}") for name in ("out", "err")]
-        readers = []
-        for path in fifos:
-            os.mkfifo(path, 0o600)
-            # Non-blocking: opening a FIFO's read end waits for a writer otherwise.
-            readers.append(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        kept, self.fifos = self.fifos, None
+        if kept is not None:
+            # The last run's, read to their end: no writer until this run's opens them, which is
+            # before the server replies the run's pid (below), so a look at them after this
+            # returns never takes the last run's end for this one's.
+            fifos, readers = kept
+        else:
+            fifos = [os.path.join(self.folder, f"{self.count}.{name}") for name in ("out", "err")]
+            readers = []
+            for path in fifos:
+                os.mkfifo(path, 0o600)
+                # Non-blocking: opening a FIFO's read end waits for a writer otherwise.
+                readers.append(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
         fields = [*argv, *fifos, directory, token]
         assert len(fields) == REQUEST_FIELDS
         try:
@@ -270,6 +295,9 @@ class ForkServer:
                     pass
 
     def close(self) -> None:
+        kept, self.fifos = self.fifos, None
+        if kept is not None:  # gone before the server ends: it removes its folder if it is empty
+            ForkedRun(self, 0, None, *kept).unlink()
         self.hang_up()
         try:
             self.process.wait(READY_TIMEOUT)  # EOF on its request pipe ends it

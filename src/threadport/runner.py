@@ -373,6 +373,7 @@ def run_entry(
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:
                     since = processes.mark_before()
                     process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
+                    clean = False
                     try:
                         out, err, timed_out, held_open, leftover = _follow(
                             process,
@@ -384,8 +385,10 @@ def run_entry(
                             since=since,
                             server=server,
                         )
+                        # Its output read to the end, nothing of it left: its FIFOs serve the next run.
+                        clean = not timed_out and not held_open and not leftover
                     finally:
-                        process.unlink()
+                        process.release(clean)
                     err = server.preamble + err
             except forkserver.ServerFailed:
                 forked = False  # the run goes to a fresh process, which says what is wrong

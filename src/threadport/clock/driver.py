@@ -234,13 +234,20 @@ def _serve():
     pending = [b""]
     # os.fsdecode's codec, without its Python-level call per field (Python 2: argv is bytes)
     codec = None if str is bytes else (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
+    out_path = err_path = None  # the last run's FIFOs: its runner keeps them for the next run
     while True:
         request = _read_request(request_fd, pending)
         if request is None:  # the runner is done with this server (or died)
+            for path in (out_path, err_path):  # its runner may not live to remove them
+                if path is not None:
+                    try:
+                        os.unlink(path)
+                    except OSError:
+                        pass  # removed by the runner, or never made
             try:
                 os.rmdir(os.getcwd())  # the FIFOs' folder: its runner may not live to remove it
             except OSError:
-                pass  # not empty (a run's FIFOs, its runner killed during the run): left
+                pass  # not empty (another file put there): left
             os._exit(0)
         fields = request if codec is None else [field.decode(*codec) for field in request]
         out_path, err_path, directory, token = fields[6:10]
