@@ -407,6 +407,22 @@ def checker(gc):
             return False
         return True
 
+    module_type = type(sys)
+
+    def young_modules_known(objects, code):
+        """modules_known, read from the young generations (``objects``): a module the server did
+        not load was made after it settled, so it is among them (the server's under other names,
+        or out of sys.modules, made no file). sys.modules is not read through: its every module
+        (a reference each) was a page written and copied."""
+        for module in [one for one in objects if type(one) is module_type]:
+            if getattr(module, "__file__", None) == code.co_filename:
+                continue  # the run's own (driver.py main: the source's stem)
+            name = getattr(module, "__name__", None)  # (a run may set it: then it must be that entry)
+            if type(name) is str and name in EXTRA_MODULES and sys.modules.get(name) is module:
+                continue
+            return False
+        return True
+
     def objects_quiet(objects, every_class):
         """Do these objects (gc's) die without running code? ``every_class``: no class among
         them has a __del__ (young objects only: one may be given to an older object by a
@@ -481,7 +497,7 @@ def checker(gc):
             if enabled:
                 gc.enable()
 
-    def young_quiet():
+    def young_quiet(code):
         """The young generations and what a run can change in the settled objects: quiet?"""
         if "classes" not in settled:
             return False  # never settled, or the server's own objects are not quiet
@@ -489,6 +505,8 @@ def checker(gc):
         if objects is None:  # an older generation was collected: the run's objects may be there
             return False
         try:
+            if not young_modules_known(objects, code):
+                return False
             # The settled classes are read only now: a class is in a reference cycle (its __mro__
             # holds it), freed only by a collection of the oldest generation, which the sentinel
             # found young above rules out.
@@ -502,9 +520,10 @@ def checker(gc):
         finally:
             young.unhold(objects)
 
-    def quiet_objects():
-        """Do all the objects gc tracks (the server's and the run's) die without running code?"""
-        return young_quiet() or objects_quiet(gc.get_objects(), False)
+    def quiet_objects(code):
+        """No module but the known ones, and all the objects gc tracks (the server's and the
+        run's) die without running code?"""
+        return young_quiet(code) or (modules_known(code) and objects_quiet(gc.get_objects(), False))
 
     # The verdicts of the server's built-in (static) kinds, which cannot change: a class
     # statement cannot set an attribute of one, so a run can give none a __del__.
@@ -547,9 +566,7 @@ def checker(gc):
             dummy = threading._DummyThread  # a thread not made by threading: left in _active, daemon
             if any(one is not main_thread and type(one) is not dummy for one in threading._active.values()):
                 return False
-        if not modules_known(code):
-            return False
-        return quiet_objects()
+        return quiet_objects(code)
 
     check.judge = judge
     check.settle = settle
