@@ -594,6 +594,29 @@ def test_a_source_that_could_tell_a_forked_run_apart_runs_in_a_fresh_process(any
     assert comparable(run_entry(any_python, path, "main", timeout=30)) == fresh
 
 
+# 2.7: a fork of the run's own before it starts a thread. The fork server's import of _ctypes
+# (clock/quiet_exit_py2.py) made the GIL, so the fork calls threading._after_fork in the child,
+# which makes the main thread's Condition again with an RLock; a fresh run has no GIL yet.
+FORK_BEFORE_A_THREAD = (
+    "import os, sys, threading\n"
+    "def main():\n"
+    "    pid = os.fork()\n"
+    "    if pid == 0:\n"
+    "        lock = threading.current_thread()._Thread__block._Condition__lock\n"
+    "        os.write(1, type(lock).__name__ + '\\n')\n"
+    "        os._exit(0)\n"
+    "    os.waitpid(pid, 0)\n"
+)
+
+
+@pytest.mark.legacy
+def test_a_2_7_source_that_forks_runs_in_a_fresh_process(legacy_python, snippet):
+    path = snippet(FORK_BEFORE_A_THREAD)
+    fresh, forked = both_ways(legacy_python, path, "main", timeout=30)
+    assert (fresh["stdout"], forked["stdout"]) == (["lock"], ["_RLock"]), "the difference is real"
+    assert comparable(run_entry(legacy_python, path, "main", timeout=30)) == fresh
+
+
 # Kills its parent, which must be a fork server: in a fresh run the parent would be pytest.
 # The guard is for this test's own sake: the runner never runs it fresh once the server had it.
 PARENT_KILLER = """
