@@ -167,6 +167,7 @@ class _OldStyle:  # an old-style class on 2.7 (a class statement without a base)
 # _ctypes, and only where YoungObjects checked this layout against gc itself (its thresholds,
 # and a list made just then found where generation 0 ends).
 FLAGS_WORD = 21  # tp_flags, to check the count of words before tp_del
+FUNC_CODE_WORD = 2  # PyFunctionObject's func_code, after the object's head (checked too)
 TP_DEL_WORD = 47  # the word of PyTypeObject (2.7, Include/object.h) that holds tp_del (checked too)
 
 
@@ -210,6 +211,8 @@ class YoungObjects:
             and self.word(id(_WithDel) + FLAGS_WORD * self.word_size) == _WithDel.__flags__
             and self.has_del([id(_WithDel)])
             and not self.has_del([id(_WithoutDel)])
+            and self.same_code([(_probe, _probe.__code__)])
+            and not self.same_code([(_probe, self.young.__code__)])
         )
         if found is not None:
             self.unhold(found)
@@ -252,8 +255,26 @@ class YoungObjects:
         del found[:]
 
     def has_del(self, addresses):
-        word, offset = self.word, TP_DEL_WORD * self.word_size
-        return any(word(address + offset) for address in addresses)
+        cell, pointer, offset = self.cell, self.pointer, TP_DEL_WORD * self.word_size
+        for address in addresses:  # (a loop here: a call a class was most of the time)
+            cell.value = address + offset
+            if pointer[0]:
+                return True
+        return False
+
+    def same_code(self, functions):
+        """Whether each of these (function, code) pairs still has that code as its func_code
+        (read in place: a reference to each function was a page written and copied)."""
+        cell, pointer, offset = self.cell, self.pointer, FUNC_CODE_WORD * self.word_size
+        for function, code in functions:
+            cell.value = id(function) + offset
+            if pointer[0] != id(code):
+                return False
+        return True
+
+
+def _probe():  # a function, to check where func_code is read
+    pass
 
 
 # Two classes (new-style on 2.7) to check where tp_del is read.
@@ -489,7 +510,11 @@ def checker(gc):
                 settled["instances"] = [one for one in objects if isinstance(one, looked_at)]
                 weakrefs = [one for one in objects if isinstance(one, weak_kinds)]
                 callbacks = filter(callable, gc.get_referents(*weakrefs))
-                settled["callbacks"] = list({id(one): one for one in callbacks}.values())
+                # The functions among them with their code (both held: no other function or code
+                # is made at that address), all silent (or objects_quiet refused): only another
+                # code makes one loud. (A built-in one cannot change.)
+                functions = {id(one): one for one in callbacks if type(one) is type(_probe)}.values()
+                settled["callbacks"] = [(one, one.__code__) for one in functions]
                 del classes, weakrefs
             del objects  # it holds this frame, which holds it: a cycle of every object
             settled["counts"] = gc.get_count()
@@ -512,7 +537,7 @@ def checker(gc):
             # found young above rules out.
             if young.has_del(settled["classes"]):
                 return False
-            if not all(silent(callback) for callback in settled["callbacks"]):
+            if not young.same_code(settled["callbacks"]):
                 return False
             if not objects_quiet(settled["instances"], False):
                 return False
