@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from audited_child import RUN_CHILD
 
-from threadport import forkserver, runner
+from threadport import forkserver, processes, runner
 from threadport.catalog import load_catalog
 from threadport.interpreters import python3s
 from threadport.runner import DEFAULT_TIMEOUT, child_environment, needs_fresh_process, run_entry
@@ -771,6 +771,29 @@ def test_a_source_that_could_tell_a_forked_run_apart_runs_in_a_fresh_process(any
     assert comparable(run_entry(any_python, path, "main", timeout=30)) == fresh
 
 
+# 2.7: a fork of the run's own before it starts a thread. The fork server's import of _ctypes
+# (clock/quiet_exit_py2.py) made the GIL, so the fork calls threading._after_fork in the child,
+# which makes the main thread's Condition again with an RLock; a fresh run has no GIL yet.
+FORK_BEFORE_A_THREAD = (
+    "import os, sys, threading\n"
+    "def main():\n"
+    "    pid = os.fork()\n"
+    "    if pid == 0:\n"
+    "        lock = threading.current_thread()._Thread__block._Condition__lock\n"
+    "        os.write(1, type(lock).__name__ + '\\n')\n"
+    "        os._exit(0)\n"
+    "    os.waitpid(pid, 0)\n"
+)
+
+
+@pytest.mark.legacy
+def test_a_2_7_source_that_forks_runs_in_a_fresh_process(legacy_python, snippet):
+    path = snippet(FORK_BEFORE_A_THREAD)
+    fresh, forked = both_ways(legacy_python, path, "main", timeout=30)
+    assert (fresh["stdout"], forked["stdout"]) == (["lock"], ["_RLock"]), "the difference is real"
+    assert comparable(run_entry(legacy_python, path, "main", timeout=30)) == fresh
+
+
 # Kills its parent, which must be a fork server: in a fresh run the parent would be pytest.
 # The guard is for this test's own sake: the runner never runs it fresh once the server had it.
 PARENT_KILLER = """
@@ -1236,3 +1259,44 @@ def test_a_finalizers_exit_hook_alone_ends_a_run_quietly_where_atexit_shows_it()
             continue
         told = found.version[:2] < (3, 10)
         assert done.stdout.split() == [str(told), "False", str(told), "False"], (found.version_string, done.stderr)
+
+
+def driver_functions() -> dict:
+    """clock/driver.py's functions, defined in a namespace of their own (child.py defines them
+    in a run's __main__), with child.py's helpers that they use."""
+    clock = Path(str(forkserver.CHILD_SCRIPT)).parent
+    namespace: dict = {"__name__": "driver_under_test"}
+    child = (clock / "child.py").read_text()
+    helpers = child[child.index("def _read_file") : child.index("def _compile_source")]  # child.py runs a run
+    exec(compile((clock / "driver.py").read_text(), str(clock / "driver.py"), "exec"), namespace)
+    exec(helpers, namespace)
+    return namespace
+
+
+def test_the_server_reads_a_runs_start_time_without_a_large_buffer():
+    # The server reads its run's start time between the fork and the run's end, on pages it
+    # shares with the run copy-on-write: child.py's _read_file (a 64 KB buffer, sized for
+    # sources) and a split of the line into its 52 fields cost it 14-19 more page faults a run.
+    import tracemalloc
+
+    started = driver_functions()["_started"]
+    named = subprocess.Popen(
+        [sys.executable, "-c", "open('/proc/self/comm', 'w').write('a) b (c'); print(1, flush=True); input()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        named.stdout.readline()  # its name has spaces and parentheses now
+        tracemalloc.start()
+        try:
+            answers = [started(pid) for pid in (os.getpid(), named.pid)]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert [int(answer) for answer in answers] == [processes.started(pid) for pid in (os.getpid(), named.pid)]
+    finally:
+        named.stdin.close()
+        named.wait()
+        named.stdout.close()
+    assert started(named.pid) == b"-"  # reaped: unknown
+    assert peak < 8192, peak

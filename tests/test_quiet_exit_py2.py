@@ -137,6 +137,13 @@ LOUD = {
     "a trace function": "import sys\ndef main():\n    sys.settrace(lambda *args: None)\n",
     "threading._shutdown replaced": "import threading\ndef main():\n    threading._shutdown = lambda: None\n",
     "a module outside the few allowed": "def main():\n    import string\n",
+    # (the young generations tell the modules made since the server settled by their names)
+    "a module outside the few allowed, where every object is walked": (  # (the class: see WALKED)
+        "class Gone(object):\n    def __del__(self):\n        print('gone')\ndef main():\n    import colorsys\n"
+    ),
+    "a module outside the few allowed, named as one of them": (
+        "def main():\n    import colorsys\n    colorsys.__name__ = 'math'\n"
+    ),
     # What a run changes in the server's older objects, which the young generations do not
     # hold (clock/quiet_exit_py2.py settle): a __del__ given to one of its classes, to one of
     # its old-style instances, another class given to one of its objects (functools sets

@@ -278,7 +278,7 @@ def test_what_is_not_a_plain_literal_is_refused(text):
 
 
 # The one regex runner.tells_apart replaced: its answers are the reference.
-ONE_REGEX = r"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|readlink"
+ONE_REGEX = r"\bgc\b|getppid|cmdline|/proc/|/dev/(fd|std)|fstat|readlink|fork\(|multiprocessing"
 TOLD_APART = [
     ("import gc\n", True),
     ("gc", True),
@@ -297,6 +297,9 @@ TOLD_APART = [
     ("os.fstat(1)", True),
     ("os.readlink(p)", True),
     ("cmdline", True),
+    ("pid = os.fork()", True),
+    ("from multiprocessing import Process", True),
+    ("a forked run", False),  # no-op: the word in prose
     ("", False),
     ("print('plain')", False),
 ]

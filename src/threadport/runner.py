@@ -248,8 +248,14 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
 # the rest alike): gc's state (the driver's objects frozen, its counts), the parent
 # process (the driver) and the command line in /proc/self/cmdline (the driver's), and
 # what stdout and stderr are under the name (FIFOs, where a fresh run has pipes: fstat,
-# /proc/self/fd, /dev/stdout). A source that names any of these runs fresh.
-_TELLS_APART = (b"getppid", b"cmdline", b"/proc/", b"/dev/fd", b"/dev/std", b"fstat", b"readlink")
+# /proc/self/fd, /dev/stdout), and on 2.7 what a fork of the run's own runs in its child
+# before the run started a thread (a fresh run has no GIL yet, a forked one has the
+# server's, whose import of _ctypes made it: PyOS_AfterFork calls threading._after_fork,
+# which makes the main thread's Condition again with an RLock). A source that names any
+# of these runs fresh.
+_TELLS_APART = (
+    b"getppid", b"cmdline", b"/proc/", b"/dev/fd", b"/dev/std", b"fstat", b"readlink", b"fork(", b"multiprocessing"
+)  # fmt: skip
 _GC = re.compile(rb"\bgc\b")  # the module as a word, not "gcd" or "lgc"
 
 

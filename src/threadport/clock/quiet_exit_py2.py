@@ -167,6 +167,7 @@ class _OldStyle:  # an old-style class on 2.7 (a class statement without a base)
 # _ctypes, and only where YoungObjects checked this layout against gc itself (its thresholds,
 # and a list made just then found where generation 0 ends).
 FLAGS_WORD = 21  # tp_flags, to check the count of words before tp_del
+FUNC_CODE_WORD = 2  # PyFunctionObject's func_code, after the object's head (checked too)
 TP_DEL_WORD = 47  # the word of PyTypeObject (2.7, Include/object.h) that holds tp_del (checked too)
 
 
@@ -210,6 +211,8 @@ class YoungObjects:
             and self.word(id(_WithDel) + FLAGS_WORD * self.word_size) == _WithDel.__flags__
             and self.has_del([id(_WithDel)])
             and not self.has_del([id(_WithoutDel)])
+            and self.same_code([(_probe, _probe.__code__)])
+            and not self.same_code([(_probe, self.young.__code__)])
         )
         if found is not None:
             self.unhold(found)
@@ -252,8 +255,26 @@ class YoungObjects:
         del found[:]
 
     def has_del(self, addresses):
-        word, offset = self.word, TP_DEL_WORD * self.word_size
-        return any(word(address + offset) for address in addresses)
+        cell, pointer, offset = self.cell, self.pointer, TP_DEL_WORD * self.word_size
+        for address in addresses:  # (a loop here: a call a class was most of the time)
+            cell.value = address + offset
+            if pointer[0]:
+                return True
+        return False
+
+    def same_code(self, functions):
+        """Whether each of these (function, code) pairs still has that code as its func_code
+        (read in place: a reference to each function was a page written and copied)."""
+        cell, pointer, offset = self.cell, self.pointer, FUNC_CODE_WORD * self.word_size
+        for function, code in functions:
+            cell.value = id(function) + offset
+            if pointer[0] != id(code):
+                return False
+        return True
+
+
+def _probe():  # a function, to check where func_code is read
+    pass
 
 
 # Two classes (new-style on 2.7) to check where tp_del is read.
@@ -407,6 +428,22 @@ def checker(gc):
             return False
         return True
 
+    module_type = type(sys)
+
+    def young_modules_known(objects, code):
+        """modules_known, read from the young generations (``objects``): a module the server did
+        not load was made after it settled, so it is among them (the server's under other names,
+        or out of sys.modules, made no file). sys.modules is not read through: its every module
+        (a reference each) was a page written and copied."""
+        for module in [one for one in objects if type(one) is module_type]:
+            if getattr(module, "__file__", None) == code.co_filename:
+                continue  # the run's own (driver.py main: the source's stem)
+            name = getattr(module, "__name__", None)  # (a run may set it: then it must be that entry)
+            if type(name) is str and name in EXTRA_MODULES and sys.modules.get(name) is module:
+                continue
+            return False
+        return True
+
     def objects_quiet(objects, every_class):
         """Do these objects (gc's) die without running code? ``every_class``: no class among
         them has a __del__ (young objects only: one may be given to an older object by a
@@ -473,7 +510,11 @@ def checker(gc):
                 settled["instances"] = [one for one in objects if isinstance(one, looked_at)]
                 weakrefs = [one for one in objects if isinstance(one, weak_kinds)]
                 callbacks = filter(callable, gc.get_referents(*weakrefs))
-                settled["callbacks"] = list({id(one): one for one in callbacks}.values())
+                # The functions among them with their code (both held: no other function or code
+                # is made at that address), all silent (or objects_quiet refused): only another
+                # code makes one loud. (A built-in one cannot change.)
+                functions = {id(one): one for one in callbacks if type(one) is type(_probe)}.values()
+                settled["callbacks"] = [(one, one.__code__) for one in functions]
                 del classes, weakrefs
             del objects  # it holds this frame, which holds it: a cycle of every object
             settled["counts"] = gc.get_count()
@@ -481,7 +522,7 @@ def checker(gc):
             if enabled:
                 gc.enable()
 
-    def young_quiet():
+    def young_quiet(code):
         """The young generations and what a run can change in the settled objects: quiet?"""
         if "classes" not in settled:
             return False  # never settled, or the server's own objects are not quiet
@@ -489,12 +530,14 @@ def checker(gc):
         if objects is None:  # an older generation was collected: the run's objects may be there
             return False
         try:
+            if not young_modules_known(objects, code):
+                return False
             # The settled classes are read only now: a class is in a reference cycle (its __mro__
             # holds it), freed only by a collection of the oldest generation, which the sentinel
             # found young above rules out.
             if young.has_del(settled["classes"]):
                 return False
-            if not all(silent(callback) for callback in settled["callbacks"]):
+            if not young.same_code(settled["callbacks"]):
                 return False
             if not objects_quiet(settled["instances"], False):
                 return False
@@ -502,9 +545,10 @@ def checker(gc):
         finally:
             young.unhold(objects)
 
-    def quiet_objects():
-        """Do all the objects gc tracks (the server's and the run's) die without running code?"""
-        return young_quiet() or objects_quiet(gc.get_objects(), False)
+    def quiet_objects(code):
+        """No module but the known ones, and all the objects gc tracks (the server's and the
+        run's) die without running code?"""
+        return young_quiet(code) or (modules_known(code) and objects_quiet(gc.get_objects(), False))
 
     # The verdicts of the server's built-in (static) kinds, which cannot change: a class
     # statement cannot set an attribute of one, so a run can give none a __del__.
@@ -547,9 +591,7 @@ def checker(gc):
             dummy = threading._DummyThread  # a thread not made by threading: left in _active, daemon
             if any(one is not main_thread and type(one) is not dummy for one in threading._active.values()):
                 return False
-        if not modules_known(code):
-            return False
-        return quiet_objects()
+        return quiet_objects(code)
 
     check.judge = judge
     check.settle = settle
