@@ -390,6 +390,183 @@ def test_a_finalizers_exit_hook_ends_a_run_forked_as_fresh_on_every_python_3(sni
             assert fresh["stdout"] == ["finalized"] and "TypeError" in fresh["stderr"][-1], found.version_string
 
 
+# What the shutdown runs, changed by the run: it calls threading._shutdown, which reads threading's
+# globals, builtins, the main thread's attributes and methods of its classes (Thread, _MainThread),
+# and each of them may be the run's (clock/quiet_exit.py, SHUTDOWN_READS). Each prints at exit in a
+# fresh run, on 2.7 and on each Python 3 through what that version's shutdown reads: 3.8-3.12 stop
+# the main thread (Thread._stop, under _shutdown_locks_lock), 3.13 reads its _handle and calls
+# _thread._shutdown; 2.7's calls _MainThread._exitfunc (self._Thread__stop, _pickSomeNonDaemonThread).
+# Names a 2.7 run may not use (vars, getattr, dunders) would send its run through the shutdown for
+# that alone (quiet_exit_py2.plain_code), so none of these snippets uses one on its 2.7 path.
+SHUTDOWN_CHANGED = {
+    "a method of Thread it calls": (
+        "import os, sys, threading\n"
+        "def main():\n"
+        "    if sys.version_info < (3,):\n"
+        "        stop = threading.Thread._Thread__stop\n"
+        "        threading.Thread._Thread__stop = lambda self: (os.write(1, b'stopped at exit\\n'), stop(self))\n"
+        "    elif sys.version_info < (3, 13):\n"
+        "        stop = threading.Thread._stop\n"
+        "        threading.Thread._stop = lambda self: (os.write(1, b'stopped at exit\\n'), stop(self))\n"
+        "    else:\n"
+        "        handle = threading.current_thread()._handle\n"
+        "        threading.Thread._handle = property(lambda self: os.write(1, b'handle read at exit\\n') and handle)\n"
+    ),
+    "a method of _MainThread it calls": (
+        "import os, sys, threading\n"
+        "def main():\n"
+        "    if sys.version_info < (3,):\n"
+        "        threading._MainThread._Thread__stop = lambda self: os.write(1, b'stopped at exit\\n')\n"
+        "    elif sys.version_info < (3, 13):\n"
+        "        threading._MainThread._stop = lambda self: os.write(1, b'stopped at exit\\n')\n"
+        "    else:\n"
+        "        handle = threading.current_thread()._handle\n"
+        "        read = lambda self: os.write(1, b'handle read at exit\\n') and handle\n"
+        "        threading._MainThread._handle = property(read)\n"
+    ),
+    "a threading global it calls": (
+        "import os, sys, threading\n"
+        "class Loud(object):\n"
+        "    def __enter__(self):\n"
+        "        os.write(1, b'locked at exit\\n')\n"
+        "    def __exit__(self, *failure):\n"
+        "        pass\n"
+        "def main():\n"
+        "    if sys.version_info < (3,):\n"
+        "        pick = threading._pickSomeNonDaemonThread\n"
+        "        threading._pickSomeNonDaemonThread = lambda: os.write(1, b'picked at exit\\n') and pick()\n"
+        "    elif sys.version_info < (3, 13):\n"
+        "        threading._shutdown_locks_lock = Loud()\n"
+        "    else:\n"
+        "        wait = threading._thread_shutdown\n"
+        "        threading._thread_shutdown = lambda: (os.write(1, b'waited at exit\\n'), wait())\n"
+    ),
+    # 2.7: its builtins are reached through a dunder name only (__builtin__): see above
+    "a builtin it calls": (
+        "import os, sys\n"
+        "try:\n"
+        "    import builtins\n"
+        "except ImportError:\n"
+        "    import __builtin__ as builtins\n"
+        "def main():\n"
+        "    real = builtins.reversed if sys.version_info >= (3, 9) else builtins.list\n"
+        "    loud = lambda items: os.write(1, b'called at exit\\n') and real(items)\n"
+        "    if sys.version_info >= (3, 9):\n"
+        "        builtins.reversed = loud\n"
+        "    else:\n"
+        "        builtins.list = loud\n"
+    ),
+    "a global of threading that hides a builtin it calls": (
+        "import os, sys, threading\n"
+        "def main():\n"
+        "    if sys.version_info < (3,):\n"
+        "        threading.hasattr = lambda one, name: os.write(1, b'asked at exit\\n') and False\n"
+        "    elif sys.version_info < (3, 13):\n"
+        "        threading.list = lambda items: os.write(1, b'listed at exit\\n') and []\n"
+        "    else:\n"
+        "        threading.reversed = lambda items: os.write(1, b'reversed at exit\\n') and []\n"
+    ),
+    # 2.7: __code__ and __func__ are dunder names (see above)
+    "the code of a function it calls": (
+        "import sys, threading\n"
+        "def stop(self):\n"
+        "    import os\n"
+        "    os.write(1, b'replaced code ran at exit\\n')\n"
+        "def shutdown():\n"
+        "    import os\n"
+        "    os.write(1, b'replaced code ran at exit\\n')\n"
+        "def main():\n"
+        "    if sys.version_info < (3,):\n"
+        "        threading._shutdown.__func__.__code__ = stop.__code__\n"
+        "    elif sys.version_info < (3, 13):\n"
+        "        threading.Thread._stop.__code__ = stop.__code__\n"
+        "    else:\n"
+        "        threading._shutdown.__code__ = shutdown.__code__\n"
+    ),
+    "an attribute of the main thread it reads": (
+        "import os, sys, threading\n"
+        "class Handle(object):\n"
+        "    def is_done(self):\n"
+        "        return False\n"
+        "    def _set_done(self):\n"
+        "        os.write(1, b'done at exit\\n')\n"
+        "def main():\n"
+        "    if sys.version_info < (3,):\n"
+        "        threading.current_thread()._Thread__stop = lambda: os.write(1, b'stopped at exit\\n')\n"
+        "    elif sys.version_info < (3, 13):\n"
+        "        threading.current_thread()._stop = lambda: os.write(1, b'stopped at exit\\n')\n"
+        "    else:\n"
+        "        threading.current_thread()._handle = Handle()\n"
+    ),
+}
+
+
+@pytest.mark.every_python
+@pytest.mark.parametrize("name", sorted(SHUTDOWN_CHANGED))
+def test_what_the_shutdown_runs_changed_by_a_run_shows_forked_as_fresh_on_every_python_3(snippet, name):
+    path = snippet(SHUTDOWN_CHANGED[name])
+    for python in [found.path for found in python3s()]:
+        fresh, forked = both_ways(python, path, "main", timeout=30)
+        assert fresh["exit"] == 0 and fresh == forked, python
+
+
+# The check itself at the end of forked runs, each after one change (3.9-3.13): those the
+# shutdown would show, and those it would not (a run that names its main thread, and the flag the
+# clock's finish_main sets), which must still end quietly.
+CHECK_SHUTDOWN = """
+import builtins, gc, os, sys
+sys.path[0] = {clock!r}
+import virtual
+virtual.install()
+compile("", "<fork server>", "exec")
+import quiet_exit
+check = quiet_exit.checker(gc)
+gc.freeze()
+import threading
+main = threading.main_thread()
+before_13 = sys.version_info < (3, 13)
+changes = [
+    "pass",
+    "main.name = 'renamed'",
+    "threading._SHUTTING_DOWN = True",
+    "threading.Thread._stop = lambda self: None" if before_13 else "threading.Thread._handle = property()",
+    "threading._MainThread.__getattr__ = lambda self, name: None",
+    "del threading.Thread.ident" if before_13 else "threading._MainThread.is_done = None",
+    "threading._threading_atexits = []",
+    "threading._shutdown_locks_lock = threading.RLock()" if before_13 else "threading._thread_shutdown = len",
+    "threading._shutdown_locks_lock.acquire()" if before_13 else "threading._is_main_interpreter = len",
+    "threading._shutdown_locks.add(threading.Lock())" if before_13 else "threading.reversed = reversed",
+    "builtins.reversed = lambda items: reversed(items)",
+    "threading._shutdown.__code__ = threading._shutdown.__code__",
+    "main._stop = main._stop" if before_13 else "main._handle = object()",
+    "main._tstate_lock.release()" if before_13 else "main._handle = main._handle",
+    "main._is_stopped = 0" if before_13 else "del main._handle",
+]
+for change in changes:
+    if virtual.fork() == 0:
+        exec(change)
+        print(check(0))
+        os._exit(0)
+    os.wait()
+"""
+
+
+@pytest.mark.every_python
+def test_a_forked_runs_check_refuses_the_quiet_exit_when_what_the_shutdown_runs_changed():
+    script = CHECK_SHUTDOWN.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    checked = 0
+    for found in python3s():
+        if found.version[:2] < (3, 9):
+            continue  # 3.8 has no quiet exit (test_a_finalizers_exit_hook_alone_ends_a_run_quietly...)
+        done = subprocess.run([found.path, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+        # (3.13: the main thread's own handle set again, the same object: quiet)
+        same_again = "True" if found.version[:2] >= (3, 13) else "False"
+        expected = ["True"] * 3 + ["False"] * 10 + [same_again, "False"]
+        assert done.stdout.split() == expected, (found.version_string, done.stderr)
+        checked += 1
+    assert checked >= 1
+
+
 @LEGACY_HALF_ONCE
 def test_a_thread_still_running_when_main_returns_is_waited_for_forked_as_fresh(any_python, snippet):
     # In real time nothing joins it before the interpreter's shutdown does.
@@ -1123,3 +1300,34 @@ def test_the_server_reads_a_runs_start_time_without_a_large_buffer():
         named.stdout.close()
     assert started(named.pid) == b"-"  # reaped: unknown
     assert peak < 8192, peak
+
+
+def test_a_request_is_encoded_whole_as_its_fields_one_by_one_would_be(tmp_path, monkeypatch):
+    # One encode of the fields joined, each ended by NUL, not os.fsencode per field (27 K
+    # instructions of compare's own process a run): the same bytes, a path that is no UTF-8
+    # (a byte kept by surrogateescape) and one beyond ASCII included.
+    folder = tmp_path / os.fsdecode(b"caf\xc3\xa9 \xff")
+    folder.mkdir()
+    path = folder / "snippet.py"
+    path.write_text("def main():\n    print(repr(__file__))\n")
+    environment = {**child_environment(), "THREADPORT_TEST_REQUEST": str(time.time_ns())}  # a server of its own
+    written = []
+    real_write = os.write
+
+    def write(fd, data):
+        written.append(bytes(data))
+        return real_write(fd, data)
+
+    encoded = []
+    real_fsencode = os.fsencode
+    monkeypatch.setattr(os, "fsencode", lambda name: encoded.append(name) or real_fsencode(name))
+    monkeypatch.setattr(forkserver.os, "write", write)
+    transcript = run_entry(sys.executable, path, "main", [], fresh=False, environment=environment)
+    monkeypatch.undo()
+    assert transcript.stdout == [repr(os.path.realpath(path))], transcript.stderr
+    [request] = [data for data in written if data.count(b"\0") == forkserver.REQUEST_FIELDS]
+    fields = request.split(b"\0")[: forkserver.REQUEST_FIELDS]
+    assert request == b"".join(os.fsencode(os.fsdecode(field)) + b"\0" for field in fields)
+    assert os.fsencode(str(path)) in fields
+    # os.fsencode was called for the server's start (its environment), never for a field
+    assert not {os.fsdecode(field) for field in fields} & set(map(str, encoded))

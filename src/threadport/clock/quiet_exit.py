@@ -25,6 +25,7 @@ import sys
 
 HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement (or type())
 HAVE_GC = 1 << 14  # Py_TPFLAGS_HAVE_GC: its instances are tracked by gc
+IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE (3.10+): a C class whose attributes cannot be set
 # Weakref callbacks that only take a dead entry out of a weak container.
 SILENT_CALLBACKS = (("_weakrefset.py", "_remove"), ("weakref.py", "remove"))
 # Classes whose teardown only warns (ResourceWarning: an iterator left open), where the
@@ -49,6 +50,146 @@ ATEXIT_PER_INTERPRETER = (3, 10)
 # prints a TypeError) shows the same count and flags (tests/test_forkserver.py, FINALIZE_HOOK).
 # daemon_exit's modern demo ends through the shutdown for this from 3.10: 4-6 ms of a 3.11
 # run's 63. (3.8 and 3.9 show the callbacks with their arguments: see holds_nothing.)
+
+
+# Special methods of the main thread's classes that any attribute read or write on it would call.
+ATTRIBUTE_HOOKS = ("__getattribute__", "__getattr__", "__setattr__", "__delattr__")
+
+
+def _shutdown_reads(threading, stored_names):
+    """What the shutdown runs of threading's (3.8-3.13): the Python functions threading._shutdown
+    reaches through threading's globals and the main thread's classes (a property's getter; its
+    setter and deleter where that code stores or deletes the name), by id, and every name their
+    code reads or writes (co_names, of nested code too: the list comprehension of 3.9-3.11's
+    _maintain_shutdown_locks). More names than it reads (attribute names are looked up as
+    globals too, and the other way round): never fewer."""
+    function_type = type(_shutdown_reads)
+    classes = [klass for klass in type(threading._main_thread).__mro__ if klass is not object]
+    namespace = vars(threading)
+    functions, names, codes, pending = {}, set(ATTRIBUTE_HOOKS), [], [threading._shutdown]
+    while pending:
+        while pending:
+            one = pending.pop()
+            if type(one) is property:
+                pending.append(one.fget)
+            elif type(one) in (staticmethod, classmethod):
+                pending.append(one.__func__)
+            elif type(one) is function_type and id(one) not in functions:
+                functions[id(one)] = one
+                found = [one.__code__]
+                for code in found:
+                    found += [const for const in code.co_consts if type(const) is type(code)]
+                    for name in code.co_names:
+                        names.add(name)
+                        pending.append(namespace.get(name))
+                        pending += [vars(klass).get(name) for klass in classes]
+                codes += found
+        for name in stored_names(codes):
+            for klass in classes:
+                setter = vars(klass).get(name)
+                if type(setter) is property:
+                    pending += [setter.fset, setter.fdel]  # (each function once: functions)
+    return functions, names
+
+
+def _stored_names(codes, opcode):
+    """The names ``codes`` store or delete as attributes (STORE_ATTR, DELETE_ATTR: their argument
+    indexes co_names, 3.6-3.13 wordcode), or None where a sample does not show them so."""
+    ops, extend = (opcode.opmap["STORE_ATTR"], opcode.opmap["DELETE_ATTR"]), opcode.EXTENDED_ARG
+
+    def stored(codes):
+        names = set()
+        for code in codes:
+            raw, high = code.co_code, 0
+            for index in range(0, len(raw), 2):
+                op, argument = raw[index], raw[index + 1] | high
+                high = argument << 8 if op == extend else 0
+                if op in ops:
+                    names.add(code.co_names[argument])
+        return names
+
+    sample = compile("a.b, c.d = e.f, g.h\ndel i.j", "<sample>", "exec")
+    return stored(codes) if stored([sample]) == {"b", "d", "j"} else None
+
+
+def _shutdown_watch(threading, _thread):
+    """In the server: (the functions the shutdown runs, by id, for the audit hook; a function that
+    says at a run's end whether what their code looks up is as here). See checker."""
+    loaded = set(sys.modules)
+    import opcode  # out of sys.modules again, as atexit below (a fresh run has neither)
+
+    try:
+        functions, names = _shutdown_reads(threading, lambda codes: _stored_names(codes, opcode))
+    except TypeError:  # no sample's names from _stored_names: never quiet
+        return {}, lambda: False
+    finally:
+        for name in set(sys.modules) - loaded:
+            del sys.modules[name]
+    missing = functions  # a value no name has
+    # Nothing here holds the main thread: a run's shutdown frees it as a fresh run's does (a
+    # __del__ the run gave its class runs then), so it is threading._main_thread at the run's end,
+    # of the server's class (another object of it meets the same checks).
+    main_thread = threading._main_thread
+    main_class = type(main_thread)
+    lock_type = _thread.LockType  # (under the clock _thread is its copy, whose allocate_lock is virtual)
+    remade = (lock_type, set, bool, int, type(None))  # what _after_fork may bind again: the type tells
+    namespace = vars(threading)
+    builtins = namespace.get("__builtins__")
+    builtins = builtins if type(builtins) is dict else vars(builtins)
+    names.add("__builtins__")
+    class_reads = tuple(
+        (vars(klass), name, vars(klass).get(name, missing))
+        for klass in main_class.__mro__
+        if klass is not object
+        for name in names
+    )
+    global_reads = tuple((name, namespace.get(name, missing)) for name in names if name != "_main_thread")
+    builtin_reads = tuple((name, builtins[name]) for name in names if name in builtins and name not in namespace)
+    own = vars(main_thread)
+    # (name, type, the value where a flag) of the main thread's own attributes that the code reads
+    own_reads = tuple(
+        (name, type(own[name]), own[name] if type(own[name]) is bool else None) for name in names if name in own
+    )
+    if any(kind.__flags__ & HEAP_TYPE and not kind.__flags__ & IMMUTABLE_TYPE for _, kind, _ in own_reads):
+        return functions, lambda: False  # one of a kind whose methods may change: never quiet
+    not_own = tuple(name for name in names if name not in own)
+    del main_thread, own
+
+    def free_lock(one):
+        return type(one) is lock_type and not one.locked()
+
+    def unchanged():
+        for view, name, value in class_reads:
+            if view.get(name, missing) is not value:
+                return False
+        for name, value in global_reads:
+            now = namespace.get(name, missing)
+            if now is not value:
+                if type(value) not in remade or type(now) is not type(value):
+                    return False
+                if type(now) is lock_type and now.locked():
+                    return False
+                if type(now) is set and not all(map(free_lock, now)):
+                    return False
+        for name, value in builtin_reads:
+            if builtins.get(name, missing) is not value:
+                return False
+        main_thread = namespace.get("_main_thread", missing)
+        if type(main_thread) is not main_class:
+            return False
+        own = vars(main_thread)
+        for name in not_own:
+            if name in own:
+                return False
+        for name, kind, flag in own_reads:
+            now = own.get(name, missing)
+            if type(now) is not kind or (flag is not None and now is not flag):
+                return False
+            if kind is lock_type and not now.locked():
+                return False
+        return True
+
+    return functions, unchanged
 
 
 def _plain_types():
@@ -373,6 +514,22 @@ def checker(gc):
     # another function there, or another module under the name, would see it called.
     threading_module = sys.modules.get("threading")
     shutdown = getattr(threading_module, "_shutdown", None)
+    # And what that function runs: a run may change any of it, and a fresh run's shutdown shows
+    # it (tests/test_forkserver.py, SHUTDOWN_CHANGED). The code of the functions it reaches (a
+    # __code__, __defaults__ or __kwdefaults__ set raises object.__setattr__: the audit hook);
+    # what their code looks up, read again at the run's end: the methods and attributes of the
+    # main thread's classes (Thread, _MainThread), the same objects as here (setting or deleting
+    # a class's attribute raises no audit event: only its special ones do, typeobject.c's
+    # check_set_special_type_attr, 3.8-3.13); threading's globals and the builtins, the same
+    # objects, or (what threading._after_fork makes again in each child: a lock, a set of them,
+    # a flag) of the same built-in type, where a lock is free and the set holds only free locks
+    # (a held one hangs the shutdown); the main thread's own attributes of those names, of the
+    # same built-in type (its lock held as here, its flags as here), and no other (one that hides
+    # a method: main_thread()._stop = f). A run that reaches threading's functions or classes'
+    # dictionaries through gc (gc.get_referents) runs in a fresh process (threadport.runner).
+    shutdown_functions, shutdown_unchanged = {}, None
+    if type(shutdown) is type(checker) and hasattr(threading_module, "_main_thread"):
+        shutdown_functions, shutdown_unchanged = _shutdown_watch(threading_module, _thread)
     refused = []
     imported = []
 
@@ -381,10 +538,11 @@ def checker(gc):
             imported.append(True)  # a plain module loaded by the run: scanned again at its end
         elif event == "sys.addaudithook":
             refused.append(True)  # from now on every look below would call the run's hooks
-        elif event == "object.__setattr__" and args[1] == "__class__":
+        elif event == "object.__setattr__" and (args[1] == "__class__" or id(args[0]) in shutdown_functions):
             # An object moved into another class (obj.__class__ = Kind): a server object moved
             # into a class of the run's with a __del__ would run it at exit, and the scan of the
             # run's objects does not list the server's (frozen) ones. Any such move: the shutdown.
+            # So does a function the shutdown runs given other code or defaults.
             refused.append(True)
 
     sys.addaudithook(watch)
@@ -402,11 +560,13 @@ def checker(gc):
             os.sched_yield()
         else:
             return False
-        callbacks = 0 if atexit_callbacks is None else atexit_callbacks()  # 3.8, 3.9: holds_nothing
         threading = sys.modules.get("threading")
-        if callbacks or (threading and getattr(threading, "_threading_atexits", None)):
-            return False
         if threading is not threading_module or getattr(threading, "_shutdown", None) is not shutdown:
+            return False
+        if shutdown_unchanged is not None and not shutdown_unchanged():
+            return False  # (before _threading_atexits is asked: it may be the run's object)
+        callbacks = 0 if atexit_callbacks is None else atexit_callbacks()  # 3.8, 3.9: holds_nothing
+        if callbacks or (threading and getattr(threading, "_threading_atexits", None)):
             return False
         if sys.warnoptions or _warnings.filters != filters or gc.garbage or gc.get_debug():
             return False
