@@ -1300,3 +1300,34 @@ def test_the_server_reads_a_runs_start_time_without_a_large_buffer():
         named.stdout.close()
     assert started(named.pid) == b"-"  # reaped: unknown
     assert peak < 8192, peak
+
+
+def test_a_request_is_encoded_whole_as_its_fields_one_by_one_would_be(tmp_path, monkeypatch):
+    # One encode of the fields joined, each ended by NUL, not os.fsencode per field (27 K
+    # instructions of compare's own process a run): the same bytes, a path that is no UTF-8
+    # (a byte kept by surrogateescape) and one beyond ASCII included.
+    folder = tmp_path / os.fsdecode(b"caf\xc3\xa9 \xff")
+    folder.mkdir()
+    path = folder / "snippet.py"
+    path.write_text("def main():\n    print(repr(__file__))\n")
+    environment = {**child_environment(), "THREADPORT_TEST_REQUEST": str(time.time_ns())}  # a server of its own
+    written = []
+    real_write = os.write
+
+    def write(fd, data):
+        written.append(bytes(data))
+        return real_write(fd, data)
+
+    encoded = []
+    real_fsencode = os.fsencode
+    monkeypatch.setattr(os, "fsencode", lambda name: encoded.append(name) or real_fsencode(name))
+    monkeypatch.setattr(forkserver.os, "write", write)
+    transcript = run_entry(sys.executable, path, "main", [], fresh=False, environment=environment)
+    monkeypatch.undo()
+    assert transcript.stdout == [repr(os.path.realpath(path))], transcript.stderr
+    [request] = [data for data in written if data.count(b"\0") == forkserver.REQUEST_FIELDS]
+    fields = request.split(b"\0")[: forkserver.REQUEST_FIELDS]
+    assert request == b"".join(os.fsencode(os.fsdecode(field)) + b"\0" for field in fields)
+    assert os.fsencode(str(path)) in fields
+    # os.fsencode was called for the server's start (its environment), never for a field
+    assert not {os.fsdecode(field) for field in fields} & set(map(str, encoded))
