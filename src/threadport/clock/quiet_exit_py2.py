@@ -200,22 +200,28 @@ class YoungObjects:
         first = Word.from_address(ctypes.dlsym(ctypes.dlopen(None), "_PyGC_generation0")).value
         self.heads = [first + generation_size * number for number in range(3)]
         thresholds = [Number.from_address(head + self.head_size).value for head in self.heads]
-        self.sentinel = []
         if thresholds != list(gc.get_threshold()):
-            self.valid = False  # not the layout read below: nothing is walked
+            self.valid = False  # not the layout read below: nothing is read from the lists
             return
-        found = self.young()
+        # The newest object gc tracks is the last of generation 0's list: read with no call
+        # (a frame) and no store in this instance (its dictionary, tracked again) before.
+        cell, pointer, head = self.cell, self.pointer, self.heads[0]
+        sentinel = []
+        cell.value = head + self.word_size
+        last = pointer[0]  # generation 0's gc_prev
+        cell.value = last
+        after = pointer[0]  # the last one's gc_next
+        self.sentinel = sentinel
         self.valid = (
-            found is not None
-            and any(one is self.sentinel for one in found)  # the object read where its PyGC_Head ends
+            last == id(sentinel) - self.head_size
+            and after == head
+            and self.object_at(last + self.head_size) is sentinel
             and self.word(id(_WithDel) + FLAGS_WORD * self.word_size) == _WithDel.__flags__
             and self.has_del([id(_WithDel)])
             and not self.has_del([id(_WithoutDel)])
             and self.same_code([(_probe, _probe.__code__)])
             and not self.same_code([(_probe, self.young.__code__)])
         )
-        if found is not None:
-            self.unhold(found)
 
     def word(self, address):
         self.cell.value = address
@@ -322,7 +328,7 @@ def _reader_kinds(gc, reader):
     its objects' bases _SimpleCData, _Pointer and _CData): their teardown frees memory only."""
     classes = (type(reader.cell), type(reader.pointer))
     kinds = {type(one) for one in gc.get_referents(*classes) if isinstance(one, dict)}
-    for klass in classes + tuple(map(type, classes)):
+    for klass in classes:
         kinds.update(base for base in klass.__mro__ if not base.__flags__ & HEAP_TYPE and base not in (object, type))
     return kinds
 
@@ -444,10 +450,11 @@ def checker(gc):
             return False
         return True
 
-    def objects_quiet(objects, every_class):
+    def objects_quiet(objects, every_class, looked_at=None):
         """Do these objects (gc's) die without running code? ``every_class``: no class among
         them has a __del__ (young objects only: one may be given to an older object by a
-        __class__ assignment, and that object is not among them)."""
+        __class__ assignment, and that object is not among them). ``looked_at`` (a dict) gets
+        the objects of each kind that is not plain, by kind."""
         kinds = list(map(type, objects))  # a type() call each is most of the check: made once
         verdicts = {}
         for kind in set(kinds):
@@ -462,6 +469,8 @@ def checker(gc):
         for one in compress(objects, map(verdicts.__contains__, kinds)):
             of_kind.setdefault(type(one), []).append(one)
         del objects, kinds
+        if looked_at is not None:
+            looked_at.update(of_kind)
         for kind, ones in of_kind.items():
             found = verdicts[kind]
             if found == "weak":  # their callbacks, each once (a weakref's referents: its callback alone)
@@ -501,22 +510,22 @@ def checker(gc):
         gc.disable()  # no collection while settling: what is not walked here stays young
         try:
             young.sentinel = []  # objects made after this stay young while this one does
-            objects = gc.get_objects()
-            if objects_quiet(objects, False):
-                classes = [one for one in objects if isinstance(one, type) and one.__flags__ & HEAP_TYPE]
-                settled["classes"] = tuple(id(one) for one in classes if one is not _WithDel)
+            looked_at = {}  # kind -> its objects, for the kinds that are not plain (a class is not)
+            if objects_quiet(gc.get_objects(), False, looked_at):
+                classes = [one for kind in looked_at if issubclass(kind, type) for one in looked_at[kind]]
+                settled["classes"] = tuple(
+                    id(one) for one in classes if one.__flags__ & HEAP_TYPE and one is not _WithDel
+                )
                 # (a file object may be opened again: file.__init__)
-                looked_at = (instance_type, file_type)
-                settled["instances"] = [one for one in objects if isinstance(one, looked_at)]
-                weakrefs = [one for one in objects if isinstance(one, weak_kinds)]
+                kinds = [kind for kind in looked_at if issubclass(kind, (instance_type, file_type))]
+                settled["instances"] = [one for kind in kinds for one in looked_at[kind]]
+                weakrefs = [one for kind in looked_at if issubclass(kind, weak_kinds) for one in looked_at[kind]]
                 callbacks = filter(callable, gc.get_referents(*weakrefs))
                 # The functions among them with their code (both held: no other function or code
                 # is made at that address), all silent (or objects_quiet refused): only another
                 # code makes one loud. (A built-in one cannot change.)
                 functions = {id(one): one for one in callbacks if type(one) is type(_probe)}.values()
                 settled["callbacks"] = [(one, one.__code__) for one in functions]
-                del classes, weakrefs
-            del objects  # it holds this frame, which holds it: a cycle of every object
             settled["counts"] = gc.get_count()
         finally:
             if enabled:
