@@ -52,8 +52,9 @@ ATEXIT_PER_INTERPRETER = (3, 10)
 # run's 63. (3.8 and 3.9 show the callbacks with their arguments: see holds_nothing.)
 
 
-# Special methods of the main thread's classes that any attribute read or write on it would call.
-ATTRIBUTE_HOOKS = ("__getattribute__", "__getattr__", "__setattr__", "__delattr__")
+# Special methods of the main thread's classes that any attribute read or write on it would call,
+# and the descriptor the check's own vars(main thread) reads.
+ATTRIBUTE_HOOKS = ("__getattribute__", "__getattr__", "__setattr__", "__delattr__", "__dict__")
 
 
 def _shutdown_reads(threading, stored_names):
@@ -84,7 +85,10 @@ def _shutdown_reads(threading, stored_names):
                         pending.append(namespace.get(name))
                         pending += [vars(klass).get(name) for klass in classes]
                 codes += found
-        for name in stored_names(codes):
+        stored = stored_names(codes)
+        if stored is None:
+            return functions, None
+        for name in stored:
             for klass in classes:
                 setter = vars(klass).get(name)
                 if type(setter) is property:
@@ -92,39 +96,31 @@ def _shutdown_reads(threading, stored_names):
     return functions, names
 
 
-def _stored_names(codes, opcode):
-    """The names ``codes`` store or delete as attributes (STORE_ATTR, DELETE_ATTR: their argument
-    indexes co_names, 3.6-3.13 wordcode), or None where a sample does not show them so."""
-    ops, extend = (opcode.opmap["STORE_ATTR"], opcode.opmap["DELETE_ATTR"]), opcode.EXTENDED_ARG
+def _stored_names(codes):
+    """The names ``codes`` store or delete as attributes (STORE_ATTR, DELETE_ATTR, whose argument
+    indexes co_names: 3.6-3.13 wordcode), or None where that cannot be read so. The two opcodes
+    are read from samples compiled here, not from the opcode module: imported in the server, its
+    objects cost every forked 3.11 run about 6 page faults."""
 
-    def stored(codes):
-        names = set()
-        for code in codes:
-            raw, high = code.co_code, 0
-            for index in range(0, len(raw), 2):
-                op, argument = raw[index], raw[index + 1] | high
-                high = argument << 8 if op == extend else 0
-                if op in ops:
-                    names.add(code.co_names[argument])
-        return names
+    def units(code):
+        raw = code.co_code
+        return [(raw[index], raw[index + 1]) for index in range(0, len(raw), 2)]
 
-    sample = compile("a.b, c.d = e.f, g.h\ndel i.j", "<sample>", "exec")
-    return stored(codes) if stored([sample]) == {"b", "d", "j"} else None
+    ops = []
+    for sample in ("z.y = x", "del x.y"):  # y: the only name whose index is its own (2, then 1)
+        code = compile(sample, "<sample>", "exec")
+        ops += [op for op, argument in units(code) if argument == code.co_names.index("y")]
+    if len(ops) != 2 or any(len(code.co_names) > 255 for code in codes):  # (no EXTENDED_ARG read)
+        return None
+    return {code.co_names[argument] for code in codes for op, argument in units(code) if op in ops}
 
 
 def _shutdown_watch(threading, _thread):
     """In the server: (the functions the shutdown runs, by id, for the audit hook; a function that
     says at a run's end whether what their code looks up is as here). See checker."""
-    loaded = set(sys.modules)
-    import opcode  # out of sys.modules again, as atexit below (a fresh run has neither)
-
-    try:
-        functions, names = _shutdown_reads(threading, lambda codes: _stored_names(codes, opcode))
-    except TypeError:  # no sample's names from _stored_names: never quiet
-        return {}, lambda: False
-    finally:
-        for name in set(sys.modules) - loaded:
-            del sys.modules[name]
+    functions, names = _shutdown_reads(threading, _stored_names)
+    if names is None:  # _stored_names could not tell: never quiet
+        return functions, lambda: False
     missing = functions  # a value no name has
     # Nothing here holds the main thread: a run's shutdown frees it as a fresh run's does (a
     # __del__ the run gave its class runs then), so it is threading._main_thread at the run's end,
@@ -137,55 +133,61 @@ def _shutdown_watch(threading, _thread):
     builtins = namespace.get("__builtins__")
     builtins = builtins if type(builtins) is dict else vars(builtins)
     names.add("__builtins__")
-    class_reads = tuple(
-        (vars(klass), name, vars(klass).get(name, missing))
-        for klass in main_class.__mro__
-        if klass is not object
-        for name in names
-    )
-    global_reads = tuple((name, namespace.get(name, missing)) for name in names if name != "_main_thread")
-    builtin_reads = tuple((name, builtins[name]) for name in names if name in builtins and name not in namespace)
+    # What is read at each run's end is laid out for few pages: a forked run copies each page of
+    # the server's whose reference counts it writes. Copies of the names made here, side by side
+    # (the code's own are spread over threading's code objects), and a tuple of values per
+    # dictionary (not a tuple per name). What this check adds to an empty 3.11 run: about 14 page
+    # faults of 435 (31 as first landed, with the opcode module and a tuple per name).
+    names = tuple(sorted(name.encode().decode() for name in names))
+    views = tuple(vars(klass) for klass in main_class.__mro__ if klass is not object)
+    class_values = tuple(tuple(view.get(name, missing) for name in names) for view in views)
+    of_main_class = main_class  # (in global_values: any object of it)
+    global_values = tuple(of_main_class if name == "_main_thread" else namespace.get(name, missing) for name in names)
+    builtin_values = tuple(builtins.get(name, missing) for name in names)
     own = vars(main_thread)
-    # (name, type, the value where a flag) of the main thread's own attributes that the code reads
-    own_reads = tuple(
-        (name, type(own[name]), own[name] if type(own[name]) is bool else None) for name in names if name in own
-    )
-    if any(kind.__flags__ & HEAP_TYPE and not kind.__flags__ & IMMUTABLE_TYPE for _, kind, _ in own_reads):
+    # The main thread's own attributes of those names: their types (None where it has none), and
+    # their values where flags.
+    own_kinds = tuple(type(own[name]) if name in own else None for name in names)
+    own_flags = tuple(own[name] if type(own.get(name)) is bool else None for name in names)
+    if any(kind and kind.__flags__ & HEAP_TYPE and not kind.__flags__ & IMMUTABLE_TYPE for kind in own_kinds):
         return functions, lambda: False  # one of a kind whose methods may change: never quiet
-    not_own = tuple(name for name in names if name not in own)
     del main_thread, own
 
     def free_lock(one):
         return type(one) is lock_type and not one.locked()
 
     def unchanged():
-        for view, name, value in class_reads:
-            if view.get(name, missing) is not value:
-                return False
-        for name, value in global_reads:
+        for view, values in zip(views, class_values):
+            for name, value in zip(names, values):
+                if view.get(name, missing) is not value:
+                    return False
+        for name, value in zip(names, global_values):
             now = namespace.get(name, missing)
             if now is not value:
-                if type(value) not in remade or type(now) is not type(value):
+                if value is of_main_class:
+                    if type(now) is not main_class:
+                        return False
+                elif type(value) not in remade or type(now) is not type(value):
                     return False
-                if type(now) is lock_type and now.locked():
+                elif type(now) is lock_type and now.locked():
                     return False
-                if type(now) is set and not all(map(free_lock, now)):
+                elif type(now) is set and not all(map(free_lock, now)):
                     return False
-        for name, value in builtin_reads:
+        for name, value in zip(names, builtin_values):
             if builtins.get(name, missing) is not value:
                 return False
-        main_thread = namespace.get("_main_thread", missing)
+        main_thread = namespace.get("_main_thread")
         if type(main_thread) is not main_class:
             return False
-        own = vars(main_thread)
-        for name in not_own:
-            if name in own:
-                return False
-        for name, kind, flag in own_reads:
+        own = vars(main_thread)  # (its class's own __dict__, checked above: ATTRIBUTE_HOOKS)
+        for name, kind, flag in zip(names, own_kinds, own_flags):
             now = own.get(name, missing)
-            if type(now) is not kind or (flag is not None and now is not flag):
+            if kind is None:
+                if now is not missing:
+                    return False  # (one that hides a method of its class: main_thread()._stop = f)
+            elif type(now) is not kind or (flag is not None and now is not flag):
                 return False
-            if kind is lock_type and not now.locked():
+            elif kind is lock_type and not now.locked():
                 return False
         return True
 
