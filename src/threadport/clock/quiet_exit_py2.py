@@ -18,14 +18,17 @@
 #
 # 2.7 can neither freeze the server's objects nor list the run's apart from them: gc.get_objects()
 # lists every object gc tracks, and its INCREF of each one copied every page of the server's
-# heap that holds one (about 300 pages, 2-3 ms of the 5.5 the quiet exit spares). So the check
-# first reads gc's two young generations itself (YoungObjects below), where every object made
-# since the server settled (settle()) still is unless a collection of an older generation ran
-# since; the server's older objects were judged when it settled, and what a run can change
-# in them is looked at again (their classes' __del__, their old-style instances, their
-# weakrefs' callbacks). Where that does not prove the run quiet, it walks every object as
-# before (gc.get_objects), and that walk decides. And 2.7's file
-# objects are not tracked by gc at all: an open one cannot be seen, so it must be proved
+# heap that holds one (about 300 pages: with the rest of that check, 2-3 ms of a forked run).
+# So the check first reads gc's two young generations itself (YoungObjects below), where every
+# object made since the server settled (settle()) still is unless a collection of an older
+# generation ran since (the sentinel tells); the modules the run loaded are among them. The
+# server's older objects were judged when it settled, and what a run can change in them is
+# read again: its classes' tp_del, its old-style instances, its weakrefs' callbacks' code,
+# and the instances of a young class with a __del__ (one may have been given to an older
+# object by __class__) among that class's referrers. Where that does not prove the run quiet,
+# modules_known and the walk over every object (gc.get_objects) decide, as before.
+# (YoungObjects' _ctypes made the GIL in the server: see _skip_after_fork and runner's
+# _TELLS_APART.) And 2.7's file objects are not tracked by gc at all: an open one cannot be seen, so it must be proved
 # that the run never made one. That is read from the run's code, once per source in the
 # server (judge): no name of a function that makes a file or a descriptor's end (open, file,
 # fdopen, popen, tmpfile, makefile, close, dup2...), none that reaches a function by a
@@ -504,8 +507,9 @@ def checker(gc):
         return True
 
     # What the server's objects were when it last settled (settle): the addresses of its classes
-    # (their tp_del read again at a run's end), its old-style instances and its weakrefs'
-    # callbacks (looked at again: a run may set a __del__ on one, or another function's code).
+    # (their tp_del read again at a run's end), its old-style instances and file objects (looked
+    # at again: a run may set a __del__ on one, or open one again) and its weakrefs' callbacks
+    # with their code (compared again: a run may give one another function's).
     settled = {}
 
     def settle():
