@@ -1339,3 +1339,19 @@ def test_a_request_is_encoded_whole_as_its_fields_one_by_one_would_be(tmp_path, 
     assert os.fsencode(str(path)) in fields
     # os.fsencode was called for the server's start (its environment), never for a field
     assert not {os.fsdecode(field) for field in fields} & set(map(str, encoded))
+
+
+def test_a_runs_environment_is_made_once_and_so_is_its_part_of_a_servers_key():
+    # The servers' key held a tuple of the environment's variables made at every lease, hashed
+    # at each look: about 20 K instructions of compare's own process a run.
+    environment = child_environment()
+    keys = [forkserver._key(sys.executable, "virtual", (), environment) for _ in range(3)]
+    assert keys[0][3] is keys[1][3] is keys[2][3]  # made once, its hash kept
+    assert forkserver._key(sys.executable, "virtual", (), dict(environment)) == keys[0]  # the same variables: one key
+    changed = {**environment, "THREADPORT_TEST_KEY": "1"}
+    assert forkserver._key(sys.executable, "virtual", (), changed) != keys[0]
+    with pytest.raises(TypeError, match="copy it"):
+        environment["THREADPORT_TEST_KEY"] = "1"
+    with pytest.raises(TypeError):
+        environment.update(THREADPORT_TEST_KEY="1")
+    assert "THREADPORT_TEST_KEY" not in environment

@@ -18,14 +18,17 @@
 #
 # 2.7 can neither freeze the server's objects nor list the run's apart from them: gc.get_objects()
 # lists every object gc tracks, and its INCREF of each one copied every page of the server's
-# heap that holds one (about 300 pages, 2-3 ms of the 5.5 the quiet exit spares). So the check
-# first reads gc's two young generations itself (YoungObjects below), where every object made
-# since the server settled (settle()) still is unless a collection of an older generation ran
-# since; the server's older objects were judged when it settled, and what a run can change
-# in them is looked at again (their classes' __del__, their old-style instances, their
-# weakrefs' callbacks). Where that does not prove the run quiet, it walks every object as
-# before (gc.get_objects), and that walk decides. And 2.7's file
-# objects are not tracked by gc at all: an open one cannot be seen, so it must be proved
+# heap that holds one (about 300 pages: with the rest of that check, 2-3 ms of a forked run).
+# So the check first reads gc's two young generations itself (YoungObjects below), where every
+# object made since the server settled (settle()) still is unless a collection of an older
+# generation ran since (the sentinel tells); the modules the run loaded are among them. The
+# server's older objects were judged when it settled, and what a run can change in them is
+# read again: its classes' tp_del, its old-style instances, its weakrefs' callbacks' code,
+# and the instances of a young class with a __del__ (one may have been given to an older
+# object by __class__) among that class's referrers. Where that does not prove the run quiet,
+# modules_known and the walk over every object (gc.get_objects) decide, as before.
+# (YoungObjects' _ctypes made the GIL in the server: see _skip_after_fork and runner's
+# _TELLS_APART.) And 2.7's file objects are not tracked by gc at all: an open one cannot be seen, so it must be proved
 # that the run never made one. That is read from the run's code, once per source in the
 # server (judge): no name of a function that makes a file or a descriptor's end (open, file,
 # fdopen, popen, tmpfile, makefile, close, dup2...), none that reaches a function by a
@@ -329,6 +332,12 @@ _WithDel = type("_WithDel", (object,), {"__del__": lambda self: None})
 _WithoutDel = type("_WithoutDel", (object,), {})
 
 
+def _instances_are_referrers(gc):
+    """Whether an instance of a class is among the class's referrers (see any_instance)."""
+    probe = _WithoutDel()
+    return any(one is probe for one in gc.get_referrers(_WithoutDel))
+
+
 def _young_objects(gc):
     """A YoungObjects for this interpreter, or None where there is none to trust (no _ctypes,
     or gc's layout not the one read). _ctypes goes back out of sys.modules, where a fresh
@@ -519,11 +528,12 @@ def checker(gc):
             return False
         return True
 
-    def objects_quiet(objects, every_class, looked_at=None):
-        """Do these objects (gc's) die without running code? ``every_class``: no class among
-        them has a __del__ (young objects only: one may be given to an older object by a
-        __class__ assignment, and that object is not among them). ``looked_at`` (a dict) gets
-        the objects of each kind that is not plain, by kind."""
+    def objects_quiet(objects, finalized=None, looked_at=None):
+        """Do these objects (gc's) die without running code? ``finalized`` (a list; young objects
+        only) gets the classes among them that have a __del__: one may have been given to an
+        older object by a __class__ assignment, and that object is not among them (see
+        young_quiet). ``looked_at`` (a dict) gets the objects of each kind that is not plain,
+        by kind."""
         kinds = list(map(type, objects))  # a type() call each is most of the check: made once
         verdicts = {}
         for kind in set(kinds):
@@ -559,13 +569,16 @@ def checker(gc):
                 elif found == "file":
                     if not one.closed:
                         return False
-                elif (every_class or not one.__flags__ & HAVE_GC) and new_style_del(one):  # a class
+                elif not one.__flags__ & HAVE_GC and new_style_del(one):  # a class
                     return False  # its instances are not tracked: not seen above
+                elif finalized is not None and new_style_del(one):
+                    finalized.append(one)
         return True
 
     # What the server's objects were when it last settled (settle): the addresses of its classes
-    # (their tp_del read again at a run's end), its old-style instances and its weakrefs'
-    # callbacks (looked at again: a run may set a __del__ on one, or another function's code).
+    # (their tp_del read again at a run's end), its old-style instances and file objects (looked
+    # at again: a run may set a __del__ on one, or open one again) and its weakrefs' callbacks
+    # with their code (compared again: a run may give one another function's).
     settled = {}
 
     def settle():
@@ -580,7 +593,7 @@ def checker(gc):
         try:
             young.sentinel = []  # objects made after this stay young while this one does
             looked_at = {}  # kind -> its objects, for the kinds that are not plain (a class is not)
-            if objects_quiet(gc.get_objects(), False, looked_at):
+            if objects_quiet(gc.get_objects(), None, looked_at):
                 classes = [one for kind in looked_at if issubclass(kind, type) for one in looked_at[kind]]
                 settled["classes"] = tuple(
                     id(one) for one in classes if one.__flags__ & HEAP_TYPE and one is not _WithDel
@@ -617,16 +630,27 @@ def checker(gc):
                 return False
             if not young.same_code(settled["callbacks"]):
                 return False
-            if not objects_quiet(settled["instances"], False):
+            if not objects_quiet(settled["instances"]):
                 return False
-            return objects_quiet(objects, True)
+            finalized = []
+            if not objects_quiet(objects, finalized):
+                return False
+            return not finalized or (referrers_seen and not any_instance(finalized))
         finally:
             young.unhold(objects)
+
+    def any_instance(classes):
+        """Whether any object gc tracks is of one of these classes (or of a subclass): each is
+        among its class's referrers (subtype_traverse visits a heap type's instances' type),
+        found by gc.get_referrers, which reads every object but writes none it does not find.
+        By identity along each referrer's MRO: no __instancecheck__ (ABCMeta's) or __eq__ runs."""
+        ids = set(map(id, classes))
+        return any(id(klass) in ids for one in gc.get_referrers(*classes) for klass in type(one).__mro__)
 
     def quiet_objects(code):
         """No module but the known ones, and all the objects gc tracks (the server's and the
         run's) die without running code?"""
-        return young_quiet(code) or (modules_known(code) and objects_quiet(gc.get_objects(), False))
+        return young_quiet(code) or (modules_known(code) and objects_quiet(gc.get_objects()))
 
     # The verdicts of the server's built-in (static) kinds, which cannot change: a class
     # statement cannot set an attribute of one, so a run can give none a __del__.
@@ -635,6 +659,7 @@ def checker(gc):
         if not kind.__flags__ & HEAP_TYPE:
             static_verdicts[kind] = verdict(kind)
     compress = sys.modules["itertools"].compress if "itertools" in sys.modules else _compress
+    referrers_seen = _instances_are_referrers(gc)
 
     def check(status, code):
         """True when os._exit(status) ends this run as the shutdown would."""
