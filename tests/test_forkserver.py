@@ -1355,3 +1355,26 @@ def test_a_runs_environment_is_made_once_and_so_is_its_part_of_a_servers_key():
     with pytest.raises(TypeError):
         environment.update(THREADPORT_TEST_KEY="1")
     assert "THREADPORT_TEST_KEY" not in environment
+
+
+def test_the_walk_of_what_the_shutdown_runs_refuses_a_function_of_another_module():
+    # quiet_exit reads the globals of threading alone at a run's end: a _shutdown that reached a
+    # function of another module (none does on 3.8-3.13) would leave that module's globals unread.
+    import _thread
+
+    from threadport.clock import quiet_exit
+
+    def module(name, source):
+        made = type(sys)(name)
+        exec(source, vars(made))
+        return made
+
+    other = module("other", "def helper():\n    pass\n")
+    for where, expected in ((other, False), (None, True)):
+        fake = module("fake_threading", "class Main:\n    pass\n_main_thread = Main()\ndef helper():\n    pass\n")
+        if where is not None:
+            fake.helper = where.helper
+        exec("def _shutdown():\n    helper()\n", vars(fake))
+        functions, unchanged = quiet_exit._shutdown_watch(fake, _thread)
+        assert unchanged() is expected
+        assert (id(fake.helper) in functions) is expected
