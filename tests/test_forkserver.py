@@ -412,6 +412,13 @@ SHUTDOWN_CHANGED = {
         "        handle = threading.current_thread()._handle\n"
         "        threading.Thread._handle = property(lambda self: os.write(1, b'handle read at exit\\n') and handle)\n"
     ),
+    # name and daemon: a 2.7 run may set them (on its threads: t.daemon = True), so only the end of
+    # the run tells that it replaced the class's property (clock/quiet_exit_py2.py); 3.13 reads none
+    "a property of Thread it reads": (
+        "import os, threading\n"
+        "def main():\n"
+        "    threading.Thread.daemon = property(lambda self: os.write(1, b'daemon read at exit\\n') and False)\n"
+    ),
     "a method of _MainThread it calls": (
         "import os, sys, threading\n"
         "def main():\n"
@@ -501,11 +508,12 @@ SHUTDOWN_CHANGED = {
 }
 
 
+@pytest.mark.legacy
 @pytest.mark.every_python
 @pytest.mark.parametrize("name", sorted(SHUTDOWN_CHANGED))
-def test_what_the_shutdown_runs_changed_by_a_run_shows_forked_as_fresh_on_every_python_3(snippet, name):
+def test_what_the_shutdown_runs_changed_by_a_run_shows_forked_as_fresh_on_every_python(legacy_python, snippet, name):
     path = snippet(SHUTDOWN_CHANGED[name])
-    for python in [found.path for found in python3s()]:
+    for python in [legacy_python, *(found.path for found in python3s())]:
         fresh, forked = both_ways(python, path, "main", timeout=30)
         assert fresh["exit"] == 0 and fresh == forked, python
 
@@ -1347,3 +1355,26 @@ def test_a_runs_environment_is_made_once_and_so_is_its_part_of_a_servers_key():
     with pytest.raises(TypeError):
         environment.update(THREADPORT_TEST_KEY="1")
     assert "THREADPORT_TEST_KEY" not in environment
+
+
+def test_the_walk_of_what_the_shutdown_runs_refuses_a_function_of_another_module():
+    # quiet_exit reads the globals of threading alone at a run's end: a _shutdown that reached a
+    # function of another module (none does on 3.8-3.13) would leave that module's globals unread.
+    import _thread
+
+    from threadport.clock import quiet_exit
+
+    def module(name, source):
+        made = type(sys)(name)
+        exec(source, vars(made))
+        return made
+
+    other = module("other", "def helper():\n    pass\n")
+    for where, expected in ((other, False), (None, True)):
+        fake = module("fake_threading", "class Main:\n    pass\n_main_thread = Main()\ndef helper():\n    pass\n")
+        if where is not None:
+            fake.helper = where.helper
+        exec("def _shutdown():\n    helper()\n", vars(fake))
+        functions, unchanged = quiet_exit._shutdown_watch(fake, _thread)
+        assert unchanged() is expected
+        assert (id(fake.helper) in functions) is expected

@@ -67,6 +67,13 @@ QUIET = {
         "    try:\n        raise ValueError('x')\n    except ValueError:\n        pass\n"
         "    print(q.get())\n"
     ),
+    # names of properties of threading's classes, which the shutdown reads (see LOUD's)
+    "a thread named, another made a daemon": (
+        "import threading\n"
+        "def main():\n"
+        "    threading.current_thread().name = 'first'\n"
+        "    threading.Thread(target=len).daemon = True\n"
+    ),
     # the check's own wait for a thread still ending loads it
     "select loaded": "import select\ndef main():\n    select.select([], [], [], 0)\n",
     "a class whose __del__ no object reaches any more": (
@@ -139,6 +146,20 @@ LOUD = {
     ),
     "a trace function": "import sys\ndef main():\n    sys.settrace(lambda *args: None)\n",
     "threading._shutdown replaced": "import threading\ndef main():\n    threading._shutdown = lambda: None\n",
+    # What threading._shutdown runs (its _exitfunc's code, through threading's globals and the
+    # classes): a name of it stored or deleted as an attribute, a private name of it used at all,
+    # a property of its classes replaced (tests/test_forkserver.py SHUTDOWN_CHANGED shows each).
+    "a method the shutdown calls replaced": (
+        "import threading\ndef main():\n    threading.Thread._Thread__stop = lambda self: None\n"
+    ),
+    "a global the shutdown calls replaced": ("import threading\ndef main():\n    threading.enumerate = list\n"),
+    "a private name the shutdown uses": "import threading\ndef main():\n    print(len(threading._active))\n",
+    "a property the shutdown reads replaced": (
+        "import threading\ndef main():\n    threading.Thread.daemon = property(lambda self: False)\n"
+    ),
+    "a property the shutdown reads hidden by one of a subclass": (
+        "import threading\ndef main():\n    threading._MainThread.daemon = property(lambda self: False)\n"
+    ),
     "a module outside the few allowed": "def main():\n    import string\n",
     # (the young generations tell the modules made since the server settled by their names)
     "a module outside the few allowed, named as one of them": (

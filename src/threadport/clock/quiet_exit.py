@@ -63,7 +63,8 @@ def _shutdown_reads(threading, stored_names):
     setter and deleter where that code stores or deletes the name), by id, and every name their
     code reads or writes (co_names, of nested code too: the list comprehension of 3.9-3.11's
     _maintain_shutdown_locks). More names than it reads (attribute names are looked up as
-    globals too, and the other way round): never fewer."""
+    globals too, and the other way round): never fewer. Names None where it reaches a function
+    of another module, whose globals the check does not read."""
     function_type = type(_shutdown_reads)
     classes = [klass for klass in type(threading._main_thread).__mro__ if klass is not object]
     namespace = vars(threading)
@@ -76,6 +77,8 @@ def _shutdown_reads(threading, stored_names):
             elif type(one) in (staticmethod, classmethod):
                 pending.append(one.__func__)
             elif type(one) is function_type and id(one) not in functions:
+                if one.__globals__ is not namespace:
+                    return functions, None  # another module's (none in 3.8-3.13): its globals unwatched
                 functions[id(one)] = one
                 found = [one.__code__]
                 for code in found:
@@ -119,7 +122,7 @@ def _shutdown_watch(threading, _thread):
     """In the server: (the functions the shutdown runs, by id, for the audit hook; a function that
     says at a run's end whether what their code looks up is as here). See checker."""
     functions, names = _shutdown_reads(threading, _stored_names)
-    if names is None:  # _stored_names could not tell: never quiet
+    if names is None:  # _stored_names could not tell, or another module's function: never quiet
         return functions, lambda: False
     missing = functions  # a value no name has
     # Nothing here holds the main thread: a run's shutdown frees it as a fresh run's does (a

@@ -50,6 +50,7 @@ HAVE_GC = 1 << 14  # Py_TPFLAGS_HAVE_GC: its instances are tracked by gc
 # Opcodes of 2.7 (opcode.opmap; tests/test_quiet_exit_py2.py checks them there).
 HAVE_ARGUMENT = 90
 EXEC_STMT = 85
+STORE_ATTR, DELETE_ATTR = 95, 96
 TRY_BLOCKS = (121, 122, 143)  # SETUP_EXCEPT, SETUP_FINALLY, SETUP_WITH: a generator's close runs them
 # Names that make a file object (builtins, os, tempfile, subprocess, socket) or act on a
 # descriptor a file object may hold (a failed close or flush at exit prints a complaint).
@@ -121,6 +122,46 @@ def plain_code(code):
         if EXEC_STMT in _opcodes(one):
             return False
     return True
+
+
+def _attribute_stores(code):
+    """The names a 2.7 code object stores or deletes as attributes (STORE_ATTR, DELETE_ATTR)."""
+    raw, index, names = code.co_code, 0, set()
+    while index < len(raw):
+        op = ord(raw[index : index + 1])
+        if op in (STORE_ATTR, DELETE_ATTR):
+            names.add(code.co_names[ord(raw[index + 1 : index + 2]) | ord(raw[index + 2 : index + 3]) << 8])
+        index += 3 if op >= HAVE_ARGUMENT else 1
+    return names
+
+
+def _shutdown_names(threading, main_thread):
+    """What 2.7's shutdown runs (threading._shutdown: the main thread's _exitfunc): the names its
+    code uses, through threading's globals and the classes of the main thread, of its own objects
+    (its Condition, its Event) and of _DummyThread; and those classes. quiet_exit.py's
+    _shutdown_reads for 2.7, where every name of a property is followed to its setter too."""
+    classes = list(type(main_thread).__mro__ + threading._DummyThread.__mro__)
+    for value in list(vars(main_thread).values()):
+        classes += type(value).__mro__ if type(value).__flags__ & HEAP_TYPE else ()
+    classes = [klass for index, klass in enumerate(classes) if klass is not object and klass not in classes[:index]]
+    function_type = type(_compress)
+    seen, names, pending = set(), set(), [threading._shutdown.__func__]
+    while pending:
+        one = pending.pop()
+        if type(one) is property:
+            pending += [one.fget, one.fset, one.fdel]
+        elif type(one) is type(threading._shutdown):  # a method (2.7's unbound ones too)
+            pending.append(one.__func__)
+        elif type(one) is dict and id(one) not in seen:  # (the clock's _original: Thread.join's own)
+            seen.add(id(one))
+            pending += list(one.values())
+        elif type(one) is function_type and id(one) not in seen:
+            seen.add(id(one))
+            for code in _code_objects(one.__code__):
+                names.update(code.co_names)
+                pending += [one.__globals__.get(name) for name in code.co_names]  # (the clock's, too)
+                pending += [vars(klass).get(name) for klass in classes for name in code.co_names]
+    return names, classes
 
 
 def _compress(data, selectors):  # itertools.compress, where the server has not loaded itertools
@@ -378,10 +419,38 @@ def checker(gc):
     shutdown = getattr(threading_module, "_shutdown", None)
     main_thread = getattr(shutdown, "__self__", None)
     judged = {}
+    # What the shutdown runs (threading._shutdown, the main thread's _exitfunc), which a run may
+    # change: a code that names a private name of it (threading._active, main._Thread__block) or
+    # stores or deletes an attribute of one of its names (threading.Thread._Thread__stop = f,
+    # threading._pickSomeNonDaemonThread = f, threading.hasattr = f, main.is_alive = f) is not
+    # judged quiet (plain_code already refuses every other way to set an attribute: setattr,
+    # __dict__, vars, __builtin__...). But for the names of its classes' properties (name,
+    # daemon), which runs set on their threads: their properties are looked at again at the end.
+    # (tests/test_forkserver.py, SHUTDOWN_CHANGED)
+    shutdown_private = shutdown_public = frozenset()
+    property_views = property_names = property_values = ()
+    if main_thread is not None:
+        used, classes = _shutdown_names(threading_module, main_thread)
+        shutdown_private = frozenset(name for name in used if name[:1] == "_" and name[:2] + name[-2:] != "____")
+        named = frozenset(name for klass in classes for name in used if type(vars(klass).get(name)) is property)
+        shutdown_public = frozenset(used) - shutdown_private - named
+        # (each name on every class: one set on _MainThread would hide Thread's)
+        properties = [(vars(klass), name) for klass in classes for name in named]
+        # Read at each run's end: flat tuples and copies of the names made side by side, for few
+        # pages to copy (a tuple per property and threading's own names: 10 page faults a run).
+        property_views = tuple(view for view, _ in properties)
+        property_names = tuple(name[:1] + name[1:] for _, name in properties)
+        property_values = tuple(view.get(name) for view, name in properties)
+
+    def touches_shutdown(code):
+        for one in _code_objects(code):
+            if shutdown_private.intersection(one.co_names) or shutdown_public.intersection(_attribute_stores(one)):
+                return True
+        return False
 
     def judge(code):
         """Called in the server for the code it compiled: a run of it may end quietly."""
-        if plain_code(code):
+        if plain_code(code) and not touches_shutdown(code):
             judged[id(code)] = code
 
     def old_style_del(klass):
@@ -622,6 +691,9 @@ def checker(gc):
         threading = sys.modules.get("threading")
         if threading is not threading_module or getattr(threading, "_shutdown", None) is not shutdown:
             return False
+        for view, name, value in zip(property_views, property_names, property_values):
+            if view.get(name) is not value:
+                return False
         if threading is not None:
             if getattr(main_thread, "_Verbose__verbose", True) or threading._limbo:
                 return False
