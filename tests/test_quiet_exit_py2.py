@@ -277,6 +277,37 @@ def test_the_young_generations_reader_starts_without_walking_them(legacy_python)
     assert shown.split() == ["True", "1"]
 
 
+# The settled classes' tp_del is read in place at a run's end (no reference to each): settle
+# moves the server's objects to the oldest generation first, so that none of them is freed
+# by a young collection of the run's (a class is in a cycle: only a collection frees it).
+SETTLED_OLD = """
+import gc, sys
+sys.path[0] = CLOCK
+import quiet_exit_py2
+check = quiet_exit_py2.checker(gc)
+gc.collect()
+Late = type("Late", (object,), {})
+check.settle()
+def closed(function, name):  # a name the function's closure holds
+    return dict(zip(function.func_code.co_freevars, [cell.cell_contents for cell in function.func_closure]))[name]
+reader = closed(closed(closed(check, "quiet_objects"), "young_quiet"), "young")
+young = reader.young()
+print("%d %s" % (len(young), any(one is Late for one in young)))
+reader.unhold(young)
+"""
+
+
+@pytest.mark.legacy
+def test_the_settled_classes_are_in_the_oldest_generation(legacy_python):
+    shown = subprocess.run(
+        [legacy_python, "-S", "-B", "-c", SETTLED_OLD.replace("CLOCK", repr(CLOCK))],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    young, late_is_young = shown.split()
+    assert int(young) > 0  # (the walk found the young objects: the sentinel among them)
+    assert late_is_young == "False"
+
+
 @pytest.mark.legacy
 def test_the_opcodes_the_checker_reads_are_2_7s(legacy_python):
     shown = subprocess.run(

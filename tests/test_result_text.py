@@ -133,3 +133,47 @@ def test_a_string_is_read_a_run_of_characters_at_a_time():
 
     assert calls(result("x" * 1000)) == calls(result("x"))
     assert calls(result("a\\tb" * 100)) > calls(result("a\\tb"))  # an escape is read on its own
+
+
+def test_the_childs_usual_result_is_read_whole_without_the_character_parser(monkeypatch):
+    # A dict of plain values (no exception's dict, no escape): one match of the whole and one
+    # per item, where the parser's calls a value cost compare 60-75 K instructions a run.
+    import threadport.result_text as result_text
+
+    usual = [
+        "{'python': '3.11.7', 'exception': None, 'deadlock': False, 'virtual_seconds': 0.0}",
+        "{'python': '3.13.0t', 'exception': None, 'deadlock': True, 'virtual_seconds': 16.000000001}",
+        "{'deadlock': False, 'python': '2.7.18', 'exception': None, 'virtual_seconds': None}",
+        "{u'python': u'', 'n': -12, 'e': 1e-05, 'big': 1.5e+300, 'zero': -0.0}",
+    ]
+
+    def parser(*args):
+        raise AssertionError("the character parser was called")
+
+    expected = [ast.literal_eval(text) for text in usual]
+    monkeypatch.setattr(result_text, "_value", parser)
+    assert [read_plain(text) for text in usual] == expected
+    assert all(same(read_plain(text), value) for text, value in zip(usual, expected))
+
+
+def test_every_text_read_whole_is_read_as_literal_eval_reads_it():
+    # The whole-text match takes only forms the parser reads the same way: every result and
+    # every edited one it takes agrees with literal_eval, and it takes many.
+    import threadport.result_text as result_text
+
+    chance = random.Random(21)
+    taken = 0
+    for _ in range(6000):
+        result = a_result(chance)
+        if chance.random() < 0.5:
+            result["exception"] = None
+        text = list(written(result))
+        for _ in range(chance.randrange(0, 3)):
+            at = chance.randrange(len(text))
+            text[at : at + chance.randrange(2)] = chance.choice(CHARACTERS + "xU\\\\123456789LjbB")
+        text = "".join(text)
+        if result_text.read_flat(text) is None:
+            continue
+        taken += 1
+        assert same(read_plain(text), ast.literal_eval(text)), text
+    assert taken > 200  # (most random texts hold a quote, an escape or a dict: the parser reads them)

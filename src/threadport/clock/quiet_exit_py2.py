@@ -591,6 +591,9 @@ def checker(gc):
         enabled = gc.isenabled()
         gc.disable()  # no collection while settling: what is not walked here stays young
         try:
+            # Every object of the server's to the oldest generation first: a settled class is
+            # read in place at a run's end, so none may be freed by a young collection of the run's.
+            gc.collect()
             young.sentinel = []  # objects made after this stay young while this one does
             looked_at = {}  # kind -> its objects, for the kinds that are not plain (a class is not)
             if objects_quiet(gc.get_objects(), None, looked_at):
