@@ -551,6 +551,10 @@ def checker(gc):
             # run's objects does not list the server's (frozen) ones. Any such move: the shutdown.
             # So does a function the shutdown runs given other code or defaults.
             refused.append(True)
+        elif event.startswith("ctypes."):
+            # ctypes writes memory past every audit event above (a function's code, a class's
+            # dictionary): a run that loads it (ctypes.dlopen, at its import) ends through the shutdown.
+            refused.append(True)
 
     sys.addaudithook(watch)
 
