@@ -46,6 +46,14 @@ def comparable(transcript) -> dict:
     return fields
 
 
+def run_clock_script(python: str, template: str) -> subprocess.CompletedProcess:
+    """``template``, a script that imports the clock's modules from ``{clock}`` (its folder), run
+    by ``python -S -u``: -u, since a script's forked children print and then leave by os._exit,
+    which flushes nothing (tox passes no PYTHONUNBUFFERED to the tests)."""
+    script = template.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
+    return subprocess.run([python, "-S", "-u", "-c", script], capture_output=True, text=True, timeout=60)
+
+
 def both_ways(python, path, entry, args=(), **options):
     fresh = run_entry(python, path, entry, list(args), fresh=True, **options)
     forked = run_entry(python, path, entry, list(args), fresh=False, **options)
@@ -564,12 +572,11 @@ for change in changes:
 
 @pytest.mark.every_python
 def test_a_forked_runs_check_refuses_the_quiet_exit_when_what_the_shutdown_runs_changed():
-    script = CHECK_SHUTDOWN.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
     checked = 0
     for found in python3s():
         if found.version[:2] < (3, 9):
             continue  # 3.8 has no quiet exit (test_a_finalizers_exit_hook_alone_ends_a_run_quietly...)
-        done = subprocess.run([found.path, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+        done = run_clock_script(found.path, CHECK_SHUTDOWN)
         # (3.13: the main thread's own handle set again, the same object: quiet)
         same_again = "True" if found.version[:2] >= (3, 13) else "False"
         expected = ["True"] * 3 + ["False"] * 10 + [same_again, "False", "False"]
@@ -1099,8 +1106,7 @@ def test_a_server_holds_threadings_own_lock_factories_between_its_forks(any_pyth
     # Each child puts the clock's factories back after the fork (threading's _after_fork made
     # its registry locks with threading's own); the server keeps threading's from its first
     # fork on, instead of setting them back and forth around every fork (10 page faults a run).
-    script = FORKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
-    done = subprocess.run([any_python, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    done = run_clock_script(any_python, FORKS)
     assert done.stdout.split("\n") == ["0 True", "0 True", ""], done.stderr
 
 
@@ -1130,8 +1136,7 @@ print(quiet_exit.checker(Counting()) is not None, weakrefs > 100, Counting.looks
 def test_a_servers_quiet_exit_checker_looks_at_its_weakrefs_callbacks_in_one_call_per_kind():
     # The server's weakrefs (about 750 on 3.11: WeakSets, weak dictionaries, subclass lists)
     # each had gc.get_referents of its own: most of the checker's time at each server start.
-    script = CHECKER_LOOKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
-    done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    done = run_clock_script(sys.executable, CHECKER_LOOKS)
     quiet, many, looks = done.stdout.split()
     assert (quiet, many) == ("True", "True"), done.stderr
     assert int(looks) <= 3  # one per kind of weakref (ref, KeyedRef, ...)
@@ -1177,8 +1182,7 @@ def test_a_runs_quiet_exit_check_asks_no_built_in_kinds_verdict_and_no_plain_mod
     # Each check at a forked run's end looked up the eight plain modules in sys.modules (writing
     # to their reference counts: 10 of a 3.11 check's 36 page faults) and asked every kind of the
     # run's objects its verdict again, the built-in ones too, whose verdicts cannot change.
-    script = CHECK_LOOKS.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
-    done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    done = run_clock_script(sys.executable, CHECK_LOOKS)
     assert done.stdout.split("\n") == ["True [0, 0]", "True 1", ""], done.stderr
 
 
@@ -1262,9 +1266,8 @@ print(check(0))
 def test_a_finalizers_exit_hook_alone_ends_a_run_quietly_where_atexit_shows_it():
     # 3.8 and 3.9: gc lists an atexit module's callbacks with their arguments, so the hook can
     # be told apart; from 3.10 nothing shows more than their count (clock/quiet_exit.py).
-    script = CHECK_FINALIZE.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
     for found in python3s():
-        done = subprocess.run([found.path, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+        done = run_clock_script(found.path, CHECK_FINALIZE)
         if found.version[:2] < (3, 9):
             assert done.stderr == "none\n", found.version_string
             continue
