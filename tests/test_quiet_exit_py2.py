@@ -248,6 +248,15 @@ def test_the_check_leaves_no_cycle_of_the_objects_it_read(legacy_python, tmp_pat
     assert verdict(legacy_python, str(tmp_path), name, QUIET[name], show="UNREACHABLE ") == "UNREACHABLE 0"
 
 
+def run_with_clock(legacy_python, script):
+    """What ``script`` prints run by 2.7 (-S -B), with CLOCK in it the clock's folder."""
+    done = subprocess.run(
+        [legacy_python, "-S", "-B", "-c", script.replace("CLOCK", repr(CLOCK))], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 # The server's reader of gc's lists checks their layout at its start by reading where the newest
 # object is, not by walking the young generations, which then held every object made since
 # the interpreter started (each read as an object: a server's start cost 25-40 ms more).
@@ -270,10 +279,7 @@ print("%s %d" % (reader.valid, Counting.reads))
 
 @pytest.mark.legacy
 def test_the_young_generations_reader_starts_without_walking_them(legacy_python):
-    shown = subprocess.run(
-        [legacy_python, "-S", "-B", "-c", READER_START.replace("CLOCK", repr(CLOCK))],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    shown = run_with_clock(legacy_python, READER_START)
     assert shown.split() == ["True", "1"]
 
 
@@ -299,10 +305,7 @@ reader.unhold(young)
 
 @pytest.mark.legacy
 def test_the_settled_classes_are_in_the_oldest_generation(legacy_python):
-    shown = subprocess.run(
-        [legacy_python, "-S", "-B", "-c", SETTLED_OLD.replace("CLOCK", repr(CLOCK))],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    shown = run_with_clock(legacy_python, SETTLED_OLD)
     young, late_is_young = shown.split()
     assert int(young) > 0  # (the walk found the young objects: the sentinel among them)
     assert late_is_young == "False"
