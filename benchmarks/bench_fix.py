@@ -12,6 +12,9 @@ check. CPU/wall shows how many cores a run kept busy (2 cores: up to 2.0). `--ag
 adds check and fix from another checkout's src/ folder (`git worktree add --detach
 /tmp/before main`, then `--against /tmp/before/src`: its `python -m threadport`), in the
 same rounds, so a change is measured before and after under the same load.
+`--instructions` also counts the instructions of one check and one fix of each corpus (every
+process of the run, its forked workers too; cachegrind, a fresh copy each), which the
+machine's load does not change.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_check import copy_corpus, pyenv_root  # noqa: E402 - the same corpora as bench_check
-from child_timing import compile_installed, run_child  # noqa: E402 - what a timed run imports, compiled first
+from child_timing import compile_installed, instructions, run_child  # noqa: E402 - what a timed run imports, compiled first
 
 GOAL = 1.2
 
@@ -43,6 +46,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds per corpus (default 3)")
     parser.add_argument("--against", type=Path, help="also check and fix from this src/ folder (before a change)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count one check's and one fix's instructions (needs valgrind)"
+    )
     args = parser.parse_args()
     commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "": ([str(Path(sys.executable).with_name("threadport"))], None)
@@ -90,6 +96,22 @@ def main() -> int:
             cpu_ratio = cpu[f"fix{side}"] / cpu[f"check{side}"]
             ratios = f"{fix / check:5.2f}x wall, {cpu_ratio:5.2f}x CPU"
             print(f"    fix{side} / check{side} {ratios}   (goal <= {GOAL}x: {verdict})")
+        if args.instructions:
+            for side, (command, env) in commands.items():
+                counted = {}
+                for k in ("check", "fix"):
+                    with tempfile.TemporaryDirectory() as folder:
+                        corpus = copy_corpus(lib, Path(folder) / "Lib")
+                        common = ["--isolated", "--exit-zero", "--no-respect-gitignore", "--quiet", str(corpus)]
+                        counted[k] = instructions([*command, k, *common], env, children=True)
+                if None in counted.values():
+                    print("    instructions: not counted (no valgrind)")
+                    break
+                check, fix = counted["check"], counted["fix"]
+                print(
+                    f"    fix{side} / check{side} {fix / check:5.2f}x instructions "
+                    f"({fix / 1e6:,.0f} M / {check / 1e6:,.0f} M, every process)"
+                )
     return 0
 
 

@@ -30,21 +30,24 @@ def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
 
 
-def instructions(command: list[str], env: dict[str, str] | None = None) -> int | None:
-    """User-space instructions of one run of ``command``'s own process (cachegrind's "I refs";
-    the programs it starts are not followed), None without valgrind. Unlike time, the count
-    does not depend on the load of a shared machine."""
+def instructions(command: list[str], env: dict[str, str] | None = None, *, children: bool = False) -> int | None:
+    """User-space instructions of one run of ``command``'s own process (cachegrind's "I refs"),
+    or with ``children`` of every process of the run summed (forked workers included), None
+    without valgrind. Unlike time, the count does not depend on the load of a shared machine."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
+    follow = "--trace-children=yes" if children else "--trace-children=no"
     done = subprocess.run(
-        [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *command],
+        [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", follow, *command],
         capture_output=True,
         text=True,
         env=env,
     )
-    counts = re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    return int(counts[-1].replace(",", "")) if counts else None
+    counts = [int(count.replace(",", "")) for count in re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)]
+    if not counts:
+        return None
+    return sum(counts) if children else counts[-1]
 
 
 # What the timed processes import from outside the standard library (whose bytecode the

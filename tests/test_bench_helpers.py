@@ -1,0 +1,24 @@
+"""The benchmarks' own helpers (benchmarks/child_timing.py): what they count is what they say."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+from child_timing import instructions  # noqa: E402 - the benchmarks' folder is not a package
+
+# A shell (a few hundred thousand instructions) that starts a program which does tens of
+# millions: bench_fix counts check and fix with every process of theirs.
+STARTS_ONE = "awk 'BEGIN { for (i = 0; i < 300000; i++) total += i; print total }'"
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed: nothing counts instructions")
+def test_instructions_count_the_programs_a_command_starts_only_when_asked():
+    command = ["sh", "-c", STARTS_ONE]
+    own = instructions(command)
+    every = instructions(command, children=True)
+    assert own is not None and every is not None
+    assert every - own > 30_000_000  # the started interpreter's start and its loop
+    assert own < every / 10
