@@ -11,7 +11,7 @@ from availability import unavailable
 from pool_spy import pool_use, share_use
 
 from threadport.cli import main
-from threadport.fixer import files
+from threadport.fixer import files, forked
 
 THREADED = "import threading\nt = threading.Thread()\nt.setDaemon(True)\nprint(t.isAlive())\nx.getName()\n"
 BROKEN = "import threading\nthreading.currentThread()\ndef f(:\n    pass\n"  # a trigger word: parsed, fails
@@ -259,3 +259,27 @@ def test_files_kept_from_the_check_pass_are_written_while_helpers_fix_the_others
     assert capsys.readouterr() == (out.replace(str(parallel), str(serial)), err.replace(str(parallel), str(serial)))
     for path in sorted(parallel.rglob("*.py")):
         assert path.read_text() == (serial / path.relative_to(parallel)).read_text()
+
+
+def test_fix_with_forked_helpers_screens_checks_and_fixes_ahead_in_one_pass(tmp_path, capsys, monkeypatch):
+    """As check does (test_parallel_check): one share of the files, each screened and, if let
+    through, checked and fixed ahead by the process that took it; not a screening share and then
+    another of the files let through (a second fork of the helpers, a second read of each)."""
+    needs_two_cores()
+    tree(tmp_path, 12)
+    monkeypatch.setattr(files, "SHARE_MINIMUM", 10)
+    shares = share_use(monkeypatch)
+    mapped = []
+    real_map = forked.ForkedShare.map
+
+    def spy(self, function, items, *args, **kwargs):
+        mapped.append((getattr(function, "func", function).__name__, len(items)))
+        return real_map(self, function, items, *args, **kwargs)
+
+    monkeypatch.setattr(forked.ForkedShare, "map", spy)
+    assert main(["fix", str(tmp_path)]) == 2  # the broken file
+    assert "is_alive()" in (tmp_path / "pkg" / "mod00.py").read_text()
+    files_in_tree = len(list(tmp_path.rglob("*.py")))
+    assert shares == [True]
+    assert mapped[0] == ("_screen_and_check", files_in_tree)
+    assert "_screen" not in [name for name, _ in mapped]

@@ -397,13 +397,15 @@ def _check_each(
     folder would queue up on one core while the other sat idle.
     """
     pattern = prefilter(codes)
-    if fix_ahead is None and getattr(pool, "PULLS", False):
-        # check with forked helpers that pull one file at a time (forked.py): each file is
+    if getattr(pool, "PULLS", False):
+        # check (and fix) with forked helpers that pull one file at a time (forked.py): each file is
         # screened and, if let through, analysed at once by the process that took it. A second
         # pass over the files let through, largest first, cost a fork (a copy of each page
         # either process then writes), a wait for the slower process and a second read of
         # each; pulled one at a time, a heavy file holds up only the process analysing it.
-        screen_and_check = functools.partial(_screen_and_check, codes=codes, pattern=pattern, facts=facts)
+        screen_and_check = functools.partial(
+            _screen_and_check, codes=codes, pattern=pattern, facts=facts, fix_ahead=fix_ahead
+        )
         return _map(pool, screen_and_check, inputs)
     # with helpers, this process imports what the analysis imports on demand as soon as its
     # share of the screening finds a file to analyse: the helpers forked for the analysis then
@@ -422,13 +424,17 @@ def _check_each(
 
 
 def _screen_and_check(
-    item: tuple[Path, bool], codes: tuple[str, ...], pattern: Prefilter, facts: TreeFacts | None
+    item: tuple[Path, bool],
+    codes: tuple[str, ...],
+    pattern: Prefilter,
+    facts: TreeFacts | None,
+    fix_ahead: bool | None = None,
 ) -> Outcome:
     """check_file for a file the prefilter lets through, else what a stopped file gets."""
     size, reexports = _screen(item, pattern)
     if size is None:
         return Outcome(item[0], reexports=reexports)
-    return check_file(item[0], item[1], codes, pattern, facts)
+    return check_file(item[0], item[1], codes, pattern, facts, fix_ahead)
 
 
 @contextlib.contextmanager
