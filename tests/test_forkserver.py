@@ -48,10 +48,12 @@ def comparable(transcript) -> dict:
 
 def run_clock_script(python: str, template: str) -> subprocess.CompletedProcess:
     """``template``, a script that imports the clock's modules from ``{clock}`` (its folder), run
-    by ``python -S -u``: -u, since a script's forked children print and then leave by os._exit,
-    which flushes nothing (tox passes no PYTHONUNBUFFERED to the tests)."""
+    by ``python -S -B -u``, a fork server's flags: -B, or 2.7 leaves virtual.pyc beside
+    virtual.py, which a later plain import of the clock then loads (its __file__ the .pyc); -u,
+    since a script's forked children print and then leave by os._exit, which flushes nothing
+    (tox passes no PYTHONUNBUFFERED to the tests)."""
     script = template.format(clock=str(Path(str(forkserver.CHILD_SCRIPT)).parent))
-    return subprocess.run([python, "-S", "-u", "-c", script], capture_output=True, text=True, timeout=60)
+    return subprocess.run([python, "-S", "-B", "-u", "-c", script], capture_output=True, text=True, timeout=60)
 
 
 def both_ways(python, path, entry, args=(), **options):
