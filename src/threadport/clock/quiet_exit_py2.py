@@ -100,14 +100,24 @@ def _code_objects(code):
     return found
 
 
-def _opcodes(code):
-    """The opcodes of a 2.7 code object (an opcode with an argument takes three bytes)."""
-    raw, index, ops = code.co_code, 0, []
+def _instructions(code):
+    """The (opcode, argument) pairs of a 2.7 code object: an opcode with an argument takes three
+    bytes, its argument the last two (little-endian); None for one without."""
+    raw, index, found = code.co_code, 0, []
     while index < len(raw):
         op = ord(raw[index : index + 1])
-        ops.append(op)
-        index += 3 if op >= HAVE_ARGUMENT else 1
-    return ops
+        if op >= HAVE_ARGUMENT:
+            found.append((op, ord(raw[index + 1 : index + 2]) | ord(raw[index + 2 : index + 3]) << 8))
+            index += 3
+        else:
+            found.append((op, None))
+            index += 1
+    return found
+
+
+def _opcodes(code):
+    """The opcodes of a 2.7 code object."""
+    return [op for op, _ in _instructions(code)]
 
 
 def plain_code(code):
@@ -126,13 +136,7 @@ def plain_code(code):
 
 def _attribute_stores(code):
     """The names a 2.7 code object stores or deletes as attributes (STORE_ATTR, DELETE_ATTR)."""
-    raw, index, names = code.co_code, 0, set()
-    while index < len(raw):
-        op = ord(raw[index : index + 1])
-        if op in (STORE_ATTR, DELETE_ATTR):
-            names.add(code.co_names[ord(raw[index + 1 : index + 2]) | ord(raw[index + 2 : index + 3]) << 8])
-        index += 3 if op >= HAVE_ARGUMENT else 1
-    return names
+    return {code.co_names[argument] for op, argument in _instructions(code) if op in (STORE_ATTR, DELETE_ATTR)}
 
 
 def _shutdown_names(threading, main_thread):

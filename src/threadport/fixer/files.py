@@ -388,8 +388,8 @@ def _check_each(
     facts: TreeFacts | None,
     fix_ahead: bool | None = None,
 ) -> list[Outcome]:
-    """check_file over ``inputs``: for check with forked helpers, in one pass (see below);
-    else in two.
+    """check_file over ``inputs``: with forked helpers (check, and fix's pass that fixes ahead),
+    in one pass (see below); else in two.
 
     First every file is read and screened by the prefilter (chunks of files per task); then
     the few it lets through are parsed and walked one per task, largest first: a parse costs
