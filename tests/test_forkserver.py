@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from audited_child import RUN_CHILD
+from availability import unavailable
 
 from threadport import forkserver, processes, runner
 from threadport.catalog import load_catalog
@@ -663,6 +664,49 @@ def test_an_entry_point_without_arguments_is_called_without_evaluating_them(snip
     for fresh in (True, False):
         assert run_entry(sys.executable, path, "main", [], fresh=fresh).stdout == ["() 0"]
         assert run_entry(sys.executable, path, "main", [5], fresh=fresh).stdout == ["(5,) 1"]  # the hook sees
+
+
+# The CPUs a run may use, as its process lists them (2.7 and 3.x alike). "/pr" "oc/": a source
+# that names /proc/ runs fresh (runner._TELLS_APART), and this one must be forked.
+CPUS_ALLOWED = """
+def main():
+    for line in open("/pr" + "oc/self/status"):
+        if line.startswith("Cpus_allowed_list:"):
+            print(line.split()[1])
+"""
+
+
+def two_cpus() -> list[int]:
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        unavailable(
+            f"keeping a run on one CPU of several needs two; this process has {cpus}", "THREADPORT_REQUIRE_CPUS"
+        )
+    return cpus
+
+
+@LEGACY_HALF_ONCE
+def test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given(any_python, snippet):
+    cpus = two_cpus()
+    path = snippet(CPUS_ALLOWED)
+    every = run_entry(any_python, path, "main", fresh=True).stdout
+    assert every != [str(cpus[0])], "a fresh run may use every CPU"
+    # One server, leased with one CPU and then another (a batch's two workers), then with none.
+    for cpu in (cpus[1], cpus[0]):
+        assert run_entry(any_python, path, "main", fresh=False, cpu=cpu).stdout == [str(cpu)]
+    assert run_entry(any_python, path, "main", fresh=False).stdout == every
+    # Real time: threads that run side by side, as a fresh run's do.
+    assert run_entry(any_python, path, "main", fresh=False, cpu=cpus[0], real_time=True).stdout == every
+
+
+@LEGACY_HALF_ONCE
+@pytest.mark.parametrize("word", runner._READS_CPU_SET)
+def test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu(any_python, snippet, word):
+    cpus = two_cpus()
+    path = snippet(CPUS_ALLOWED + f"# {word.decode()}\n")
+    fresh, forked = both_ways(any_python, path, "main", cpu=cpus[1])
+    assert forked == fresh and fresh["stdout"] != [str(cpus[1])]
+    assert not runner.needs_fresh_process(path) or word == b"multiprocessing", "forked, not fresh"
 
 
 def test_fresh_runs_can_be_asked_for(monkeypatch):

@@ -18,7 +18,7 @@ class Terminal(io.StringIO):
 
 
 def test_the_run_service_reports_each_finished_run_to_the_observer(monkeypatch):
-    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: f"ran {job.entry}")
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths, cpu: f"ran {job.entry}")
     seen = []
     jobs = [runs.Job(python=PY, source=None, entry=name) for name in ("a", "b", "a", "c")]
     with runs.observed(lambda done, total: seen.append((done, total))):
@@ -51,7 +51,7 @@ class Timer:
 
 
 def test_a_terminal_gets_a_bar_a_pipe_and_quiet_get_nothing(monkeypatch):
-    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths, cpu: job.entry)
     monkeypatch.setattr(progress, "_Timer", Timer)
     monkeypatch.setattr(Timer, "fire_at_start", True)  # as if the block ran long
     jobs = [runs.Job(python=PY, source=None, entry=str(n)) for n in range(5)]
@@ -67,7 +67,7 @@ def test_a_terminal_gets_a_bar_a_pipe_and_quiet_get_nothing(monkeypatch):
 
 
 def test_the_bar_waits_half_a_second_and_counts_the_runs_finished_before_it(monkeypatch):
-    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths, cpu: job.entry)
     monkeypatch.setattr(progress, "_Timer", Timer)
     Timer.made.clear()
     stream = Terminal()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,9 @@ def test_a_batch_makes_the_runs_environment_once_and_every_run_gets_it(monkeypat
         return made[-1]
 
     monkeypatch.setattr(runs, "child_environment", environment)
-    monkeypatch.setattr(runs, "run_job", lambda job, settings, paths: given.append(settings.environment) or job.entry)
+    monkeypatch.setattr(
+        runs, "run_job", lambda job, settings, paths, cpu: given.append(settings.environment) or job.entry
+    )
     one = resolve(sys.executable)
     jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(4)]
     assert run_jobs(jobs, workers=2) == ["e0", "e1", "e2", "e3"]
@@ -148,7 +151,7 @@ def test_a_failure_in_the_pool_itself_is_raised_not_waited_for(monkeypatch):
 
     from threadport import runs
 
-    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths: job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, environment, real_paths, cpu: job.entry)
     calls = []
 
     def pick_then_fail(waiting, running, servers=None):
@@ -220,7 +223,7 @@ def test_without_an_observer_the_calling_thread_is_woken_once_for_the_batch(monk
 
     queues = []
     monkeypatch.setattr(runs, "SimpleQueue", lambda: queues.append(CountedQueue()) or queues[-1])
-    monkeypatch.setattr(runs, "run_job", lambda job, settings, paths: job.entry)
+    monkeypatch.setattr(runs, "run_job", lambda job, settings, paths, cpu: job.entry)
     one = resolve(sys.executable)
     jobs = [Job(one, Path("a.py"), f"e{n}") for n in range(5)]
     assert run_jobs(jobs, workers=2) == [f"e{n}" for n in range(5)]
@@ -236,7 +239,7 @@ def test_without_an_observer_a_failed_run_is_still_raised_once_every_run_has_end
 
     ended = []
 
-    def run_job(job, settings, paths):
+    def run_job(job, settings, paths, cpu):
         if job.entry == "e1":
             raise ValueError("e1 failed")
         ended.append(job.entry)
@@ -247,3 +250,38 @@ def test_without_an_observer_a_failed_run_is_still_raised_once_every_run_has_end
     with pytest.raises(ValueError, match="e1 failed"):
         run_jobs([Job(one, Path("a.py"), f"e{n}") for n in range(4)], workers=2)
     assert sorted(ended) == ["e0", "e2", "e3"]
+
+
+def test_each_worker_of_a_batch_hands_its_runs_a_cpu_of_its_own(monkeypatch):
+    # runner._READS_CPU_SET says why: a worker's virtual-clock runs are kept on its CPU.
+    from threadport import runs
+
+    monkeypatch.setattr(runs, "batch_cpus", lambda: (3, 1))
+    both_taken = threading.Barrier(2, timeout=30)  # each worker holds its first run until both have one
+    given: dict[str, set] = {}
+
+    def run_job(job, settings, paths, cpu):
+        name = threading.current_thread().name
+        if name not in given:
+            given[name] = set()
+            both_taken.wait()
+        given[name].add(cpu)
+        return job.entry
+
+    monkeypatch.setattr(runs, "run_job", run_job)
+    one, other = resolve(sys.executable), Interpreter("other", (3, 99, 0))  # two servers: both workers run
+    jobs = [Job(python, Path("a.py"), f"e{n}") for n in range(3) for python in (one, other)]
+    assert run_jobs(jobs, workers=2) == [job.entry for job in jobs]
+    assert sorted(given.values(), key=sorted) == [{1}, {3}]
+
+
+def test_a_batch_takes_the_callers_cpus_from_one_its_process_id_picks(monkeypatch):
+    from threadport import runs
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5, 2, 7})
+    monkeypatch.setattr(os, "getpid", lambda: 301)  # 301 % 3 == 1: from the second
+    assert runs.batch_cpus() == (5, 7, 2)
+    settings = runs.batch_settings()
+    assert [settings.cpu(n) for n in range(4)] == [5, 7, 2, 5]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {4})  # one CPU: nothing to keep apart
+    assert runs.batch_cpus() == () and runs.batch_settings().cpu(0) is None

@@ -241,6 +241,9 @@ class ForkServer:
         self.python = python
         self.preamble: bytes | None = None  # set once the server said it is ready
         self.count = 0
+        # The one CPU its runs are kept on (start), or None: every CPU of the process that
+        # started it, which it inherited (threadport never keeps a thread of its own on one).
+        self.cpu: int | None = None
         # A clean run's FIFOs (their paths, their read ends), for the next run (ForkedRun.release)
         self.fifos: tuple[list[str], list[int]] | None = None
         if wait:
@@ -267,8 +270,10 @@ class ForkServer:
         except BlockingIOError:
             return b""
 
-    def start(self, argv: list[str], directory: str, token: str) -> ForkedRun:
-        """Fork the run of ``child.py ARGV`` in ``directory`` with the run's marker ``token``."""
+    def start(self, argv: list[str], directory: str, token: str, cpu: int | None = None) -> ForkedRun:
+        """Fork the run of ``child.py ARGV`` in ``directory`` with the run's marker ``token``,
+        kept on ``cpu`` (None: on every CPU of this process; runner._READS_CPU_SET says why)."""
+        self._keep_on(cpu)
         self.count += 1
         kept, self.fifos = self.fifos, None
         if kept is not None:
@@ -308,6 +313,23 @@ class ForkServer:
             raise
         pid, started = reply.split()
         return ForkedRun(self, int(pid), None if started == b"-" else int(started), fifos, readers)
+
+    def _keep_on(self, cpu: int | None) -> None:
+        """The server's CPUs, which the run it forks next inherits: set only when they change
+        (a server is leased by one worker after another). A CPU that cannot be had (taken
+        offline, or out of a cpuset changed since) leaves the run on every CPU; a run that
+        cannot be given every CPU again is not forked (ServerFailed: a fresh run)."""
+        if cpu == self.cpu:
+            return
+        try:
+            os.sched_setaffinity(self.process.pid, {cpu} if cpu is not None else os.sched_getaffinity(0))
+            self.cpu = cpu
+        except OSError:
+            if cpu is not None:
+                self._keep_on(None)
+                return
+            self.cpu = -1  # unknown: set again before the next run
+            raise ServerFailed("the fork server's CPUs could not be set back to every CPU") from None
 
     def alive(self) -> bool:
         return self.process.poll() is None

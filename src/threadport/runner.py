@@ -267,19 +267,46 @@ def tells_apart(text: bytes) -> bool:
     return any(word in text for word in _TELLS_APART) or (b"gc" in text and _GC.search(text) is not None)
 
 
-# path -> ((inode, size, mtime), answer): a compare asks once per run, and the search over
-# a large snippet (atomic_ops: 0.6 ms) cost more than a stat that tells the file is unchanged.
-_fresh_answers: dict[str, tuple[tuple[int, int, int], bool]] = {}
+# The CPUs a run may use (os.sched_getaffinity) are a difference runs.run_jobs makes on
+# purpose: a forked run under the virtual clock, whose threads take turns, is kept on one CPU
+# (ForkServer.start), since a hand-over between two threads on two CPUs waits for the other
+# CPU to wake (an idle one in a VM: a lock round trip between two 3.11 threads took 71 us of
+# wall time and 53 us of CPU, against 20 us on one CPU), and compare's runs hand over
+# thousands of times. What reads the CPU set, on 3.9-3.13: os.sched_getaffinity and 3.13's
+# os.process_cpu_count, and through it the pools that 3.13 sizes by it (concurrent.futures,
+# multiprocessing.pool, asyncio's default executor, compileall's workers). A source that
+# names any of these runs on every CPU the caller has, still forked.
+_READS_CPU_SET = (b"affinity", b"cpu_count", b"concurrent", b"asyncio", b"compileall", b"multiprocessing")
+
+
+def reads_cpu_set(text: bytes) -> bool:
+    return any(word in text for word in _READS_CPU_SET)
+
+
+# path -> ((inode, size, mtime), (runs fresh, reads the CPU set)): a compare asks once per
+# run, and the search over a large snippet (atomic_ops: 0.6 ms) cost more than a stat that
+# tells the file is unchanged.
+_source_answers: dict[str, tuple[tuple[int, int, int], tuple[bool, bool]]] = {}
+
+
+def _screened(source: Path | str) -> tuple[bool, bool]:
+    facts = os.stat(source)
+    version = (facts.st_ino, facts.st_size, facts.st_mtime_ns)
+    known = _source_answers.get(str(source))
+    if known is None or known[0] != version:
+        with open(source, "rb") as file:
+            text = file.read()
+        known = _source_answers[str(source)] = (version, (tells_apart(text), reads_cpu_set(text)))
+    return known[1]
 
 
 def needs_fresh_process(source: Path | str) -> bool:
-    facts = os.stat(source)
-    version = (facts.st_ino, facts.st_size, facts.st_mtime_ns)
-    known = _fresh_answers.get(str(source))
-    if known is None or known[0] != version:
-        with open(source, "rb") as text:
-            known = _fresh_answers[str(source)] = (version, tells_apart(text.read()))
-    return known[1]
+    return _screened(source)[0]
+
+
+def one_cpu_allowed(source: Path | str) -> bool:
+    """Whether a forked virtual-clock run of ``source`` may be kept on one CPU (above)."""
+    return not _screened(source)[1]
 
 
 RESULT_NAME = "result.txt"  # the child's report (clock/driver.py _write_result), in the run's folder
@@ -342,13 +369,16 @@ def run_entry(
     environment: dict[str, str] | None = None,
     real_path: str | None = None,
     code_cache: str | None = None,
+    cpu: int | None = None,
 ) -> Transcript:
     """Call ``entry(*args)`` from ``source`` under ``python``; never edits the file.
 
     The run is a child forked from a warm server for ``python`` (threadport.forkserver)
     or, with ``fresh=True`` (default: unless THREADPORT_FRESH_RUNS=1 or no os.fork),
     a fresh interpreter process. ``code_cache``: cache.folder() or "-", as a batch of runs
-    reads it once (runs.run_jobs), else read here."""
+    reads it once (runs.run_jobs), else read here. ``cpu``: the CPU a forked run under the
+    virtual clock keeps its threads on (runs.run_jobs gives each worker one; see
+    _READS_CPU_SET), else it may use every CPU the caller has."""
     known = python if isinstance(python, Interpreter) else None
     python = python.path if isinstance(python, Interpreter) else command_path(python)
     # A str and os.path, not a pathlib.Path: no pathlib on compare's path (catalog.py says why).
@@ -378,7 +408,9 @@ def run_entry(
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:
                     since = processes.mark_before()
-                    process = server.start(argv, scratch, token)  # ServerFailed: nothing ran
+                    if cpu is not None and (real_time or not one_cpu_allowed(source)):
+                        cpu = None  # real time, or a source that reads the CPU set: every CPU
+                    process = server.start(argv, scratch, token, cpu)  # ServerFailed: nothing ran
                     clean = False
                     try:
                         out, err, timed_out, held_open, leftover = _follow(

@@ -100,22 +100,44 @@ class Settings(Record, frozen=True):
     and the cache folder and the fork servers' switch cost compare's own process about 60 K
     instructions a run, a tenth of its work per run."""
 
-    __slots__ = ("environment", "code_cache", "servers")
+    __slots__ = ("environment", "code_cache", "servers", "cpus")
 
-    def __init__(self, environment: dict[str, str], code_cache: str, servers: bool) -> None:
+    def __init__(self, environment: dict[str, str], code_cache: str, servers: bool, cpus: tuple[int, ...]) -> None:
         self.environment = environment  # runner.child_environment(): os.environ without PYTHON*
         self.code_cache = code_cache  # cache.folder() or "-"
         self.servers = servers  # forkserver.wanted(): runs forked from fork servers
+        self.cpus = cpus  # batch_cpus()
+
+    def cpu(self, worker: int) -> int | None:
+        """The CPU worker number ``worker`` keeps its virtual-clock runs on; None: every CPU."""
+        return self.cpus[worker % len(self.cpus)] if self.cpus else None
 
 
 def batch_settings() -> Settings:
-    return Settings(child_environment(), cache.folder() or "-", forkserver.wanted())
+    return Settings(child_environment(), cache.folder() or "-", forkserver.wanted(), batch_cpus())
 
 
-def run_job(job: Job, settings: Settings | None = None, real_paths: dict | None = None) -> Transcript:
+def batch_cpus() -> tuple[int, ...]:
+    """The CPUs that a batch's workers keep their forked virtual-clock runs on, a worker on
+    each in turn (runner._READS_CPU_SET says why): the caller's, from one picked by its process
+    id, so that batches of processes side by side (tox -p, two compares) do not all begin with
+    the first. None with one CPU (nothing to keep apart) or where CPUs cannot be set."""
+    if not hasattr(os, "sched_setaffinity"):
+        return ()
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return ()
+    turn = os.getpid() % len(cpus)
+    return tuple(cpus[turn:] + cpus[:turn])
+
+
+def run_job(
+    job: Job, settings: Settings | None = None, real_paths: dict | None = None, cpu: int | None = None
+) -> Transcript:
     """``settings``: the batch's (batch_settings), else read by the run. ``real_paths``: a
     batch's sources resolved so far (source -> its real path), each once however many of its
-    runs use it (runner.run_entry resolves it otherwise: 3 lstat and a stat, 60 us a run)."""
+    runs use it (runner.run_entry resolves it otherwise: 3 lstat and a stat, 60 us a run).
+    ``cpu``: the worker's (Settings.cpu), which a forked virtual-clock run keeps to."""
     real_path = None
     if real_paths is not None:
         real_path = real_paths.get(job.source)
@@ -134,6 +156,7 @@ def run_job(job: Job, settings: Settings | None = None, real_paths: dict | None 
         environment=None if settings is None else settings.environment,
         real_path=real_path,
         code_cache=None if settings is None else settings.code_cache,
+        cpu=cpu,
     )
 
 
@@ -236,7 +259,8 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
             servers[job.server] = max(servers.get(job.server, 0), running[job.server])
             return job
 
-    def work() -> None:
+    def work(worker: int) -> None:
+        cpu = settings.cpu(worker)
         while True:
             try:
                 job = take()
@@ -247,7 +271,7 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
                 return
             key = key_of[id(job)]
             try:
-                transcript = run_job(job, settings, real_paths)
+                transcript = run_job(job, settings, real_paths, cpu)
             except BaseException as error:  # handed to the calling thread, raised there
                 record(key, None, error)
             else:
@@ -257,7 +281,7 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None) -> list[Transcr
                     running[job.server] -= 1
 
     count = min(workers or os.cpu_count() or 2, len(unique))
-    threads = [threading.Thread(target=work, name=f"threadport-run-{n}", daemon=True) for n in range(count)]
+    threads = [threading.Thread(target=work, args=(n,), name=f"threadport-run-{n}", daemon=True) for n in range(count)]
     for thread in threads:
         thread.start()
     try:
