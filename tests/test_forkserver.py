@@ -23,7 +23,7 @@ from availability import unavailable
 
 from threadport import forkserver, processes, runner
 from threadport.catalog import load_catalog
-from threadport.interpreters import python3s
+from threadport.interpreters import python3s, resolve
 from threadport.runner import DEFAULT_TIMEOUT, child_environment, needs_fresh_process, run_entry
 
 # The 2.7 half of a forked-against-fresh comparison runs once in CI (the every-python env), not
@@ -700,13 +700,42 @@ def test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given(any_python, s
 
 
 @LEGACY_HALF_ONCE
-@pytest.mark.parametrize("word", runner._READS_CPU_SET)
+@pytest.mark.parametrize("word", runner._READS_CPU_SET + runner._READS_CPU_SET_FROM_3_13)
 def test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu(any_python, snippet, word):
     cpus = two_cpus()
+    python = resolve(any_python)
     path = snippet(CPUS_ALLOWED + f"# {word.decode()}\n")
-    fresh, forked = both_ways(any_python, path, "main", cpu=cpus[1])
-    assert forked == fresh and fresh["stdout"] != [str(cpus[1])]
+    fresh, forked = both_ways(python, path, "main", cpu=cpus[1])
+    reads = word in runner._READS_CPU_SET or python.version[:2] >= (3, 13)
+    assert fresh["stdout"] != [str(cpus[1])]
+    assert forked["stdout"] == (fresh["stdout"] if reads else [str(cpus[1])]), python.version
+    # An interpreter given by its path alone, version unknown: as 3.13.
+    assert run_entry(any_python, path, "main", fresh=False, cpu=cpus[1]).stdout == fresh["stdout"]
     assert not runner.needs_fresh_process(path) or word == b"multiprocessing", "forked, not fresh"
+
+
+# What sizes itself by the CPU set, shown by runs the runner keeps on one CPU when the source
+# does not name it (runner._READS_CPU_SET): the same answers forked as fresh on every Python 3.
+CPU_SET_READERS = (
+    "import asyncio, concurrent.futures, os\n"
+    "def main():\n"
+    "    print(concurrent.futures.ThreadPoolExecutor()._max_workers)\n"
+    "    print(concurrent.futures.ProcessPoolExecutor()._max_workers)\n"
+    "    loop = asyncio.new_event_loop()\n"
+    "    loop.run_until_complete(loop.run_in_executor(None, int))\n"
+    "    print(loop._default_executor._max_workers)\n"
+    "    loop.close()\n"
+    "    print(getattr(os, 'process_cpu_count', os.cpu_count)())\n"
+)
+
+
+@pytest.mark.every_python
+def test_what_sizes_itself_by_the_cpu_set_answers_forked_as_fresh_on_every_python_3(snippet):
+    cpus = two_cpus()
+    path = snippet(CPU_SET_READERS)
+    for found in python3s():
+        fresh, forked = both_ways(found, path, "main", timeout=30, cpu=cpus[0])
+        assert fresh["exit"] == 0 and forked == fresh, found.version_string
 
 
 def test_fresh_runs_can_be_asked_for(monkeypatch):

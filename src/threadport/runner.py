@@ -272,31 +272,42 @@ def tells_apart(text: bytes) -> bool:
 # (ForkServer.start), since a hand-over between two threads on two CPUs waits for the other
 # CPU to wake (an idle one in a VM: a lock round trip between two 3.11 threads took 71 us of
 # wall time and 53 us of CPU, against 20 us on one CPU), and compare's runs hand over
-# thousands of times. What reads the CPU set, on 3.9-3.13: os.sched_getaffinity and 3.13's
-# os.process_cpu_count, and through it the pools that 3.13 sizes by it (concurrent.futures,
-# multiprocessing.pool, asyncio's default executor, compileall's workers). A source that
-# names any of these runs on every CPU the caller has, still forked.
-_READS_CPU_SET = (b"affinity", b"cpu_count", b"concurrent", b"asyncio", b"compileall", b"multiprocessing")
+# thousands of times. What reads the CPU set: os.sched_getaffinity on every Python 3 (2.7
+# has none; a 2.7 source reaches it through ctypes, by name, or /proc/, which runs fresh);
+# from 3.13 also os.process_cpu_count, and through it the pools that 3.13's Lib sizes by it
+# (concurrent.futures, multiprocessing.pool, asyncio's default executor, compileall's
+# workers), where 3.9-3.12 size them by os.cpu_count, every CPU of the machine. A source
+# that names any of these runs on every CPU the caller has, still forked. 3.14 and later
+# (not on this machine) are taken as 3.13, as an unknown version is.
+_READS_CPU_SET = (b"affinity",)
+_READS_CPU_SET_FROM_3_13 = (b"cpu_count", b"concurrent", b"asyncio", b"compileall", b"multiprocessing")
 
 
-def reads_cpu_set(text: bytes) -> bool:
-    return any(word in text for word in _READS_CPU_SET)
+def _names(text: bytes) -> tuple[bool, bool]:
+    return (
+        any(word in text for word in _READS_CPU_SET),
+        any(word in text for word in _READS_CPU_SET_FROM_3_13),
+    )
 
 
-# path -> ((inode, size, mtime), (runs fresh, reads the CPU set)): a compare asks once per
-# run, and the search over a large snippet (atomic_ops: 0.6 ms) cost more than a stat that
-# tells the file is unchanged.
-_source_answers: dict[str, tuple[tuple[int, int, int], tuple[bool, bool]]] = {}
+def _from_3_13(version: tuple[int, ...] | None) -> bool:
+    return version is None or version[:2] >= (3, 13)
 
 
-def _screened(source: Path | str) -> tuple[bool, bool]:
+# path -> ((inode, size, mtime), (runs fresh, names what reads the CPU set, from 3.13)): a
+# compare asks once per run, and the search over a large snippet (atomic_ops: 0.6 ms) cost
+# more than a stat that tells the file is unchanged.
+_source_answers: dict[str, tuple[tuple[int, int, int], tuple[bool, bool, bool]]] = {}
+
+
+def _screened(source: Path | str) -> tuple[bool, bool, bool]:
     facts = os.stat(source)
     version = (facts.st_ino, facts.st_size, facts.st_mtime_ns)
     known = _source_answers.get(str(source))
     if known is None or known[0] != version:
         with open(source, "rb") as file:
             text = file.read()
-        known = _source_answers[str(source)] = (version, (tells_apart(text), reads_cpu_set(text)))
+        known = _source_answers[str(source)] = (version, (tells_apart(text), *_names(text)))
     return known[1]
 
 
@@ -304,9 +315,11 @@ def needs_fresh_process(source: Path | str) -> bool:
     return _screened(source)[0]
 
 
-def one_cpu_allowed(source: Path | str) -> bool:
-    """Whether a forked virtual-clock run of ``source`` may be kept on one CPU (above)."""
-    return not _screened(source)[1]
+def one_cpu_allowed(source: Path | str, version: tuple[int, ...] | None = None) -> bool:
+    """Whether a forked virtual-clock run of ``source`` on Python ``version`` (None: not
+    known) may be kept on one CPU (above)."""
+    _, names, names_from_3_13 = _screened(source)
+    return not names and not (names_from_3_13 and _from_3_13(version))
 
 
 RESULT_NAME = "result.txt"  # the child's report (clock/driver.py _write_result), in the run's folder
@@ -408,7 +421,7 @@ def run_entry(
             try:
                 with forkserver.lease(python, mode, tuple(warnings), environment) as server:
                     since = processes.mark_before()
-                    if cpu is not None and (real_time or not one_cpu_allowed(source)):
+                    if cpu is not None and (real_time or not one_cpu_allowed(source, known and known.version)):
                         cpu = None  # real time, or a source that reads the CPU set: every CPU
                     process = server.start(argv, scratch, token, cpu)  # ServerFailed: nothing ran
                     clean = False
