@@ -30,6 +30,24 @@ main(["compare", "--json", "--legacy-python", sys.argv[1], "--python", sys.argv[
 """
 
 
+# Without --python the modern side is this interpreter, known without discovery: what compare
+# had imported when it asked for its first server, then stops.
+ASKED_FIRST = """
+import sys
+from threadport import forkserver
+from threadport.cli import main
+
+EARLY = ("json", "argparse", "threadport.catalog")  # the probe cache's, --jobs's, the pair names'
+
+def warm(python, real_time, *rest):
+    print(python, real_time, *[name for name in EARLY if name in sys.modules])
+    raise SystemExit(0)
+
+forkserver.warm = warm
+main(["compare", "finalizer_switch", "--json", "--jobs", "2", "--legacy-python", sys.argv[1]])
+"""
+
+
 @pytest.fixture
 def no_idle_servers(monkeypatch):
     """This test's fork servers alone: the session's idle ones set aside, and back after."""
@@ -44,6 +62,15 @@ def test_compare_asks_for_both_servers_before_it_imports_the_catalogue_and_the_r
     )
     # The modern side's first: its server takes the longer to start.
     assert done.stdout.splitlines() == [f"{sys.executable} False", f"{legacy_python} False"]
+
+
+def test_this_interpreters_server_is_asked_for_before_the_legacy_side_is_looked_for(legacy_python):
+    # Its start is the longer (3.11: about 30 ms to be ready); discovery (the probe cache, in
+    # JSON), the pair names (the catalogue) and the rest of compare's start-up run beside it.
+    done = subprocess.run(
+        [sys.executable, "-c", ASKED_FIRST, legacy_python], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [f"{sys.executable} False"]
 
 
 def test_a_compare_runs_on_the_servers_it_started_early_and_starts_no_other(
@@ -69,7 +96,8 @@ def test_a_real_time_compare_starts_its_real_time_servers_early(legacy_python, n
     monkeypatch.setattr(forkserver, "warm", lambda python, real_time, *rest: warmed.append((python, real_time)))
     monkeypatch.setattr("threadport.compare.run_and_compare", lambda *args, **options: [])
     assert main(["compare", "--real-time", "--json", "--legacy-python", legacy_python]) == 0
-    assert warmed == [(sys.executable, True), (legacy_python, True)]
+    # This interpreter's asked for first, then again with the legacy one (warm: a no-op then).
+    assert warmed == [(sys.executable, True), (sys.executable, True), (legacy_python, True)]
 
 
 def test_no_server_starts_early_where_runs_are_fresh_processes(no_idle_servers, monkeypatch):

@@ -187,6 +187,14 @@ def test_compare_imports_no_dataclasses_nor_argparse(tmp_path, legacy_python):
     assert "queue" not in modules  # the run service's SimpleQueue comes from _queue alone (2 M instructions)
 
 
+def test_compare_with_a_number_of_jobs_imports_no_argparse(tmp_path, legacy_python):
+    # --jobs's type (commands.options._positive_int) imported argparse and gettext to accept
+    # a number: in every benchmark's and tox's compare, before its fork servers started.
+    modules, done = imported_after(tmp_path, ["compare", "finalizer_switch", "--json", "--jobs", "2"])
+    assert done.returncode == 0 and '"verdict": "equivalent"' in done.stdout
+    assert not {"argparse", "gettext"} & modules
+
+
 def test_a_compare_run_imports_neither_tempfile_nor_shutil(tmp_path, legacy_python):
     # A run's folder and a fork server's are made and removed with os alone (threadport.folders),
     # and discovery finds python2.7 on PATH without shutil.which: tempfile and shutil, with

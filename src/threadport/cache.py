@@ -15,12 +15,12 @@ in a folder of their own: SNIPPETS), and nothing else removed them:
 makes, keeps the newest MAX_ENTRIES files (prune). An install whose entry went only
 pays a miss.
 
-Only ``os`` and ``json`` are imported: the start-up of `threadport list` uses it.
+Only ``os`` is imported, and ``json`` when an entry is read or written: the start-up of
+`threadport list` uses it, and compare starts its first fork server before it reads one.
 """
 
 from __future__ import annotations
 
-import json
 import os
 
 NO_CACHE_ENV = "THREADPORT_NO_CACHE"
@@ -63,6 +63,8 @@ def load(name: str, key: object) -> object | None:
     where = folder()
     if where is None:
         return None
+    import json
+
     try:
         with open(os.path.join(where, f"{name}.json"), encoding="utf-8") as stored:
             entry = json.load(stored)
@@ -109,6 +111,8 @@ def store(name: str, key: object, value: object) -> None:
     where = folder()
     if where is None:
         return
+    import json
+
     target = os.path.join(where, f"{name}.json")
     temporary = f"{target}.{os.getpid()}.tmp"
     try:

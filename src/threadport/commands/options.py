@@ -11,14 +11,18 @@ if TYPE_CHECKING:
 
 
 def _positive_int(value: str) -> int:
-    import argparse  # here: a line read without argparse (commands.compare.QUICK) needs it only to refuse
-
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        number = None
+    if number is None or number < 1:
+        # argparse only to refuse: a line read without it (commands.compare.QUICK's `--jobs 2`)
+        # imported it, with gettext, in every compare before its fork servers started.
+        import argparse
+
+        raise argparse.ArgumentTypeError(
+            "must be at least 1" if number is not None else f"{value!r} is not a whole number"
+        )
     return number
 
 
