@@ -79,15 +79,19 @@ def catalogue_jobs(legacy_python) -> list[Job]:
 def forked_as_compare_and_fresh(jobs: list[Job], monkeypatch) -> tuple[list, list[tuple], dict]:
     """Each job run as compare runs it (runs.run_jobs: forked, each worker's virtual-clock runs
     kept on a CPU of its own, runner._READS_CPU_SET) and in a fresh process: the fresh runs,
-    the differing jobs' (python, entry, fresh, forked), and the CPU each forked run was given
-    (None: every CPU), by (interpreter path, source, entry, arguments, clock mode)."""
+    the differing jobs' (python, entry, fresh, forked), and the one CPU each forked run was
+    kept on (None: more), by (interpreter path, source, entry, arguments, clock mode)."""
     monkeypatch.delenv(forkserver.FRESH_RUNS_ENV, raising=False)
     given: dict = {}
     start = forkserver.ForkServer.start
 
     def start_and_note(server, argv, directory, token, cpu=None):
-        given[(server.python, *argv[1:5])] = cpu  # argv: result file, source, entry, arguments, clock, ...
-        return start(server, argv, directory, token, cpu)
+        run = start(server, argv, directory, token, cpu)
+        # What the kernel says the run inherited: the server's CPUs when it forked the run.
+        kept = os.sched_getaffinity(server.process.pid)
+        # argv: the result file, source, entry point, arguments, clock mode, ...
+        given[(server.python, *argv[1:5])] = min(kept) if len(kept) == 1 else None
+        return run
 
     monkeypatch.setattr(forkserver.ForkServer, "start", start_and_note)
     forked = run_jobs(jobs)
@@ -770,6 +774,18 @@ def test_a_batchs_real_time_runs_are_forked_onto_every_cpu(legacy_python, snippe
     # Under the virtual clock, the difference runs.run_jobs makes on purpose; in real time, none.
     assert [(python, entry) for python, entry, *_ in differing] == [(p.version_string, "main") for p in pythons]
     assert sorted(cpu is None for cpu in given.values()) == [False, False, True, True]
+
+
+def test_the_cpu_set_screen_reads_the_interpreters_version(snippet):
+    # runner._READS_CPU_SET: what reads the CPU set on every Python 3, and from 3.13 on; a later
+    # or unknown version (an interpreter given by its path alone) taken as 3.13.
+    plain = snippet("def main():\n    pass\n", "plain.py")
+    every_python_3 = snippet("import os\nprint(os.sched_getaffinity(0))\n", "every_python_3.py")
+    from_3_13 = snippet("import concurrent.futures\n", "from_3_13.py")
+    versions = [(2, 7, 18), (3, 12, 1), (3, 13, 0), (3, 14, 0), None]
+    assert [runner.one_cpu_allowed(plain, v) for v in versions] == [True] * 5
+    assert [runner.one_cpu_allowed(every_python_3, v) for v in versions] == [False] * 5
+    assert [runner.one_cpu_allowed(from_3_13, v) for v in versions] == [True, True, False, False, False]
 
 
 # What sizes itself by the CPU set, shown by runs the runner keeps on one CPU when the source
