@@ -1,7 +1,8 @@
 """Runs forked from a warm server (threadport.forkserver) against fresh processes.
 
 A forked run must be indistinguishable from a fresh `python child.py ...` run: the
-same transcript for every entry point of the catalogue on 2.7 and on every Python 3,
+same transcript for every entry point of the catalogue on 2.7 and on every Python 3
+(forked as compare forks them: kept on one CPU under the virtual clock, runner._READS_CPU_SET),
 and the same answers to what a snippet could ask about its process (modules loaded,
 threads and their locks, descriptors, session, argv, environment, signals, stdio).
 """
@@ -21,10 +22,11 @@ import pytest
 from audited_child import RUN_CHILD
 from availability import unavailable
 
-from threadport import forkserver, processes, runner
+from threadport import forkserver, processes, runner, runs
 from threadport.catalog import load_catalog
 from threadport.interpreters import python3s, resolve
-from threadport.runner import DEFAULT_TIMEOUT, child_environment, needs_fresh_process, run_entry
+from threadport.runner import child_environment, needs_fresh_process, run_entry
+from threadport.runs import Job, run_jobs, side_job
 
 # The 2.7 half of a forked-against-fresh comparison runs once in CI (the every-python env), not
 # in each env of the matrix: both runs are python2.7 processes, and the parent's side of them
@@ -63,34 +65,79 @@ def both_ways(python, path, entry, args=(), **options):
     return comparable(fresh), comparable(forked)
 
 
-def catalogue_runs(legacy_python):
-    """Legacy halves on 2.7, modern halves on every Python 3 discovery finds."""
-    runs = []
+def catalogue_jobs(legacy_python) -> list[Job]:
+    """Legacy halves on 2.7, modern halves on every Python 3 discovery finds, as compare's."""
+    legacy = resolve(legacy_python)
+    jobs = []
     for pair in load_catalog():
         for entry in pair.entries:
-            timeout = entry.timeout or DEFAULT_TIMEOUT
-            runs.append((legacy_python, pair.legacy_path, entry.target(entry.legacy), entry.args, timeout))
-            for python in python3s():
-                runs.append((python.path, pair.modern_path, entry.target(entry.modern), entry.args, timeout))
-    return runs
+            jobs.append(side_job(pair, entry, legacy, legacy=True))
+            jobs += [side_job(pair, entry, python, legacy=False) for python in python3s()]
+    return jobs
+
+
+def forked_as_compare_and_fresh(jobs: list[Job], monkeypatch) -> tuple[list, list[tuple], dict]:
+    """Each job run as compare runs it (runs.run_jobs: forked, each worker's virtual-clock runs
+    kept on a CPU of its own, runner._READS_CPU_SET) and in a fresh process: the fresh runs,
+    the differing jobs' (python, entry, fresh, forked), and the one CPU each forked run was
+    kept on (None: more), by (interpreter path, source, entry, arguments, clock mode)."""
+    monkeypatch.delenv(forkserver.FRESH_RUNS_ENV, raising=False)
+    given: dict = {}
+    start = forkserver.ForkServer.start
+
+    def start_and_note(server, argv, directory, token, cpu=None):
+        run = start(server, argv, directory, token, cpu)
+        # What the kernel says the run inherited: the server's CPUs when it forked the run.
+        kept = os.sched_getaffinity(server.process.pid)
+        # argv: the result file, source, entry point, arguments, clock mode, ...
+        given[(server.python, *argv[1:5])] = min(kept) if len(kept) == 1 else None
+        return run
+
+    monkeypatch.setattr(forkserver.ForkServer, "start", start_and_note)
+    forked = run_jobs(jobs)
+    monkeypatch.setattr(forkserver.ForkServer, "start", start)
+
+    def fresh(job):
+        return run_entry(
+            job.python, job.source, job.entry, job.args, real_time=job.real_time, timeout=job.limit,
+            warnings=job.warnings, fresh=True
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        fresh_runs = list(pool.map(fresh, jobs))
+    differing = [
+        (job.python.version_string, job.entry, comparable(one), comparable(other))
+        for job, one, other in zip(jobs, fresh_runs, forked)
+        if comparable(one) != comparable(other)
+    ]
+    return fresh_runs, differing, given
+
+
+def kept_on_one_cpu(given: dict) -> dict[str, set]:
+    """The CPUs the forked runs were kept on, by interpreter path (None: every CPU)."""
+    cpus: dict[str, set] = {}
+    for (python, *_), cpu in given.items():
+        cpus.setdefault(python, set()).add(cpu)
+    return cpus
 
 
 @pytest.mark.legacy
 @pytest.mark.every_python
-def test_every_catalogue_transcript_is_the_same_forked_and_fresh(legacy_python):
-    runs = catalogue_runs(legacy_python)
-    assert len({python for python, *_ in runs}) >= 2
-
-    def one(run):
-        python, path, entry, args, timeout = run
-        return run, both_ways(python, path, entry, args, timeout=timeout)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        outcomes = list(pool.map(one, runs))
-    differing = [(run[0], run[2], fresh, forked) for run, (fresh, forked) in outcomes if fresh != forked]
+def test_every_catalogue_transcript_is_the_same_forked_as_compare_runs_it_and_fresh(legacy_python, monkeypatch):
+    jobs = catalogue_jobs(legacy_python)
+    assert len({job.python.path for job in jobs}) >= 2
+    fresh, differing, given = forked_as_compare_and_fresh(jobs, monkeypatch)
     assert differing == []
     # The catalogue's runs end normally: a comparison of two broken runs would prove little.
-    assert all(fresh["ended"] == "exit status 0" for _, (fresh, _) in outcomes if fresh["python"].startswith("2."))
+    assert all(t.ended == "exit status 0" for t in fresh if t.python.startswith("2."))
+    # The forked side is compare's: forked wherever the runner forks, and on two CPUs or more
+    # kept on one on 2.7 and on every Python 3, on each CPU of the batch's workers.
+    assert len(given) == len({job.key for job in jobs if not needs_fresh_process(job.source)})
+    cpus = kept_on_one_cpu(given)
+    assert set(cpus) == {job.python.path for job in jobs}
+    batch = runs.batch_cpus() or two_cpus()
+    assert all(cpus[python] - {None} for python in cpus), cpus
+    assert set.union(*cpus.values()) - {None} == set(batch[: os.cpu_count()]), cpus
 
 
 # What a snippet can ask about the process it runs in. Varying values (the scratch
@@ -712,6 +759,33 @@ def test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu(any
     # An interpreter given by its path alone, version unknown: as 3.13.
     assert run_entry(any_python, path, "main", fresh=False, cpu=cpus[1]).stdout == fresh["stdout"]
     assert not runner.needs_fresh_process(path) or word == b"multiprocessing", "forked, not fresh"
+
+
+@pytest.mark.legacy
+def test_a_batchs_real_time_runs_are_forked_onto_every_cpu(legacy_python, snippet, monkeypatch):
+    cpus = two_cpus()
+    path = snippet(CPUS_ALLOWED)
+    pythons = (resolve(legacy_python), resolve(sys.executable))
+    virtual = [Job(python, path, "main") for python in pythons]
+    real = [Job(python, path, "main", real_time=True) for python in pythons]
+    fresh, differing, given = forked_as_compare_and_fresh(virtual + real, monkeypatch)
+    every = fresh[0].stdout
+    assert all(t.stdout == every for t in fresh) and every not in [[str(cpu)] for cpu in cpus]
+    # Under the virtual clock, the difference runs.run_jobs makes on purpose; in real time, none.
+    assert [(python, entry) for python, entry, *_ in differing] == [(p.version_string, "main") for p in pythons]
+    assert sorted(cpu is None for cpu in given.values()) == [False, False, True, True]
+
+
+def test_the_cpu_set_screen_reads_the_interpreters_version(snippet):
+    # runner._READS_CPU_SET: what reads the CPU set on every Python 3, and from 3.13 on; a later
+    # or unknown version (an interpreter given by its path alone) taken as 3.13.
+    plain = snippet("def main():\n    pass\n", "plain.py")
+    every_python_3 = snippet("import os\nprint(os.sched_getaffinity(0))\n", "every_python_3.py")
+    from_3_13 = snippet("import concurrent.futures\n", "from_3_13.py")
+    versions = [(2, 7, 18), (3, 12, 1), (3, 13, 0), (3, 14, 0), None]
+    assert [runner.one_cpu_allowed(plain, v) for v in versions] == [True] * 5
+    assert [runner.one_cpu_allowed(every_python_3, v) for v in versions] == [False] * 5
+    assert [runner.one_cpu_allowed(from_3_13, v) for v in versions] == [True, True, False, False, False]
 
 
 # What sizes itself by the CPU set, shown by runs the runner keeps on one CPU when the source

@@ -238,6 +238,67 @@ MUTATIONS = (
         "",
         (tests("tests/test_processes.py"),),
     ),
+    # -- forked runs kept on one CPU (runner._READS_CPU_SET) ---------------------------
+    Mutation(
+        "pinning: the CPU-set screen ignores what reads it from 3.13 on a known 3.13",
+        "src/threadport/runner.py",
+        "    return version is None or version[:2] >= (3, 13)",
+        "    return version is None",
+        # test_what_sizes_itself_by_the_cpu_set_answers_forked_as_fresh_on_every_python_3 fails
+        # too (3.13's pools sized 5 forked, 6 fresh), in 8 s against this test's 0.6 s
+        (tests("tests/test_forkserver.py::test_the_cpu_set_screen_reads_the_interpreters_version"),),
+    ),
+    Mutation(
+        "pinning: the CPU-set screen ignores what reads it from 3.13 on every version",
+        "src/threadport/runner.py",
+        "        any(word in text for word in _READS_CPU_SET_FROM_3_13),",
+        "        False,",
+        (tests("tests/test_forkserver.py::test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu"),),
+    ),
+    Mutation(
+        "pinning: the screen is not told the interpreter's version (all taken as 3.13: fewer runs on one CPU)",
+        "src/threadport/runner.py",
+        "one_cpu_allowed(source, known and known.version)",
+        "one_cpu_allowed(source)",
+        (tests("tests/test_forkserver.py::test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu"),),
+    ),
+    Mutation(
+        "pinning: real-time runs are kept on the worker's CPU too",
+        "src/threadport/runner.py",
+        "(real_time or not one_cpu_allowed(",
+        "(not one_cpu_allowed(",
+        (tests("tests/test_forkserver.py::test_a_batchs_real_time_runs_are_forked_onto_every_cpu"),),
+    ),
+    Mutation(
+        "pinning: every worker of a batch keeps its runs on the same CPU",
+        "src/threadport/runs.py",
+        "return self.cpus[worker % len(self.cpus)] if self.cpus else None",
+        "return self.cpus[0] if self.cpus else None",
+        (tests("tests/test_runs.py::test_each_worker_of_a_batch_hands_its_runs_a_cpu_of_its_own"),),
+    ),
+    Mutation(
+        "pinning: a batch's CPUs are the machine's, not the caller's (taskset ignored)",
+        "src/threadport/runs.py",
+        "    cpus = sorted(os.sched_getaffinity(0))\n",
+        "    cpus = list(range(os.cpu_count() or 1))\n",
+        (tests("tests/test_runs.py::test_a_batch_takes_the_callers_cpus_from_one_its_process_id_picks"),),
+    ),
+    Mutation(
+        "pinning: a server once kept on one CPU is never given every CPU back (_keep_on(None) does nothing)",
+        "src/threadport/forkserver.py",
+        "        if cpu == self.cpu:\n",
+        "        if cpu == self.cpu or cpu is None:\n",
+        (tests("tests/test_forkserver.py::test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given"),),
+    ),
+    Mutation(
+        "pinning: no run is ever kept on one CPU (the catalogue's forked side no longer compare's)",
+        "src/threadport/forkserver.py",
+        "        self._keep_on(cpu)\n",
+        "        self._keep_on(None)\n",
+        # test_every_catalogue_transcript_is_the_same_forked_as_compare_runs_it_and_fresh fails too
+        # (no run of any interpreter kept on one CPU), in 17 s against this test's 1.3 s
+        (tests("tests/test_forkserver.py::test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given"),),
+    ),
     # -- the virtual clock ----------------------------------------------------------
     Mutation(
         "clock: sleep returns halfway to its deadline",
