@@ -776,6 +776,24 @@ def test_a_batchs_real_time_runs_are_forked_onto_every_cpu(legacy_python, snippe
     assert sorted(cpu is None for cpu in given.values()) == [False, False, True, True]
 
 
+# A program that a run starts inherits the run's CPUs, and what it reads of them is not in the
+# run's source: nproc counts them (coreutils), as a Python 3.13 started by a 3.12 run would.
+STARTS_NPROC = {
+    "subprocess": "import subprocess\ndef main():\n    print(subprocess.check_output(['nproc']).decode().strip())\n",
+    "os.system": "import os, sys\ndef main():\n    sys.stdout.flush()\n    os.system('nproc')\n",
+    "os.popen": "import os\ndef main():\n    print(os.popen('nproc').read().strip())\n",
+    "os.execv": "import os\ndef main():\n    os.execv('/bin/sh', ['sh', '-c', 'nproc'])\n",
+}
+
+
+@LEGACY_HALF_ONCE
+@pytest.mark.parametrize("way", sorted(STARTS_NPROC))
+def test_a_program_a_run_starts_counts_the_same_cpus_forked_as_fresh(any_python, snippet, way):
+    cpus = two_cpus()
+    fresh, forked = both_ways(resolve(any_python), snippet(STARTS_NPROC[way]), "main", cpu=cpus[0])
+    assert fresh["stdout"] == [str(len(cpus))] and forked == fresh
+
+
 def test_the_cpu_set_screen_reads_the_interpreters_version(snippet):
     # runner._READS_CPU_SET: what reads the CPU set on every Python 3, and from 3.13 on; a later
     # or unknown version (an interpreter given by its path alone) taken as 3.13.

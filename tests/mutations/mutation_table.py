@@ -256,6 +256,13 @@ MUTATIONS = (
         (tests("tests/test_forkserver.py::test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu"),),
     ),
     Mutation(
+        "pinning: a program that a run starts is kept on the run's one CPU (subprocess, os.system ... unscreened)",
+        "src/threadport/runner.py",
+        '(b"affinity", b"subprocess", b"system", b"popen", b"spawn", b"execv", b"execl", b"getoutput")',
+        '(b"affinity",)',
+        (tests("tests/test_forkserver.py::test_a_program_a_run_starts_counts_the_same_cpus_forked_as_fresh"),),
+    ),
+    Mutation(
         "pinning: the screen is not told the interpreter's version (all taken as 3.13: fewer runs on one CPU)",
         "src/threadport/runner.py",
         "one_cpu_allowed(source, known and known.version)",
