@@ -746,6 +746,26 @@ def test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given(any_python, s
     assert run_entry(any_python, path, "main", fresh=False, cpu=cpus[0], real_time=True).stdout == every
 
 
+# A caller kept on one CPU (taskset -c N threadport compare), as a batch of its sees it.
+CALLER_ON_ONE_CPU = """
+import os, sys
+from threadport.interpreters import resolve
+from threadport.runs import Job, batch_cpus, run_jobs
+os.sched_setaffinity(0, {int(sys.argv[1])})  # before any thread or fork server: all inherit it
+jobs = [Job(resolve(python), sys.argv[2], "main") for python in sys.argv[3:]]
+print(batch_cpus(), [t.stdout for t in run_jobs(jobs, workers=2)])
+"""
+
+
+@pytest.mark.legacy
+def test_a_caller_kept_on_one_cpu_has_its_runs_kept_there(legacy_python, snippet):
+    cpus = two_cpus()
+    environment = {k: v for k, v in os.environ.items() if k != forkserver.FRESH_RUNS_ENV}
+    command = [sys.executable, "-c", CALLER_ON_ONE_CPU, str(cpus[-1]), str(snippet(CPUS_ALLOWED))]
+    shown = subprocess.run([*command, legacy_python, sys.executable], capture_output=True, text=True, env=environment)
+    assert (shown.stdout, shown.stderr) == (f"() [['{cpus[-1]}'], ['{cpus[-1]}']]\n", "")
+
+
 @LEGACY_HALF_ONCE
 @pytest.mark.parametrize("word", runner._READS_CPU_SET + runner._READS_CPU_SET_FROM_3_13)
 def test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu(any_python, snippet, word):
