@@ -746,6 +746,50 @@ def test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given(any_python, s
     assert run_entry(any_python, path, "main", fresh=False, cpu=cpus[0], real_time=True).stdout == every
 
 
+@LEGACY_HALF_ONCE
+def test_every_cpu_is_the_callers_at_each_run_not_when_the_server_started(any_python, snippet):
+    cpus = two_cpus()
+    path = snippet(CPUS_ALLOWED)
+    run_entry(any_python, path, "main", fresh=False)  # a server started on every CPU, left idle
+    for cpu in (None, cpus[0]):  # the server then kept on no CPU of its own, or on one
+        if cpu is not None:
+            run_entry(any_python, path, "main", fresh=False, cpu=cpu)
+        every = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {cpus[-1]})  # the caller's CPUs change (taskset -p, a cgroup)
+        try:
+            fresh, forked = both_ways(any_python, path, "main")
+        finally:
+            os.sched_setaffinity(0, every)
+        assert fresh["stdout"] == [str(cpus[-1])] and forked == fresh, cpu
+
+
+def test_a_run_whose_cpus_cannot_be_set_is_on_every_cpu_forked_or_fresh(snippet, monkeypatch):
+    cpus = two_cpus()
+    path = snippet(CPUS_ALLOWED)
+    every = run_entry(sys.executable, path, "main", fresh=True).stdout
+    set_cpus = os.sched_setaffinity
+    refused = []
+
+    def refuse(pid, mask):  # a CPU taken offline, or a cpuset changed under the caller
+        if len(mask) in refusing:
+            refused.append(mask)
+            raise OSError(22, "Invalid argument")
+        set_cpus(pid, mask)
+
+    monkeypatch.setattr(os, "sched_setaffinity", refuse)
+    refusing = {1}  # one CPU cannot be had: the run is on every CPU
+    assert run_entry(sys.executable, path, "main", fresh=False, cpu=cpus[0]).stdout == every
+    refusing = set()
+    assert run_entry(sys.executable, path, "main", fresh=False, cpu=cpus[0]).stdout == [str(cpus[0])]
+    refusing = {1, len(cpus)}  # nor every CPU again: the server is not used, the run is fresh
+    assert run_entry(sys.executable, path, "main", fresh=False).stdout == every
+    assert run_entry(sys.executable, path, "main", fresh=False, cpu=cpus[1]).stdout == every
+    assert refused == [{cpus[0]}, set(cpus), {cpus[1]}]
+    # No server kept for later runs has CPUs other than those it is known to have.
+    kept = [server for idle in forkserver._idle.values() for server in idle if server.python == sys.executable]
+    assert kept and all(os.sched_getaffinity(server.process.pid) == server.cpus for server in kept)
+
+
 # A caller kept on one CPU (taskset -c N threadport compare), as a batch of its sees it.
 CALLER_ON_ONE_CPU = """
 import os, sys

@@ -241,9 +241,8 @@ class ForkServer:
         self.python = python
         self.preamble: bytes | None = None  # set once the server said it is ready
         self.count = 0
-        # The one CPU its runs are kept on (start), or None: every CPU of the process that
-        # started it, which it inherited (threadport never keeps a thread of its own on one).
-        self.cpu: int | None = None
+        # The CPUs its next run inherits (start): its starter's, until a run is given one.
+        self.cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
         # A clean run's FIFOs (their paths, their read ends), for the next run (ForkedRun.release)
         self.fifos: tuple[list[str], list[int]] | None = None
         if wait:
@@ -315,20 +314,25 @@ class ForkServer:
         return ForkedRun(self, int(pid), None if started == b"-" else int(started), fifos, readers)
 
     def _keep_on(self, cpu: int | None) -> None:
-        """The server's CPUs, which the run it forks next inherits: set only when they change
-        (a server is leased by one worker after another). A CPU that cannot be had (taken
-        offline, or out of a cpuset changed since) leaves the run on every CPU; a run that
-        cannot be given every CPU again is not forked (ServerFailed: a fresh run)."""
-        if cpu == self.cpu:
+        """The server's CPUs, which the run it forks next inherits: ``cpu`` alone, or (None)
+        every CPU the caller has now, as a fresh run would (the caller's may have changed since
+        the server started: taskset -p, a cgroup); set only when they change (a server is
+        leased by one worker after another). A CPU that cannot be had (taken offline, or out
+        of a cpuset changed since) leaves the run on every CPU; a run that cannot be given
+        every CPU again is not forked (ServerFailed: a fresh run)."""
+        if self.cpus is None:
+            return  # no sched_getaffinity here: batch_cpus gives no CPU either
+        cpus = {cpu} if cpu is not None else os.sched_getaffinity(0)
+        if cpus == self.cpus:
             return
         try:
-            os.sched_setaffinity(self.process.pid, {cpu} if cpu is not None else os.sched_getaffinity(0))
-            self.cpu = cpu
+            os.sched_setaffinity(self.process.pid, cpus)
+            self.cpus = cpus
         except OSError:
             if cpu is not None:
                 self._keep_on(None)
                 return
-            self.cpu = -1  # unknown: set again before the next run
+            # Its CPUs unchanged, as self.cpus says; the lease closes a server that failed.
             raise ServerFailed("the fork server's CPUs could not be set back to every CPU") from None
 
     def alive(self) -> bool:

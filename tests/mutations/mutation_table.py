@@ -293,8 +293,8 @@ MUTATIONS = (
     Mutation(
         "pinning: a server once kept on one CPU is never given every CPU back (_keep_on(None) does nothing)",
         "src/threadport/forkserver.py",
-        "        if cpu == self.cpu:\n",
-        "        if cpu == self.cpu or cpu is None:\n",
+        "        if self.cpus is None:\n",
+        "        if self.cpus is None or cpu is None:\n",
         (tests("tests/test_forkserver.py::test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given"),),
     ),
     Mutation(
