@@ -87,8 +87,10 @@ def forked_as_compare_and_fresh(jobs: list[Job], monkeypatch) -> tuple[list, lis
 
     def start_and_note(server, argv, directory, token, cpu=None):
         run = start(server, argv, directory, token, cpu)
-        # What the kernel says the run inherited: the server's CPUs when it forked the run.
+        # What the kernel says the run inherited: the server's CPUs when it forked the run,
+        # those of the worker that leased it (raised in the calling thread by run_jobs).
         kept = os.sched_getaffinity(server.process.pid)
+        assert kept == ({cpu} if cpu is not None else os.sched_getaffinity(0)), (cpu, kept)
         # argv: the result file, source, entry point, arguments, clock mode, ...
         given[(server.python, *argv[1:5])] = min(kept) if len(kept) == 1 else None
         return run
