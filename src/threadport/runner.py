@@ -278,11 +278,11 @@ def tells_apart(text: bytes) -> bool:
 # (concurrent.futures, multiprocessing.pool, asyncio's default executor, compileall's
 # workers), where 3.9-3.12 size them by os.cpu_count, every CPU of the machine. A source
 # that names any of these runs on every CPU the caller has, still forked. 3.14 and later
-# (not on this machine) are taken as 3.13, as an unknown version is. So does a source that
-# starts a program (subprocess, os.system, os.popen, os.spawn*, os.posix_spawn, pty.spawn,
-# os.exec*, 2.7's commands.getoutput), on every version: the program inherits the run's CPUs,
-# and what it reads of them is not in the source (nproc printed 1 forked, 2 fresh; so would
-# a 3.13 that a 3.12 run starts).
+# (not on this machine) are taken as 3.13, as an unknown version is. A source that starts a
+# program (subprocess, os.system, os.popen, os.spawn*, os.posix_spawn, pty.spawn, os.exec*,
+# 2.7's commands.getoutput) runs on every CPU too, on every version: the program inherits the
+# run's CPUs, and what it reads of them is not in the source (nproc printed 1 forked, 2 fresh;
+# so would a 3.13 that a 3.12 run starts).
 _READS_CPU_SET = (b"affinity", b"subprocess", b"system", b"popen", b"spawn", b"execv", b"execl", b"getoutput")
 _READS_CPU_SET_FROM_3_13 = (b"cpu_count", b"concurrent", b"asyncio", b"compileall", b"multiprocessing")
 
