@@ -767,6 +767,9 @@ def test_every_cpu_is_the_callers_at_each_run_not_when_the_server_started(any_py
 
 def test_a_run_whose_cpus_cannot_be_set_is_on_every_cpu_forked_or_fresh(snippet, monkeypatch):
     cpus = two_cpus()
+    # The servers idle from earlier tests go: one kept on a CPU by a batch (a worker's CPU
+    # depends on pytest's process id) would take this test's later runs, each refusal counted.
+    forkserver.close_all()
     path = snippet(CPUS_ALLOWED)
     every = run_entry(sys.executable, path, "main", fresh=True).stdout
     set_cpus = os.sched_setaffinity
