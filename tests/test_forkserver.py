@@ -37,6 +37,14 @@ LEGACY_HALF_ONCE = pytest.mark.interpreter_free(
     half="legacy",
 )
 
+# A run's CPUs are set by the parent (runs.batch_cpus, ForkServer._keep_on) and reported by the
+# kernel; the run's interpreter only reads them back. The Python running pytest drives the same
+# parent code in every env, and the screen's answer by version has tests of its own (every
+# Python 3, and a table by version): the every-python env runs these once, both halves.
+CPU_SET_ONCE = pytest.mark.interpreter_free(
+    "the parent sets a run's CPUs and the kernel reports them: the same code whichever Python runs pytest"
+)
+
 
 def comparable(transcript) -> dict:
     """Every field of a transcript but its wall time and its virtual time. The virtual
@@ -734,7 +742,7 @@ def two_cpus() -> list[int]:
     return cpus
 
 
-@LEGACY_HALF_ONCE
+@CPU_SET_ONCE
 def test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given(any_python, snippet):
     cpus = two_cpus()
     path = snippet(CPUS_ALLOWED)
@@ -748,7 +756,7 @@ def test_a_forked_virtual_clock_run_is_kept_on_the_cpu_it_is_given(any_python, s
     assert run_entry(any_python, path, "main", fresh=False, cpu=cpus[0], real_time=True).stdout == every
 
 
-@LEGACY_HALF_ONCE
+@CPU_SET_ONCE
 def test_every_cpu_is_the_callers_at_each_run_not_when_the_server_started(any_python, snippet):
     cpus = two_cpus()
     path = snippet(CPUS_ALLOWED)
@@ -765,6 +773,7 @@ def test_every_cpu_is_the_callers_at_each_run_not_when_the_server_started(any_py
         assert fresh["stdout"] == [str(cpus[-1])] and forked == fresh, cpu
 
 
+@CPU_SET_ONCE
 def test_a_run_whose_cpus_cannot_be_set_is_on_every_cpu_forked_or_fresh(snippet, monkeypatch):
     cpus = two_cpus()
     # The servers idle from earlier tests go: one kept on a CPU by a batch (a worker's CPU
@@ -807,6 +816,7 @@ print(batch_cpus(), [t.stdout for t in run_jobs(jobs, workers=2)])
 
 
 @pytest.mark.legacy
+@CPU_SET_ONCE
 def test_a_caller_kept_on_one_cpu_has_its_runs_kept_there(legacy_python, snippet):
     cpus = two_cpus()
     environment = {k: v for k, v in os.environ.items() if k != forkserver.FRESH_RUNS_ENV}
@@ -815,7 +825,7 @@ def test_a_caller_kept_on_one_cpu_has_its_runs_kept_there(legacy_python, snippet
     assert (shown.stdout, shown.stderr) == (f"() [['{cpus[-1]}'], ['{cpus[-1]}']]\n", "")
 
 
-@LEGACY_HALF_ONCE
+@CPU_SET_ONCE
 @pytest.mark.parametrize("word", runner._READS_CPU_SET + runner._READS_CPU_SET_FROM_3_13)
 def test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu(any_python, snippet, word):
     cpus = two_cpus()
@@ -831,6 +841,7 @@ def test_a_source_that_names_what_reads_the_cpu_set_is_forked_onto_every_cpu(any
 
 
 @pytest.mark.legacy
+@CPU_SET_ONCE
 def test_a_batchs_real_time_runs_are_forked_onto_every_cpu(legacy_python, snippet, monkeypatch):
     cpus = two_cpus()
     path = snippet(CPUS_ALLOWED)
@@ -855,7 +866,7 @@ STARTS_NPROC = {
 }
 
 
-@LEGACY_HALF_ONCE
+@CPU_SET_ONCE
 @pytest.mark.parametrize("way", sorted(STARTS_NPROC))
 def test_a_program_a_run_starts_counts_the_same_cpus_forked_as_fresh(any_python, snippet, way):
     cpus = two_cpus()
