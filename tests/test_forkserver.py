@@ -1631,3 +1631,52 @@ def test_the_walk_of_what_the_shutdown_runs_refuses_a_function_of_another_module
         functions, unchanged = quiet_exit._shutdown_watch(fake, _thread)
         assert unchanged() is expected
         assert (id(fake.helper) in functions) is expected
+
+
+# A server starts through os.posix_spawn (forkserver._spawn), which neither closes what the
+# caller holds open without close-on-exec nor sets a working directory, as subprocess.Popen
+# (close_fds, cwd) did: the server does both itself (clock/driver.py's _serve).
+LISTS_DESCRIPTORS = "import os\ndef main():\n    print(sorted(int(fd) for fd in os.listdir('/proc/self/fd')))\n"
+
+
+@pytest.mark.interpreter_free("the parent opens the descriptor; 2.7's server and a 3.x one close it in the same code")
+def test_a_descriptor_the_caller_left_inheritable_is_not_a_forked_runs(any_python, snippet, monkeypatch):
+    path = snippet(LISTS_DESCRIPTORS)
+    monkeypatch.setattr(forkserver, "_idle", {})  # a server started now, with the descriptor open
+    read_end, write_end = os.pipe()
+    os.set_inheritable(read_end, True)  # as a caller's own pipe to its children would be
+    try:
+        fresh, forked = both_ways(any_python, path, "main", timeout=30)
+    finally:
+        forkserver.close_all()
+        os.close(read_end)
+        os.close(write_end)
+    assert fresh["exit"] == 0 and forked == fresh, "a forked run sees the descriptors a fresh one does"
+
+
+def test_a_server_works_in_its_own_folder_and_can_be_waited_for_and_killed(tmp_path):
+    server = forkserver.ForkServer(sys.executable, "virtual", (), child_environment())
+    try:
+        assert os.readlink(f"/proc/{server.process.pid}/cwd") == server.folder
+        assert server.alive() and server.process.poll() is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            server.process.wait(0.01)
+        server.process.kill()
+        assert server.process.wait(30) == -signal.SIGKILL
+        assert not server.alive()
+    finally:
+        server.close()
+    assert not os.path.exists(server.folder)
+
+
+def test_a_server_that_cannot_be_spawned_raises_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    made = []
+    private_folder = forkserver.folders.private_folder
+    monkeypatch.setattr(
+        forkserver.folders, "private_folder", lambda prefix: made.append(private_folder(prefix)) or made[-1]
+    )
+    before = sorted(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError):
+        forkserver.ForkServer(str(tmp_path / "no-such-python"), "virtual", (), child_environment())
+    assert sorted(os.listdir("/proc/self/fd")) == before  # its pipes, and the spawn's own
+    assert made and not os.path.exists(made[0])  # its FIFOs' folder

@@ -206,6 +206,17 @@ def test_a_compare_run_imports_neither_tempfile_nor_shutil(tmp_path, legacy_pyth
     assert "_ast" not in modules  # the results are in the child's plain form: read without the compiler (result_text)
 
 
+def test_a_compare_with_its_probes_cached_imports_no_subprocess(tmp_path, legacy_python):
+    # Servers start through os.posix_spawn and forked runs need no Popen: subprocess, with
+    # locale and selectors (12 M instructions), is imported for a probe the cache does not hold
+    # (the first compare here, as discovery runs each interpreter), a fresh run or a timeout.
+    imported_after(tmp_path, ["compare", "finalizer_switch", "--json"])
+    modules, done = imported_after(tmp_path, ["compare", "finalizer_switch", "--json"])
+    assert done.returncode == 0 and '"verdict": "equivalent"' in done.stdout
+    assert "threadport.forkserver" in modules and "threadport.runner" in modules
+    assert {"subprocess", "locale", "selectors"} & modules == set()
+
+
 @pytest.mark.parametrize("legacy", [False, True])
 def test_a_compare_run_imports_no_pathlib(tmp_path, legacy_python, legacy):
     # The catalogue, discovery, the run service and the runner take paths as str (os.path):

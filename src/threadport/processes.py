@@ -311,6 +311,16 @@ def contain(
     return lines
 
 
+def timeout_expired() -> type:
+    """subprocess.TimeoutExpired, imported where a wait runs out or is caught (an except
+    clause's class is looked up only when something is raised): forked runs and their fork
+    servers' starts (threadport.forkserver) never import subprocess, with the locale and
+    selectors modules it imports (11 M instructions of compare's own process)."""
+    import subprocess
+
+    return subprocess.TimeoutExpired
+
+
 def started(pid: int) -> int | None:
     found = read_process(pid)
     return found.started if found else None

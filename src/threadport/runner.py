@@ -15,7 +15,6 @@ import os
 import re
 import select
 import signal
-import subprocess
 import time
 
 from threadport import cache, folders, forkserver, processes, result_text
@@ -26,6 +25,7 @@ from threadport.records import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0  # seconds per run, unless the catalogue entry or --timeout says otherwise
@@ -206,7 +206,7 @@ def _read_until(process: subprocess.Popen, timeout: float) -> tuple[bytes, bytes
     if not still_open:  # output closed at exit; the exit itself may lag a moment behind
         try:
             process.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+        except processes.timeout_expired():  # imported only if raised
             pass  # it closed its output but runs on: a timeout like any other
     exited = process.poll() is not None
     out, err = (b"".join(chunks[s.fileno()]) for s in (process.stdout, process.stderr))
@@ -448,6 +448,8 @@ def run_entry(
             except forkserver.ServerFailed:
                 forked = False  # the run goes to a fresh process, which says what is wrong
         if not forked:
+            import subprocess  # here: forked runs (compare's) never import it
+
             command = [python, "-S", "-B", "-u"]  # -S: no site-packages (their .pth files cost ms)
             for spec in warnings:
                 command += ["-W", spec]

@@ -195,6 +195,26 @@ def _import_cached(name, folder):
     return sys.modules[name]
 
 
+def _close_inherited(kept):
+    """Close the descriptors from 3 on, but ``kept``, that this process was given at its start:
+    on Python 3 those without close-on-exec (everything Python 3 opens has it: PEP 446), on
+    2.7 all of them (nothing of this process's own is open by now). Read from /proc/self/fd:
+    os.closerange up to the limit is a close() per number on 2.7, a million with a high limit."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return  # no /proc: left as it is
+    inheritable = getattr(os, "get_inheritable", None)  # Python 3.4+
+    for name in names:
+        fd = int(name)
+        if fd > 2 and fd not in kept:
+            try:
+                if inheritable is None or inheritable(fd):
+                    os.close(fd)
+            except OSError:
+                pass  # the listing's own descriptor, closed already
+
+
 def _serve():
     """The fork server: warm up once, then fork one child per request.
 
@@ -207,7 +227,14 @@ def _serve():
     interpreter shutdown included. This process waits for it and replies its pid, start
     time and status.
     """
-    mode, request_fd, reply_fd, cache_folder = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    mode, request_fd, reply_fd, cache_folder, folder = sys.argv[2:7]
+    request_fd, reply_fd = int(request_fd), int(reply_fd)
+    # Started by os.posix_spawn (threadport.forkserver's _spawn), which neither sets a working
+    # directory nor closes what the caller had open without close-on-exec, as subprocess did:
+    # this folder is where the runner makes the runs' FIFOs, and a descriptor kept here would be
+    # every forked run's, where a fresh run (Popen, close_fds) has none but 0, 1 and 2.
+    os.chdir(folder)
+    _close_inherited((request_fd, reply_fd))
     fork = os.fork
     if mode == "virtual":
         virtual = _import_cached("virtual", cache_folder)
@@ -290,7 +317,7 @@ def _serve():
             os.environ[RUN_MARK] = token
             sys.argv = [sys.argv[0]] + fields[:6]
             if hasattr(sys, "orig_argv"):  # Python 3.10+: the command line a fresh run has
-                flags = sys.orig_argv[: len(sys.orig_argv) - 6]  # child.py --serve MODE FD FD FOLDER
+                flags = sys.orig_argv[: len(sys.orig_argv) - 7]  # child.py --serve MODE FD FD CACHE FOLDER
                 sys.orig_argv = flags + sys.argv
             if mode == "virtual":
                 virtual.CLOCK.epoch = virtual._real_time()  # time.time() starts at the run's start
