@@ -3,6 +3,7 @@ pool hands its runs out so that no core waits while there is work (threadport.ru
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -48,6 +49,27 @@ main(["compare", "finalizer_switch", "--json", "--jobs", "2", "--legacy-python",
 """
 
 
+# Both sides named by a path (the benchmarks', tox's, the README's --legacy-python): what compare
+# had imported when it asked for each server.
+ASKED_BY_PATH = """
+import sys
+from threadport import forkserver
+from threadport.cli import main
+
+EARLY = ("threadport.interpreters", "json", "subprocess", "threadport.catalog")
+asked = []
+
+def warm(python, real_time, *rest):
+    print(python, real_time, *[name for name in EARLY if name in sys.modules])
+    asked.append(python)
+    if len(asked) == int(sys.argv[2]):
+        raise SystemExit(0)
+
+forkserver.warm = warm
+main(["compare", "finalizer_switch", "--json", "--jobs", "2", "--legacy-python", sys.argv[1]])
+"""
+
+
 @pytest.fixture
 def no_idle_servers(monkeypatch):
     """This test's fork servers alone: the session's idle ones set aside, and back after."""
@@ -73,6 +95,27 @@ def test_this_interpreters_server_is_asked_for_before_the_legacy_side_is_looked_
     assert done.stdout.splitlines() == [f"{sys.executable} False"]
 
 
+def test_servers_named_by_a_path_are_asked_for_before_discovery_and_subprocess_are_imported(legacy_python):
+    # Discovery's module (functools, collections), the probe cache's JSON and subprocess (with
+    # locale, re, signal, selectors: forkserver starts its servers with os.posix_spawn) run
+    # beside both servers' start, not before it.
+    done = subprocess.run(
+        [sys.executable, "-c", ASKED_BY_PATH, legacy_python, "2"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [f"{sys.executable} False", f"{legacy_python} False"]
+
+
+@pytest.mark.parametrize("spec", ["2.7", "python2.7"])
+def test_a_legacy_side_named_by_version_or_command_is_asked_for_once_chosen(legacy_python, spec, monkeypatch):
+    # Its path is discovery's to give: no server starts for a guess.
+    monkeypatch.setenv("PATH", os.path.dirname(legacy_python) + os.pathsep + os.environ["PATH"])
+    done = subprocess.run([sys.executable, "-c", ASKED_BY_PATH, spec, "3"], capture_output=True, text=True, check=True)
+    first, again, legacy = (line.split() for line in done.stdout.splitlines())
+    assert first == [sys.executable, "False"]  # this interpreter's, before anything else
+    assert again[:2] == first and "threadport.interpreters" in again  # start_servers: modern, then legacy
+    assert os.path.dirname(legacy[0]) == os.path.dirname(legacy_python) and "threadport.interpreters" in legacy
+
+
 def test_a_compare_runs_on_the_servers_it_started_early_and_starts_no_other(
     legacy_python, no_idle_servers, monkeypatch, capsys
 ):
@@ -96,8 +139,8 @@ def test_a_real_time_compare_starts_its_real_time_servers_early(legacy_python, n
     monkeypatch.setattr(forkserver, "warm", lambda python, real_time, *rest: warmed.append((python, real_time)))
     monkeypatch.setattr("threadport.compare.run_and_compare", lambda *args, **options: [])
     assert main(["compare", "--real-time", "--json", "--legacy-python", legacy_python]) == 0
-    # This interpreter's asked for first, then again with the legacy one (warm: a no-op then).
-    assert warmed == [(sys.executable, True), (sys.executable, True), (legacy_python, True)]
+    # Both named by a path: asked for first, then again once chosen (warm: a no-op then).
+    assert warmed == [(sys.executable, True), (legacy_python, True)] * 2
 
 
 def test_no_server_starts_early_where_runs_are_fresh_processes(no_idle_servers, monkeypatch):
@@ -143,3 +186,10 @@ def test_at_exit_every_idle_server_is_told_to_end_before_any_is_waited_for(no_id
     forkserver.close_all()
     assert open_when_waited == [[], []]
     assert all(server.process.returncode == 0 for server in servers)
+
+
+def test_compare_reads_the_legacy_variable_discovery_reads():
+    from threadport import interpreters
+    from threadport.commands import compare
+
+    assert compare.LEGACY_ENV == interpreters.LEGACY_ENV

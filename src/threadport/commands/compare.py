@@ -72,8 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.python:
-        start_this_interpreters_server(args.real_time)
+    start_named_servers(args)
     pairs = None
     if args.pairs:  # a wrong name is the first error, as ever
         from threadport.catalog import get_pair
@@ -114,21 +113,32 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(r.verdict == MISMATCH for r in results) else 0
 
 
-def start_this_interpreters_server(real_time: bool) -> None:
-    """The modern side's fork server, when that side is this interpreter (no --python),
-    starts before anything else of compare: its path is known without a probe (it is
-    running, and a Python 3.9+), and its start is the longer (3.11: about 30 ms to be ready,
-    2.7's 20). The pairs named, discovery (the probe cache's JSON) and the rest run beside it."""
-    from threadport import forkserver
-    from threadport.interpreters import command_path
+LEGACY_ENV = "THREADPORT_LEGACY_PYTHON"  # interpreters.LEGACY_ENV, without importing it (tests hold them equal)
 
-    forkserver.warm(command_path(sys.executable), real_time)  # the path modern_choice gives
+
+def start_named_servers(args: argparse.Namespace) -> None:
+    """The fork servers whose interpreter is named by a path start before anything else of
+    compare: the modern side's (--python, else this interpreter), then the legacy side's
+    (--legacy-python, else $THREADPORT_LEGACY_PYTHON). A server takes 20 ms (2.7) to 30 ms
+    (3.11) to be ready; the pairs named, discovery (the probe cache's JSON) and compare's own
+    imports run beside them. A version (3.12) or a command (python2.7) is left to discovery
+    and start_servers; a file that turns out not to be the interpreter asked for (the
+    choices say so) has started a server for nothing, which ends at exit."""
+    import os
+
+    from threadport import forkserver
+
+    for spec in (args.python or sys.executable, args.legacy_python or os.environ.get(LEGACY_ENV)):
+        # The path interpreters.command_path gives a file's name, without importing interpreters
+        # (functools, collections: 6 M instructions)
+        if spec and os.path.dirname(spec) and not spec[:1].isdigit():
+            forkserver.warm(os.path.abspath(spec), args.real_time)
 
 
 def start_servers(legacy: str, modern: str, real_time: bool) -> None:
     """A fork server for each side starts now, and the rest of compare's start-up runs beside
     them (the modern one first: its start is the longer, 30 ms of CPU against 19). One
-    started already (start_this_interpreters_server) is not started twice (forkserver.warm)."""
+    started already (start_named_servers) is not started twice (forkserver.warm)."""
     from threadport import forkserver
 
     for python in (modern, legacy):

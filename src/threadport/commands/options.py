@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from threadport import interpreters
-from threadport.interpreters import MODERN_MINIMUM, Interpreter
-
+# threadport.interpreters (functools, collections: 6 M instructions) is imported where a
+# choice is made: compare reads its line with _positive_int and starts its first fork server
+# before it needs one.
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
     import argparse
+
+    from threadport.interpreters import Interpreter
 
 
 def _positive_int(value: str) -> int:
@@ -31,11 +33,15 @@ def jobs_option(parser: argparse.ArgumentParser) -> None:
 
 
 def minimum_text() -> str:
+    from threadport.interpreters import MODERN_MINIMUM
+
     return ".".join(map(str, MODERN_MINIMUM))
 
 
 def legacy_choice(spec: str | None) -> Interpreter:
     """--legacy-python when given (it must be a working 2.7), else $THREADPORT_LEGACY_PYTHON or discovery."""
+    from threadport import interpreters
+
     if spec is None:
         return interpreters.find_legacy()
     return interpreters.legacy_choice(spec, f"--legacy-python {spec}")
@@ -43,4 +49,6 @@ def legacy_choice(spec: str | None) -> Interpreter:
 
 def modern_choice(spec: str, named: str | None = None) -> Interpreter:
     """--python: a path, a command or a version, and at least Python 3.9."""
+    from threadport import interpreters
+
     return interpreters.modern_choice(spec, named or f"--python {spec}")
