@@ -30,9 +30,9 @@ import _thread
 import atexit
 import os
 import select
-import signal
 import sys
 import time
+from _signal import SIGKILL, SIGPIPE, SIGXFSZ  # not signal's enums (processes.py says why)
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -234,7 +234,10 @@ class ForkServer:
             os.close(request_read)
             os.close(reply_write)
         _live.add(self)
-        self.started = processes.started(self.process.pid)  # the server's own marker finds its runs
+        # Its start time, which tells its pid from a later process's (processes.contain), is read
+        # once it is ready: a read of /proc/PID/stat waits while the process is in its exec, 3-5 ms
+        # of 2.7's, which held up the rest of compare's start-up (the legacy side's server starts last).
+        self.started: int | None = None
         self.python = python
         self.preamble: bytes | None = None  # set once the server said it is ready
         self.count = 0
@@ -255,6 +258,7 @@ class ForkServer:
             return
         if _read_line(self.replies, self.buffer, READY_TIMEOUT) != b"ready":
             raise ServerFailed(f"the fork server for {self.python} did not start")
+        self.started = processes.started(self.process.pid)
         # What the interpreter wrote while starting (an invalid -W option, say) is what
         # a fresh run's stderr starts with.
         self.preamble = self._startup_output()
@@ -407,7 +411,7 @@ class _Spawned:
     def kill(self) -> None:
         if self.poll() is None:
             try:
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(self.pid, SIGKILL)
             except ProcessLookupError:
                 pass
 
@@ -439,7 +443,7 @@ def _spawn(command: list[str], environment: dict[str, str], fds: tuple[int, ...]
         ]
         actions += [(os.POSIX_SPAWN_DUP2, fd, 3 + n) for n, fd in enumerate(raised[1:])]
         # As Popen's restore_signals: what Python ignores for itself is the default again.
-        defaults = (signal.SIGPIPE, signal.SIGXFSZ)
+        defaults = (SIGPIPE, SIGXFSZ)
         pid = os.posix_spawnp(command[0], command, environment, file_actions=actions, setsid=True, setsigdef=defaults)
     except BaseException:
         os.close(out_read)

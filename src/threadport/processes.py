@@ -15,8 +15,12 @@ the process group kill is all there is.
 from __future__ import annotations
 
 import os
-import signal
 import time
+
+# signal's numbers from _signal, the C module that signal.py wraps: signal.py makes its enums
+# (Signals, Handlers, Sigmasks) when imported, 7-10 ms that came before compare's first fork
+# server could start (threadport.forkserver imports this module).
+from _signal import SIGKILL
 
 from threadport.records import Record
 
@@ -290,13 +294,13 @@ def contain(
     now = read_process(root)
     if now is None or root_started is None or now.started == root_started:
         try:
-            os.killpg(root, signal.SIGKILL)
+            os.killpg(root, SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
     for process in found:
         if alive(process):
             try:
-                os.kill(process.pid, signal.SIGKILL)
+                os.kill(process.pid, SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
     deadline = time.monotonic() + KILL_GRACE  # SIGKILL is sure but not instant

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import select
-import signal
 import time
 
 from threadport import cache, folders, forkserver, processes, result_text
@@ -234,6 +233,8 @@ def how_it_ended(returncode: int | None, timeout: float, deadlock: bool, reporte
     if returncode is None:
         return f"timed out after {timeout:g} s and was killed"
     if returncode < 0:
+        import signal  # here: its enums cost 7-10 ms to make (processes.py), and most runs exit
+
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
