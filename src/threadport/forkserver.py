@@ -380,24 +380,23 @@ class _Spawned:
         self.returncode: int | None = None
         self.stdout = open(stdout, "rb", buffering=0)  # noqa: SIM115 - closed by ForkServer.close
 
-    def poll(self) -> int | None:
+    def _reap(self, flags: int) -> int | None:
+        """Its exit code once it has ended: os.waitpid(pid, flags), one place for both waits."""
         if self.returncode is None:
             try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                pid, status = os.waitpid(self.pid, flags)
             except ChildProcessError:  # reaped by someone else: its status is lost
                 pid, status = self.pid, 0
             if pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
+    def poll(self) -> int | None:
+        return self._reap(os.WNOHANG)
+
     def wait(self, timeout: float | None = None) -> int:
         if timeout is None:
-            while self.poll() is None:
-                try:
-                    self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
-                except ChildProcessError:
-                    self.returncode = 0
-            return self.returncode
+            return self._reap(0)
         deadline = time.monotonic() + timeout
         pause = 0.0005
         while self.poll() is None:
