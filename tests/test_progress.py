@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 from types import SimpleNamespace
+
+import pytest
 
 from threadport import progress, runs
 
@@ -15,6 +18,19 @@ PY = SimpleNamespace(path="python-stand-in")  # run_job is replaced: nothing sta
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+@pytest.fixture(autouse=True)
+def _threads_ended():
+    """Every thread a test started has ended before the next test. A bar's stop does not wait
+    for rich's refresh thread, nor a cancelled timer for its own: left running, one made
+    tests/fixer/test_forked.py, run later in the same process, find another thread and skip
+    (forked.can_fork), and made Python 3.12's fork warn about threads."""
+    before = set(threading.enumerate())
+    yield
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=30)  # both end at once once told to stop; 30 s: a hang, not a race
+        assert not thread.is_alive(), f"thread {thread.name} still running after the test"
 
 
 def test_the_run_service_reports_each_finished_run_to_the_observer(monkeypatch):
